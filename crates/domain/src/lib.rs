@@ -1,0 +1,21 @@
+//! lookout's pure core.
+//!
+//! Entities ([`Website`], [`MonitorCheck`], [`DowntimeWindow`]), values that are parsed once
+//! ([`WebsiteId`], [`WebsiteUrl`], [`WebsiteName`], [`CheckInterval`]), the rules that decide
+//! availability and downtime transitions, the ports the adapters implement, and the use-case
+//! services built on those ports. Nothing here performs I/O: time is always passed in.
+
+pub mod clock;
+pub mod monitoring;
+pub mod website;
+
+#[cfg(any(test, feature = "mocks"))]
+pub use clock::MockClock;
+pub use clock::{Clock, SystemClock};
+pub use monitoring::{
+    CheckOutcome, DowntimeTransition, DowntimeWindow, MonitorCheck, Prober, is_available_status,
+};
+pub use website::{
+    CheckInterval, CheckIntervalError, IntervalBounds, NewWebsite, Website, WebsiteId,
+    WebsiteIdError, WebsiteName, WebsiteNameError, WebsitePatch, WebsiteUrl, WebsiteUrlError,
+};

@@ -1,0 +1,76 @@
+//! The `Website` entity and the shapes used to create and change one.
+
+use time::OffsetDateTime;
+
+use super::{CheckInterval, WebsiteId, WebsiteName, WebsiteUrl};
+
+/// A website that lookout watches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Website {
+    pub id: WebsiteId,
+    pub url: WebsiteUrl,
+    pub name: WebsiteName,
+    pub enabled: bool,
+    pub check_interval: CheckInterval,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A website about to be stored: every value already parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewWebsite {
+    pub url: WebsiteUrl,
+    pub name: WebsiteName,
+    pub enabled: bool,
+    pub check_interval: CheckInterval,
+}
+
+/// A partial change to a website; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebsitePatch {
+    pub url: Option<WebsiteUrl>,
+    pub name: Option<WebsiteName>,
+    pub enabled: Option<bool>,
+    pub check_interval: Option<CheckInterval>,
+}
+
+impl WebsitePatch {
+    /// True when the patch changes nothing at all.
+    pub fn is_empty(&self) -> bool {
+        self.url.is_none()
+            && self.name.is_none()
+            && self.enabled.is_none()
+            && self.check_interval.is_none()
+    }
+}
+
+/// A website before and after one update, read in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdatedWebsite {
+    pub before: Website,
+    pub after: Website,
+}
+
+/// What the schedule must be told after an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleChange {
+    Add,
+    Remove,
+    Reschedule,
+    Nothing,
+}
+
+impl UpdatedWebsite {
+    /// The schedule consequence of this update: enabling adds, disabling removes, a new interval
+    /// on an enabled site re-times it.
+    pub fn schedule_change(&self) -> ScheduleChange {
+        match (self.before.enabled, self.after.enabled) {
+            (false, true) => ScheduleChange::Add,
+            (true, false) => ScheduleChange::Remove,
+            (true, true) if self.before.check_interval != self.after.check_interval => {
+                ScheduleChange::Reschedule
+            }
+            _ => ScheduleChange::Nothing,
+        }
+    }
+}

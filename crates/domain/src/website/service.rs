@@ -1,0 +1,114 @@
+//! Website management: CRUD that keeps the schedule in step with every change.
+
+use std::future::Future;
+
+use crate::Clock;
+
+use super::{
+    CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
+    NewWebsite, Schedule, ScheduleChange, UpdateWebsiteError, Website, WebsiteId, WebsitePatch,
+    WebsiteRepository,
+};
+
+/// The website use cases, as the inbound adapters (HTTP) see them.
+pub trait WebsiteManagement: Send + Sync + 'static {
+    fn create_website(
+        &self,
+        new: NewWebsite,
+    ) -> impl Future<Output = Result<Website, CreateWebsiteError>> + Send;
+
+    fn list_websites(&self)
+    -> impl Future<Output = Result<Vec<Website>, ListWebsitesError>> + Send;
+
+    fn get_website(
+        &self,
+        id: WebsiteId,
+    ) -> impl Future<Output = Result<Website, GetWebsiteError>> + Send;
+
+    fn update_website(
+        &self,
+        id: WebsiteId,
+        patch: WebsitePatch,
+    ) -> impl Future<Output = Result<Website, UpdateWebsiteError>> + Send;
+
+    fn delete_website(
+        &self,
+        id: WebsiteId,
+    ) -> impl Future<Output = Result<(), DeleteWebsiteError>> + Send;
+
+    fn check_health(&self) -> impl Future<Output = Result<(), HealthError>> + Send;
+}
+
+/// [`WebsiteManagement`] over a repository, a schedule and a clock.
+#[derive(Debug, Clone)]
+pub struct WebsiteService<R, S, C> {
+    repository: R,
+    schedule: S,
+    clock: C,
+}
+
+impl<R, S, C> WebsiteService<R, S, C>
+where
+    R: WebsiteRepository,
+    S: Schedule,
+    C: Clock,
+{
+    pub fn new(repository: R, schedule: S, clock: C) -> Self {
+        Self { repository, schedule, clock }
+    }
+}
+
+impl<R, S, C> WebsiteManagement for WebsiteService<R, S, C>
+where
+    R: WebsiteRepository,
+    S: Schedule,
+    C: Clock,
+{
+    async fn create_website(&self, new: NewWebsite) -> Result<Website, CreateWebsiteError> {
+        let website = self.repository.create_website(&new, self.clock.now()).await?;
+        if website.enabled {
+            self.schedule.add(&website).await;
+        }
+        tracing::info!(id = %website.id, url = %website.url, "Website created");
+        Ok(website)
+    }
+
+    async fn list_websites(&self) -> Result<Vec<Website>, ListWebsitesError> {
+        self.repository.list_websites().await
+    }
+
+    async fn get_website(&self, id: WebsiteId) -> Result<Website, GetWebsiteError> {
+        self.repository.get_website(id).await
+    }
+
+    async fn update_website(
+        &self,
+        id: WebsiteId,
+        patch: WebsitePatch,
+    ) -> Result<Website, UpdateWebsiteError> {
+        let updated = self.repository.update_website(id, &patch, self.clock.now()).await?;
+        match updated.schedule_change() {
+            ScheduleChange::Add => self.schedule.add(&updated.after).await,
+            ScheduleChange::Remove => self.schedule.remove(id).await,
+            ScheduleChange::Reschedule => self.schedule.reschedule(&updated.after).await,
+            ScheduleChange::Nothing => {}
+        }
+        tracing::info!(id = %id, "Website updated");
+        Ok(updated.after)
+    }
+
+    async fn delete_website(&self, id: WebsiteId) -> Result<(), DeleteWebsiteError> {
+        self.repository.delete_website(id).await?;
+        self.schedule.remove(id).await;
+        tracing::info!(id = %id, "Website deleted");
+        Ok(())
+    }
+
+    async fn check_health(&self) -> Result<(), HealthError> {
+        self.repository.ping().await
+    }
+}
+
+#[cfg(test)]
+#[path = "service_tests.rs"]
+mod tests;

@@ -1,1 +1,20 @@
-//! placeholder
+//! lookout's persistence adapter: diesel + diesel-async over SQLite (the embedded default,
+//! through `SyncConnectionWrapper`) or PostgreSQL (a pool of `AsyncPgConnection`), chosen at run
+//! time by the database URL. Row types and diesel errors stay in here; the rest of lookout sees
+//! domain types and domain errors only.
+
+mod connection;
+mod error;
+mod migrations;
+mod rows;
+mod schema;
+mod store;
+mod time_conv;
+mod website_repository;
+
+#[cfg(feature = "test-support")]
+pub mod test_support;
+
+pub use connection::{DatabaseUrl, DatabaseUrlError};
+pub use error::StoreError;
+pub use store::{Backend, Store, StoreOptions};

@@ -1,0 +1,39 @@
+//! The diesel schema, shared by the SQLite and PostgreSQL backends. Timestamps are UTC.
+
+diesel::table! {
+    websites (id) {
+        id -> BigInt,
+        url -> Text,
+        name -> Text,
+        enabled -> Bool,
+        check_interval -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    monitor_checks (id) {
+        id -> BigInt,
+        website_id -> BigInt,
+        timestamp -> Timestamp,
+        status_code -> Nullable<Integer>,
+        response_time -> Double,
+        is_available -> Bool,
+        error_message -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    downtime_windows (id) {
+        id -> BigInt,
+        website_id -> BigInt,
+        start_time -> Timestamp,
+        end_time -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(monitor_checks -> websites (website_id));
+diesel::joinable!(downtime_windows -> websites (website_id));
+diesel::allow_tables_to_appear_in_same_query!(websites, monitor_checks, downtime_windows);

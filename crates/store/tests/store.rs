@@ -1,0 +1,283 @@
+//! The store against real databases: every test runs on SQLite and on PostgreSQL (when
+//! `LOOKOUT_TEST_POSTGRES_URL` names a server; CI always sets it), each in a database of its own.
+
+use std::time::Duration;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use lookout_domain::website::{
+    CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, UpdateWebsiteError, WebsiteRepository,
+};
+use lookout_domain::{
+    CheckInterval, IntervalBounds, NewWebsite, WebsiteId, WebsiteName, WebsitePatch, WebsiteUrl,
+};
+use lookout_store::test_support::{POSTGRES_URL_VAR, TestDatabase};
+use lookout_store::{Backend, DatabaseUrl, Store, StoreOptions};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+const T0: OffsetDateTime = datetime!(2026-11-28 12:00:00.123456 UTC);
+const T1: OffsetDateTime = datetime!(2026-11-28 12:05:00 UTC);
+
+async fn open(db: &TestDatabase) -> Store {
+    let url = DatabaseUrl::parse(db.url()).unwrap();
+    let store = Store::open(&url, StoreOptions::default()).unwrap();
+    store.migrate().await.unwrap();
+    store
+}
+
+/// Runs `$body` (an async block using `store` and `db`) on each backend.
+macro_rules! on_both_backends {
+    ($name:ident, |$store:ident, $db:ident| $body:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn sqlite() {
+                let $db = TestDatabase::sqlite();
+                let $store = open(&$db).await;
+                assert_eq!($store.backend(), Backend::Sqlite);
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn postgres() {
+                let Some($db) = TestDatabase::postgres().await else {
+                    eprintln!("skipped: {POSTGRES_URL_VAR} is not set");
+                    return;
+                };
+                let $store = open(&$db).await;
+                assert_eq!($store.backend(), Backend::Postgres);
+                $body
+            }
+        }
+    };
+}
+
+fn new_site(url: &str, enabled: bool) -> NewWebsite {
+    NewWebsite {
+        url: WebsiteUrl::parse(url).unwrap(),
+        name: WebsiteName::parse("Example").unwrap(),
+        enabled,
+        check_interval: CheckInterval::new(120, IntervalBounds::default()).unwrap(),
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Runs a `SELECT COUNT(*) AS n ...` against the test database.
+async fn count(db: &TestDatabase, sql: &str) -> i64 {
+    use diesel_async::RunQueryDsl;
+    let query = diesel::sql_query(sql);
+    let row: Count = match DatabaseUrl::parse(db.url()).unwrap() {
+        DatabaseUrl::Postgres(url) => {
+            let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
+            query.get_result(&mut conn).await.unwrap()
+        }
+        DatabaseUrl::Sqlite(path) => {
+            let mut conn = SqliteAsync::establish(&path.to_string_lossy()).await.unwrap();
+            query.get_result(&mut conn).await.unwrap()
+        }
+    };
+    row.n
+}
+
+type SqliteAsync =
+    diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>;
+
+/// Executes raw SQL against the test database (for rows the website API cannot write).
+async fn execute(db: &TestDatabase, sql: &str) -> Result<(), diesel::result::Error> {
+    match DatabaseUrl::parse(db.url()).unwrap() {
+        DatabaseUrl::Postgres(url) => {
+            let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
+            conn.batch_execute(sql).await
+        }
+        DatabaseUrl::Sqlite(path) => {
+            let mut conn = SqliteAsync::establish(&path.to_string_lossy()).await.unwrap();
+            conn.batch_execute("PRAGMA foreign_keys = ON").await?;
+            conn.batch_execute(sql).await
+        }
+    }
+}
+
+on_both_backends!(creates_and_reads_back, |store, _db| {
+    let created = store.create_website(&new_site("https://example.com", true), T0).await.unwrap();
+    assert_eq!(created.url.as_str(), "https://example.com/");
+    assert_eq!(created.name.as_str(), "Example");
+    assert!(created.enabled);
+    assert_eq!(created.check_interval.secs(), 120);
+    assert_eq!(created.created_at, T0);
+    assert_eq!(created.updated_at, T0);
+    assert_eq!(store.get_website(created.id).await.unwrap(), created);
+});
+
+on_both_backends!(lists_in_id_order, |store, _db| {
+    for host in ["c", "a", "b"] {
+        store
+            .create_website(&new_site(&format!("https://{host}.example"), true), T0)
+            .await
+            .unwrap();
+    }
+    let listed = store.list_websites().await.unwrap();
+    let hosts: Vec<_> = listed.iter().map(|w| w.url.as_str().to_owned()).collect();
+    assert_eq!(hosts, ["https://c.example/", "https://a.example/", "https://b.example/"]);
+    assert!(listed.windows(2).all(|pair| pair[0].id < pair[1].id));
+});
+
+on_both_backends!(rejects_a_duplicate_url, |store, _db| {
+    store.create_website(&new_site("https://example.com", true), T0).await.unwrap();
+    let error =
+        store.create_website(&new_site("https://EXAMPLE.com/", false), T1).await.unwrap_err();
+    assert!(
+        matches!(error, CreateWebsiteError::DuplicateUrl(ref u) if u.as_str() == "https://example.com/")
+    );
+    assert_eq!(store.list_websites().await.unwrap().len(), 1);
+});
+
+on_both_backends!(updates_and_reports_before_and_after, |store, _db| {
+    let created = store.create_website(&new_site("https://example.com", true), T0).await.unwrap();
+    let patch = WebsitePatch {
+        name: Some(WebsiteName::parse("Renamed").unwrap()),
+        enabled: Some(false),
+        check_interval: Some(CheckInterval::new(600, IntervalBounds::default()).unwrap()),
+        ..WebsitePatch::default()
+    };
+    let updated = store.update_website(created.id, &patch, T1).await.unwrap();
+    assert_eq!(updated.before, created);
+    assert_eq!(updated.after.name.as_str(), "Renamed");
+    assert!(!updated.after.enabled);
+    assert_eq!(updated.after.check_interval.secs(), 600);
+    assert_eq!(updated.after.created_at, T0);
+    assert_eq!(updated.after.updated_at, T1);
+    assert_eq!(store.get_website(created.id).await.unwrap(), updated.after);
+});
+
+on_both_backends!(an_empty_patch_changes_nothing, |store, _db| {
+    let created = store.create_website(&new_site("https://example.com", true), T0).await.unwrap();
+    let updated = store.update_website(created.id, &WebsitePatch::default(), T1).await.unwrap();
+    assert_eq!(updated.before, created);
+    assert_eq!(updated.after, created);
+});
+
+on_both_backends!(an_update_to_a_taken_url_is_a_duplicate, |store, _db| {
+    store.create_website(&new_site("https://a.example", true), T0).await.unwrap();
+    let b = store.create_website(&new_site("https://b.example", true), T0).await.unwrap();
+    let patch = WebsitePatch {
+        url: Some(WebsiteUrl::parse("https://a.example").unwrap()),
+        ..Default::default()
+    };
+    let error = store.update_website(b.id, &patch, T1).await.unwrap_err();
+    assert!(matches!(error, UpdateWebsiteError::DuplicateUrl(_)), "{error:?}");
+    assert_eq!(store.get_website(b.id).await.unwrap(), b, "the failed update left no trace");
+});
+
+on_both_backends!(unknown_ids_are_not_found, |store, _db| {
+    let missing = WebsiteId::new(4242).unwrap();
+    assert!(
+        matches!(store.get_website(missing).await, Err(GetWebsiteError::NotFound(id)) if id == missing)
+    );
+    assert!(matches!(
+        store.update_website(missing, &WebsitePatch::default(), T1).await,
+        Err(UpdateWebsiteError::NotFound(_))
+    ));
+    assert!(matches!(store.delete_website(missing).await, Err(DeleteWebsiteError::NotFound(_))));
+});
+
+on_both_backends!(deleting_removes_checks_and_windows, |store, db| {
+    let site = store.create_website(&new_site("https://example.com", true), T0).await.unwrap();
+    let other = store.create_website(&new_site("https://other.example", true), T0).await.unwrap();
+    for id in [site.id, other.id] {
+        execute(&db, &format!(
+            "INSERT INTO monitor_checks (website_id, timestamp, status_code, response_time, is_available, error_message) \
+             VALUES ({id}, '2026-11-28 12:00:00', 503, 0.2, false, NULL); \
+             INSERT INTO downtime_windows (website_id, start_time, end_time, created_at) \
+             VALUES ({id}, '2026-11-28 12:00:00', NULL, '2026-11-28 12:00:00');"
+        ))
+        .await
+        .unwrap();
+    }
+    store.delete_website(site.id).await.unwrap();
+    assert!(matches!(store.get_website(site.id).await, Err(GetWebsiteError::NotFound(_))));
+    let sid = site.id;
+    let oid = other.id;
+    assert_eq!(
+        count(&db, &format!("SELECT COUNT(*) AS n FROM monitor_checks WHERE website_id = {sid}"))
+            .await,
+        0
+    );
+    assert_eq!(
+        count(&db, &format!("SELECT COUNT(*) AS n FROM downtime_windows WHERE website_id = {sid}"))
+            .await,
+        0
+    );
+    assert_eq!(
+        count(&db, &format!("SELECT COUNT(*) AS n FROM monitor_checks WHERE website_id = {oid}"))
+            .await,
+        1
+    );
+    assert_eq!(
+        count(&db, &format!("SELECT COUNT(*) AS n FROM downtime_windows WHERE website_id = {oid}"))
+            .await,
+        1
+    );
+    let orphan = execute(
+        &db,
+        &format!(
+            "INSERT INTO monitor_checks (website_id, timestamp, response_time, is_available) \
+         VALUES ({sid}, '2026-11-28 12:00:00', 0.1, true)"
+        ),
+    )
+    .await;
+    assert!(orphan.is_err(), "a check for a deleted site must be refused");
+});
+
+on_both_backends!(at_most_one_open_window_per_site, |store, db| {
+    let site = store.create_website(&new_site("https://example.com", true), T0).await.unwrap();
+    let open = |start: &str| {
+        format!(
+            "INSERT INTO downtime_windows (website_id, start_time, end_time, created_at) \
+         VALUES ({}, '{start}', NULL, '{start}')",
+            site.id
+        )
+    };
+    execute(&db, &open("2026-11-28 12:00:00")).await.unwrap();
+    assert!(execute(&db, &open("2026-11-28 12:01:00")).await.is_err(), "second open window");
+    execute(
+        &db,
+        &format!(
+            "UPDATE downtime_windows SET end_time = '2026-11-28 12:02:00' WHERE website_id = {}",
+            site.id
+        ),
+    )
+    .await
+    .unwrap();
+    execute(&db, &open("2026-11-28 12:03:00")).await.unwrap();
+});
+
+on_both_backends!(migrations_are_idempotent_and_data_survives_reopening, |store, db| {
+    let created = store.create_website(&new_site("https://example.com", true), T0).await.unwrap();
+    drop(store);
+    let reopened = open(&db).await;
+    assert_eq!(reopened.migrate().await.unwrap(), 0);
+    assert_eq!(reopened.get_website(created.id).await.unwrap(), created);
+});
+
+on_both_backends!(answers_ping, |store, _db| {
+    store.ping().await.unwrap();
+});
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_database_is_unavailable_not_a_hang() {
+    let url = DatabaseUrl::parse("postgres://nobody@127.0.0.1:1/none").unwrap();
+    let options = StoreOptions { pool_size: 1, connect_timeout: Duration::from_millis(500) };
+    let store = Store::open(&url, options).unwrap();
+    assert!(store.ping().await.is_err());
+    let error = store.list_websites().await.unwrap_err();
+    assert!(
+        matches!(error, lookout_domain::website::ListWebsitesError::Unavailable(_)),
+        "{error:?}"
+    );
+}

@@ -1,0 +1,3 @@
+DROP TABLE downtime_windows;
+DROP TABLE monitor_checks;
+DROP TABLE websites;

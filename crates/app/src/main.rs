@@ -1,1 +1,41 @@
-fn main() {}
+//! `lookout`: a website uptime monitor. `lookout serve` (the default) runs the API and the
+//! scheduler; `lookout migrate` applies database migrations and exits.
+
+mod commands;
+mod settings;
+mod shutdown;
+mod telemetry;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "lookout", version, about = "A website uptime monitor")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the REST API and run the checks (the default).
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    // A missing .env is normal; a broken one is worth failing for.
+    match dotenvy::dotenv() {
+        Ok(_) => {}
+        Err(e) if e.not_found() => {}
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot read .env")),
+    }
+    let settings = settings::Settings::load()?;
+    telemetry::init(&settings.log)?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => commands::serve(settings).await,
+        Command::Migrate => commands::migrate(settings).await,
+    }
+}

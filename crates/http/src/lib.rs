@@ -1,1 +1,12 @@
-//! placeholder
+//! lookout's HTTP adapter (actix-web): the REST API over the website use cases, its DTOs, and
+//! the mapping of every error to a status code and a stable JSON body
+//! `{"code": "...", "message": "...", "field": "..."}`.
+
+mod dto;
+mod error;
+mod handlers;
+mod server;
+
+pub use actix_web::dev::{Server, ServerHandle};
+pub use error::ApiError;
+pub use server::{ApiState, configure, start};

@@ -1,1 +1,14 @@
-//! placeholder
+//! lookout's scheduling adapter.
+//!
+//! The embedded (single-node) schedule keeps every enabled site's next due time in memory:
+//! [`ScheduleTable`] is the pure data structure, [`LocalSchedule`] is the `Schedule` port the
+//! API changes go through, and [`ScheduleSource`] turns the table into a stream of
+//! [`DueCheck`]s, each yielded when its time comes.
+
+mod due_check;
+mod local_schedule;
+mod schedule_table;
+
+pub use due_check::DueCheck;
+pub use local_schedule::{LocalSchedule, ScheduleSource, local_schedule};
+pub use schedule_table::ScheduleTable;

@@ -1,0 +1,31 @@
+//! The subcommands.
+
+mod migrate;
+mod serve;
+
+pub(crate) use migrate::migrate;
+pub(crate) use serve::serve;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use lookout_store::{DatabaseUrl, Store, StoreOptions};
+
+use crate::settings::Settings;
+
+/// Opens the configured database and applies pending migrations.
+async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let url = DatabaseUrl::parse(&settings.database.url).context("database.url")?;
+    let options = StoreOptions {
+        pool_size: settings.database.pool_size,
+        connect_timeout: Duration::from_secs(settings.database.connect_timeout_secs.max(1)),
+    };
+    let store = Store::open(&url, options)
+        .with_context(|| format!("cannot open database {}", url.redacted()))?;
+    let applied = store
+        .migrate()
+        .await
+        .with_context(|| format!("cannot migrate database {}", url.redacted()))?;
+    tracing::info!(database = %url.redacted(), applied, "Database ready");
+    Ok(store)
+}

@@ -1,0 +1,133 @@
+//! Wire shapes of the API and their conversion into domain values (parse once, here).
+
+use lookout_domain::{
+    CheckInterval, IntervalBounds, NewWebsite, Website, WebsiteId, WebsiteName, WebsitePatch,
+    WebsiteUrl,
+};
+use serde::{Deserialize, Deserializer, Serialize};
+use time::OffsetDateTime;
+
+use crate::ApiError;
+
+/// A website as the API returns it.
+#[derive(Debug, Serialize)]
+pub(crate) struct WebsiteResponse {
+    id: i64,
+    url: String,
+    name: String,
+    enabled: bool,
+    check_interval: u32,
+    #[serde(with = "time::serde::rfc3339")]
+    created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    updated_at: OffsetDateTime,
+}
+
+impl From<Website> for WebsiteResponse {
+    fn from(website: Website) -> Self {
+        Self {
+            id: website.id.get(),
+            url: website.url.as_str().to_owned(),
+            name: website.name.as_str().to_owned(),
+            enabled: website.enabled,
+            check_interval: website.check_interval.secs(),
+            created_at: website.created_at,
+            updated_at: website.updated_at,
+        }
+    }
+}
+
+/// Body of `POST /api/websites`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateWebsiteRequest {
+    url: String,
+    name: String,
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default)]
+    check_interval: Option<i64>,
+}
+
+impl CreateWebsiteRequest {
+    pub(crate) fn try_into_domain(self, bounds: IntervalBounds) -> Result<NewWebsite, ApiError> {
+        Ok(NewWebsite {
+            url: parse_url(&self.url)?,
+            name: parse_name(&self.name)?,
+            enabled: self.enabled.unwrap_or(true),
+            check_interval: match self.check_interval {
+                Some(secs) => parse_interval(secs, bounds)?,
+                None => bounds.default_interval(),
+            },
+        })
+    }
+}
+
+/// Body of `PATCH /api/websites/{id}`: every field optional, none may be `null`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PatchWebsiteRequest {
+    #[serde(default, deserialize_with = "present")]
+    url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    enabled: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present")]
+    check_interval: Option<Option<i64>>,
+}
+
+/// Tells a field given as `null` (`Some(None)`) from a field left out (`None`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A patch field: left out → `None`; `null` → 422; a value → parsed.
+fn patch_field<T, U>(
+    field: &'static str,
+    value: Option<Option<T>>,
+    parse: impl FnOnce(T) -> Result<U, ApiError>,
+) -> Result<Option<U>, ApiError> {
+    match value {
+        None => Ok(None),
+        Some(None) => Err(ApiError::validation(field, format!("{field} must not be null"))),
+        Some(Some(value)) => parse(value).map(Some),
+    }
+}
+
+impl PatchWebsiteRequest {
+    pub(crate) fn try_into_domain(self, bounds: IntervalBounds) -> Result<WebsitePatch, ApiError> {
+        Ok(WebsitePatch {
+            url: patch_field("url", self.url, |raw| parse_url(&raw))?,
+            name: patch_field("name", self.name, |raw| parse_name(&raw))?,
+            enabled: patch_field("enabled", self.enabled, Ok)?,
+            check_interval: patch_field("check_interval", self.check_interval, |secs| {
+                parse_interval(secs, bounds)
+            })?,
+        })
+    }
+}
+
+fn parse_url(raw: &str) -> Result<WebsiteUrl, ApiError> {
+    WebsiteUrl::parse(raw).map_err(|e| ApiError::validation("url", e))
+}
+
+fn parse_name(raw: &str) -> Result<WebsiteName, ApiError> {
+    WebsiteName::parse(raw).map_err(|e| ApiError::validation("name", e))
+}
+
+fn parse_interval(secs: i64, bounds: IntervalBounds) -> Result<CheckInterval, ApiError> {
+    CheckInterval::new(secs, bounds).map_err(|e| ApiError::validation("check_interval", e))
+}
+
+/// The `{id}` path segment: anything that is not a positive 64-bit integer names no website.
+pub(crate) fn parse_website_id(raw: &str) -> Result<WebsiteId, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .and_then(|id| WebsiteId::new(id).ok())
+        .ok_or_else(|| ApiError::website_not_found(raw))
+}

@@ -1,0 +1,207 @@
+//! `ApiError`: every failure as a status code and a JSON body. 5xx bodies never carry internals;
+//! the cause is logged instead.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use actix_web::error::JsonPayloadError;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use lookout_domain::website::{
+    CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
+    UpdateWebsiteError,
+};
+use serde::Serialize;
+
+/// An error response: status, stable machine code, human message, and the offending field.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorBody {
+    code: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'static str>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, body: ErrorBody { code, message: message.into(), field: None } }
+    }
+
+    /// 422: a value that parses as JSON but is not acceptable.
+    pub fn validation(field: &'static str, message: impl fmt::Display) -> Self {
+        let mut error =
+            Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", message.to_string());
+        error.body.field = Some(field);
+        error
+    }
+
+    /// 404 for a website id that does not exist (or is not an id at all).
+    pub fn website_not_found(raw_id: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("website {raw_id} not found"))
+    }
+
+    fn duplicate_url(url: &impl fmt::Display) -> Self {
+        let mut error = Self::new(
+            StatusCode::CONFLICT,
+            "duplicate_url",
+            format!("a website with url {url} already exists"),
+        );
+        error.body.field = Some("url");
+        error
+    }
+
+    /// 503: the database does not answer. The cause is logged, not returned.
+    pub fn unavailable(cause: &(dyn StdError + 'static)) -> Self {
+        tracing::warn!(error = %ErrorChain(cause), "Database unavailable");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            "the database is unavailable; try again shortly",
+        )
+    }
+
+    /// 500: something unexpected. The cause is logged, not returned.
+    pub fn internal(cause: &(dyn StdError + 'static)) -> Self {
+        tracing::error!(error = %ErrorChain(cause), "Request failed");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "internal server error")
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.status, self.body.code, self.body.message)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(&self.body)
+    }
+}
+
+/// Formats an error with its whole `source()` chain: `a: b: c`.
+pub(crate) struct ErrorChain<'a>(pub &'a (dyn StdError + 'static));
+
+impl fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
+impl From<CreateWebsiteError> for ApiError {
+    fn from(error: CreateWebsiteError) -> Self {
+        match &error {
+            CreateWebsiteError::DuplicateUrl(url) => Self::duplicate_url(url),
+            CreateWebsiteError::Unavailable(_) => Self::unavailable(&error),
+            CreateWebsiteError::Unknown(_) => Self::internal(&error),
+        }
+    }
+}
+
+impl From<ListWebsitesError> for ApiError {
+    fn from(error: ListWebsitesError) -> Self {
+        match &error {
+            ListWebsitesError::Unavailable(_) => Self::unavailable(&error),
+            ListWebsitesError::Unknown(_) => Self::internal(&error),
+        }
+    }
+}
+
+impl From<GetWebsiteError> for ApiError {
+    fn from(error: GetWebsiteError) -> Self {
+        match &error {
+            GetWebsiteError::NotFound(id) => Self::website_not_found(&id.to_string()),
+            GetWebsiteError::Unavailable(_) => Self::unavailable(&error),
+            GetWebsiteError::Unknown(_) => Self::internal(&error),
+        }
+    }
+}
+
+impl From<UpdateWebsiteError> for ApiError {
+    fn from(error: UpdateWebsiteError) -> Self {
+        match &error {
+            UpdateWebsiteError::NotFound(id) => Self::website_not_found(&id.to_string()),
+            UpdateWebsiteError::DuplicateUrl(url) => Self::duplicate_url(url),
+            UpdateWebsiteError::Unavailable(_) => Self::unavailable(&error),
+            UpdateWebsiteError::Unknown(_) => Self::internal(&error),
+        }
+    }
+}
+
+impl From<DeleteWebsiteError> for ApiError {
+    fn from(error: DeleteWebsiteError) -> Self {
+        match &error {
+            DeleteWebsiteError::NotFound(id) => Self::website_not_found(&id.to_string()),
+            DeleteWebsiteError::Unavailable(_) => Self::unavailable(&error),
+            DeleteWebsiteError::Unknown(_) => Self::internal(&error),
+        }
+    }
+}
+
+impl From<HealthError> for ApiError {
+    fn from(error: HealthError) -> Self {
+        Self::unavailable(&error)
+    }
+}
+
+/// Maps JSON body failures: wrong content type → 415, too large → 413, not JSON → 400,
+/// JSON of the wrong shape (unknown field, wrong type, missing field) → 422.
+pub(crate) fn json_error_handler(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let api_error = match &error {
+        JsonPayloadError::ContentType => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "request body must be JSON (Content-Type: application/json)",
+        ),
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("request body must be at most {limit} bytes"),
+        ),
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", e.to_string())
+        }
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("malformed JSON: {e}"))
+        }
+        other => ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", other.to_string()),
+    };
+    api_error.into()
+}
+
+/// 404 for any path lookout does not serve.
+pub(crate) async fn not_found(request: HttpRequest) -> HttpResponse {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no route for {}", request.path()))
+        .error_response()
+}
+
+/// 405 for a known path with a method it does not take.
+pub(crate) async fn method_not_allowed(request: HttpRequest) -> HttpResponse {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} is not allowed on {}", request.method(), request.path()),
+    )
+    .error_response()
+}

@@ -1,0 +1,8 @@
+//! One module per endpoint.
+
+pub(crate) mod create_website;
+pub(crate) mod delete_website;
+pub(crate) mod get_website;
+pub(crate) mod health;
+pub(crate) mod list_websites;
+pub(crate) mod update_website;

@@ -1,0 +1,17 @@
+//! `DELETE /api/websites/{id}`: 204, with its checks and downtime windows.
+
+use actix_web::{HttpResponse, web};
+use lookout_domain::website::WebsiteManagement;
+
+use crate::ApiError;
+use crate::dto::parse_website_id;
+use crate::server::ApiState;
+
+pub(crate) async fn handle<W: WebsiteManagement>(
+    state: web::Data<ApiState<W>>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_website_id(&path)?;
+    state.websites.delete_website(id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

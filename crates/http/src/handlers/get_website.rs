@@ -1,0 +1,17 @@
+//! `GET /api/websites/{id}`: one website, or 404.
+
+use actix_web::{HttpResponse, web};
+use lookout_domain::website::WebsiteManagement;
+
+use crate::ApiError;
+use crate::dto::{WebsiteResponse, parse_website_id};
+use crate::server::ApiState;
+
+pub(crate) async fn handle<W: WebsiteManagement>(
+    state: web::Data<ApiState<W>>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_website_id(&path)?;
+    let website = state.websites.get_website(id).await?;
+    Ok(HttpResponse::Ok().json(WebsiteResponse::from(website)))
+}

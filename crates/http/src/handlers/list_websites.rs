@@ -1,0 +1,16 @@
+//! `GET /api/websites`: every website, ordered by id.
+
+use actix_web::{HttpResponse, web};
+use lookout_domain::website::WebsiteManagement;
+
+use crate::ApiError;
+use crate::dto::WebsiteResponse;
+use crate::server::ApiState;
+
+pub(crate) async fn handle<W: WebsiteManagement>(
+    state: web::Data<ApiState<W>>,
+) -> Result<HttpResponse, ApiError> {
+    let websites = state.websites.list_websites().await?;
+    let body: Vec<WebsiteResponse> = websites.into_iter().map(WebsiteResponse::from).collect();
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,0 +1,74 @@
+//! Routing, extractor configuration and the server itself.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use lookout_domain::IntervalBounds;
+use lookout_domain::website::WebsiteManagement;
+
+use crate::error::{json_error_handler, method_not_allowed, not_found};
+use crate::handlers::{
+    create_website, delete_website, get_website, health, list_websites, update_website,
+};
+
+/// Largest request body accepted (64 KiB); larger ones get 413.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Debug)]
+pub struct ApiState<W> {
+    pub websites: W,
+    /// Bounds for `check_interval`, from configuration.
+    pub interval_bounds: IntervalBounds,
+}
+
+/// Registers lookout's routes on an actix `ServiceConfig`.
+pub fn configure<W: WebsiteManagement>(
+    state: web::Data<ApiState<W>>,
+) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(state.clone())
+            .app_data(
+                web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(json_error_handler),
+            )
+            .app_data(web::PayloadConfig::default().limit(MAX_BODY_BYTES))
+            .service(
+                web::resource("/health")
+                    .route(web::get().to(health::handle::<W>))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/api/websites")
+                    .route(web::get().to(list_websites::handle::<W>))
+                    .route(web::post().to(create_website::handle::<W>))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/api/websites/{id}")
+                    .route(web::get().to(get_website::handle::<W>))
+                    .route(web::patch().to(update_website::handle::<W>))
+                    .route(web::delete().to(delete_website::handle::<W>))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .default_service(web::to(not_found));
+    }
+}
+
+/// Builds the server on `listener` (already bound, so port 0 works) with `workers` threads.
+/// actix's own signal handling is off: the caller awaits the returned future and stops it
+/// through its handle.
+pub fn start<W: WebsiteManagement>(
+    listener: TcpListener,
+    state: ApiState<W>,
+    workers: usize,
+) -> std::io::Result<Server> {
+    let state = web::Data::new(state);
+    let routes = configure(state);
+    Ok(HttpServer::new(move || App::new().configure(routes.clone()))
+        .workers(workers.max(1))
+        .disable_signals()
+        .shutdown_timeout(5)
+        .listen(listener)?
+        .run())
+}

@@ -1,0 +1,203 @@
+//! `ScheduleTable`: each scheduled site's interval and next due instant, ordered by due time.
+//!
+//! A binary heap of `(due, id, generation)` with lazy deletion: removing or re-timing a site
+//! bumps its generation, and stale heap entries are skipped when they surface. Per site this
+//! costs one map entry and (usually) one heap entry — a few dozen bytes.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::time::Duration;
+
+use lookout_domain::WebsiteId;
+use tokio::time::Instant;
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    interval: Duration,
+    next_due: Instant,
+    generation: u32,
+}
+
+/// The in-memory schedule. Pure: every method takes the current instant.
+#[derive(Debug, Default)]
+pub struct ScheduleTable {
+    entries: HashMap<WebsiteId, Entry>,
+    queue: BinaryHeap<Reverse<(Instant, WebsiteId, u32)>>,
+}
+
+impl ScheduleTable {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of scheduled sites.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn contains(&self, id: WebsiteId) -> bool {
+        self.entries.contains_key(&id)
+    }
+
+    /// The next due instant of a site, if scheduled.
+    pub fn next_due(&self, id: WebsiteId) -> Option<Instant> {
+        self.entries.get(&id).map(|e| e.next_due)
+    }
+
+    /// Schedules `id` first at `first_due`, then every `interval`. Replaces any earlier entry.
+    pub fn insert(&mut self, id: WebsiteId, interval: Duration, first_due: Instant) {
+        let generation = self.entries.get(&id).map_or(0, |e| e.generation.wrapping_add(1));
+        self.entries.insert(id, Entry { interval, next_due: first_due, generation });
+        self.queue.push(Reverse((first_due, id, generation)));
+    }
+
+    /// Changes a site's interval. The next check moves earlier when the new interval would
+    /// already have brought it due sooner; otherwise the current slot is kept.
+    pub fn retime(&mut self, id: WebsiteId, interval: Duration, now: Instant) {
+        let Some(entry) = self.entries.get(&id).copied() else { return };
+        let next_due = entry.next_due.min(now + interval);
+        self.insert(id, interval, next_due);
+    }
+
+    /// Stops scheduling `id`.
+    pub fn remove(&mut self, id: WebsiteId) -> bool {
+        self.entries.remove(&id).is_some()
+    }
+
+    /// The earliest live due instant.
+    pub fn peek_due(&mut self) -> Option<Instant> {
+        self.drop_stale();
+        self.queue.peek().map(|Reverse((due, _, _))| *due)
+    }
+
+    /// Takes the earliest entry due at or before `now`, and schedules its next run at
+    /// `due + interval` (never `now + interval`: the schedule does not drift).
+    pub fn pop_due(&mut self, now: Instant) -> Option<(WebsiteId, Instant)> {
+        self.drop_stale();
+        let Reverse((due, id, generation)) = *self.queue.peek()?;
+        if due > now {
+            return None;
+        }
+        self.queue.pop();
+        if let Some(entry) = self.entries.get_mut(&id) {
+            let mut next = due + entry.interval;
+            // A process that slept through several slots resumes at the next one in the
+            // future rather than firing a burst of stale checks.
+            if next <= now {
+                let behind = now.duration_since(next).as_nanos();
+                let step = entry.interval.as_nanos().max(1);
+                let skipped = u32::try_from(behind / step + 1).unwrap_or(u32::MAX);
+                next += entry.interval.saturating_mul(skipped);
+            }
+            entry.next_due = next;
+            self.queue.push(Reverse((next, id, generation)));
+        }
+        Some((id, due))
+    }
+
+    fn drop_stale(&mut self) {
+        while let Some(Reverse((_, id, generation))) = self.queue.peek() {
+            match self.entries.get(id) {
+                Some(entry) if entry.generation == *generation => return,
+                _ => {
+                    self.queue.pop();
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(raw: i64) -> WebsiteId {
+        WebsiteId::new(raw).unwrap()
+    }
+
+    const MIN: Duration = Duration::from_secs(60);
+
+    #[test]
+    fn yields_in_due_order_and_only_when_due() {
+        let t0 = Instant::now();
+        let mut table = ScheduleTable::new();
+        table.insert(id(1), MIN, t0 + Duration::from_secs(10));
+        table.insert(id(2), MIN, t0 + Duration::from_secs(5));
+        assert_eq!(table.pop_due(t0), None);
+        assert_eq!(table.peek_due(), Some(t0 + Duration::from_secs(5)));
+        let later = t0 + Duration::from_secs(10);
+        assert_eq!(table.pop_due(later), Some((id(2), t0 + Duration::from_secs(5))));
+        assert_eq!(table.pop_due(later), Some((id(1), t0 + Duration::from_secs(10))));
+        assert_eq!(table.pop_due(later), None);
+    }
+
+    #[test]
+    fn next_due_is_due_plus_interval_not_now_plus_interval() {
+        let t0 = Instant::now();
+        let mut table = ScheduleTable::new();
+        table.insert(id(1), MIN, t0);
+        // Popped 3 s late: the next slot is still t0 + 60 s.
+        assert_eq!(table.pop_due(t0 + Duration::from_secs(3)), Some((id(1), t0)));
+        assert_eq!(table.next_due(id(1)), Some(t0 + MIN));
+    }
+
+    #[test]
+    fn a_long_stall_skips_to_the_next_future_slot() {
+        let t0 = Instant::now();
+        let mut table = ScheduleTable::new();
+        table.insert(id(1), MIN, t0);
+        let now = t0 + Duration::from_secs(150);
+        assert_eq!(table.pop_due(now), Some((id(1), t0)));
+        assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(180)));
+        assert_eq!(table.pop_due(now), None);
+    }
+
+    #[test]
+    fn removed_sites_never_come_due() {
+        let t0 = Instant::now();
+        let mut table = ScheduleTable::new();
+        table.insert(id(1), MIN, t0);
+        assert!(table.remove(id(1)));
+        assert!(!table.remove(id(1)));
+        assert_eq!(table.pop_due(t0 + MIN), None);
+        assert!(table.is_empty());
+    }
+
+    #[test]
+    fn retiming_to_a_shorter_interval_pulls_the_next_check_in() {
+        let t0 = Instant::now();
+        let mut table = ScheduleTable::new();
+        table.insert(id(1), Duration::from_secs(3600), t0 + Duration::from_secs(3000));
+        table.retime(id(1), Duration::from_secs(5), t0);
+        assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(5)));
+        // Only the re-timed entry surfaces, once.
+        assert_eq!(
+            table.pop_due(t0 + Duration::from_secs(5)),
+            Some((id(1), t0 + Duration::from_secs(5)))
+        );
+        assert_eq!(table.pop_due(t0 + Duration::from_secs(5)), None);
+        assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn retiming_to_a_longer_interval_keeps_the_current_slot() {
+        let t0 = Instant::now();
+        let mut table = ScheduleTable::new();
+        table.insert(id(1), MIN, t0 + Duration::from_secs(30));
+        table.retime(id(1), Duration::from_secs(600), t0);
+        assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(30)));
+        table.pop_due(t0 + Duration::from_secs(30));
+        assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(630)));
+    }
+
+    #[test]
+    fn retiming_an_unscheduled_site_does_nothing() {
+        let mut table = ScheduleTable::new();
+        table.retime(id(9), MIN, Instant::now());
+        assert!(table.is_empty());
+    }
+}

@@ -1,1 +1,10 @@
+//! End-to-end tests: the real `lookout` binary, started on port 0 against a database of the
+//! test's own (SQLite, and PostgreSQL when `LOOKOUT_TEST_POSTGRES_URL` is set), driven over HTTP.
 
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail the test loudly")]
+mod helpers;
+
+mod binary;
+mod health;
+mod websites_api;
+mod websites_errors;

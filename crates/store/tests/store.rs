@@ -1,6 +1,8 @@
 //! The store against real databases: every test runs on SQLite and on PostgreSQL (when
 //! `LOOKOUT_TEST_POSTGRES_URL` names a server; CI always sets it), each in a database of its own.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
+
 use std::time::Duration;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};

@@ -1,9 +1,14 @@
 //! Throwaway databases for tests: a temporary SQLite file, or a fresh PostgreSQL database
-//! created on the server named by `LOOKOUT_TEST_POSTGRES_URL` and dropped afterwards.
+//! created on the server named by `LOOKOUT_TEST_POSTGRES_URL` and dropped afterwards, or a
+//! whole throwaway PostgreSQL cluster for tests that stop the database.
+
+mod throwaway_postgres;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+
+pub use throwaway_postgres::ThrowawayPostgres;
 
 /// The environment variable holding an admin URL of a PostgreSQL server for tests, e.g.
 /// `postgres://postgres@127.0.0.1:5432/postgres`. CI always sets it.

@@ -1,0 +1,22 @@
+# lookout's recipes. `just ci` runs exactly what .ci/run runs.
+
+# Run the monitor (API + scheduler) on the embedded SQLite default.
+run:
+    cargo run --release
+
+# Run the whole test suite (PostgreSQL tests run when LOOKOUT_TEST_POSTGRES_URL is set).
+test:
+    cargo test --workspace
+
+# Everything CI checks: format, lints, domain purity, tests.
+ci:
+    .ci/run
+
+# Lints as CI runs them.
+lint:
+    cargo clippy --workspace --all-targets -- -D warnings
+    scripts/check-domain-purity
+
+# Format the code.
+fmt:
+    cargo fmt --all

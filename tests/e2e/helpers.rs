@@ -1,0 +1,256 @@
+//! `TestApp`: one running `lookout` process and a typed client for it.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Runs `$body` with `$app` (a started `TestApp`) on SQLite and on PostgreSQL.
+macro_rules! on_both_backends {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn sqlite() {
+                let db = $crate::helpers::TestDatabase::sqlite();
+                let $app = $crate::helpers::TestApp::start(&db, &[]).await;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn postgres() {
+                let Some(db) = $crate::helpers::TestDatabase::postgres().await else {
+                    eprintln!("skipped: LOOKOUT_TEST_POSTGRES_URL is not set");
+                    return;
+                };
+                let $app = $crate::helpers::TestApp::start(&db, &[]).await;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_both_backends;
+
+pub use lookout_store::test_support::TestDatabase;
+
+/// A running `lookout serve`, killed on drop.
+pub struct TestApp {
+    child: Child,
+    pub address: String,
+    pub client: reqwest::Client,
+    logs: Arc<Mutex<Vec<String>>>,
+    workdir: Option<tempfile::TempDir>,
+}
+
+/// What is left of a `TestApp` after it stopped.
+pub struct Stopped {
+    pub status: ExitStatus,
+    pub logs: Vec<String>,
+    pub workdir: tempfile::TempDir,
+}
+
+/// Starts the binary with `cwd` as its working directory and the given environment.
+pub fn spawn_lookout(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lookout"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "info")
+        .env("LOOKOUT__SERVER__PORT", "0")
+        .env("LOOKOUT__SERVER__WORKERS", "2")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.spawn().expect("cannot start the lookout binary")
+}
+
+/// Collects a child's stdout and stderr lines into `logs` on background threads.
+fn collect_output(child: &mut Child, logs: &Arc<Mutex<Vec<String>>>) {
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    for stream in [Box::new(stdout) as Box<dyn std::io::Read + Send>, Box::new(stderr)] {
+        let logs = Arc::clone(logs);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                logs.lock().unwrap().push(line);
+            }
+        });
+    }
+}
+
+impl TestApp {
+    /// Starts `lookout serve` on `db` with extra environment, and waits until it listens.
+    pub async fn start(db: &TestDatabase, env: &[(&str, &str)]) -> Self {
+        Self::start_in(tempfile::tempdir().unwrap(), db.url(), env).await
+    }
+
+    /// Starts `lookout serve` in `workdir` against `database_url`.
+    pub async fn start_in(
+        workdir: tempfile::TempDir,
+        database_url: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
+        let mut all_env = Vec::new();
+        if !database_url.is_empty() {
+            all_env.push(("DATABASE_URL", database_url));
+        }
+        all_env.extend_from_slice(env);
+        let mut child = spawn_lookout(workdir.path(), &[], &all_env);
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        collect_output(&mut child, &logs);
+        let address = wait_for_address(&mut child, &logs);
+        Self { child, address, client: reqwest::Client::new(), logs, workdir: Some(workdir) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Every line the process has printed so far.
+    pub fn logs(&self) -> Vec<String> {
+        self.logs.lock().unwrap().clone()
+    }
+
+    /// Waits until a log line contains `needle`, for up to `timeout`.
+    pub async fn wait_for_log(&self, needle: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self.logs().iter().any(|l| l.contains(needle)) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    /// Sends SIGTERM and waits for the process to exit; keeps its working directory.
+    pub fn terminate(mut self) -> Stopped {
+        send_sigterm(&self.child);
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "lookout did not exit after SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        // Let the reader threads drain the last lines.
+        std::thread::sleep(Duration::from_millis(100));
+        let workdir = self.workdir.take().expect("the working directory is kept until stop");
+        Stopped { status, logs: self.logs(), workdir }
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        response(self.client.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        response(self.client.post(self.url(path)).json(body).send().await.unwrap()).await
+    }
+
+    pub async fn patch_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        response(self.client.patch(self.url(path)).json(body).send().await.unwrap()).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        response(self.client.delete(self.url(path)).send().await.unwrap()).await
+    }
+
+    /// Sends a raw body with the given content type (or none).
+    pub async fn send_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> (u16, Value) {
+        let mut request = self.client.request(method, self.url(path)).body(body);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        response(request.send().await.unwrap()).await
+    }
+
+    /// Creates a website and returns its JSON, asserting 201.
+    pub async fn create_website(&self, url: &str, name: &str) -> Value {
+        let (status, body) =
+            self.post_json("/api/websites", &serde_json::json!({ "url": url, "name": name })).await;
+        assert_eq!(status, 201, "{body}");
+        body
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn send_sigterm(child: &Child) {
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert!(status.is_ok_and(|s| s.success()), "cannot signal lookout");
+}
+
+/// Status and JSON body (`Null` when empty).
+pub async fn response(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.unwrap();
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+            panic!("response is not JSON ({e}): {:?}", String::from_utf8_lossy(&bytes))
+        })
+    };
+    (status, body)
+}
+
+fn wait_for_address(child: &mut Child, logs: &Arc<Mutex<Vec<String>>>) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(address) =
+            logs.lock().unwrap().iter().find_map(|line| line.split("Listening on ").nth(1)).map(
+                |rest| {
+                    rest.split_whitespace().next().unwrap_or_default().trim_matches('"').to_owned()
+                },
+            )
+        {
+            return address;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!(
+                "lookout exited with {status} before listening:\n{}",
+                logs.lock().unwrap().join("\n")
+            );
+        }
+        assert!(
+            Instant::now() < deadline,
+            "lookout did not start:\n{}",
+            logs.lock().unwrap().join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Runs the binary to completion (for `lookout migrate` and start-up failures).
+pub fn run_to_exit(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (ExitStatus, String) {
+    let child = spawn_lookout(cwd, args, env);
+    let output = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status, text)
+}

@@ -1,1 +1,17 @@
-//! placeholder
+//! lookout's probe adapter: one HTTP(S) check of one URL with hyper 1 and rustls.
+//!
+//! Every check opens a fresh connection (DNS → TCP → TLS with ALPN → HTTP/1.1 or HTTP/2), sends
+//! one `GET`, reads the body up to a limit, and reports the status, the time from the first byte
+//! sent (the TCP connect) to the end of the body, and a short error text when it failed.
+//! Connection failures that never reached the server are retried; the whole check is bounded by
+//! one timeout.
+
+mod connection;
+mod failure;
+mod options;
+mod prober;
+mod tls;
+
+pub use options::ProbeOptions;
+pub use prober::HyperProber;
+pub use tls::TlsConfigError;

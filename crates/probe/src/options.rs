@@ -1,0 +1,37 @@
+//! `ProbeOptions`: how a check is made.
+
+use std::time::Duration;
+
+use rustls::pki_types::CertificateDer;
+
+/// Settings of the probe (config section `probe`).
+#[derive(Debug, Clone)]
+pub struct ProbeOptions {
+    /// Bound on one whole check, retries and redirects included.
+    pub timeout: Duration,
+    /// Extra attempts after a connection failure that never reached the server.
+    pub retries: u32,
+    /// Follow 3xx responses (up to `max_redirects` hops) instead of counting them as available.
+    pub follow_redirects: bool,
+    pub max_redirects: u32,
+    /// The body is read up to this many bytes, then the connection is dropped.
+    pub max_body_bytes: usize,
+    /// Pause before the first retry; doubled for each further one.
+    pub retry_backoff: Duration,
+    /// Certificates trusted in addition to the bundled web roots (a private CA, tests).
+    pub extra_roots: Vec<CertificateDer<'static>>,
+}
+
+impl Default for ProbeOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30),
+            retries: 3,
+            follow_redirects: false,
+            max_redirects: 10,
+            max_body_bytes: 1024 * 1024,
+            retry_backoff: Duration::from_millis(100),
+            extra_roots: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! `TargetServer`: an HTTP(S) server whose answers the query string (or the test) decides.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::StreamExt;
+use http::{Request, Response, StatusCode};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::{Bytes, Frame, Incoming};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use rustls::ServerConfig;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+
+type Body = BoxBody<Bytes, io::Error>;
+
+/// TLS set-up of a target.
+#[derive(Debug, Clone)]
+pub enum Tls {
+    Plain,
+    Https(Arc<ServerConfig>),
+}
+
+#[derive(Debug, Default)]
+struct State {
+    statuses: Mutex<HashMap<String, u16>>,
+    hits: Mutex<HashMap<String, u64>>,
+    total: AtomicU64,
+    last_user_agent: Mutex<Option<String>>,
+    last_version: Mutex<Option<http::Version>>,
+}
+
+/// A local HTTP(S) target on 127.0.0.1 and a free port. Stops on drop.
+#[derive(Debug)]
+pub struct TargetServer {
+    address: SocketAddr,
+    https: bool,
+    state: Arc<State>,
+    task: JoinHandle<()>,
+}
+
+impl TargetServer {
+    /// A plain HTTP target.
+    pub async fn start() -> Self {
+        Self::start_with(Tls::Plain, "127.0.0.1:0").await
+    }
+
+    /// A target with the given TLS set-up, bound to `bind` (port 0 for a free one).
+    pub async fn start_with(tls: Tls, bind: &str) -> Self {
+        let listener = TcpListener::bind(bind).await.unwrap_or_else(|e| panic!("bind {bind}: {e}"));
+        let address = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let state = Arc::new(State::default());
+        let https = matches!(tls, Tls::Https(_));
+        let task = tokio::spawn(accept_loop(listener, tls, Arc::clone(&state)));
+        Self { address, https, state, task }
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The URL of `path_and_query` on this target (`127.0.0.1`, or `localhost` for HTTPS so
+    /// that the certificate's name matches).
+    pub fn url(&self, path_and_query: &str) -> String {
+        if self.https {
+            format!("https://localhost:{}{path_and_query}", self.address.port())
+        } else {
+            format!("http://{}{path_and_query}", self.address)
+        }
+    }
+
+    /// Makes `path` answer `status` from now on (overrides its query string).
+    pub fn set_status(&self, path: &str, status: u16) {
+        lock(&self.state.statuses).insert(path.to_owned(), status);
+    }
+
+    /// Requests seen for `path`.
+    pub fn hits(&self, path: &str) -> u64 {
+        lock(&self.state.hits).get(path).copied().unwrap_or(0)
+    }
+
+    /// The `User-Agent` of the latest request.
+    pub fn last_user_agent(&self) -> Option<String> {
+        lock(&self.state.last_user_agent).clone()
+    }
+
+    /// The HTTP version of the latest request.
+    pub fn last_version(&self) -> Option<http::Version> {
+        *lock(&self.state.last_version)
+    }
+
+    /// Requests seen in all.
+    pub fn total_hits(&self) -> u64 {
+        self.state.total.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for TargetServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+async fn accept_loop(listener: TcpListener, tls: Tls, state: Arc<State>) {
+    let acceptor = match &tls {
+        Tls::Https(config) => Some(TlsAcceptor::from(Arc::clone(config))),
+        Tls::Plain => None,
+    };
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let _ = stream.set_nodelay(true);
+        let state = Arc::clone(&state);
+        let acceptor = acceptor.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| respond(request, Arc::clone(&state)));
+            let builder = auto::Builder::new(TokioExecutor::new());
+            match acceptor {
+                Some(acceptor) => {
+                    if let Ok(tls) = acceptor.accept(stream).await {
+                        let _ = builder.serve_connection(TokioIo::new(tls), service).await;
+                    }
+                }
+                None => {
+                    let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+                }
+            }
+        });
+    }
+}
+
+fn query_params(request: &Request<Incoming>) -> HashMap<String, String> {
+    request
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+async fn respond(
+    request: Request<Incoming>,
+    state: Arc<State>,
+) -> Result<Response<Body>, Infallible> {
+    let path = request.uri().path().to_owned();
+    state.total.fetch_add(1, Ordering::Relaxed);
+    *lock(&state.hits).entry(path.clone()).or_default() += 1;
+    *lock(&state.last_version) = Some(request.version());
+    *lock(&state.last_user_agent) = request
+        .headers()
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let params = query_params(&request);
+    let number = |key: &str| params.get(key).and_then(|v| v.parse::<u64>().ok());
+
+    if let Some(ms) = number("delay_ms") {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    let status = lock(&state.statuses)
+        .get(&path)
+        .copied()
+        .or_else(|| number("status").and_then(|s| u16::try_from(s).ok()))
+        .unwrap_or(200);
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+
+    let mut response = Response::builder().status(status);
+    if params.contains_key("loop") {
+        response = response.status(StatusCode::FOUND).header("location", format!("{path}?loop=1"));
+    } else if let Some(hops) = number("redirect").filter(|hops| *hops > 0) {
+        response = response
+            .status(StatusCode::FOUND)
+            .header("location", format!("{path}?redirect={}", hops - 1));
+    }
+    let body = if params.contains_key("endless") {
+        endless_body()
+    } else if params.contains_key("trickle") {
+        trickle_body()
+    } else {
+        let bytes = number("body_bytes").unwrap_or(2);
+        let bytes = usize::try_from(bytes).unwrap_or(2);
+        Full::new(Bytes::from(vec![b'o'; bytes])).map_err(|never| match never {}).boxed()
+    };
+    Ok(response.body(body).unwrap_or_else(|_| Response::new(empty())))
+}
+
+fn empty() -> Body {
+    Full::new(Bytes::new()).map_err(|never| match never {}).boxed()
+}
+
+/// 64 KiB chunks for ever.
+fn endless_body() -> Body {
+    let chunk = Bytes::from(vec![b'x'; 64 * 1024]);
+    let stream = futures::stream::repeat(chunk).map(|c| Ok::<_, io::Error>(Frame::data(c)));
+    BodyExt::boxed(StreamBody::new(stream))
+}
+
+/// One byte a second for ever.
+fn trickle_body() -> Body {
+    let stream = futures::stream::unfold((), |()| async {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        Some((Ok::<_, io::Error>(Frame::data(Bytes::from_static(b"."))), ()))
+    });
+    BodyExt::boxed(StreamBody::new(stream))
+}

@@ -1,12 +1,23 @@
 //! Monitoring: the outcome of one check, the availability rule, downtime windows and the
 //! transition rule that opens and closes them, and the `Prober` port.
 
+mod breaker;
 mod check;
 mod downtime;
 mod prober;
+mod recorder;
+mod service;
+mod target;
+
+pub use breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
 
 pub use check::{CheckOutcome, MonitorCheck, is_available_status};
 pub use downtime::{DowntimeTransition, DowntimeWindow};
 #[cfg(any(test, feature = "mocks"))]
 pub use prober::MockProber;
 pub use prober::Prober;
+#[cfg(any(test, feature = "mocks"))]
+pub use recorder::MockCheckRecorder;
+pub use recorder::{AppliedTransition, CheckRecorder, RecordCheckError, RecordedCheck};
+pub use service::{CheckLogPolicy, CheckRun, MonitoringService};
+pub use target::CheckTarget;

@@ -62,12 +62,17 @@ pub enum ScheduleChange {
 
 impl UpdatedWebsite {
     /// The schedule consequence of this update: enabling adds, disabling removes, a new interval
-    /// on an enabled site re-times it.
+    /// on an enabled site re-times it, and a new url or name updates what the schedule hands out.
     pub fn schedule_change(&self) -> ScheduleChange {
-        match (self.before.enabled, self.after.enabled) {
+        let (before, after) = (&self.before, &self.after);
+        match (before.enabled, after.enabled) {
             (false, true) => ScheduleChange::Add,
             (true, false) => ScheduleChange::Remove,
-            (true, true) if self.before.check_interval != self.after.check_interval => {
+            (true, true)
+                if before.check_interval != after.check_interval
+                    || before.url != after.url
+                    || before.name != after.name =>
+            {
                 ScheduleChange::Reschedule
             }
             _ => ScheduleChange::Nothing,

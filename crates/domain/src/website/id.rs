@@ -3,7 +3,8 @@
 use std::fmt;
 
 /// Identity of a stored website. Only positive values exist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
 pub struct WebsiteId(i64);
 
 /// A value that cannot be a website id.
@@ -26,6 +27,20 @@ impl WebsiteId {
 impl fmt::Display for WebsiteId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
+    }
+}
+
+impl TryFrom<i64> for WebsiteId {
+    type Error = WebsiteIdError;
+
+    fn try_from(raw: i64) -> Result<Self, Self::Error> {
+        Self::new(raw)
+    }
+}
+
+impl From<WebsiteId> for i64 {
+    fn from(value: WebsiteId) -> Self {
+        value.0
     }
 }
 

@@ -6,7 +6,8 @@ use std::fmt;
 pub const MAX_NAME_CHARS: usize = 200;
 
 /// A trimmed, non-empty display name without control characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct WebsiteName(String);
 
 /// Why a string is not a website name.
@@ -50,6 +51,20 @@ fn is_forbidden(c: char) -> bool {
 impl fmt::Display for WebsiteName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for WebsiteName {
+    type Error = WebsiteNameError;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<WebsiteName> for String {
+    fn from(value: WebsiteName) -> Self {
+        value.0
     }
 }
 

@@ -181,14 +181,34 @@ fn a_new_interval_on_a_disabled_site_changes_no_schedule() {
 }
 
 #[test]
-fn renaming_changes_no_schedule() {
+fn renaming_an_enabled_site_updates_its_schedule_entry() {
     block_on(async {
         let mut after = website(true, 300);
         after.name = WebsiteName::parse("Renamed").unwrap();
         let repository = repository_updating(website(true, 300), after);
-        let service = WebsiteService::new(repository, untouched_schedule(), clock());
+        let mut schedule = MockSchedule::new();
+        schedule.expect_add().never();
+        schedule.expect_remove().never();
+        schedule
+            .expect_reschedule()
+            .withf(|s| s.name.as_str() == "Renamed" && s.check_interval.secs() == 300)
+            .times(1)
+            .returning(|_| Box::pin(ready(())));
+        let service = WebsiteService::new(repository, schedule, clock());
         let patch = WebsitePatch { name: after_name(), ..WebsitePatch::default() };
         assert_eq!(service.update_website(id(7), patch).await.unwrap().name.as_str(), "Renamed");
+    });
+}
+
+#[test]
+fn renaming_a_disabled_site_changes_no_schedule() {
+    block_on(async {
+        let mut after = website(false, 300);
+        after.name = WebsiteName::parse("Renamed").unwrap();
+        let repository = repository_updating(website(false, 300), after);
+        let service = WebsiteService::new(repository, untouched_schedule(), clock());
+        let patch = WebsitePatch { name: after_name(), ..WebsitePatch::default() };
+        service.update_website(id(7), patch).await.unwrap();
     });
 }
 

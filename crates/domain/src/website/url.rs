@@ -10,7 +10,8 @@ pub const MAX_URL_LEN: usize = 2048;
 /// Stored in the normalised form of the WHATWG URL standard (lower-case scheme and host,
 /// IDN hosts in punycode, an empty path written as `/`), so that two spellings of the same
 /// address are recognised as duplicates.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct WebsiteUrl(String);
 
 /// Why a string is not a website URL.
@@ -77,6 +78,20 @@ impl WebsiteUrl {
 impl fmt::Display for WebsiteUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for WebsiteUrl {
+    type Error = WebsiteUrlError;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<WebsiteUrl> for String {
+    fn from(value: WebsiteUrl) -> Self {
+        value.0
     }
 }
 

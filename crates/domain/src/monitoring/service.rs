@@ -1,0 +1,198 @@
+//! The monitoring use case: run one check of one site — circuit breaker → probe → record the
+//! check and its downtime transition → update the breaker → log.
+
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::{Mutex, PoisonError};
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
+use super::recorder::{AppliedTransition, CheckRecorder, RecordedCheck};
+use super::target::CheckTarget;
+use crate::{CheckOutcome, Clock, MonitorCheck, Prober, WebsiteId};
+
+/// Which per-check INFO lines are written (failures, windows and breaker events always are).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CheckLogPolicy {
+    /// Every check: `Check completed for <url>: ...` (the seed's line).
+    #[default]
+    All,
+    /// Only checks that found the site unavailable.
+    Failures,
+    /// No per-check lines.
+    None,
+}
+
+/// What running one due check came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckRun {
+    /// The breaker is open: the site was not checked.
+    Skipped { until: OffsetDateTime },
+    /// Checked and stored.
+    Recorded { outcome: CheckOutcome, transition: AppliedTransition },
+    /// Checked, but the site was deleted or disabled meanwhile: the result was dropped.
+    SiteGone,
+    /// Checked, but the result could not be stored (counts as a failure for the breaker).
+    NotStored { outcome: CheckOutcome },
+}
+
+/// Runs checks; holds the per-site breakers.
+#[derive(Debug)]
+pub struct MonitoringService<P, R, C> {
+    prober: P,
+    recorder: R,
+    clock: C,
+    policy: BreakerPolicy,
+    log: CheckLogPolicy,
+    /// Breakers of sites that have failed lately; a site with a clean record has no entry.
+    breakers: Mutex<HashMap<WebsiteId, CircuitBreaker>>,
+}
+
+impl<P, R, C> MonitoringService<P, R, C>
+where
+    P: Prober,
+    R: CheckRecorder,
+    C: Clock,
+{
+    pub fn new(prober: P, recorder: R, clock: C, policy: BreakerPolicy, log: CheckLogPolicy) -> Self {
+        Self { prober, recorder, clock, policy, log, breakers: Mutex::new(HashMap::new()) }
+    }
+
+    /// The breaker of one site as it stands.
+    pub fn breaker(&self, id: WebsiteId) -> CircuitBreaker {
+        self.lock_breakers().get(&id).copied().unwrap_or_default()
+    }
+
+    /// Runs one check of `target`.
+    pub async fn run_check(&self, target: &CheckTarget) -> CheckRun {
+        let started_at = self.clock.now();
+        if let BreakerDecision::Blocked { until } = self.admit(target.id, started_at) {
+            tracing::debug!(website = %target.id, %until, "Check skipped: circuit breaker open");
+            return CheckRun::Skipped { until };
+        }
+        let outcome = self.prober.probe(&target.url).await;
+        self.log_outcome(target, &outcome);
+        let check = MonitorCheck::from_outcome(target.id, started_at, outcome.clone());
+        let run = match self.recorder.record_check(check).await {
+            Ok(RecordedCheck::Stored(transition)) => {
+                log_transition(target, transition);
+                CheckRun::Recorded { outcome, transition }
+            }
+            Ok(RecordedCheck::SiteGone) => {
+                tracing::debug!(website = %target.id, "Check dropped: the site was deleted or disabled meanwhile");
+                self.lock_breakers().remove(&target.id);
+                return CheckRun::SiteGone;
+            }
+            Err(error) => {
+                tracing::error!(url = %target.url, error = %ErrorChain(&error), "Failed to record check for {}", target.url);
+                CheckRun::NotStored { outcome }
+            }
+        };
+        let success = matches!(&run, CheckRun::Recorded { outcome, .. } if outcome.is_available());
+        self.record_result(target.id, success, self.clock.now());
+        run
+    }
+
+    fn lock_breakers(&self) -> std::sync::MutexGuard<'_, HashMap<WebsiteId, CircuitBreaker>> {
+        self.breakers.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn admit(&self, id: WebsiteId, now: OffsetDateTime) -> BreakerDecision {
+        match self.lock_breakers().get_mut(&id) {
+            Some(breaker) => breaker.admit(now),
+            None => BreakerDecision::Run,
+        }
+    }
+
+    fn record_result(&self, id: WebsiteId, success: bool, now: OffsetDateTime) {
+        let event = {
+            let mut breakers = self.lock_breakers();
+            if success && !breakers.contains_key(&id) {
+                return;
+            }
+            let breaker = breakers.entry(id).or_default();
+            let event = breaker.record(success, now, self.policy);
+            if *breaker == CircuitBreaker::default() {
+                breakers.remove(&id);
+            }
+            event
+        };
+        match event {
+            Some(BreakerEvent::Opened { failures, .. }) => tracing::warn!(
+                website = %id,
+                "Circuit breaker opened for website {id}. Blocked for {}s after {failures} failures.",
+                self.policy.open_for.as_secs()
+            ),
+            Some(BreakerEvent::Reset) => {
+                tracing::info!(website = %id, "Circuit breaker closed for website {id}: the trial check succeeded");
+            }
+            None => {}
+        }
+    }
+
+    fn log_outcome(&self, target: &CheckTarget, outcome: &CheckOutcome) {
+        let available = outcome.is_available();
+        let wanted = match self.log {
+            CheckLogPolicy::All => true,
+            CheckLogPolicy::Failures => !available,
+            CheckLogPolicy::None => false,
+        };
+        if !wanted {
+            return;
+        }
+        let status = outcome.status_code.map_or_else(|| "none".to_owned(), |s| s.to_string());
+        let time = outcome.response_time.as_secs_f64();
+        match &outcome.error {
+            Some(error) if error.starts_with("timeout") => tracing::warn!(
+                "Check completed for {}: status={status}, time={time:.3}s, available={available}, error={error}",
+                target.url
+            ),
+            Some(error) => tracing::info!(
+                "Check completed for {}: status={status}, time={time:.3}s, available={available}, error={error}",
+                target.url
+            ),
+            None => tracing::info!(
+                "Check completed for {}: status={status}, time={time:.3}s, available={available}",
+                target.url
+            ),
+        }
+    }
+}
+
+fn log_transition(target: &CheckTarget, transition: AppliedTransition) {
+    match transition {
+        AppliedTransition::Opened { at } => {
+            let at = at.format(&Rfc3339).unwrap_or_else(|_| at.to_string());
+            tracing::warn!(website = %target.id, "Downtime window opened for {} at {at}", target.name);
+        }
+        AppliedTransition::Closed { duration, .. } => tracing::info!(
+            website = %target.id,
+            "Downtime window closed for {}. Duration: {:.1}s",
+            target.name,
+            duration.as_secs_f64()
+        ),
+        AppliedTransition::Unchanged => {}
+    }
+}
+
+/// An error and its whole `source()` chain: `a: b: c`.
+struct ErrorChain<'a>(&'a (dyn StdError + 'static));
+
+impl fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "service_tests.rs"]
+mod tests;

@@ -13,7 +13,9 @@ pub mod website;
 pub use clock::MockClock;
 pub use clock::{Clock, SystemClock};
 pub use monitoring::{
-    CheckOutcome, DowntimeTransition, DowntimeWindow, MonitorCheck, Prober, is_available_status,
+    AppliedTransition, BreakerPolicy, CheckLogPolicy, CheckOutcome, CheckRecorder, CheckRun,
+    CheckTarget, CircuitBreaker, DowntimeTransition, DowntimeWindow, MonitorCheck,
+    MonitoringService, Prober, RecordCheckError, RecordedCheck, is_available_status,
 };
 pub use website::{
     CheckInterval, CheckIntervalError, IntervalBounds, NewWebsite, Website, WebsiteId,

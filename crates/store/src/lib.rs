@@ -3,6 +3,9 @@
 //! time by the database URL. Row types and diesel errors stay in here; the rest of lookout sees
 //! domain types and domain errors only.
 
+mod check_batch;
+mod check_batch_sqlite;
+mod check_writer;
 mod connection;
 mod error;
 mod migrations;
@@ -15,6 +18,7 @@ mod website_repository;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
+pub use check_writer::{BatchRecorder, CheckWriterOptions};
 pub use connection::{DatabaseUrl, DatabaseUrlError};
 pub use error::StoreError;
 pub use store::{Backend, Store, StoreOptions};

@@ -41,7 +41,9 @@ pub enum BreakerDecision {
     Run,
     /// The trial check after a cool-down.
     Trial,
-    Blocked { until: OffsetDateTime },
+    Blocked {
+        until: OffsetDateTime,
+    },
 }
 
 /// Something worth logging that a result did to the breaker.
@@ -67,7 +69,12 @@ impl CircuitBreaker {
     }
 
     /// Applies the result of a check (`success` = available and persisted) made at `now`.
-    pub fn record(&mut self, success: bool, now: OffsetDateTime, policy: BreakerPolicy) -> Option<BreakerEvent> {
+    pub fn record(
+        &mut self,
+        success: bool,
+        now: OffsetDateTime,
+        policy: BreakerPolicy,
+    ) -> Option<BreakerEvent> {
         match (*self, success) {
             (Self::Closed { failures: 0 }, true) => None,
             (_, true) => {
@@ -144,7 +151,11 @@ mod tests {
         breaker.record(false, at(0), policy);
         breaker.record(false, at(1), policy);
         assert_eq!(breaker.admit(at(11)), BreakerDecision::Trial);
-        assert_eq!(breaker.admit(at(11)), BreakerDecision::Blocked { until: at(11) }, "one trial at a time");
+        assert_eq!(
+            breaker.admit(at(11)),
+            BreakerDecision::Blocked { until: at(11) },
+            "one trial at a time"
+        );
         // The trial fails: open again for a full cool-down.
         assert_eq!(
             breaker.record(false, at(12), policy),

@@ -57,7 +57,13 @@ where
     R: CheckRecorder,
     C: Clock,
 {
-    pub fn new(prober: P, recorder: R, clock: C, policy: BreakerPolicy, log: CheckLogPolicy) -> Self {
+    pub fn new(
+        prober: P,
+        recorder: R,
+        clock: C,
+        policy: BreakerPolicy,
+        log: CheckLogPolicy,
+    ) -> Self {
         Self { prober, recorder, clock, policy, log, breakers: Mutex::new(HashMap::new()) }
     }
 

@@ -51,10 +51,7 @@ fn outcome(status: Option<u16>, error: Option<&str>) -> CheckOutcome {
 
 fn prober_answering(status: Option<u16>, error: Option<&'static str>, times: usize) -> MockProber {
     let mut prober = MockProber::new();
-    prober
-        .expect_probe()
-        .times(times)
-        .returning(move |_| Box::pin(ready(outcome(status, error))));
+    prober.expect_probe().times(times).returning(move |_| Box::pin(ready(outcome(status, error))));
     prober
 }
 
@@ -93,7 +90,10 @@ fn a_successful_check_is_recorded_with_the_start_time() {
     let run = block_on(service.run_check(&target()));
     assert_eq!(
         run,
-        CheckRun::Recorded { outcome: outcome(Some(200), None), transition: AppliedTransition::Unchanged }
+        CheckRun::Recorded {
+            outcome: outcome(Some(200), None),
+            transition: AppliedTransition::Unchanged
+        }
     );
     assert_eq!(service.breaker(target().id), CircuitBreaker::default());
 }
@@ -101,7 +101,8 @@ fn a_successful_check_is_recorded_with_the_start_time() {
 #[test]
 fn a_failure_reports_the_window_the_store_opened() {
     let opened = AppliedTransition::Opened { at: T0 };
-    let service = service(prober_answering(Some(503), None, 1), recorder_storing(opened), FakeClock::new());
+    let service =
+        service(prober_answering(Some(503), None, 1), recorder_storing(opened), FakeClock::new());
     let run = block_on(service.run_check(&target()));
     assert_eq!(run, CheckRun::Recorded { outcome: outcome(Some(503), None), transition: opened });
     assert_eq!(service.breaker(target().id), CircuitBreaker::Closed { failures: 1 });
@@ -154,9 +155,9 @@ fn the_trial_after_the_cool_down_closes_the_breaker_on_success() {
 #[test]
 fn a_check_that_cannot_be_stored_counts_as_a_failure() {
     let mut recorder = MockCheckRecorder::new();
-    recorder
-        .expect_record_check()
-        .returning(|_| Box::pin(ready(Err(RecordCheckError::Unavailable("database is down".into())))));
+    recorder.expect_record_check().returning(|_| {
+        Box::pin(ready(Err(RecordCheckError::Unavailable("database is down".into()))))
+    });
     let service = service(prober_answering(Some(200), None, 5), recorder, FakeClock::new());
     for _ in 0..5 {
         let run = block_on(service.run_check(&target()));
@@ -169,7 +170,8 @@ fn a_check_that_cannot_be_stored_counts_as_a_failure() {
 fn a_check_of_a_deleted_site_is_dropped() {
     let mut recorder = MockCheckRecorder::new();
     recorder.expect_record_check().returning(|_| Box::pin(ready(Ok(RecordedCheck::SiteGone))));
-    let service = service(prober_answering(None, Some("connection refused"), 1), recorder, FakeClock::new());
+    let service =
+        service(prober_answering(None, Some("connection refused"), 1), recorder, FakeClock::new());
     assert_eq!(block_on(service.run_check(&target())), CheckRun::SiteGone);
     assert_eq!(service.breaker(target().id), CircuitBreaker::default());
 }

@@ -1,0 +1,189 @@
+//! The check writer: a task that stores checks in batches (group commit) and answers each
+//! caller with what its check did. While one batch is written the next one queues, so under load
+//! batches grow by themselves and at rest a check is written at once.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use diesel::SqliteConnection;
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use lookout_domain::{CheckRecorder, MonitorCheck, RecordCheckError, RecordedCheck};
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::check_batch::{OpenWindow, open_windows_query, plan, site_ids};
+use crate::check_batch_sqlite::write_batch_sqlite;
+use crate::schema::{downtime_windows, monitor_checks, websites};
+use crate::store::Pools;
+use crate::{Store, StoreError};
+
+/// Batching settings.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckWriterOptions {
+    /// Most checks written in one transaction.
+    pub max_batch: usize,
+    /// Checks that may wait for the writer before callers wait too.
+    pub queue_capacity: usize,
+}
+
+impl Default for CheckWriterOptions {
+    fn default() -> Self {
+        Self { max_batch: 1000, queue_capacity: 65_536 }
+    }
+}
+
+type Reply = oneshot::Sender<Result<RecordedCheck, RecordCheckError>>;
+
+/// The `CheckRecorder` port over the check writer. Cheap to clone; when every clone is gone the
+/// writer flushes what it holds and stops.
+#[derive(Debug, Clone)]
+pub struct BatchRecorder {
+    queue: mpsc::Sender<(MonitorCheck, Reply)>,
+}
+
+impl CheckRecorder for BatchRecorder {
+    async fn record_check(&self, check: MonitorCheck) -> Result<RecordedCheck, RecordCheckError> {
+        let (reply, answer) = oneshot::channel();
+        self.queue.send((check, reply)).await.map_err(|_| RecordCheckError::Stopped)?;
+        answer.await.map_err(|_| RecordCheckError::Stopped)?
+    }
+}
+
+impl Store {
+    /// Starts the check writer. Await the handle after dropping every recorder to be sure the
+    /// last checks are stored.
+    pub fn spawn_check_writer(
+        &self,
+        options: CheckWriterOptions,
+    ) -> (BatchRecorder, JoinHandle<()>) {
+        let (queue, receiver) = mpsc::channel(options.queue_capacity.max(1));
+        let store = self.clone();
+        let task =
+            tokio::spawn(async move { store.run_writer(receiver, options.max_batch.max(1)).await });
+        (BatchRecorder { queue }, task)
+    }
+
+    async fn run_writer(
+        self,
+        mut receiver: mpsc::Receiver<(MonitorCheck, Reply)>,
+        max_batch: usize,
+    ) {
+        let mut checks = Vec::with_capacity(max_batch);
+        let mut replies: Vec<Reply> = Vec::with_capacity(max_batch);
+        while let Some((check, reply)) = receiver.recv().await {
+            checks.push(check);
+            replies.push(reply);
+            while checks.len() < max_batch {
+                match receiver.try_recv() {
+                    Ok((check, reply)) => {
+                        checks.push(check);
+                        replies.push(reply);
+                    }
+                    Err(_) => break,
+                }
+            }
+            tracing::debug!(checks = checks.len(), "Writing a batch of checks");
+            match self.write_checks(&checks).await {
+                Ok(results) => {
+                    for (reply, result) in replies.drain(..).zip(results) {
+                        let _ = reply.send(Ok(result));
+                    }
+                }
+                Err(error) => {
+                    tracing::error!(checks = checks.len(), error = %error, "Failed to store a batch of checks");
+                    let unavailable = error.is_unavailable();
+                    for reply in replies.drain(..) {
+                        let message = error.to_string();
+                        let _ = reply.send(Err(if unavailable {
+                            RecordCheckError::Unavailable(message.into())
+                        } else {
+                            RecordCheckError::Unknown(message.into())
+                        }));
+                    }
+                }
+            }
+            checks.clear();
+        }
+        tracing::debug!("Check writer stopped");
+    }
+
+    /// Stores `checks` and applies their downtime transitions in one transaction. A site deleted
+    /// by a concurrent transaction makes the insert fail its foreign key: plan again.
+    pub(crate) async fn write_checks(
+        &self,
+        checks: &[MonitorCheck],
+    ) -> Result<Vec<RecordedCheck>, StoreError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.write_checks_once(checks).await {
+                Err(StoreError::Query(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                    _,
+                ))) if attempt < 3 => {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn write_checks_once(
+        &self,
+        checks: &[MonitorCheck],
+    ) -> Result<Vec<RecordedCheck>, StoreError> {
+        let now = OffsetDateTime::now_utc();
+        match &self.pools {
+            Pools::Sqlite { writer, .. } => {
+                let mut conn = writer.get().await?;
+                let checks = checks.to_vec();
+                // One blocking hop for the whole batch, on SQLite's single writer connection.
+                Ok(conn
+                    .spawn_blocking(move |conn: &mut SqliteConnection| {
+                        conn.immediate_transaction(|conn| write_batch_sqlite(conn, &checks, now))
+                    })
+                    .await?)
+            }
+            Pools::Postgres(pool) => {
+                let mut conn = pool.get().await?;
+                let results = conn
+                    .transaction(async |conn| {
+                        let ids = site_ids(checks);
+                        let live: HashSet<i64> = websites::table
+                            .filter(websites::id.eq_any(&ids))
+                            .filter(websites::enabled.eq(true))
+                            .select(websites::id)
+                            .load::<i64>(conn)
+                            .await?
+                            .into_iter()
+                            .collect();
+                        let live_ids: Vec<i64> = live.iter().copied().collect();
+                        let open: Vec<OpenWindow> =
+                            open_windows_query(&live_ids).load(conn).await?;
+                        let plan = plan(checks, &live, &open, now);
+                        diesel::insert_into(monitor_checks::table)
+                            .values(&plan.checks)
+                            .execute(conn)
+                            .await?;
+                        if !plan.new_windows.is_empty() {
+                            diesel::insert_into(downtime_windows::table)
+                                .values(&plan.new_windows)
+                                .execute(conn)
+                                .await?;
+                        }
+                        for (id, end) in &plan.closes {
+                            diesel::update(downtime_windows::table.find(id))
+                                .set(downtime_windows::end_time.eq(end))
+                                .execute(conn)
+                                .await?;
+                        }
+                        Ok::<_, diesel::result::Error>(plan.results)
+                    })
+                    .await?;
+                Ok(results)
+            }
+        }
+    }
+}

@@ -8,6 +8,32 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+/// Runs `$body` with `$db` (a fresh `TestDatabase`) on SQLite and on PostgreSQL.
+macro_rules! with_both_databases {
+    ($name:ident, |$db:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn sqlite() {
+                let $db = $crate::helpers::TestDatabase::sqlite();
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn postgres() {
+                let Some($db) = $crate::helpers::TestDatabase::postgres().await else {
+                    eprintln!("skipped: LOOKOUT_TEST_POSTGRES_URL is not set");
+                    return;
+                };
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_both_databases;
+
 /// Runs `$body` with `$app` (a started `TestApp`) on SQLite and on PostgreSQL.
 macro_rules! on_both_backends {
     ($name:ident, |$app:ident| $body:expr) => {

@@ -6,5 +6,6 @@ mod helpers;
 
 mod binary;
 mod health;
+mod monitoring;
 mod websites_api;
 mod websites_errors;

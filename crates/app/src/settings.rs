@@ -5,7 +5,10 @@
 
 use anyhow::{Context, bail};
 use config::{Config, Environment, File, FileFormat};
-use lookout_domain::IntervalBounds;
+use std::time::Duration;
+
+use lookout_domain::{BreakerPolicy, CheckLogPolicy, IntervalBounds};
+use lookout_probe::ProbeOptions;
 use serde::Deserialize;
 
 const BUILT_IN_DEFAULTS: &str = include_str!("../../../config/default.toml");
@@ -17,6 +20,8 @@ pub(crate) struct Settings {
     pub(crate) database: DatabaseSettings,
     pub(crate) scheduler: SchedulerSettings,
     pub(crate) monitor: MonitorSettings,
+    pub(crate) probe: ProbeSettings,
+    pub(crate) circuit_breaker: CircuitBreakerSettings,
     pub(crate) log: LogSettings,
 }
 
@@ -34,6 +39,7 @@ pub(crate) struct DatabaseSettings {
     pub(crate) url: String,
     pub(crate) pool_size: usize,
     pub(crate) connect_timeout_secs: u64,
+    pub(crate) max_batch: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,6 +47,31 @@ pub(crate) struct DatabaseSettings {
 pub(crate) struct SchedulerSettings {
     pub(crate) enabled: bool,
     pub(crate) timezone: String,
+    pub(crate) max_concurrent_checks: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProbeSettings {
+    pub(crate) timeout_secs: f64,
+    pub(crate) retries: u32,
+    pub(crate) follow_redirects: bool,
+    pub(crate) max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CircuitBreakerSettings {
+    pub(crate) failure_threshold: u32,
+    pub(crate) open_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum CheckLines {
+    All,
+    Failures,
+    None,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,6 +93,7 @@ pub(crate) enum LogFormat {
 pub(crate) struct LogSettings {
     pub(crate) format: LogFormat,
     pub(crate) level: String,
+    pub(crate) checks: CheckLines,
 }
 
 impl Settings {
@@ -106,7 +138,44 @@ impl Settings {
         if self.database.pool_size == 0 {
             bail!("database.pool_size must be at least 1");
         }
+        if self.database.max_batch == 0 {
+            bail!("database.max_batch must be at least 1");
+        }
+        if self.scheduler.max_concurrent_checks == 0 {
+            bail!("scheduler.max_concurrent_checks must be at least 1");
+        }
+        if !(self.probe.timeout_secs.is_finite() && self.probe.timeout_secs > 0.0) {
+            bail!("probe.timeout_secs must be a positive number of seconds");
+        }
+        if self.circuit_breaker.failure_threshold == 0 {
+            bail!("circuit_breaker.failure_threshold must be at least 1");
+        }
         Ok(())
+    }
+
+    pub(crate) fn probe_options(&self) -> ProbeOptions {
+        ProbeOptions {
+            timeout: Duration::from_secs_f64(self.probe.timeout_secs),
+            retries: self.probe.retries,
+            follow_redirects: self.probe.follow_redirects,
+            max_body_bytes: self.probe.max_body_bytes,
+            ..ProbeOptions::default()
+        }
+    }
+
+    pub(crate) fn breaker_policy(&self) -> BreakerPolicy {
+        BreakerPolicy {
+            failure_threshold: self.circuit_breaker.failure_threshold,
+            open_for: Duration::from_secs(self.circuit_breaker.open_secs),
+        }
+    }
+
+    pub(crate) fn check_log_policy(&self) -> CheckLogPolicy {
+        match self.log.checks {
+            CheckLines::All => CheckLogPolicy::All,
+            CheckLines::Failures => CheckLogPolicy::Failures,
+            CheckLines::None => CheckLogPolicy::None,
+        }
     }
 
     pub(crate) fn interval_bounds(&self) -> anyhow::Result<IntervalBounds> {

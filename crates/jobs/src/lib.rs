@@ -3,12 +3,15 @@
 //! The embedded (single-node) schedule keeps every enabled site's next due time in memory:
 //! [`ScheduleTable`] is the pure data structure, [`LocalSchedule`] is the `Schedule` port the
 //! API changes go through, and [`ScheduleSource`] turns the table into a stream of
-//! [`DueCheck`]s, each yielded when its time comes.
+//! [`DueCheck`]s, each yielded when its time comes. [`spawn_check_worker`] runs them through an
+//! apalis worker into the domain's monitoring service.
 
+mod check_worker;
 mod due_check;
 mod local_schedule;
 mod schedule_table;
 
+pub use check_worker::{CheckWorkerOptions, spawn_check_worker};
 pub use due_check::DueCheck;
 pub use local_schedule::{LocalSchedule, ScheduleSource, local_schedule};
 pub use schedule_table::ScheduleTable;

@@ -1,11 +1,12 @@
 //! The embedded schedule: a `Schedule` port handle for the API side and a stream of due
 //! checks for the worker side, joined by a channel.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::Stream;
 use lookout_domain::website::Schedule;
-use lookout_domain::{Website, WebsiteId};
+use lookout_domain::{CheckTarget, Website, WebsiteId};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -14,9 +15,9 @@ use crate::{DueCheck, ScheduleTable};
 
 #[derive(Debug)]
 enum Command {
-    Add { id: WebsiteId, interval: Duration },
+    Add { target: Arc<CheckTarget>, interval: Duration },
     Remove { id: WebsiteId },
-    Retime { id: WebsiteId, interval: Duration },
+    Retime { target: Arc<CheckTarget>, interval: Duration },
 }
 
 /// The `Schedule` port of the embedded scheduler. Cheap to clone; changes reach the
@@ -29,7 +30,7 @@ pub struct LocalSchedule {
 /// Yields each scheduled site when its check comes due.
 #[derive(Debug)]
 pub struct ScheduleSource {
-    table: ScheduleTable,
+    table: ScheduleTable<Arc<CheckTarget>>,
     commands: mpsc::UnboundedReceiver<Command>,
     commands_open: bool,
 }
@@ -52,7 +53,10 @@ impl LocalSchedule {
 
 impl Schedule for LocalSchedule {
     async fn add(&self, website: &Website) {
-        self.send(Command::Add { id: website.id, interval: website.check_interval.as_duration() });
+        self.send(Command::Add {
+            target: Arc::new(CheckTarget::from(website)),
+            interval: website.check_interval.as_duration(),
+        });
     }
 
     async fn remove(&self, id: WebsiteId) {
@@ -61,7 +65,7 @@ impl Schedule for LocalSchedule {
 
     async fn reschedule(&self, website: &Website) {
         self.send(Command::Retime {
-            id: website.id,
+            target: Arc::new(CheckTarget::from(website)),
             interval: website.check_interval.as_duration(),
         });
     }
@@ -82,7 +86,7 @@ impl ScheduleSource {
         for website in websites.iter().filter(|w| w.enabled) {
             let interval = website.check_interval.as_duration();
             let first = now + interval.mul_f64(spread_fraction(website.id));
-            self.table.insert(website.id, interval, first);
+            self.table.insert(website.id, interval, first, Arc::new(CheckTarget::from(website)));
         }
         self.table.len() - before
     }
@@ -98,14 +102,18 @@ impl ScheduleSource {
 
     fn apply(&mut self, command: Command, now: Instant) {
         match command {
-            Command::Add { id, interval } if self.table.contains(id) => {
-                self.table.retime(id, interval, now);
+            Command::Add { target, interval } if self.table.contains(target.id) => {
+                self.table.retime(target.id, interval, now, target);
             }
-            Command::Add { id, interval } => self.table.insert(id, interval, now),
+            Command::Add { target, interval } => {
+                self.table.insert(target.id, interval, now, target)
+            }
             Command::Remove { id } => {
                 self.table.remove(id);
             }
-            Command::Retime { id, interval } => self.table.retime(id, interval, now),
+            Command::Retime { target, interval } => {
+                self.table.retime(target.id, interval, now, target);
+            }
         }
         tracing::debug!(scheduled = self.table.len(), "Schedule changed");
     }
@@ -117,10 +125,10 @@ impl ScheduleSource {
             while let Ok(command) = self.commands.try_recv() {
                 self.apply(command, now);
             }
-            if let Some((id, due)) = self.table.pop_due(now) {
+            if let Some((target, due)) = self.table.pop_due(now) {
                 let late = now.saturating_duration_since(due);
                 let due_at = OffsetDateTime::now_utc() - late;
-                return DueCheck::new(id, due_at);
+                return DueCheck { target, due_at };
             }
             let wake = self.table.peek_due();
             tokio::select! {
@@ -177,8 +185,8 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for _ in 0..90 {
             let due = source.next_due().await;
-            assert!(seen.insert(due.website_id), "each site once in the first interval");
-            assert_ne!(due.website_id % 10, 0, "disabled sites are not scheduled");
+            assert!(seen.insert(due.target.id.get()), "each site once in the first interval");
+            assert_ne!(due.target.id.get() % 10, 0, "disabled sites are not scheduled");
         }
         assert!(Instant::now() - start < Duration::from_secs(60));
         // The first checks were spread, not fired together.
@@ -189,7 +197,13 @@ mod tests {
     async fn a_site_comes_due_every_interval_without_drift() {
         let (_schedule, mut source) = local_schedule();
         let start = Instant::now();
-        source.table.insert(WebsiteId::new(1).unwrap(), Duration::from_secs(5), start);
+        let site = website(1, true, 5);
+        source.table.insert(
+            site.id,
+            Duration::from_secs(5),
+            start,
+            Arc::new(CheckTarget::from(&site)),
+        );
         for n in 0..4u32 {
             source.next_due().await;
             assert_eq!(Instant::now() - start, Duration::from_secs(5) * n);
@@ -203,14 +217,14 @@ mod tests {
         source.load(&[website(1, true, 3600)], start);
         // Added through the API: checked right away.
         schedule.add(&website(2, true, 10)).await;
-        assert_eq!(source.next_due().await.website_id, 2);
+        assert_eq!(source.next_due().await.target.id.get(), 2);
         assert_eq!(Instant::now(), start);
         // Disabled: never again.
         schedule.remove(WebsiteId::new(2).unwrap()).await;
         // Re-timed from an hour to 2 s: due within 2 s.
         schedule.reschedule(&website(1, true, 2)).await;
         let due = source.next_due().await;
-        assert_eq!(due.website_id, 1);
+        assert_eq!(due.target.id.get(), 1);
         assert!(Instant::now() - start <= Duration::from_secs(2));
         assert_eq!(source.len(), 1);
     }
@@ -221,6 +235,6 @@ mod tests {
         let waiter = tokio::spawn(async move { source.next_due().await });
         tokio::time::sleep(Duration::from_secs(30)).await;
         schedule.add(&website(5, true, 60)).await;
-        assert_eq!(waiter.await.unwrap().website_id, 5);
+        assert_eq!(waiter.await.unwrap().target.id.get(), 5);
     }
 }

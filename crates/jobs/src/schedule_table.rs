@@ -11,21 +11,29 @@ use std::time::Duration;
 use lookout_domain::WebsiteId;
 use tokio::time::Instant;
 
-#[derive(Debug, Clone, Copy)]
-struct Entry {
+#[derive(Debug, Clone)]
+struct Entry<T> {
     interval: Duration,
     next_due: Instant,
     generation: u32,
+    payload: T,
 }
 
-/// The in-memory schedule. Pure: every method takes the current instant.
-#[derive(Debug, Default)]
-pub struct ScheduleTable {
-    entries: HashMap<WebsiteId, Entry>,
+/// The in-memory schedule; `T` is what a due entry hands out (the check target). Pure: every
+/// method takes the current instant.
+#[derive(Debug)]
+pub struct ScheduleTable<T> {
+    entries: HashMap<WebsiteId, Entry<T>>,
     queue: BinaryHeap<Reverse<(Instant, WebsiteId, u32)>>,
 }
 
-impl ScheduleTable {
+impl<T> Default for ScheduleTable<T> {
+    fn default() -> Self {
+        Self { entries: HashMap::new(), queue: BinaryHeap::new() }
+    }
+}
+
+impl<T: Clone> ScheduleTable<T> {
     pub fn new() -> Self {
         Self::default()
     }
@@ -49,18 +57,17 @@ impl ScheduleTable {
     }
 
     /// Schedules `id` first at `first_due`, then every `interval`. Replaces any earlier entry.
-    pub fn insert(&mut self, id: WebsiteId, interval: Duration, first_due: Instant) {
+    pub fn insert(&mut self, id: WebsiteId, interval: Duration, first_due: Instant, payload: T) {
         let generation = self.entries.get(&id).map_or(0, |e| e.generation.wrapping_add(1));
-        self.entries.insert(id, Entry { interval, next_due: first_due, generation });
+        self.entries.insert(id, Entry { interval, next_due: first_due, generation, payload });
         self.queue.push(Reverse((first_due, id, generation)));
     }
 
-    /// Changes a site's interval. The next check moves earlier when the new interval would
-    /// already have brought it due sooner; otherwise the current slot is kept.
-    pub fn retime(&mut self, id: WebsiteId, interval: Duration, now: Instant) {
-        let Some(entry) = self.entries.get(&id).copied() else { return };
-        let next_due = entry.next_due.min(now + interval);
-        self.insert(id, interval, next_due);
+    /// Changes a site's interval (and payload). The next check moves earlier when the new
+    /// interval would already have brought it due sooner; otherwise the current slot is kept.
+    pub fn retime(&mut self, id: WebsiteId, interval: Duration, now: Instant, payload: T) {
+        let Some(next_due) = self.entries.get(&id).map(|e| e.next_due) else { return };
+        self.insert(id, interval, next_due.min(now + interval), payload);
     }
 
     /// Stops scheduling `id`.
@@ -76,7 +83,7 @@ impl ScheduleTable {
 
     /// Takes the earliest entry due at or before `now`, and schedules its next run at
     /// `due + interval` (never `now + interval`: the schedule does not drift).
-    pub fn pop_due(&mut self, now: Instant) -> Option<(WebsiteId, Instant)> {
+    pub fn pop_due(&mut self, now: Instant) -> Option<(T, Instant)> {
         self.drop_stale();
         let Reverse((due, id, generation)) = *self.queue.peek()?;
         if due > now {
@@ -95,8 +102,9 @@ impl ScheduleTable {
             }
             entry.next_due = next;
             self.queue.push(Reverse((next, id, generation)));
+            return Some((entry.payload.clone(), due));
         }
-        Some((id, due))
+        None
     }
 
     fn drop_stale(&mut self) {
@@ -119,14 +127,16 @@ mod tests {
         WebsiteId::new(raw).unwrap()
     }
 
+    type Table = ScheduleTable<WebsiteId>;
+
     const MIN: Duration = Duration::from_secs(60);
 
     #[test]
     fn yields_in_due_order_and_only_when_due() {
         let t0 = Instant::now();
-        let mut table = ScheduleTable::new();
-        table.insert(id(1), MIN, t0 + Duration::from_secs(10));
-        table.insert(id(2), MIN, t0 + Duration::from_secs(5));
+        let mut table = Table::new();
+        table.insert(id(1), MIN, t0 + Duration::from_secs(10), id(1));
+        table.insert(id(2), MIN, t0 + Duration::from_secs(5), id(2));
         assert_eq!(table.pop_due(t0), None);
         assert_eq!(table.peek_due(), Some(t0 + Duration::from_secs(5)));
         let later = t0 + Duration::from_secs(10);
@@ -138,8 +148,8 @@ mod tests {
     #[test]
     fn next_due_is_due_plus_interval_not_now_plus_interval() {
         let t0 = Instant::now();
-        let mut table = ScheduleTable::new();
-        table.insert(id(1), MIN, t0);
+        let mut table = Table::new();
+        table.insert(id(1), MIN, t0, id(1));
         // Popped 3 s late: the next slot is still t0 + 60 s.
         assert_eq!(table.pop_due(t0 + Duration::from_secs(3)), Some((id(1), t0)));
         assert_eq!(table.next_due(id(1)), Some(t0 + MIN));
@@ -148,8 +158,8 @@ mod tests {
     #[test]
     fn a_long_stall_skips_to_the_next_future_slot() {
         let t0 = Instant::now();
-        let mut table = ScheduleTable::new();
-        table.insert(id(1), MIN, t0);
+        let mut table = Table::new();
+        table.insert(id(1), MIN, t0, id(1));
         let now = t0 + Duration::from_secs(150);
         assert_eq!(table.pop_due(now), Some((id(1), t0)));
         assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(180)));
@@ -159,8 +169,8 @@ mod tests {
     #[test]
     fn removed_sites_never_come_due() {
         let t0 = Instant::now();
-        let mut table = ScheduleTable::new();
-        table.insert(id(1), MIN, t0);
+        let mut table = Table::new();
+        table.insert(id(1), MIN, t0, id(1));
         assert!(table.remove(id(1)));
         assert!(!table.remove(id(1)));
         assert_eq!(table.pop_due(t0 + MIN), None);
@@ -170,9 +180,9 @@ mod tests {
     #[test]
     fn retiming_to_a_shorter_interval_pulls_the_next_check_in() {
         let t0 = Instant::now();
-        let mut table = ScheduleTable::new();
-        table.insert(id(1), Duration::from_secs(3600), t0 + Duration::from_secs(3000));
-        table.retime(id(1), Duration::from_secs(5), t0);
+        let mut table = Table::new();
+        table.insert(id(1), Duration::from_secs(3600), t0 + Duration::from_secs(3000), id(1));
+        table.retime(id(1), Duration::from_secs(5), t0, id(1));
         assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(5)));
         // Only the re-timed entry surfaces, once.
         assert_eq!(
@@ -186,9 +196,9 @@ mod tests {
     #[test]
     fn retiming_to_a_longer_interval_keeps_the_current_slot() {
         let t0 = Instant::now();
-        let mut table = ScheduleTable::new();
-        table.insert(id(1), MIN, t0 + Duration::from_secs(30));
-        table.retime(id(1), Duration::from_secs(600), t0);
+        let mut table = Table::new();
+        table.insert(id(1), MIN, t0 + Duration::from_secs(30), id(1));
+        table.retime(id(1), Duration::from_secs(600), t0, id(1));
         assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(30)));
         table.pop_due(t0 + Duration::from_secs(30));
         assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(630)));
@@ -196,8 +206,8 @@ mod tests {
 
     #[test]
     fn retiming_an_unscheduled_site_does_nothing() {
-        let mut table = ScheduleTable::new();
-        table.retime(id(9), MIN, Instant::now());
+        let mut table = Table::new();
+        table.retime(id(9), MIN, Instant::now(), id(9));
         assert!(table.is_empty());
     }
 }

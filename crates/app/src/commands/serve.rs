@@ -1,28 +1,57 @@
-//! `lookout serve`: the REST API and the scheduler, until SIGINT or SIGTERM.
+//! `lookout serve`: the REST API and the monitoring engine, until SIGINT or SIGTERM.
 
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
-use lookout_domain::SystemClock;
 use lookout_domain::website::{WebsiteRepository, WebsiteService};
+use lookout_domain::{MonitoringService, SystemClock};
 use lookout_http::ApiState;
-use lookout_jobs::local_schedule;
+use lookout_jobs::{CheckWorkerOptions, local_schedule, spawn_check_worker};
+use lookout_probe::HyperProber;
+use lookout_store::CheckWriterOptions;
+use tokio::sync::watch;
 
 use crate::settings::Settings;
 use crate::shutdown;
+
+/// How long in-flight checks may run on after SIGTERM before they are abandoned.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = super::open_store(&settings).await?;
     let interval_bounds = settings.interval_bounds()?;
 
     let (schedule, mut source) = local_schedule();
-    if settings.scheduler.enabled {
+    let (stop_checks, checks_stopped) = watch::channel(false);
+    let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions {
+        max_batch: settings.database.max_batch,
+        ..CheckWriterOptions::default()
+    });
+    let worker = if settings.scheduler.enabled {
         let websites = store.list_websites().await.context("cannot load websites")?;
         let synced = source.load(&websites, tokio::time::Instant::now());
         tracing::info!(websites = synced, "Starting scheduler: {synced} websites synced");
+        let prober = HyperProber::new(settings.probe_options()).context("cannot set up TLS")?;
+        let monitoring = Arc::new(MonitoringService::new(
+            prober,
+            recorder,
+            SystemClock,
+            settings.breaker_policy(),
+            settings.check_log_policy(),
+        ));
+        let options = CheckWorkerOptions {
+            concurrency: settings.scheduler.max_concurrent_checks,
+            check_timeout: settings.probe_options().timeout + Duration::from_secs(30),
+            drain_timeout: DRAIN_TIMEOUT,
+        };
+        Some(spawn_check_worker(source.into_stream(), monitoring, options, checks_stopped))
     } else {
         tracing::info!("Scheduler disabled (scheduler.enabled = false): no checks will run");
-    }
+        drop(recorder);
+        None
+    };
 
     let websites = WebsiteService::new(store, schedule, SystemClock);
     let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
@@ -40,17 +69,20 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let mut server = tokio::spawn(server);
     tracing::info!("Listening on http://{address}");
 
-    tokio::select! {
+    let result = tokio::select! {
         signal = shutdown::signal_received() => {
             tracing::info!("{}: shutting down", signal?);
-            handle.stop(true).await;
-            drop(source);
-            server.await.context("HTTP server task failed")??;
+            Ok(())
         }
-        result = &mut server => {
-            result.context("HTTP server task failed")?.context("HTTP server failed")?;
-        }
+        result = &mut server => result.context("HTTP server task failed")?.context("HTTP server failed"),
+    };
+    // Stop taking checks, let in-flight ones finish (bounded), then flush their results.
+    let _ = stop_checks.send(true);
+    if let Some(worker) = worker {
+        worker.await.context("check worker failed")?;
     }
+    writer.await.context("check writer failed")?;
+    handle.stop(true).await;
     tracing::info!("Stopped");
-    Ok(())
+    result
 }

@@ -8,6 +8,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 
+use crate::DatabaseUrl;
+use crate::connection::SqliteConnectionAsync;
+
 pub use throwaway_postgres::ThrowawayPostgres;
 
 /// The environment variable holding an admin URL of a PostgreSQL server for tests, e.g.
@@ -70,6 +73,35 @@ impl TestDatabase {
     pub fn url(&self) -> &str {
         &self.url
     }
+
+    /// Runs `sql`, a query returning one row with one BIGINT column `n` (e.g.
+    /// `SELECT COUNT(*) AS n FROM monitor_checks`), over a connection of its own.
+    pub async fn count(&self, sql: &str) -> i64 {
+        use diesel_async::RunQueryDsl;
+        let query = diesel::sql_query(sql);
+        let result = match DatabaseUrl::parse(&self.url) {
+            Ok(DatabaseUrl::Postgres(url)) => {
+                let mut conn = AsyncPgConnection::establish(&url)
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
+                query.get_result::<Count>(&mut conn).await
+            }
+            Ok(DatabaseUrl::Sqlite(path)) => {
+                let mut conn = SqliteConnectionAsync::establish(&path.to_string_lossy())
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
+                query.get_result::<Count>(&mut conn).await
+            }
+            Err(e) => panic!("{e}"),
+        };
+        result.unwrap_or_else(|e| panic!("{sql}: {e}")).n
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
 }
 
 /// `postgres://host/db?x` with its database swapped for `name`.

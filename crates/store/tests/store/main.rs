@@ -67,27 +67,9 @@ pub(crate) fn new_site(url: &str, enabled: bool) -> NewWebsite {
     }
 }
 
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
 /// Runs a `SELECT COUNT(*) AS n ...` against the test database.
 pub(crate) async fn count(db: &TestDatabase, sql: &str) -> i64 {
-    use diesel_async::RunQueryDsl;
-    let query = diesel::sql_query(sql);
-    let row: Count = match DatabaseUrl::parse(db.url()).unwrap() {
-        DatabaseUrl::Postgres(url) => {
-            let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
-            query.get_result(&mut conn).await.unwrap()
-        }
-        DatabaseUrl::Sqlite(path) => {
-            let mut conn = SqliteAsync::establish(&path.to_string_lossy()).await.unwrap();
-            query.get_result(&mut conn).await.unwrap()
-        }
-    };
-    row.n
+    db.count(sql).await
 }
 
 type SqliteAsync =

@@ -1,0 +1,111 @@
+//! The apalis worker that runs due checks: the schedule's stream is its backend; the layers
+//! give tracing, a concurrency limit and a per-check timeout; the handler calls the domain's
+//! monitoring service. The stream is pulled only when a slot is free, so a burst of due checks
+//! waits in the schedule rather than in a queue.
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use apalis::prelude::{Data, Event, Monitor, WorkerBuilder, WorkerBuilderExt};
+use futures::stream::BoxStream;
+use futures::{Stream, StreamExt};
+use lookout_domain::{CheckRecorder, CheckRun, Clock, MonitoringService, Prober};
+use time::OffsetDateTime;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::DueCheck;
+
+/// Worker settings.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckWorkerOptions {
+    /// Checks running at once.
+    pub concurrency: usize,
+    /// A check still running after this long is abandoned (the probe's own timeout should
+    /// end it first; this is the backstop).
+    pub check_timeout: Duration,
+    /// After the stop signal, in-flight checks get this long to finish.
+    pub drain_timeout: Duration,
+}
+
+type DueChecks = BoxStream<'static, Result<DueCheck, Infallible>>;
+
+/// Runs the worker until `stop` turns true, then lets in-flight checks finish (bounded by
+/// `drain_timeout`). The service — and with it the recorder — is dropped when the worker ends.
+pub fn spawn_check_worker<P, R, C>(
+    due: impl Stream<Item = DueCheck> + Send + 'static,
+    service: Arc<MonitoringService<P, R, C>>,
+    options: CheckWorkerOptions,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<()>
+where
+    P: Prober,
+    R: CheckRecorder,
+    C: Clock,
+{
+    // `Monitor::register` takes a worker factory; the one-shot stream is handed over once.
+    let backend: Mutex<Option<DueChecks>> = Mutex::new(Some(due.map(Ok).boxed()));
+    let monitor = Monitor::new()
+        .register(move |_restarts| {
+            let due = backend
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+                .unwrap_or_else(|| futures::stream::empty().boxed());
+            WorkerBuilder::new("due-checks")
+                .backend(due)
+                .concurrency(options.concurrency.max(1))
+                .timeout(options.check_timeout)
+                .enable_tracing()
+                .data(Arc::clone(&service))
+                .build(run_due_check::<P, R, C>)
+        })
+        .on_event(|_worker, event| {
+            // The handler never fails: an error here is the timeout layer abandoning a check.
+            if let Event::Error(error) = event {
+                tracing::error!(%error, "Check abandoned by the worker");
+            }
+        })
+        .shutdown_timeout(options.drain_timeout);
+    tokio::spawn(async move {
+        let signal = async move {
+            while !*stop.borrow() {
+                if stop.changed().await.is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        };
+        if let Err(error) = monitor.run_with_signal(signal).await {
+            tracing::error!(%error, "Check worker failed");
+        }
+        tracing::debug!("Check worker stopped");
+    })
+}
+
+/// The apalis handler: one due check.
+async fn run_due_check<P, R, C>(
+    job: DueCheck,
+    service: Data<Arc<MonitoringService<P, R, C>>>,
+) -> Result<(), Infallible>
+where
+    P: Prober,
+    R: CheckRecorder,
+    C: Clock,
+{
+    let lateness = OffsetDateTime::now_utc() - job.due_at;
+    tracing::debug!(
+        website = %job.target.id,
+        due_at = %job.due_at,
+        lateness_ms = lateness.whole_milliseconds(),
+        "Running due check"
+    );
+    match service.run_check(&job.target).await {
+        CheckRun::Recorded { .. } | CheckRun::Skipped { .. } | CheckRun::SiteGone => {}
+        CheckRun::NotStored { .. } => {
+            tracing::debug!(website = %job.target.id, "Check result was not stored");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,196 @@
+//! The monitoring engine through the real binary: sites checked on their interval against local
+//! targets, downtime windows, the circuit breaker, and schedule changes through the API.
+
+use std::time::{Duration, Instant};
+
+use lookout_target_farm::TargetServer;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestDatabase, with_both_databases};
+
+/// Environment for fast checks: 1 s intervals allowed, short probe timeout, no retry pauses.
+const FAST: &[(&str, &str)] = &[
+    ("LOOKOUT__MONITOR__MIN_INTERVAL_SECS", "1"),
+    ("LOOKOUT__PROBE__TIMEOUT_SECS", "5"),
+    ("LOOKOUT__PROBE__RETRIES", "0"),
+];
+
+async fn start(db: &TestDatabase, extra: &[(&str, &str)]) -> TestApp {
+    let mut env = FAST.to_vec();
+    env.extend_from_slice(extra);
+    TestApp::start(db, &env).await
+}
+
+async fn add_site(app: &TestApp, url: &str, name: &str, interval: u32) -> Value {
+    let (status, body) = app
+        .post_json(
+            "/api/websites",
+            &json!({ "url": url, "name": name, "check_interval": interval }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body
+}
+
+/// Polls `condition` every 50 ms for up to `timeout`.
+async fn eventually(timeout: Duration, mut condition: impl AsyncFnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if condition().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+with_both_databases!(checks_each_site_on_its_interval_and_stores_every_check, |db| {
+    let target = TargetServer::start().await;
+    let app = start(&db, &[]).await;
+    let url = target.url("/up");
+    let site = add_site(&app, &url, "Up", 1).await;
+    assert!(eventually(Duration::from_secs(10), async || target.hits("/up") >= 3).await);
+    let line = format!("Check completed for {url}: status=200, time=");
+    assert!(app.wait_for_log(&line, Duration::from_secs(5)).await, "{:?}", app.logs());
+    let id = &site["id"];
+    let stored_ok = format!(
+        "SELECT COUNT(*) AS n FROM monitor_checks WHERE website_id = {id} AND status_code = 200 \
+         AND is_available = true AND error_message IS NULL AND response_time > 0"
+    );
+    assert!(eventually(Duration::from_secs(5), async || db.count(&stored_ok).await >= 3).await);
+    // Every check that reached the target was stored (give the writer a moment to flush).
+    let stopped = app.terminate();
+    assert!(stopped.status.success());
+    let stored = db
+        .count(&format!("SELECT COUNT(*) AS n FROM monitor_checks WHERE website_id = {id}"))
+        .await;
+    assert_eq!(u64::try_from(stored).unwrap(), target.hits("/up"));
+});
+
+with_both_databases!(an_outage_opens_one_window_and_recovery_closes_it, |db| {
+    let target = TargetServer::start().await;
+    target.set_status("/flaky", 503);
+    let app = start(&db, &[]).await;
+    let site = add_site(&app, &target.url("/flaky"), "Flaky", 1).await;
+    let id = &site["id"];
+    assert!(
+        app.wait_for_log("Downtime window opened for Flaky at ", Duration::from_secs(10)).await
+    );
+    assert!(eventually(Duration::from_secs(10), async || target.hits("/flaky") >= 3).await);
+    let windows = format!("SELECT COUNT(*) AS n FROM downtime_windows WHERE website_id = {id}");
+    let open = format!("{windows} AND end_time IS NULL");
+    assert_eq!(db.count(&windows).await, 1, "three failures, one window");
+    assert_eq!(db.count(&open).await, 1);
+
+    target.set_status("/flaky", 200);
+    assert!(
+        app.wait_for_log("Downtime window closed for Flaky. Duration: ", Duration::from_secs(10))
+            .await
+    );
+    assert!(eventually(Duration::from_secs(5), async || db.count(&open).await == 0).await);
+    assert_eq!(db.count(&windows).await, 1);
+});
+
+with_both_databases!(five_failures_open_the_circuit_breaker, |db| {
+    let target = TargetServer::start().await;
+    target.set_status("/down", 500);
+    let app = start(&db, &[("LOOKOUT__LOG__CHECKS", "none")]).await;
+    let site = add_site(&app, &target.url("/down"), "Down", 1).await;
+    let line = format!(
+        "Circuit breaker opened for website {}. Blocked for 300s after 5 failures.",
+        site["id"]
+    );
+    assert!(app.wait_for_log(&line, Duration::from_secs(15)).await, "{:?}", app.logs());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let hits = target.hits("/down");
+    assert_eq!(hits, 5);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(target.hits("/down"), hits, "no checks while the breaker is open");
+    assert!(!app.logs().iter().any(|l| l.contains("Check completed")), "log.checks = none");
+});
+
+with_both_databases!(disabling_a_site_stops_its_checks_at_once, |db| {
+    let target = TargetServer::start().await;
+    let app = start(&db, &[]).await;
+    let site = add_site(&app, &target.url("/paused"), "Paused", 1).await;
+    assert!(eventually(Duration::from_secs(10), async || target.hits("/paused") >= 2).await);
+    let path = format!("/api/websites/{}", site["id"]);
+    assert_eq!(app.patch_json(&path, &json!({ "enabled": false })).await.0, 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let hits = target.hits("/paused");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(target.hits("/paused"), hits);
+    // Enabling again resumes them.
+    assert_eq!(app.patch_json(&path, &json!({ "enabled": true })).await.0, 200);
+    assert!(eventually(Duration::from_secs(5), async || target.hits("/paused") > hits).await);
+});
+
+with_both_databases!(deleting_a_site_mid_check_leaves_no_rows, |db| {
+    let target = TargetServer::start().await;
+    let app = start(&db, &[]).await;
+    let site = add_site(&app, &target.url("/slow?delay_ms=1500"), "Slow", 1).await;
+    assert!(eventually(Duration::from_secs(10), async || target.hits("/slow") >= 1).await);
+    assert_eq!(app.delete(&format!("/api/websites/{}", site["id"])).await.0, 204);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let id = &site["id"];
+    assert_eq!(
+        db.count(&format!("SELECT COUNT(*) AS n FROM monitor_checks WHERE website_id = {id}"))
+            .await,
+        0
+    );
+    assert_eq!(
+        db.count(&format!("SELECT COUNT(*) AS n FROM downtime_windows WHERE website_id = {id}"))
+            .await,
+        0
+    );
+    let hits = target.hits("/slow");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(target.hits("/slow"), hits, "no checks after the delete");
+});
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shorter_interval_applies_at_once() {
+    let db = TestDatabase::sqlite();
+    let target = TargetServer::start().await;
+    let app = start(&db, &[]).await;
+    // Created enabled: checked once at once, then not again for an hour.
+    let site = add_site(&app, &target.url("/hourly"), "Hourly", 3600).await;
+    assert!(eventually(Duration::from_secs(5), async || target.hits("/hourly") == 1).await);
+    let path = format!("/api/websites/{}", site["id"]);
+    assert_eq!(app.patch_json(&path, &json!({ "check_interval": 1 })).await.0, 200);
+    assert!(eventually(Duration::from_secs(5), async || target.hits("/hourly") >= 3).await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_the_scheduler_off_nothing_is_checked() {
+    let db = TestDatabase::sqlite();
+    let target = TargetServer::start().await;
+    let app = start(&db, &[("SCHEDULER_ENABLED", "false")]).await;
+    add_site(&app, &target.url("/idle"), "Idle", 1).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(target.total_hits(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_window_survives_a_restart_and_sites_are_checked_again() {
+    let db = TestDatabase::sqlite();
+    let target = TargetServer::start().await;
+    target.set_status("/x", 503);
+    let app = start(&db, &[]).await;
+    let site = add_site(&app, &target.url("/x"), "X", 1).await;
+    assert!(app.wait_for_log("Downtime window opened for X", Duration::from_secs(10)).await);
+    assert!(app.terminate().status.success());
+
+    let again = start(&db, &[]).await;
+    assert!(
+        again.wait_for_log("Starting scheduler: 1 websites synced", Duration::from_secs(5)).await
+    );
+    target.set_status("/x", 200);
+    assert!(again.wait_for_log("Downtime window closed for X", Duration::from_secs(10)).await);
+    let id = &site["id"];
+    assert_eq!(
+        db.count(&format!("SELECT COUNT(*) AS n FROM downtime_windows WHERE website_id = {id}"))
+            .await,
+        1
+    );
+}

@@ -57,6 +57,8 @@ pub(crate) struct ProbeSettings {
     pub(crate) retries: u32,
     pub(crate) follow_redirects: bool,
     pub(crate) max_body_bytes: usize,
+    pub(crate) http2: bool,
+    pub(crate) ca_file: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -147,20 +149,27 @@ impl Settings {
         if !(self.probe.timeout_secs.is_finite() && self.probe.timeout_secs > 0.0) {
             bail!("probe.timeout_secs must be a positive number of seconds");
         }
+        self.probe_options()?;
         if self.circuit_breaker.failure_threshold == 0 {
             bail!("circuit_breaker.failure_threshold must be at least 1");
         }
         Ok(())
     }
 
-    pub(crate) fn probe_options(&self) -> ProbeOptions {
-        ProbeOptions {
+    pub(crate) fn probe_options(&self) -> anyhow::Result<ProbeOptions> {
+        let extra_roots = match self.probe.ca_file.trim() {
+            "" => Vec::new(),
+            path => lookout_probe::load_ca_file(std::path::Path::new(path))?,
+        };
+        Ok(ProbeOptions {
             timeout: Duration::from_secs_f64(self.probe.timeout_secs),
             retries: self.probe.retries,
             follow_redirects: self.probe.follow_redirects,
             max_body_bytes: self.probe.max_body_bytes,
+            http2: self.probe.http2,
+            extra_roots,
             ..ProbeOptions::default()
-        }
+        })
     }
 
     pub(crate) fn breaker_policy(&self) -> BreakerPolicy {

@@ -16,6 +16,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::DueCheck;
+use crate::lateness::LatenessStats;
 
 /// Worker settings.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +28,13 @@ pub struct CheckWorkerOptions {
     pub check_timeout: Duration,
     /// After the stop signal, in-flight checks get this long to finish.
     pub drain_timeout: Duration,
+}
+
+/// What the worker shares with its handlers.
+#[derive(Debug)]
+struct WorkerContext<P, R, C> {
+    service: Arc<MonitoringService<P, R, C>>,
+    lateness: LatenessStats,
 }
 
 type DueChecks = BoxStream<'static, Result<DueCheck, Infallible>>;
@@ -46,6 +54,8 @@ where
 {
     // `Monitor::register` takes a worker factory; the one-shot stream is handed over once.
     let backend: Mutex<Option<DueChecks>> = Mutex::new(Some(due.map(Ok).boxed()));
+    let context = Arc::new(WorkerContext { service, lateness: LatenessStats::default() });
+    let stats = Arc::clone(&context);
     let monitor = Monitor::new()
         .register(move |_restarts| {
             let due = backend
@@ -58,7 +68,7 @@ where
                 .concurrency(options.concurrency.max(1))
                 .timeout(options.check_timeout)
                 .enable_tracing()
-                .data(Arc::clone(&service))
+                .data(Arc::clone(&context))
                 .build(run_due_check::<P, R, C>)
         })
         .on_event(|_worker, event| {
@@ -80,14 +90,22 @@ where
         if let Err(error) = monitor.run_with_signal(signal).await {
             tracing::error!(%error, "Check worker failed");
         }
-        tracing::debug!("Check worker stopped");
+        let lateness = &stats.lateness;
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        tracing::info!(
+            checks = lateness.count(),
+            lateness_p50_ms = ms(lateness.quantile(0.5)),
+            lateness_p99_ms = ms(lateness.quantile(0.99)),
+            lateness_max_ms = ms(lateness.max()),
+            "Check worker stopped"
+        );
     })
 }
 
 /// The apalis handler: one due check.
 async fn run_due_check<P, R, C>(
     job: DueCheck,
-    service: Data<Arc<MonitoringService<P, R, C>>>,
+    context: Data<Arc<WorkerContext<P, R, C>>>,
 ) -> Result<(), Infallible>
 where
     P: Prober,
@@ -95,13 +113,14 @@ where
     C: Clock,
 {
     let lateness = OffsetDateTime::now_utc() - job.due_at;
+    context.lateness.record(Duration::try_from(lateness).unwrap_or(Duration::ZERO));
     tracing::debug!(
         website = %job.target.id,
         due_at = %job.due_at,
         lateness_ms = lateness.whole_milliseconds(),
         "Running due check"
     );
-    match service.run_check(&job.target).await {
+    match context.service.run_check(&job.target).await {
         CheckRun::Recorded { .. } | CheckRun::Skipped { .. } | CheckRun::SiteGone => {}
         CheckRun::NotStored { .. } => {
             tracing::debug!(website = %job.target.id, "Check result was not stored");

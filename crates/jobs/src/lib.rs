@@ -8,10 +8,12 @@
 
 mod check_worker;
 mod due_check;
+mod lateness;
 mod local_schedule;
 mod schedule_table;
 
 pub use check_worker::{CheckWorkerOptions, spawn_check_worker};
 pub use due_check::DueCheck;
+pub use lateness::LatenessStats;
 pub use local_schedule::{LocalSchedule, ScheduleSource, local_schedule};
 pub use schedule_table::ScheduleTable;

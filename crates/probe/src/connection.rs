@@ -1,6 +1,8 @@
 //! One attempt: resolve, connect, TLS, HTTP handshake, one `GET`, read the body.
 
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +14,6 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_rustls::TlsConnector;
 use url::Url;
@@ -58,35 +59,39 @@ impl Client {
         let addresses = target.resolve().await?;
         let started = Instant::now();
         let tcp = connect_any(&addresses).await?;
-        // Aborts the connection task however this attempt ends (error, timeout, success).
-        let mut driver = DriverGuard(None);
-        let mut sender = if target.https {
+        let (mut sender, connection) = if target.https {
             let name = ServerName::try_from(target.host.clone()).map_err(|_| {
                 Failure::Server(format!("tls: invalid server name {}", target.host))
             })?;
             let tls = self.tls.connect(name, tcp).await.map_err(|e| failure::tls(&e))?;
             let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
-            Sender::handshake(TokioIo::new(tls), h2, &mut driver).await?
+            Sender::handshake(TokioIo::new(tls), h2).await?
         } else {
-            Sender::handshake(TokioIo::new(tcp), false, &mut driver).await?
+            Sender::handshake(TokioIo::new(tcp), false).await?
         };
         let request = self.request(url, &target, sender.is_h2())?;
-        let response = sender.send(request).await.map_err(|e| failure::request(&e))?;
-        let status = response.status();
-        let location = response
-            .headers()
-            .get(LOCATION)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        let mut body = response.into_body();
-        let mut read = 0usize;
-        while read < self.max_body_bytes {
-            match body.frame().await {
-                None => break,
-                Some(Ok(frame)) => read += frame.data_ref().map_or(0, Bytes::len),
-                Some(Err(e)) => return Err(failure::body(&e)),
+        // The connection is driven in this task, beside the request: no task to spawn, no
+        // hand-over between tasks on the hot path, and nothing outlives the attempt.
+        let (status, location) = drive(connection, async {
+            let response = sender.send(request).await.map_err(|e| failure::request(&e))?;
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            let mut body = response.into_body();
+            let mut read = 0usize;
+            while read < self.max_body_bytes {
+                match body.frame().await {
+                    None => break,
+                    Some(Ok(frame)) => read += frame.data_ref().map_or(0, Bytes::len),
+                    Some(Err(e)) => return Err(failure::body(&e)),
+                }
             }
-        }
+            Ok((status, location))
+        })
+        .await?;
         Ok(Exchange { status, location, elapsed: started.elapsed() })
     }
 
@@ -177,7 +182,7 @@ enum Sender {
 }
 
 impl Sender {
-    async fn handshake<IO>(io: IO, h2: bool, driver: &mut DriverGuard) -> Result<Self, Failure>
+    async fn handshake<IO>(io: IO, h2: bool) -> Result<(Self, Connection), Failure>
     where
         IO: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
     {
@@ -186,10 +191,9 @@ impl Sender {
                 hyper::client::conn::http2::handshake(TokioExecutor::new(), io)
                     .await
                     .map_err(|e| failure::request(&e))?;
-            driver.0 = Some(tokio::spawn(async move {
+            Ok((Self::Http2(sender), Box::pin(async move {
                 let _ = connection.await;
-            }));
-            Ok(Self::Http2(sender))
+            })))
         } else {
             let (sender, connection) = hyper::client::conn::http1::Builder::new()
                 .max_buf_size(64 * 1024)
@@ -197,10 +201,9 @@ impl Sender {
                 .handshake(io)
                 .await
                 .map_err(|e| failure::request(&e))?;
-            driver.0 = Some(tokio::spawn(async move {
+            Ok((Self::Http1(sender), Box::pin(async move {
                 let _ = connection.await;
-            }));
-            Ok(Self::Http1(sender))
+            })))
         }
     }
 
@@ -219,14 +222,22 @@ impl Sender {
     }
 }
 
-/// Owns the task that drives a connection and aborts it when the attempt is over, so that no
-/// task or socket outlives its check.
-struct DriverGuard(Option<JoinHandle<()>>);
+/// The future that drives one connection's I/O.
+type Connection = Pin<Box<dyn Future<Output = ()> + Send>>;
 
-impl Drop for DriverGuard {
-    fn drop(&mut self) {
-        if let Some(task) = self.0.take() {
-            task.abort();
+/// Runs `work` while polling `connection` in the same task. When the connection ends first
+/// (the server closed it), `work` goes on alone and sees the error.
+async fn drive<T>(connection: Connection, work: impl Future<Output = T>) -> T {
+    tokio::pin!(work);
+    let mut connection = Some(connection);
+    loop {
+        match connection.as_mut() {
+            Some(running) => tokio::select! {
+                biased;
+                out = &mut work => return out,
+                () = running => connection = None,
+            },
+            None => return work.await,
         }
     }
 }

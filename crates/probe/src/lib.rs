@@ -14,4 +14,4 @@ mod tls;
 
 pub use options::ProbeOptions;
 pub use prober::HyperProber;
-pub use tls::TlsConfigError;
+pub use tls::{TlsConfigError, load_ca_file};

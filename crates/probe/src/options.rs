@@ -18,6 +18,8 @@ pub struct ProbeOptions {
     pub max_body_bytes: usize,
     /// Pause before the first retry; doubled for each further one.
     pub retry_backoff: Duration,
+    /// Offer HTTP/2 in the TLS handshake (ALPN); plain-text checks always use HTTP/1.1.
+    pub http2: bool,
     /// Certificates trusted in addition to the bundled web roots (a private CA, tests).
     pub extra_roots: Vec<CertificateDer<'static>>,
 }
@@ -31,6 +33,7 @@ impl Default for ProbeOptions {
             max_redirects: 10,
             max_body_bytes: 1024 * 1024,
             retry_backoff: Duration::from_millis(100),
+            http2: true,
             extra_roots: Vec::new(),
         }
     }

@@ -11,6 +11,7 @@ use time::{Duration, OffsetDateTime};
 pub struct TestCa {
     issuer: Issuer<'static, KeyPair>,
     certificate: CertificateDer<'static>,
+    pem: String,
 }
 
 impl std::fmt::Debug for TestCa {
@@ -28,13 +29,19 @@ impl TestCa {
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         let key = KeyPair::generate().unwrap_or_else(|e| panic!("CA key: {e}"));
         let certificate = params.self_signed(&key).unwrap_or_else(|e| panic!("CA cert: {e}"));
+        let pem = certificate.pem();
         let certificate = certificate.der().clone();
-        Self { issuer: Issuer::new(params, key), certificate }
+        Self { issuer: Issuer::new(params, key), certificate, pem }
     }
 
     /// The CA certificate, to add to a client's roots.
     pub fn certificate(&self) -> CertificateDer<'static> {
         self.certificate.clone()
+    }
+
+    /// The CA certificate in PEM, for a client that reads a CA file.
+    pub fn certificate_pem(&self) -> String {
+        self.pem.clone()
     }
 
     /// A server configuration for `names` (DNS names or IPs), valid now or expired, with ALPN

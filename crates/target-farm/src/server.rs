@@ -168,7 +168,8 @@ async fn respond(
     let params = query_params(&request);
     let number = |key: &str| params.get(key).and_then(|v| v.parse::<u64>().ok());
 
-    if let Some(ms) = number("delay_ms") {
+    // No timer at all for a zero delay: tokio rounds every sleep up to its 1 ms tick.
+    if let Some(ms) = number("delay_ms").filter(|ms| *ms > 0) {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     let status = lock(&state.statuses)

@@ -33,7 +33,9 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         let websites = store.list_websites().await.context("cannot load websites")?;
         let synced = source.load(&websites, tokio::time::Instant::now());
         tracing::info!(websites = synced, "Starting scheduler: {synced} websites synced");
-        let prober = HyperProber::new(settings.probe_options()).context("cannot set up TLS")?;
+        let probe_options = settings.probe_options()?;
+        let check_timeout = probe_options.timeout + Duration::from_secs(30);
+        let prober = HyperProber::new(probe_options).context("cannot set up TLS")?;
         let monitoring = Arc::new(MonitoringService::new(
             prober,
             recorder,
@@ -43,7 +45,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         ));
         let options = CheckWorkerOptions {
             concurrency: settings.scheduler.max_concurrent_checks,
-            check_timeout: settings.probe_options().timeout + Duration::from_secs(30),
+            check_timeout,
             drain_timeout: DRAIN_TIMEOUT,
         };
         Some(spawn_check_worker(source.into_stream(), monitoring, options, checks_stopped))

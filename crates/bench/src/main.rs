@@ -1,0 +1,39 @@
+//! `lookout-bench`: measures the real `lookout` binary (a release build next to this one)
+//! against a local target farm, and prints the figures docs/benchmarks.md quotes.
+//!
+//! - `throughput`: N sites at a short interval for T seconds — target and achieved checks/s,
+//!   checks persisted vs requests the farm saw, scheduling lateness, reported minus true
+//!   response time, peak RSS, CPU seconds, and wrk's new-connection rate against the same farm.
+//! - `idle`: many sites at a long interval — RSS per scheduled site.
+
+mod lookout_process;
+mod sites;
+mod stats;
+mod throughput;
+mod idle;
+mod wrk;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "lookout-bench", about = "Benchmarks the lookout binary")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Sustained checks per second against a local farm.
+    Throughput(throughput::Args),
+    /// Memory per scheduled site with many idle sites.
+    Idle(idle::Args),
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Throughput(args) => throughput::run(args).await,
+        Command::Idle(args) => idle::run(args).await,
+    }
+}

@@ -1,0 +1,161 @@
+//! `lookout-bench throughput`: sustained checks per second.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use lookout_target_farm::{TargetServer, TestCa, Tls};
+
+use crate::lookout_process::{LookoutProcess, log_number};
+use crate::sites::{self, SiteSpec};
+use crate::stats::quantile;
+use crate::wrk;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Sites to check.
+    #[arg(long, default_value_t = 8000)]
+    sites: u64,
+    /// Seconds between two checks of one site.
+    #[arg(long, default_value_t = 1)]
+    interval: u32,
+    /// Seconds to run.
+    #[arg(long, default_value_t = 30)]
+    duration: u64,
+    /// The farm's answer delay.
+    #[arg(long, default_value_t = 0)]
+    delay_ms: u64,
+    /// Every n-th site answers 503 (0 = none).
+    #[arg(long, default_value_t = 0)]
+    error_every: u64,
+    /// HTTPS with a new TLS handshake per check.
+    #[arg(long)]
+    https: bool,
+    /// Offer HTTP/2 over TLS (wrk speaks HTTP/1.1 only; switch off for a like-for-like ratio).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    http2: bool,
+    /// Farm listeners (ports).
+    #[arg(long, default_value_t = 4)]
+    listeners: usize,
+    /// lookout's scheduler.max_concurrent_checks.
+    #[arg(long, default_value_t = 1024)]
+    concurrency: usize,
+    /// wrk connections for the raw loopback limit (0 skips wrk).
+    #[arg(long, default_value_t = 64)]
+    wrk_connections: u32,
+}
+
+pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
+    let workdir = tempfile_dir()?;
+    let ca = TestCa::new();
+    let tls = if args.https { Tls::Https(ca.server_config(&["127.0.0.1"], false)) } else { Tls::Plain };
+    let mut farm = Vec::new();
+    for _ in 0..args.listeners.max(1) {
+        farm.push(TargetServer::start_with(tls.clone(), "127.0.0.1:0").await);
+    }
+    let scheme = if args.https { "https" } else { "http" };
+    let bases: Vec<String> =
+        farm.iter().map(|t| format!("{scheme}://127.0.0.1:{}", t.address().port())).collect();
+
+    let wrk_rate = if args.wrk_connections > 0 {
+        let url = format!("{}/wrk?delay_ms={}", bases[0], args.delay_ms);
+        wrk::new_connection_rate(&url, args.wrk_connections, 10)
+    } else {
+        None
+    };
+
+    let db_path = workdir.join("bench.db");
+    let spec = SiteSpec {
+        bases,
+        count: args.sites,
+        interval_secs: args.interval,
+        delay_ms: args.delay_ms,
+        error_every: args.error_every,
+    };
+    let database_url = sites::create(&db_path, &spec).await?;
+    let farm_hits_before: u64 = farm.iter().map(TargetServer::total_hits).sum();
+
+    let ca_file = workdir.join("ca.pem");
+    std::fs::write(&ca_file, ca.certificate_pem())?;
+    let env = vec![
+        ("DATABASE_URL", database_url),
+        ("LOOKOUT__SCHEDULER__MAX_CONCURRENT_CHECKS", args.concurrency.to_string()),
+        ("LOOKOUT__PROBE__RETRIES", "0".to_owned()),
+        ("LOOKOUT__PROBE__CA_FILE", ca_file.display().to_string()),
+        ("LOOKOUT__PROBE__HTTP2", args.http2.to_string()),
+    ];
+    let mut lookout = LookoutProcess::start(&workdir, &env)?;
+    lookout.wait_for("Listening on", Duration::from_secs(120)).await?;
+    let started = Instant::now();
+    let mut peak_rss = 0;
+    while started.elapsed() < Duration::from_secs(args.duration) {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        peak_rss = peak_rss.max(lookout.usage()?.rss_kib);
+    }
+    let usage = lookout.usage()?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let logs = lookout.stop()?;
+    let farm_hits: u64 = farm.iter().map(TargetServer::total_hits).sum::<u64>() - farm_hits_before;
+
+    let stopped = logs
+        .iter()
+        .find(|l| l.contains("Check worker stopped"))
+        .context("lookout did not report its worker stats")?;
+    let stored = sites::count_checks(&db_path).await?;
+    let mut errors_ms: Vec<f64> = sites::response_times(&db_path)
+        .await?
+        .into_iter()
+        .map(|secs| secs * 1000.0 - args.delay_ms as f64)
+        .collect();
+
+    let target_rate = args.sites as f64 / f64::from(args.interval);
+    let achieved = stored as f64 / elapsed;
+    let protocol = match (args.https, args.http2) {
+        (false, _) => "HTTP/1.1",
+        (true, true) => "HTTPS, HTTP/2 offered",
+        (true, false) => "HTTPS, HTTP/1.1",
+    };
+    println!("lookout-bench throughput ({protocol}, new connection per check)");
+    println!("  sites {} every {}s, farm delay {} ms, {} s run", args.sites, args.interval, args.delay_ms, args.duration);
+    println!("  target rate           {target_rate:>10.0} checks/s");
+    println!("  achieved rate         {achieved:>10.0} checks/s ({stored} stored in {elapsed:.1} s)");
+    println!("  farm requests         {farm_hits:>10} (stored − requests = {})", stored - i64::try_from(farm_hits)?);
+    println!(
+        "  lateness p50/p99/max  {:>7.1} / {:.1} / {:.1} ms",
+        log_number(stopped, "lateness_p50_ms").unwrap_or(f64::NAN),
+        log_number(stopped, "lateness_p99_ms").unwrap_or(f64::NAN),
+        log_number(stopped, "lateness_max_ms").unwrap_or(f64::NAN),
+    );
+    println!(
+        "  reported − true time  p50 {:.3} ms, p99 {:.3} ms",
+        quantile(&mut errors_ms, 0.5),
+        quantile(&mut errors_ms, 0.99)
+    );
+    println!(
+        "  peak RSS              {:>10} KiB ({:.2} KiB per site)",
+        usage.peak_rss_kib.max(peak_rss),
+        usage.peak_rss_kib.max(peak_rss) as f64 / args.sites as f64
+    );
+    println!(
+        "  CPU                   {:>10.1} s ({:.2} cores; user {:.1} s, system {:.1} s)",
+        usage.cpu_secs,
+        usage.cpu_secs / elapsed,
+        usage.user_secs,
+        usage.system_secs
+    );
+    match wrk_rate {
+        Some(rate) => println!(
+            "  wrk new-connection    {rate:>10.0} req/s (lookout/wrk = {:.2})",
+            achieved / rate
+        ),
+        None => println!("  wrk                   not run (not installed or --wrk-connections 0)"),
+    }
+    std::fs::remove_dir_all(&workdir).ok();
+    Ok(())
+}
+
+/// A fresh directory under the system temp dir.
+pub(crate) fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("lookout-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

@@ -12,6 +12,11 @@ test:
 ci:
     .ci/run
 
+# The benchmark suite (release build; installs wrk when missing). `just bench throughput --sites 8000`
+# runs one case.
+bench *ARGS:
+    scripts/bench {{ARGS}}
+
 # Lints as CI runs them.
 lint:
     cargo clippy --workspace --all-targets -- -D warnings

@@ -71,7 +71,11 @@ impl LookoutProcess {
     }
 
     /// Waits for a log line containing `needle`.
-    pub(crate) async fn wait_for(&mut self, needle: &str, timeout: Duration) -> anyhow::Result<String> {
+    pub(crate) async fn wait_for(
+        &mut self,
+        needle: &str,
+        timeout: Duration,
+    ) -> anyhow::Result<String> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(line) = self.logs().into_iter().find(|l| l.contains(needle)) {

@@ -6,11 +6,11 @@
 //!   response time, peak RSS, CPU seconds, and wrk's new-connection rate against the same farm.
 //! - `idle`: many sites at a long interval — RSS per scheduled site.
 
+mod idle;
 mod lookout_process;
 mod sites;
 mod stats;
 mod throughput;
-mod idle;
 mod wrk;
 
 use clap::{Parser, Subcommand};

@@ -72,19 +72,17 @@ struct ResponseTime {
 /// Checks stored in all.
 pub(crate) async fn count_checks(path: &Path) -> anyhow::Result<i64> {
     let mut conn = Connection::establish(&path.to_string_lossy()).await?;
-    let count: Count = diesel::sql_query("SELECT COUNT(*) AS n FROM monitor_checks")
-        .get_result(&mut conn)
-        .await?;
+    let count: Count =
+        diesel::sql_query("SELECT COUNT(*) AS n FROM monitor_checks").get_result(&mut conn).await?;
     Ok(count.n)
 }
 
 /// Response times (seconds) of the checks that got an answer.
 pub(crate) async fn response_times(path: &Path) -> anyhow::Result<Vec<f64>> {
     let mut conn = Connection::establish(&path.to_string_lossy()).await?;
-    let rows: Vec<ResponseTime> = diesel::sql_query(
-        "SELECT response_time FROM monitor_checks WHERE status_code IS NOT NULL",
-    )
-    .load(&mut conn)
-    .await?;
+    let rows: Vec<ResponseTime> =
+        diesel::sql_query("SELECT response_time FROM monitor_checks WHERE status_code IS NOT NULL")
+            .load(&mut conn)
+            .await?;
     Ok(rows.into_iter().map(|r| r.response_time).collect())
 }

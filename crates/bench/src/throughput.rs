@@ -47,7 +47,8 @@ pub(crate) struct Args {
 pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     let workdir = tempfile_dir()?;
     let ca = TestCa::new();
-    let tls = if args.https { Tls::Https(ca.server_config(&["127.0.0.1"], false)) } else { Tls::Plain };
+    let tls =
+        if args.https { Tls::Https(ca.server_config(&["127.0.0.1"], false)) } else { Tls::Plain };
     let mut farm = Vec::new();
     for _ in 0..args.listeners.max(1) {
         farm.push(TargetServer::start_with(tls.clone(), "127.0.0.1:0").await);
@@ -115,10 +116,18 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         (true, false) => "HTTPS, HTTP/1.1",
     };
     println!("lookout-bench throughput ({protocol}, new connection per check)");
-    println!("  sites {} every {}s, farm delay {} ms, {} s run", args.sites, args.interval, args.delay_ms, args.duration);
+    println!(
+        "  sites {} every {}s, farm delay {} ms, {} s run",
+        args.sites, args.interval, args.delay_ms, args.duration
+    );
     println!("  target rate           {target_rate:>10.0} checks/s");
-    println!("  achieved rate         {achieved:>10.0} checks/s ({stored} stored in {elapsed:.1} s)");
-    println!("  farm requests         {farm_hits:>10} (stored − requests = {})", stored - i64::try_from(farm_hits)?);
+    println!(
+        "  achieved rate         {achieved:>10.0} checks/s ({stored} stored in {elapsed:.1} s)"
+    );
+    println!(
+        "  farm requests         {farm_hits:>10} (stored − requests = {})",
+        stored - i64::try_from(farm_hits)?
+    );
     println!(
         "  lateness p50/p99/max  {:>7.1} / {:.1} / {:.1} ms",
         log_number(stopped, "lateness_p50_ms").unwrap_or(f64::NAN),

@@ -17,7 +17,10 @@ pub struct LatenessStats {
 
 impl Default for LatenessStats {
     fn default() -> Self {
-        Self { buckets: (0..BUCKETS).map(|_| AtomicU64::new(0)).collect(), max_micros: AtomicU64::new(0) }
+        Self {
+            buckets: (0..BUCKETS).map(|_| AtomicU64::new(0)).collect(),
+            max_micros: AtomicU64::new(0),
+        }
     }
 }
 

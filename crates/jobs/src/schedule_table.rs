@@ -13,7 +13,8 @@ use tokio::time::Instant;
 
 #[derive(Debug, Clone)]
 struct Entry<T> {
-    interval: Duration,
+    /// Milliseconds (u32: 49 days at most), to keep a million entries small.
+    interval_ms: u32,
     next_due: Instant,
     generation: u32,
     payload: T,
@@ -59,7 +60,8 @@ impl<T: Clone> ScheduleTable<T> {
     /// Schedules `id` first at `first_due`, then every `interval`. Replaces any earlier entry.
     pub fn insert(&mut self, id: WebsiteId, interval: Duration, first_due: Instant, payload: T) {
         let generation = self.entries.get(&id).map_or(0, |e| e.generation.wrapping_add(1));
-        self.entries.insert(id, Entry { interval, next_due: first_due, generation, payload });
+        let interval_ms = u32::try_from(interval.as_millis()).unwrap_or(u32::MAX).max(1);
+        self.entries.insert(id, Entry { interval_ms, next_due: first_due, generation, payload });
         self.queue.push(Reverse((first_due, id, generation)));
     }
 
@@ -91,14 +93,15 @@ impl<T: Clone> ScheduleTable<T> {
         }
         self.queue.pop();
         if let Some(entry) = self.entries.get_mut(&id) {
-            let mut next = due + entry.interval;
+            let interval = Duration::from_millis(u64::from(entry.interval_ms));
+            let mut next = due + interval;
             // A process that slept through several slots resumes at the next one in the
             // future rather than firing a burst of stale checks.
             if next <= now {
                 let behind = now.duration_since(next).as_nanos();
-                let step = entry.interval.as_nanos().max(1);
+                let step = interval.as_nanos().max(1);
                 let skipped = u32::try_from(behind / step + 1).unwrap_or(u32::MAX);
-                next += entry.interval.saturating_mul(skipped);
+                next += interval.saturating_mul(skipped);
             }
             entry.next_due = next;
             self.queue.push(Reverse((next, id, generation)));

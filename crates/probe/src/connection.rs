@@ -191,9 +191,12 @@ impl Sender {
                 hyper::client::conn::http2::handshake(TokioExecutor::new(), io)
                     .await
                     .map_err(|e| failure::request(&e))?;
-            Ok((Self::Http2(sender), Box::pin(async move {
-                let _ = connection.await;
-            })))
+            Ok((
+                Self::Http2(sender),
+                Box::pin(async move {
+                    let _ = connection.await;
+                }),
+            ))
         } else {
             let (sender, connection) = hyper::client::conn::http1::Builder::new()
                 .max_buf_size(64 * 1024)
@@ -201,9 +204,12 @@ impl Sender {
                 .handshake(io)
                 .await
                 .map_err(|e| failure::request(&e))?;
-            Ok((Self::Http1(sender), Box::pin(async move {
-                let _ = connection.await;
-            })))
+            Ok((
+                Self::Http1(sender),
+                Box::pin(async move {
+                    let _ = connection.await;
+                }),
+            ))
         }
     }
 

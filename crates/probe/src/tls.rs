@@ -18,9 +18,12 @@ pub enum TlsConfigError {
 }
 
 /// Reads every certificate of a PEM file (a private CA to trust besides the web roots).
-pub fn load_ca_file(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, TlsConfigError> {
+pub fn load_ca_file(
+    path: &std::path::Path,
+) -> Result<Vec<CertificateDer<'static>>, TlsConfigError> {
     use rustls::pki_types::pem::PemObject;
-    let error = |reason: String| TlsConfigError::CaFile { path: path.display().to_string(), reason };
+    let error =
+        |reason: String| TlsConfigError::CaFile { path: path.display().to_string(), reason };
     let certificates = CertificateDer::pem_file_iter(path)
         .map_err(|e| error(e.to_string()))?
         .collect::<Result<Vec<_>, _>>()
@@ -46,10 +49,7 @@ pub(crate) fn client_config(
         .map_err(TlsConfigError::Protocols)?
         .with_root_certificates(roots)
         .with_no_client_auth();
-    config.alpn_protocols = if http2 {
-        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
-    } else {
-        vec![b"http/1.1".to_vec()]
-    };
+    config.alpn_protocols =
+        if http2 { vec![b"h2".to_vec(), b"http/1.1".to_vec()] } else { vec![b"http/1.1".to_vec()] };
     Ok(Arc::new(config))
 }

@@ -190,9 +190,11 @@ async fn endless_and_trickling_bodies_are_bounded() {
 #[tokio::test]
 async fn https_without_http2_speaks_http1() {
     let ca = TestCa::new();
-    let target =
-        TargetServer::start_with(Tls::Https(ca.server_config(&["localhost"], false)), "127.0.0.1:0")
-            .await;
+    let target = TargetServer::start_with(
+        Tls::Https(ca.server_config(&["localhost"], false)),
+        "127.0.0.1:0",
+    )
+    .await;
     let http1 = ProbeOptions { extra_roots: vec![ca.certificate()], http2: false, ..options() };
     let outcome = probe_with(http1, &target.url("/tls")).await;
     assert_eq!(outcome.status_code, Some(200), "{outcome:?}");

@@ -52,6 +52,27 @@ impl WebsiteRepository for Store {
         Ok(rows.into_iter().map(Website::try_from).collect::<Result<_, _>>()?)
     }
 
+    async fn list_enabled_websites(
+        &self,
+        after: Option<WebsiteId>,
+        limit: usize,
+    ) -> Result<Vec<Website>, ListWebsitesError> {
+        let after = after.map_or(0, WebsiteId::get);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows: Vec<WebsiteRow> = with_connection!(self, read, |conn| {
+            websites::table
+                .filter(websites::enabled.eq(true))
+                .filter(websites::id.gt(after))
+                .order(websites::id)
+                .limit(limit)
+                .select(WebsiteRow::as_select())
+                .load(&mut conn)
+                .await
+                .map_err(StoreError::from)?
+        });
+        Ok(rows.into_iter().map(Website::try_from).collect::<Result<_, _>>()?)
+    }
+
     async fn get_website(&self, id: WebsiteId) -> Result<Website, GetWebsiteError> {
         let row: Option<WebsiteRow> = with_connection!(self, read, |conn| {
             websites::table

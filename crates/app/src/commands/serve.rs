@@ -8,9 +8,9 @@ use anyhow::Context;
 use lookout_domain::website::{WebsiteRepository, WebsiteService};
 use lookout_domain::{MonitoringService, SystemClock};
 use lookout_http::ApiState;
-use lookout_jobs::{CheckWorkerOptions, local_schedule, spawn_check_worker};
+use lookout_jobs::{CheckWorkerOptions, ScheduleSource, local_schedule, spawn_check_worker};
 use lookout_probe::HyperProber;
-use lookout_store::CheckWriterOptions;
+use lookout_store::{CheckWriterOptions, Store};
 use tokio::sync::watch;
 
 use crate::settings::Settings;
@@ -18,6 +18,25 @@ use crate::shutdown;
 
 /// How long in-flight checks may run on after SIGTERM before they are abandoned.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Websites read per query while the schedule loads (keeps start-up memory flat).
+const LOAD_PAGE: usize = 10_000;
+
+/// Loads every enabled website into the schedule, page by page; returns how many.
+async fn load_schedule(store: &Store, source: &mut ScheduleSource) -> anyhow::Result<usize> {
+    let start = tokio::time::Instant::now();
+    let mut after = None;
+    let mut synced = 0;
+    loop {
+        let page =
+            store.list_enabled_websites(after, LOAD_PAGE).await.context("cannot load websites")?;
+        synced += source.load(&page, start);
+        match page.last() {
+            Some(last) if page.len() == LOAD_PAGE => after = Some(last.id),
+            _ => return Ok(synced),
+        }
+    }
+}
 
 pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = super::open_store(&settings).await?;
@@ -30,8 +49,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         ..CheckWriterOptions::default()
     });
     let worker = if settings.scheduler.enabled {
-        let websites = store.list_websites().await.context("cannot load websites")?;
-        let synced = source.load(&websites, tokio::time::Instant::now());
+        let synced = load_schedule(&store, &mut source).await?;
         tracing::info!(websites = synced, "Starting scheduler: {synced} websites synced");
         let probe_options = settings.probe_options()?;
         let check_timeout = probe_options.timeout + Duration::from_secs(30);

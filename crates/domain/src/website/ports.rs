@@ -24,6 +24,14 @@ pub trait WebsiteRepository: Send + Sync + 'static {
     fn list_websites(&self)
     -> impl Future<Output = Result<Vec<Website>, ListWebsitesError>> + Send;
 
+    /// Up to `limit` enabled websites with ids above `after`, ordered by id (for loading the
+    /// schedule page by page).
+    fn list_enabled_websites(
+        &self,
+        after: Option<WebsiteId>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Website>, ListWebsitesError>> + Send;
+
     /// One website by id.
     fn get_website(
         &self,

@@ -180,3 +180,28 @@ async fn an_unreachable_database_is_unavailable_not_a_hang() {
         "{error:?}"
     );
 }
+
+on_both_backends!(lists_enabled_websites_page_by_page, |store, _db| {
+    let mut enabled = Vec::new();
+    for n in 0..7 {
+        let site = store
+            .create_website(&new_site(&format!("https://p{n}.example"), n % 3 != 0), T0)
+            .await
+            .unwrap();
+        if site.enabled {
+            enabled.push(site.id);
+        }
+    }
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.list_enabled_websites(after, 2).await.unwrap();
+        assert!(page.len() <= 2);
+        seen.extend(page.iter().map(|w| w.id));
+        match page.last() {
+            Some(last) => after = Some(last.id),
+            None => break,
+        }
+    }
+    assert_eq!(seen, enabled);
+});

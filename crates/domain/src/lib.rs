@@ -6,12 +6,14 @@
 //! services built on those ports. Nothing here performs I/O: time is always passed in.
 
 pub mod clock;
+mod error_chain;
 pub mod monitoring;
 pub mod website;
 
 #[cfg(any(test, feature = "mocks"))]
 pub use clock::MockClock;
 pub use clock::{Clock, SystemClock};
+pub use error_chain::ErrorChain;
 pub use monitoring::{
     AppliedTransition, BreakerPolicy, CheckLogPolicy, CheckOutcome, CheckRecorder, CheckRun,
     CheckTarget, CircuitBreaker, DowntimeTransition, DowntimeWindow, MonitorCheck,

@@ -97,17 +97,23 @@ pub(crate) fn sqlite_pool(
     });
     let manager =
         AsyncDieselConnectionManager::new_with_config(path.to_string_lossy().into_owned(), config);
-    Pool::builder(manager)
-        .max_size(size)
-        .runtime(Runtime::Tokio1)
-        .wait_timeout(Some(wait))
-        .create_timeout(Some(wait))
-        .build()
-        .map_err(|e| StoreError::Pool(e.to_string()))
+    build_pool(manager, size, wait)
 }
 
 pub(crate) fn pg_pool(url: &str, size: usize, wait: Duration) -> Result<PgPool, StoreError> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    build_pool(AsyncDieselConnectionManager::<AsyncPgConnection>::new(url), size, wait)
+}
+
+/// A pool whose callers wait at most `wait` for a connection (then the database counts as
+/// unavailable).
+fn build_pool<C>(
+    manager: AsyncDieselConnectionManager<C>,
+    size: usize,
+    wait: Duration,
+) -> Result<Pool<C>, StoreError>
+where
+    AsyncDieselConnectionManager<C>: deadpool::managed::Manager,
+{
     Pool::builder(manager)
         .max_size(size)
         .runtime(Runtime::Tokio1)

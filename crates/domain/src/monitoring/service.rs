@@ -2,8 +2,6 @@
 //! check and its downtime transition → update the breaker → log.
 
 use std::collections::HashMap;
-use std::error::Error as StdError;
-use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
 use time::OffsetDateTime;
@@ -12,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use super::breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
 use super::recorder::{AppliedTransition, CheckRecorder, RecordedCheck};
 use super::target::CheckTarget;
-use crate::{CheckOutcome, Clock, MonitorCheck, Prober, WebsiteId};
+use crate::{CheckOutcome, Clock, ErrorChain, MonitorCheck, Prober, WebsiteId};
 
 /// Which per-check INFO lines are written (failures, windows and breaker events always are).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -181,21 +179,6 @@ fn log_transition(target: &CheckTarget, transition: AppliedTransition) {
             duration.as_secs_f64()
         ),
         AppliedTransition::Unchanged => {}
-    }
-}
-
-/// An error and its whole `source()` chain: `a: b: c`.
-struct ErrorChain<'a>(&'a (dyn StdError + 'static));
-
-impl fmt::Display for ErrorChain<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut source = self.0.source();
-        while let Some(cause) = source {
-            write!(f, ": {cause}")?;
-            source = cause.source();
-        }
-        Ok(())
     }
 }
 

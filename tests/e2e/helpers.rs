@@ -44,7 +44,7 @@ macro_rules! on_both_backends {
             #[tokio::test(flavor = "multi_thread")]
             async fn sqlite() {
                 let db = $crate::helpers::TestDatabase::sqlite();
-                let $app = $crate::helpers::TestApp::start(&db, &[]).await;
+                let $app = $crate::helpers::TestApp::start_owning(db, &[]).await;
                 $body
             }
 
@@ -54,7 +54,7 @@ macro_rules! on_both_backends {
                     eprintln!("skipped: LOOKOUT_TEST_POSTGRES_URL is not set");
                     return;
                 };
-                let $app = $crate::helpers::TestApp::start(&db, &[]).await;
+                let $app = $crate::helpers::TestApp::start_owning(db, &[]).await;
                 $body
             }
         }
@@ -71,6 +71,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     logs: Arc<Mutex<Vec<String>>>,
     workdir: Option<tempfile::TempDir>,
+    /// The database, when the app owns it (dropped after the process is killed).
+    database: Option<TestDatabase>,
 }
 
 /// What is left of a `TestApp` after it stopped.
@@ -120,6 +122,18 @@ impl TestApp {
         Self::start_in(tempfile::tempdir().unwrap(), db.url(), env).await
     }
 
+    /// Starts `lookout serve` on `db`, which the app keeps (see [`TestApp::database`]).
+    pub async fn start_owning(db: TestDatabase, env: &[(&str, &str)]) -> Self {
+        let mut app = Self::start(&db, env).await;
+        app.database = Some(db);
+        app
+    }
+
+    /// The database given to [`TestApp::start_owning`].
+    pub fn database(&self) -> &TestDatabase {
+        self.database.as_ref().expect("started with start_owning")
+    }
+
     /// Starts `lookout serve` in `workdir` against `database_url`.
     pub async fn start_in(
         workdir: tempfile::TempDir,
@@ -135,7 +149,14 @@ impl TestApp {
         let logs = Arc::new(Mutex::new(Vec::new()));
         collect_output(&mut child, &logs);
         let address = wait_for_address(&mut child, &logs);
-        Self { child, address, client: reqwest::Client::new(), logs, workdir: Some(workdir) }
+        Self {
+            child,
+            address,
+            client: reqwest::Client::new(),
+            logs,
+            workdir: Some(workdir),
+            database: None,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

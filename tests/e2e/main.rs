@@ -6,6 +6,7 @@ mod helpers;
 
 mod binary;
 mod health;
+mod history;
 mod monitoring;
 mod websites_api;
 mod websites_errors;

@@ -7,6 +7,7 @@
 
 pub mod clock;
 mod error_chain;
+pub mod history;
 pub mod monitoring;
 pub mod website;
 

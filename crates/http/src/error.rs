@@ -8,6 +8,7 @@ use actix_web::error::JsonPayloadError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use lookout_domain::ErrorChain;
+use lookout_domain::history::HistoryError;
 use lookout_domain::website::{
     CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
     UpdateWebsiteError,
@@ -144,6 +145,16 @@ impl From<DeleteWebsiteError> for ApiError {
     }
 }
 
+impl From<HistoryError> for ApiError {
+    fn from(error: HistoryError) -> Self {
+        match &error {
+            HistoryError::NotFound(id) => Self::website_not_found(&id.to_string()),
+            HistoryError::Unavailable(_) => Self::unavailable(&error),
+            HistoryError::Unknown(_) => Self::internal(&error),
+        }
+    }
+}
+
 impl From<HealthError> for ApiError {
     fn from(error: HealthError) -> Self {
         Self::unavailable(&error)
@@ -174,6 +185,19 @@ pub(crate) fn json_error_handler(error: JsonPayloadError, _: &HttpRequest) -> ac
         other => ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", other.to_string()),
     };
     api_error.into()
+}
+
+/// A query string that does not fit the endpoint's parameters → 422.
+pub(crate) fn query_error_handler(
+    error: actix_web::error::QueryPayloadError,
+    _: &HttpRequest,
+) -> actix_web::Error {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+        format!("invalid query: {error}"),
+    )
+    .into()
 }
 
 /// 404 for any path lookout does not serve.

@@ -4,5 +4,8 @@ pub(crate) mod create_website;
 pub(crate) mod delete_website;
 pub(crate) mod get_website;
 pub(crate) mod health;
+mod history_query;
+pub(crate) mod list_checks;
+pub(crate) mod list_downtimes;
 pub(crate) mod list_websites;
 pub(crate) mod update_website;

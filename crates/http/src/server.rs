@@ -5,11 +5,13 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 use lookout_domain::IntervalBounds;
+use lookout_domain::history::CheckHistory;
 use lookout_domain::website::WebsiteManagement;
 
-use crate::error::{json_error_handler, method_not_allowed, not_found};
+use crate::error::{json_error_handler, method_not_allowed, not_found, query_error_handler};
 use crate::handlers::{
-    create_website, delete_website, get_website, health, list_websites, update_website,
+    create_website, delete_website, get_website, health, list_checks, list_downtimes,
+    list_websites, update_website,
 };
 
 /// Largest request body accepted (64 KiB); larger ones get 413.
@@ -24,7 +26,7 @@ pub struct ApiState<W> {
 }
 
 /// Registers lookout's routes on an actix `ServiceConfig`.
-pub fn configure<W: WebsiteManagement>(
+pub fn configure<W: WebsiteManagement + CheckHistory>(
     state: web::Data<ApiState<W>>,
 ) -> impl Fn(&mut web::ServiceConfig) + Clone {
     move |cfg: &mut web::ServiceConfig| {
@@ -33,6 +35,7 @@ pub fn configure<W: WebsiteManagement>(
                 web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(json_error_handler),
             )
             .app_data(web::PayloadConfig::default().limit(MAX_BODY_BYTES))
+            .app_data(web::QueryConfig::default().error_handler(query_error_handler))
             .service(
                 web::resource("/health")
                     .route(web::get().to(health::handle::<W>))
@@ -42,6 +45,16 @@ pub fn configure<W: WebsiteManagement>(
                 web::resource("/api/websites")
                     .route(web::get().to(list_websites::handle::<W>))
                     .route(web::post().to(create_website::handle::<W>))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/api/websites/{id}/checks")
+                    .route(web::get().to(list_checks::handle::<W>))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/api/websites/{id}/downtimes")
+                    .route(web::get().to(list_downtimes::handle::<W>))
                     .default_service(web::to(method_not_allowed)),
             )
             .service(
@@ -58,7 +71,7 @@ pub fn configure<W: WebsiteManagement>(
 /// Builds the server on `listener` (already bound, so port 0 works) with `workers` threads.
 /// actix's own signal handling is off: the caller awaits the returned future and stops it
 /// through its handle.
-pub fn start<W: WebsiteManagement>(
+pub fn start<W: WebsiteManagement + CheckHistory>(
     listener: TcpListener,
     state: ApiState<W>,
     workers: usize,

@@ -8,6 +8,8 @@ use lookout_domain::website::{
     UpdateWebsiteError,
 };
 
+use lookout_domain::history::HistoryError;
+
 use crate::DatabaseUrlError;
 
 /// Anything that can go wrong in the store.
@@ -90,6 +92,7 @@ into_domain_error!(
     GetWebsiteError,
     UpdateWebsiteError,
     DeleteWebsiteError,
+    HistoryError,
 );
 
 impl From<StoreError> for HealthError {

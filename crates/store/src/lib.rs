@@ -8,6 +8,7 @@ mod check_batch_sqlite;
 mod check_writer;
 mod connection;
 mod error;
+mod history;
 mod migrations;
 mod rows;
 mod schema;

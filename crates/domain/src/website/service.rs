@@ -2,7 +2,8 @@
 
 use std::future::Future;
 
-use crate::Clock;
+use crate::history::{CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, TimeRange};
+use crate::{Clock, DowntimeWindow};
 
 use super::{
     CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
@@ -106,6 +107,32 @@ where
 
     async fn check_health(&self) -> Result<(), HealthError> {
         self.repository.ping().await
+    }
+}
+
+/// History reads go straight to the repository.
+impl<R, S, C> CheckHistory for WebsiteService<R, S, C>
+where
+    R: WebsiteRepository + CheckHistory,
+    S: Schedule,
+    C: Clock,
+{
+    fn list_checks(
+        &self,
+        id: WebsiteId,
+        range: TimeRange,
+        limit: PageLimit,
+        cursor: Option<CheckCursor>,
+    ) -> impl Future<Output = Result<CheckPage, HistoryError>> + Send {
+        self.repository.list_checks(id, range, limit, cursor)
+    }
+
+    fn list_downtimes(
+        &self,
+        id: WebsiteId,
+        range: TimeRange,
+    ) -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send {
+        self.repository.list_downtimes(id, range)
     }
 }
 

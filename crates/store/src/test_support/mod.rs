@@ -74,6 +74,27 @@ impl TestDatabase {
         &self.url
     }
 
+    /// Executes `sql` (one or more statements) over a connection of its own, with foreign keys
+    /// enforced on SQLite as lookout's own connections do.
+    pub async fn execute(&self, sql: &str) -> Result<(), diesel::result::Error> {
+        match DatabaseUrl::parse(&self.url) {
+            Ok(DatabaseUrl::Postgres(url)) => {
+                let mut conn = AsyncPgConnection::establish(&url)
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
+                conn.batch_execute(sql).await
+            }
+            Ok(DatabaseUrl::Sqlite(path)) => {
+                let mut conn = SqliteConnectionAsync::establish(&path.to_string_lossy())
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
+                conn.batch_execute("PRAGMA foreign_keys = ON").await?;
+                conn.batch_execute(sql).await
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+
     /// Runs `sql`, a query returning one row with one BIGINT column `n` (e.g.
     /// `SELECT COUNT(*) AS n FROM monitor_checks`), over a connection of its own.
     pub async fn count(&self, sql: &str) -> i64 {

@@ -8,7 +8,6 @@ mod websites;
 
 use std::time::Duration;
 
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use lookout_domain::website::{
     CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, UpdateWebsiteError, WebsiteRepository,
 };
@@ -72,22 +71,9 @@ pub(crate) async fn count(db: &TestDatabase, sql: &str) -> i64 {
     db.count(sql).await
 }
 
-type SqliteAsync =
-    diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>;
-
 /// Executes raw SQL against the test database (for rows the website API cannot write).
 pub(crate) async fn execute(db: &TestDatabase, sql: &str) -> Result<(), diesel::result::Error> {
-    match DatabaseUrl::parse(db.url()).unwrap() {
-        DatabaseUrl::Postgres(url) => {
-            let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
-            conn.batch_execute(sql).await
-        }
-        DatabaseUrl::Sqlite(path) => {
-            let mut conn = SqliteAsync::establish(&path.to_string_lossy()).await.unwrap();
-            conn.batch_execute("PRAGMA foreign_keys = ON").await?;
-            conn.batch_execute(sql).await
-        }
-    }
+    db.execute(sql).await
 }
 
 pub(crate) use on_both_backends;

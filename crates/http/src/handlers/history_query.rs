@@ -1,0 +1,68 @@
+//! The query string of the history endpoints, parsed into domain values.
+
+use lookout_domain::history::{CheckCursor, PageLimit, TimeRange};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::ApiError;
+
+/// `?from=&to=&limit=&cursor=`, all optional, all strings until parsed here.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HistoryQuery {
+    from: Option<String>,
+    to: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+fn instant(field: &'static str, raw: Option<&str>) -> Result<Option<OffsetDateTime>, ApiError> {
+    raw.map(|raw| {
+        OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
+            ApiError::validation(
+                field,
+                format!("{field} must be an RFC 3339 timestamp, got {raw:?}"),
+            )
+        })
+    })
+    .transpose()
+}
+
+impl HistoryQuery {
+    pub(crate) fn range(&self) -> Result<TimeRange, ApiError> {
+        let from = instant("from", self.from.as_deref())?;
+        let to = instant("to", self.to.as_deref())?;
+        TimeRange::new(from, to).map_err(|e| ApiError::validation("from", e))
+    }
+
+    pub(crate) fn limit(&self) -> Result<PageLimit, ApiError> {
+        match self.limit.as_deref() {
+            None => Ok(PageLimit::default()),
+            Some(raw) => raw
+                .parse::<i64>()
+                .map_err(|_| {
+                    ApiError::validation("limit", format!("limit must be an integer, got {raw:?}"))
+                })
+                .and_then(|n| PageLimit::new(n).map_err(|e| ApiError::validation("limit", e))),
+        }
+    }
+
+    pub(crate) fn cursor(&self) -> Result<Option<CheckCursor>, ApiError> {
+        self.cursor
+            .as_deref()
+            .map(|raw| CheckCursor::parse(raw).map_err(|e| ApiError::validation("cursor", e)))
+            .transpose()
+    }
+
+    /// Refuses parameters the endpoint does not take.
+    pub(crate) fn without_paging(&self) -> Result<(), ApiError> {
+        if self.limit.is_some() || self.cursor.is_some() {
+            return Err(ApiError::validation(
+                "limit",
+                "downtimes are not paginated: limit and cursor are not accepted",
+            ));
+        }
+        Ok(())
+    }
+}

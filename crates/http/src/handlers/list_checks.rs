@@ -1,0 +1,56 @@
+//! `GET /api/websites/{id}/checks?from=&to=&limit=&cursor=`: checks, newest first, in pages.
+
+use actix_web::{HttpResponse, web};
+use lookout_domain::history::CheckHistory;
+use lookout_domain::website::WebsiteManagement;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::history_query::HistoryQuery;
+use crate::ApiError;
+use crate::dto::parse_website_id;
+use crate::server::ApiState;
+
+#[derive(Debug, Serialize)]
+struct CheckResponse {
+    id: i64,
+    website_id: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    timestamp: OffsetDateTime,
+    status_code: Option<u16>,
+    response_time: f64,
+    is_available: bool,
+    error_message: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct CheckPageResponse {
+    checks: Vec<CheckResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    next_cursor: Option<String>,
+}
+
+pub(crate) async fn handle<W: WebsiteManagement + CheckHistory>(
+    state: web::Data<ApiState<W>>,
+    path: web::Path<String>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_website_id(&path)?;
+    let page =
+        state.websites.list_checks(id, query.range()?, query.limit()?, query.cursor()?).await?;
+    let checks = page
+        .checks
+        .into_iter()
+        .map(|stored| CheckResponse {
+            id: stored.id,
+            website_id: stored.check.website_id.get(),
+            timestamp: stored.check.timestamp,
+            status_code: stored.check.status_code,
+            response_time: stored.check.response_time,
+            is_available: stored.check.is_available,
+            error_message: stored.check.error_message,
+        })
+        .collect();
+    let next_cursor = page.next.map(|cursor| cursor.encode());
+    Ok(HttpResponse::Ok().json(CheckPageResponse { checks, next_cursor }))
+}

@@ -1,0 +1,47 @@
+//! `GET /api/websites/{id}/downtimes?from=&to=`: windows overlapping the range, oldest first;
+//! an ongoing one has `end_time: null` and its duration so far.
+
+use actix_web::{HttpResponse, web};
+use lookout_domain::history::CheckHistory;
+use lookout_domain::website::WebsiteManagement;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::history_query::HistoryQuery;
+use crate::ApiError;
+use crate::dto::parse_website_id;
+use crate::server::ApiState;
+
+#[derive(Debug, Serialize)]
+struct DowntimeResponse {
+    id: i64,
+    website_id: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    start_time: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    end_time: Option<OffsetDateTime>,
+    /// Seconds, up to now while the window is open.
+    duration: f64,
+}
+
+pub(crate) async fn handle<W: WebsiteManagement + CheckHistory>(
+    state: web::Data<ApiState<W>>,
+    path: web::Path<String>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_website_id(&path)?;
+    query.without_paging()?;
+    let windows = state.websites.list_downtimes(id, query.range()?).await?;
+    let now = OffsetDateTime::now_utc();
+    let body: Vec<DowntimeResponse> = windows
+        .into_iter()
+        .map(|window| DowntimeResponse {
+            id: window.id,
+            website_id: window.website_id.get(),
+            start_time: window.start_time,
+            end_time: window.end_time,
+            duration: window.duration(now).as_secs_f64(),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,0 +1,167 @@
+//! `CheckHistory` on the store: checks (keyset pages, newest first) and downtime windows.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use lookout_domain::history::{
+    CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, StoredCheck, TimeRange,
+};
+use lookout_domain::{DowntimeWindow, MonitorCheck, WebsiteId};
+use time::PrimitiveDateTime;
+
+use crate::schema::{downtime_windows, monitor_checks, websites};
+use crate::store::with_connection;
+use crate::time_conv::{from_column, to_column};
+use crate::{Store, StoreError};
+
+/// Most windows returned for one range.
+const MAX_WINDOWS: i64 = 10_000;
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = monitor_checks)]
+struct CheckRow {
+    id: i64,
+    website_id: i64,
+    timestamp: PrimitiveDateTime,
+    status_code: Option<i32>,
+    response_time: f64,
+    is_available: bool,
+    error_message: Option<String>,
+}
+
+impl CheckRow {
+    fn into_domain(self, website: WebsiteId) -> StoredCheck {
+        debug_assert_eq!(self.website_id, website.get());
+        StoredCheck {
+            id: self.id,
+            check: MonitorCheck {
+                website_id: website,
+                timestamp: from_column(self.timestamp),
+                status_code: self.status_code.and_then(|s| u16::try_from(s).ok()),
+                response_time: self.response_time,
+                is_available: self.is_available,
+                error_message: self.error_message,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = downtime_windows)]
+struct WindowRow {
+    id: i64,
+    start_time: PrimitiveDateTime,
+    end_time: Option<PrimitiveDateTime>,
+}
+
+impl CheckHistory for Store {
+    async fn list_checks(
+        &self,
+        id: WebsiteId,
+        range: TimeRange,
+        limit: PageLimit,
+        cursor: Option<CheckCursor>,
+    ) -> Result<CheckPage, HistoryError> {
+        let fetch = i64::try_from(limit.get() + 1).unwrap_or(i64::MAX);
+        let rows: Option<Vec<CheckRow>> = with_connection!(self, read, |conn| {
+            let exists = websites::table
+                .find(id.get())
+                .select(websites::id)
+                .first::<i64>(&mut conn)
+                .await
+                .optional()
+                .map_err(StoreError::from)?;
+            match exists {
+                None => None,
+                Some(_) => {
+                    let mut query = monitor_checks::table
+                        .filter(monitor_checks::website_id.eq(id.get()))
+                        .into_boxed();
+                    if let Some(from) = range.from() {
+                        query = query.filter(monitor_checks::timestamp.ge(to_column(from)));
+                    }
+                    if let Some(to) = range.to() {
+                        query = query.filter(monitor_checks::timestamp.lt(to_column(to)));
+                    }
+                    if let Some(cursor) = cursor {
+                        let at = to_column(cursor.timestamp);
+                        query = query.filter(monitor_checks::timestamp.lt(at).or(
+                            monitor_checks::timestamp.eq(at).and(monitor_checks::id.lt(cursor.id)),
+                        ));
+                    }
+                    Some(
+                        query
+                            .order((monitor_checks::timestamp.desc(), monitor_checks::id.desc()))
+                            .limit(fetch)
+                            .select(CheckRow::as_select())
+                            .load(&mut conn)
+                            .await
+                            .map_err(StoreError::from)?,
+                    )
+                }
+            }
+        });
+        let mut rows = rows.ok_or(HistoryError::NotFound(id))?;
+        let more = rows.len() > limit.get();
+        rows.truncate(limit.get());
+        let checks: Vec<StoredCheck> = rows.into_iter().map(|row| row.into_domain(id)).collect();
+        let next = if more {
+            checks.last().map(|last| CheckCursor { timestamp: last.check.timestamp, id: last.id })
+        } else {
+            None
+        };
+        Ok(CheckPage { checks, next })
+    }
+
+    async fn list_downtimes(
+        &self,
+        id: WebsiteId,
+        range: TimeRange,
+    ) -> Result<Vec<DowntimeWindow>, HistoryError> {
+        let rows: Option<Vec<WindowRow>> = with_connection!(self, read, |conn| {
+            let exists = websites::table
+                .find(id.get())
+                .select(websites::id)
+                .first::<i64>(&mut conn)
+                .await
+                .optional()
+                .map_err(StoreError::from)?;
+            match exists {
+                None => None,
+                Some(_) => {
+                    let mut query = downtime_windows::table
+                        .filter(downtime_windows::website_id.eq(id.get()))
+                        .into_boxed();
+                    if let Some(to) = range.to() {
+                        query = query.filter(downtime_windows::start_time.lt(to_column(to)));
+                    }
+                    if let Some(from) = range.from() {
+                        query = query.filter(
+                            downtime_windows::end_time
+                                .is_null()
+                                .or(downtime_windows::end_time.gt(to_column(from))),
+                        );
+                    }
+                    Some(
+                        query
+                            .order((downtime_windows::start_time.asc(), downtime_windows::id.asc()))
+                            .limit(MAX_WINDOWS)
+                            .select(WindowRow::as_select())
+                            .load(&mut conn)
+                            .await
+                            .map_err(StoreError::from)?,
+                    )
+                }
+            }
+        });
+        let rows = rows.ok_or(HistoryError::NotFound(id))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| DowntimeWindow {
+                id: row.id,
+                website_id: id,
+                start_time: from_column(row.start_time),
+                end_time: row.end_time.map(from_column),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,156 @@
+//! The history endpoints: checks in keyset pages and downtime windows over ranges, with data
+//! the test writes, on both backends.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::helpers::{TestApp, TestDatabase, on_both_backends};
+
+/// Inserts `count` checks for `site`, one a minute from 2026-11-01 00:00, every two sharing a
+/// timestamp (so that ties are broken by id).
+async fn insert_checks(db: &TestDatabase, site: &Value, count: u32) {
+    let rows: Vec<String> = (0..count)
+        .map(|i| {
+            let minute = i / 2;
+            let (day, rest) = (1 + minute / 1440, minute % 1440);
+            let ok = i % 7 != 0;
+            format!(
+                "({site}, '2026-11-{day:02} {:02}:{:02}:00', {}, 0.{:03}, {ok}, {})",
+                rest / 60,
+                rest % 60,
+                if ok { "200" } else { "NULL" },
+                i % 1000,
+                if ok { "NULL".to_owned() } else { "'connection refused'".to_owned() },
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO monitor_checks (website_id, timestamp, status_code, response_time, is_available, error_message) VALUES {}",
+            chunk.join(", ")
+        );
+        db.execute(&sql).await.unwrap();
+    }
+}
+
+async fn site(app: &TestApp) -> Value {
+    app.create_website("https://history.example", "History").await["id"].clone()
+}
+
+on_both_backends!(pages_through_every_check_once_newest_first, |app| {
+    let id = site(&app).await;
+    let db = app.database();
+    insert_checks(db, &id, 2500).await;
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/websites/{id}/checks?limit=1000&cursor={c}"),
+            None => format!("/api/websites/{id}/checks?limit=1000"),
+        };
+        let (status, body) = app.get(&path).await;
+        assert_eq!(status, 200, "{body}");
+        pages += 1;
+        for check in body["checks"].as_array().unwrap() {
+            seen.push((
+                check["timestamp"].as_str().unwrap().to_owned(),
+                check["id"].as_i64().unwrap(),
+            ));
+        }
+        match body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen.len(), 2500, "no check lost");
+    assert_eq!(seen.iter().map(|(_, id)| id).collect::<HashSet<_>>().len(), 2500, "none repeated");
+    assert!(seen.windows(2).all(|w| w[0] > w[1]), "newest first, ties by id");
+});
+
+on_both_backends!(checks_carry_their_fields_and_honour_the_range, |app| {
+    let id = site(&app).await;
+    insert_checks(app.database(), &id, 100).await;
+    let (status, body) = app.get(&format!("/api/websites/{id}/checks?limit=1")).await;
+    assert_eq!(status, 200);
+    let newest = &body["checks"][0];
+    assert_eq!(newest["website_id"], id);
+    assert_eq!(newest["timestamp"], "2026-11-01T00:49:00Z");
+    assert!(body["next_cursor"].is_string());
+    // Default limit is 100: all of them, and no next page.
+    let (_, all) = app.get(&format!("/api/websites/{id}/checks")).await;
+    assert_eq!(all["checks"].as_array().unwrap().len(), 100);
+    assert!(all["next_cursor"].is_null());
+    let failed =
+        all["checks"].as_array().unwrap().iter().find(|c| c["is_available"] == false).unwrap();
+    assert_eq!(failed["status_code"], Value::Null);
+    assert_eq!(failed["error_message"], "connection refused");
+    // [00:10, 00:20): ten minutes, two checks a minute.
+    let (status, body) = app
+        .get(&format!(
+            "/api/websites/{id}/checks?from=2026-11-01T00:10:00Z&to=2026-11-01T00:20:00Z"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["checks"].as_array().unwrap().len(), 20);
+});
+
+on_both_backends!(downtimes_overlapping_the_range_with_the_ongoing_one, |app| {
+    let id = site(&app).await;
+    app.database()
+        .execute(&format!(
+            "INSERT INTO downtime_windows (website_id, start_time, end_time, created_at) VALUES \
+             ({id}, '2026-11-01 10:00:00', '2026-11-01 11:00:00', '2026-11-01 10:00:00'), \
+             ({id}, '2026-11-02 00:00:00', '2026-11-02 00:30:00', '2026-11-02 00:00:00'), \
+             ({id}, '2026-11-03 12:00:00', NULL, '2026-11-03 12:00:00')"
+        ))
+        .await
+        .unwrap();
+    let list = async |query: &str| {
+        let (status, body) = app.get(&format!("/api/websites/{id}/downtimes{query}")).await;
+        assert_eq!(status, 200, "{body}");
+        body.as_array().unwrap().clone()
+    };
+    let all = list("").await;
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0]["duration"], 3600.0);
+    assert_eq!(all[0]["end_time"], "2026-11-01T11:00:00Z");
+    assert!(all[2]["end_time"].is_null());
+    assert!(all[2]["duration"].as_f64().unwrap() > 86_400.0, "ongoing: duration so far");
+    // Windows that overlap the range at its edges.
+    assert_eq!(list("?from=2026-11-01T10:30:00Z&to=2026-11-02T00:10:00Z").await.len(), 2);
+    // Ending exactly at `from` or starting exactly at `to` is not overlapping.
+    assert_eq!(list("?from=2026-11-01T11:00:00Z&to=2026-11-02T00:00:00Z").await.len(), 0);
+    let open = list("?from=2026-11-10T00:00:00Z").await;
+    assert_eq!(open.len(), 1);
+    assert!(open[0]["end_time"].is_null());
+});
+
+on_both_backends!(bad_parameters_are_422_and_unknown_sites_404, |app| {
+    let id = site(&app).await;
+    for query in [
+        "limit=0",
+        "limit=10000",
+        "limit=ten",
+        "cursor=garbage",
+        "cursor=c12-0",
+        "from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z",
+        "from=yesterday",
+        "to=2026-13-01T00:00:00Z",
+        "colour=blue",
+    ] {
+        let (status, body) = app.get(&format!("/api/websites/{id}/checks?{query}")).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert_eq!(body["code"], "validation_failed", "{query}");
+    }
+    let (status, _) = app.get(&format!("/api/websites/{id}/downtimes?limit=5")).await;
+    assert_eq!(status, 422);
+    for path in
+        ["/api/websites/4242/checks", "/api/websites/4242/downtimes", "/api/websites/x/checks"]
+    {
+        let (status, body) = app.get(path).await;
+        assert_eq!(status, 404, "{path}: {body}");
+    }
+});

@@ -154,3 +154,55 @@ on_both_backends!(bad_parameters_are_422_and_unknown_sites_404, |app| {
         assert_eq!(status, 404, "{path}: {body}");
     }
 });
+
+on_both_backends!(stats_are_time_weighted_over_the_range, |app| {
+    let id = site(&app).await;
+    let db = app.database();
+    db.execute(&format!("UPDATE websites SET created_at = '2026-10-01 00:00:00' WHERE id = {id}"))
+        .await
+        .unwrap();
+    insert_checks(db, &id, 100).await;
+    db.execute(&format!(
+        "INSERT INTO downtime_windows (website_id, start_time, end_time, created_at) VALUES \
+         ({id}, '2026-11-01 12:00:00', '2026-11-01 13:12:00', '2026-11-01 12:00:00')"
+    ))
+    .await
+    .unwrap();
+    let (status, stats) = app
+        .get(&format!("/api/websites/{id}/stats?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z"))
+        .await;
+    assert_eq!(status, 200, "{stats}");
+    assert_eq!(stats["website_id"], id);
+    assert!((stats["uptime_percent"].as_f64().unwrap() - 95.0).abs() < 1e-9, "{stats}");
+    assert_eq!(stats["check_count"], 100);
+    assert_eq!(stats["failed_count"], 15);
+    assert_eq!(stats["total_downtime"], 4320.0);
+    assert_eq!(stats["incidents"], 1);
+    assert_eq!(stats["mttr"], 4320.0);
+    assert_eq!(stats["longest_outage"], 4320.0);
+    let rt = &stats["response_time"];
+    assert!(rt["min"].as_f64().unwrap() <= rt["p50"].as_f64().unwrap());
+    assert!(rt["p99"].as_f64().unwrap() <= rt["max"].as_f64().unwrap());
+    // A named window ends now; nothing in the last 24 hours: full uptime, no checks.
+    let (status, recent) = app.get(&format!("/api/websites/{id}/stats?window=24h")).await;
+    assert_eq!(status, 200);
+    assert_eq!(recent["check_count"], 0);
+    assert_eq!(recent["uptime_percent"], 100.0);
+    assert_eq!(recent["response_time"], Value::Null);
+});
+
+on_both_backends!(stats_parameters_are_checked, |app| {
+    let id = site(&app).await;
+    for query in [
+        "window=1y",
+        "window=24h&from=2026-11-01T00:00:00Z",
+        "to=2026-11-01T00:00:00Z",
+        "from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z",
+        "from=soon",
+    ] {
+        let (status, body) = app.get(&format!("/api/websites/{id}/stats?{query}")).await;
+        assert_eq!(status, 422, "{query}: {body}");
+    }
+    assert_eq!(app.get(&format!("/api/websites/{id}/stats")).await.0, 200);
+    assert_eq!(app.get("/api/websites/999/stats").await.0, 404);
+});

@@ -3,6 +3,7 @@
 
 mod ports;
 mod query;
+mod stats;
 
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockCheckHistory;
@@ -11,3 +12,4 @@ pub use query::{
     CheckCursor, CheckCursorError, CheckPage, PageLimit, PageLimitError, StoredCheck, TimeRange,
     TimeRangeError,
 };
+pub use stats::{CheckSample, ResponseTimes, StatsInput, UptimeStats};

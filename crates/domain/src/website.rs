@@ -23,5 +23,5 @@ pub use name::{MAX_NAME_CHARS, WebsiteName, WebsiteNameError};
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::{MockSchedule, MockWebsiteRepository};
 pub use ports::{Schedule, WebsiteRepository};
-pub use service::{WebsiteManagement, WebsiteService};
+pub use service::{WebsiteManagement, WebsiteService, WebsiteStats};
 pub use url::{MAX_URL_LEN, WebsiteUrl, WebsiteUrlError};

@@ -6,11 +6,11 @@ use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 use lookout_domain::IntervalBounds;
 use lookout_domain::history::CheckHistory;
-use lookout_domain::website::WebsiteManagement;
+use lookout_domain::website::{WebsiteManagement, WebsiteStats};
 
 use crate::error::{json_error_handler, method_not_allowed, not_found, query_error_handler};
 use crate::handlers::{
-    create_website, delete_website, get_website, health, list_checks, list_downtimes,
+    create_website, delete_website, get_stats, get_website, health, list_checks, list_downtimes,
     list_websites, update_website,
 };
 
@@ -26,7 +26,7 @@ pub struct ApiState<W> {
 }
 
 /// Registers lookout's routes on an actix `ServiceConfig`.
-pub fn configure<W: WebsiteManagement + CheckHistory>(
+pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats>(
     state: web::Data<ApiState<W>>,
 ) -> impl Fn(&mut web::ServiceConfig) + Clone {
     move |cfg: &mut web::ServiceConfig| {
@@ -53,6 +53,11 @@ pub fn configure<W: WebsiteManagement + CheckHistory>(
                     .default_service(web::to(method_not_allowed)),
             )
             .service(
+                web::resource("/api/websites/{id}/stats")
+                    .route(web::get().to(get_stats::handle::<W>))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
                 web::resource("/api/websites/{id}/downtimes")
                     .route(web::get().to(list_downtimes::handle::<W>))
                     .default_service(web::to(method_not_allowed)),
@@ -71,7 +76,7 @@ pub fn configure<W: WebsiteManagement + CheckHistory>(
 /// Builds the server on `listener` (already bound, so port 0 works) with `workers` threads.
 /// actix's own signal handling is off: the caller awaits the returned future and stops it
 /// through its handle.
-pub fn start<W: WebsiteManagement + CheckHistory>(
+pub fn start<W: WebsiteManagement + CheckHistory + WebsiteStats>(
     listener: TcpListener,
     state: ApiState<W>,
     workers: usize,

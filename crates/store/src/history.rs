@@ -3,7 +3,8 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use lookout_domain::history::{
-    CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, StoredCheck, TimeRange,
+    CheckCursor, CheckHistory, CheckPage, CheckSample, HistoryError, PageLimit, StatsInput,
+    StoredCheck, TimeRange,
 };
 use lookout_domain::{DowntimeWindow, MonitorCheck, WebsiteId};
 use time::PrimitiveDateTime;
@@ -53,7 +54,67 @@ struct WindowRow {
     end_time: Option<PrimitiveDateTime>,
 }
 
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = monitor_checks)]
+struct SampleRow {
+    timestamp: PrimitiveDateTime,
+    status_code: Option<i32>,
+    response_time: f64,
+    is_available: bool,
+}
+
 impl CheckHistory for Store {
+    async fn stats_input(
+        &self,
+        id: WebsiteId,
+        range: TimeRange,
+    ) -> Result<StatsInput, HistoryError> {
+        let found: Option<(PrimitiveDateTime, Vec<SampleRow>)> =
+            with_connection!(self, read, |conn| {
+                let created = websites::table
+                    .find(id.get())
+                    .select(websites::created_at)
+                    .first::<PrimitiveDateTime>(&mut conn)
+                    .await
+                    .optional()
+                    .map_err(StoreError::from)?;
+                match created {
+                    None => None,
+                    Some(created) => {
+                        let mut query = monitor_checks::table
+                            .filter(monitor_checks::website_id.eq(id.get()))
+                            .into_boxed();
+                        if let Some(from) = range.from() {
+                            query = query.filter(monitor_checks::timestamp.ge(to_column(from)));
+                        }
+                        if let Some(to) = range.to() {
+                            query = query.filter(monitor_checks::timestamp.lt(to_column(to)));
+                        }
+                        let rows = query
+                            .select(SampleRow::as_select())
+                            .load(&mut conn)
+                            .await
+                            .map_err(StoreError::from)?;
+                        Some((created, rows))
+                    }
+                }
+            });
+        let (created, rows) = found.ok_or(HistoryError::NotFound(id))?;
+        let windows = self.list_downtimes(id, range).await?;
+        Ok(StatsInput {
+            created_at: from_column(created),
+            checks: rows
+                .into_iter()
+                .map(|row| CheckSample {
+                    timestamp: from_column(row.timestamp),
+                    response_time: row.status_code.map(|_| row.response_time),
+                    is_available: row.is_available,
+                })
+                .collect(),
+            windows,
+        })
+    }
+
     async fn list_checks(
         &self,
         id: WebsiteId,

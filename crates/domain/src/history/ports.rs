@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use super::{CheckCursor, CheckPage, PageLimit, TimeRange};
+use super::{CheckCursor, CheckPage, PageLimit, StatsInput, TimeRange};
 use crate::website::BoxError;
 use crate::{DowntimeWindow, WebsiteId};
 
@@ -27,6 +27,13 @@ pub trait CheckHistory: Send + Sync + 'static {
         limit: PageLimit,
         cursor: Option<CheckCursor>,
     ) -> impl Future<Output = Result<CheckPage, HistoryError>> + Send;
+
+    /// The site's creation time, its checks in `range` and the windows overlapping it.
+    fn stats_input(
+        &self,
+        id: WebsiteId,
+        range: TimeRange,
+    ) -> impl Future<Output = Result<StatsInput, HistoryError>> + Send;
 
     /// Downtime windows of `id` that overlap `range` (open ones included), oldest first.
     fn list_downtimes(

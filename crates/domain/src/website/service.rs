@@ -2,7 +2,12 @@
 
 use std::future::Future;
 
-use crate::history::{CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, TimeRange};
+use time::OffsetDateTime;
+
+use crate::history::{
+    CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, StatsInput, TimeRange,
+    UptimeStats,
+};
 use crate::{Clock, DowntimeWindow};
 
 use super::{
@@ -127,12 +132,50 @@ where
         self.repository.list_checks(id, range, limit, cursor)
     }
 
+    fn stats_input(
+        &self,
+        id: WebsiteId,
+        range: TimeRange,
+    ) -> impl Future<Output = Result<StatsInput, HistoryError>> + Send {
+        self.repository.stats_input(id, range)
+    }
+
     fn list_downtimes(
         &self,
         id: WebsiteId,
         range: TimeRange,
     ) -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send {
         self.repository.list_downtimes(id, range)
+    }
+}
+
+/// Uptime statistics of one site, as the inbound adapters see them.
+pub trait WebsiteStats: Send + Sync + 'static {
+    /// Statistics for `[from, to)` as of now.
+    fn website_stats(
+        &self,
+        id: WebsiteId,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> impl Future<Output = Result<UptimeStats, HistoryError>> + Send;
+}
+
+impl<R, S, C> WebsiteStats for WebsiteService<R, S, C>
+where
+    R: WebsiteRepository + CheckHistory,
+    S: Schedule,
+    C: Clock,
+{
+    async fn website_stats(
+        &self,
+        id: WebsiteId,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<UptimeStats, HistoryError> {
+        // `from <= to` is the caller's to guarantee (a `TimeRange` was parsed); clamp anyway.
+        let range = TimeRange::new(Some(from.min(to)), Some(to)).unwrap_or_default();
+        let input = self.repository.stats_input(id, range).await?;
+        Ok(UptimeStats::compute(from.min(to), to, self.clock.now(), &input))
     }
 }
 

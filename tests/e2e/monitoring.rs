@@ -194,3 +194,65 @@ async fn an_open_window_survives_a_restart_and_sites_are_checked_again() {
         1
     );
 }
+
+with_both_databases!(status_follows_the_site_through_up_down_breaker_and_pause, |db| {
+    let target = TargetServer::start().await;
+    let app = start(&db, &[]).await;
+    let site = add_site(&app, &target.url("/st"), "St", 1).await;
+    let path = format!("/api/websites/{}/status", site["id"]);
+    assert!(
+        eventually(Duration::from_secs(10), async || app.get(&path).await.1["state"] == "up").await
+    );
+    let (status, body) = app.get(&path).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["last_check"]["status_code"], 200);
+    assert_eq!(body["open_window"], Value::Null);
+    assert_eq!(body["circuit_breaker"]["state"], "closed");
+    let next = time::OffsetDateTime::parse(
+        body["next_check_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let ahead = next - time::OffsetDateTime::now_utc();
+    assert!(ahead > time::Duration::seconds(-1) && ahead <= time::Duration::seconds(2), "{ahead}");
+
+    target.set_status("/st", 500);
+    assert!(
+        eventually(Duration::from_secs(10), async || {
+            let body = app.get(&path).await.1;
+            body["state"] == "down" && body["open_window"].is_object()
+        })
+        .await
+    );
+    assert!(
+        eventually(Duration::from_secs(10), async || {
+            app.get(&path).await.1["circuit_breaker"]["state"] == "open"
+        })
+        .await
+    );
+    assert!(app.get(&path).await.1["circuit_breaker"]["until"].is_string());
+
+    let site_path = format!("/api/websites/{}", site["id"]);
+    assert_eq!(app.patch_json(&site_path, &json!({ "enabled": false })).await.0, 200);
+    assert!(
+        eventually(Duration::from_secs(5), async || {
+            let body = app.get(&path).await.1;
+            body["state"] == "paused" && body["next_check_at"].is_null()
+        })
+        .await
+    );
+    assert_eq!(app.get("/api/websites/999/status").await.0, 404);
+});
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_without_the_scheduler_is_unknown() {
+    let db = TestDatabase::sqlite();
+    let app = start(&db, &[("SCHEDULER_ENABLED", "false")]).await;
+    let site = add_site(&app, "http://127.0.0.1:9/", "Never", 60).await;
+    let (status, body) = app.get(&format!("/api/websites/{}/status", site["id"])).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["state"], "unknown");
+    assert_eq!(body["next_check_at"], Value::Null);
+    assert_eq!(body["last_check"], Value::Null);
+    assert_eq!(body["circuit_breaker"], json!({ "state": "closed", "failures": 0 }));
+}

@@ -2,6 +2,7 @@
 //! scheduler; `lookout migrate` applies database migrations and exits.
 
 mod commands;
+mod engine_view;
 mod settings;
 mod shutdown;
 mod telemetry;

@@ -7,6 +7,7 @@ mod downtime;
 mod prober;
 mod recorder;
 mod service;
+mod status;
 mod target;
 
 pub use breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
@@ -20,4 +21,5 @@ pub use prober::Prober;
 pub use recorder::MockCheckRecorder;
 pub use recorder::{AppliedTransition, CheckRecorder, RecordCheckError, RecordedCheck};
 pub use service::{CheckLogPolicy, CheckRun, MonitoringService};
+pub use status::{EngineState, SiteState, SiteStatus};
 pub use target::CheckTarget;

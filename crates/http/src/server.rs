@@ -4,25 +4,38 @@ use std::net::TcpListener;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
-use lookout_domain::IntervalBounds;
+use std::sync::Arc;
+
 use lookout_domain::history::CheckHistory;
 use lookout_domain::website::{WebsiteManagement, WebsiteStats};
+use lookout_domain::{EngineState, IntervalBounds};
 
 use crate::error::{json_error_handler, method_not_allowed, not_found, query_error_handler};
 use crate::handlers::{
-    create_website, delete_website, get_stats, get_website, health, list_checks, list_downtimes,
-    list_websites, update_website,
+    create_website, delete_website, get_stats, get_status, get_website, health, list_checks,
+    list_downtimes, list_websites, update_website,
 };
 
 /// Largest request body accepted (64 KiB); larger ones get 413.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// What every handler can reach.
-#[derive(Debug)]
 pub struct ApiState<W> {
     pub websites: W,
     /// Bounds for `check_interval`, from configuration.
     pub interval_bounds: IntervalBounds,
+    /// The running engine's breakers and schedule; `None` when the scheduler is off.
+    pub engine: Option<Arc<dyn EngineState>>,
+}
+
+impl<W: std::fmt::Debug> std::fmt::Debug for ApiState<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiState")
+            .field("websites", &self.websites)
+            .field("interval_bounds", &self.interval_bounds)
+            .field("engine", &self.engine.is_some())
+            .finish()
+    }
 }
 
 /// Registers lookout's routes on an actix `ServiceConfig`.
@@ -50,6 +63,11 @@ pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats>(
             .service(
                 web::resource("/api/websites/{id}/checks")
                     .route(web::get().to(list_checks::handle::<W>))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/api/websites/{id}/status")
+                    .route(web::get().to(get_status::handle::<W>))
                     .default_service(web::to(method_not_allowed)),
             )
             .service(

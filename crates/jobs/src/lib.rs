@@ -15,5 +15,5 @@ mod schedule_table;
 pub use check_worker::{CheckWorkerOptions, spawn_check_worker};
 pub use due_check::DueCheck;
 pub use lateness::LatenessStats;
-pub use local_schedule::{LocalSchedule, ScheduleSource, local_schedule};
+pub use local_schedule::{LocalSchedule, ScheduleSource, ScheduleView, local_schedule};
 pub use schedule_table::ScheduleTable;

@@ -1,7 +1,7 @@
 //! The embedded schedule: a `Schedule` port handle for the API side and a stream of due
 //! checks for the worker side, joined by a channel.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use futures::Stream;
@@ -30,15 +30,41 @@ pub struct LocalSchedule {
 /// Yields each scheduled site when its check comes due.
 #[derive(Debug)]
 pub struct ScheduleSource {
-    table: ScheduleTable<Arc<CheckTarget>>,
+    table: SharedTable,
     commands: mpsc::UnboundedReceiver<Command>,
     commands_open: bool,
+}
+
+type SharedTable = Arc<Mutex<ScheduleTable<Arc<CheckTarget>>>>;
+
+/// Read access to the schedule for status queries: when is a site due next.
+#[derive(Debug, Clone)]
+pub struct ScheduleView {
+    table: SharedTable,
+}
+
+impl ScheduleView {
+    /// The next due time of a site (wall clock), if it is scheduled.
+    pub fn next_due(&self, id: WebsiteId) -> Option<OffsetDateTime> {
+        let due = lock(&self.table).next_due(id)?;
+        let now = Instant::now();
+        let wall = OffsetDateTime::now_utc();
+        Some(if due >= now { wall + (due - now) } else { wall - (now - due) })
+    }
+}
+
+fn lock<T>(table: &Mutex<T>) -> MutexGuard<'_, T> {
+    table.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A connected pair: changes sent through the `LocalSchedule` are applied by the source.
 pub fn local_schedule() -> (LocalSchedule, ScheduleSource) {
     let (tx, rx) = mpsc::unbounded_channel();
-    let source = ScheduleSource { table: ScheduleTable::new(), commands: rx, commands_open: true };
+    let source = ScheduleSource {
+        table: Arc::new(Mutex::new(ScheduleTable::new())),
+        commands: rx,
+        commands_open: true,
+    };
     (LocalSchedule { commands: tx }, source)
 }
 
@@ -82,40 +108,45 @@ impl ScheduleSource {
     /// Schedules the enabled sites among `websites`, their first checks spread over one
     /// interval. Returns how many were scheduled.
     pub fn load(&mut self, websites: &[Website], now: Instant) -> usize {
-        let before = self.table.len();
+        let mut table = lock(&self.table);
+        let before = table.len();
         for website in websites.iter().filter(|w| w.enabled) {
             let interval = website.check_interval.as_duration();
             let first = now + interval.mul_f64(spread_fraction(website.id));
-            self.table.insert(website.id, interval, first, Arc::new(CheckTarget::from(website)));
+            table.insert(website.id, interval, first, Arc::new(CheckTarget::from(website)));
         }
-        self.table.len() - before
+        table.len() - before
     }
 
     /// Number of scheduled sites.
     pub fn len(&self) -> usize {
-        self.table.len()
+        lock(&self.table).len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
+        lock(&self.table).is_empty()
+    }
+
+    /// A read handle for status queries.
+    pub fn view(&self) -> ScheduleView {
+        ScheduleView { table: Arc::clone(&self.table) }
     }
 
     fn apply(&mut self, command: Command, now: Instant) {
+        let mut table = lock(&self.table);
         match command {
-            Command::Add { target, interval } if self.table.contains(target.id) => {
-                self.table.retime(target.id, interval, now, target);
+            Command::Add { target, interval } if table.contains(target.id) => {
+                table.retime(target.id, interval, now, target);
             }
-            Command::Add { target, interval } => {
-                self.table.insert(target.id, interval, now, target)
-            }
+            Command::Add { target, interval } => table.insert(target.id, interval, now, target),
             Command::Remove { id } => {
-                self.table.remove(id);
+                table.remove(id);
             }
             Command::Retime { target, interval } => {
-                self.table.retime(target.id, interval, now, target);
+                table.retime(target.id, interval, now, target);
             }
         }
-        tracing::debug!(scheduled = self.table.len(), "Schedule changed");
+        tracing::debug!(scheduled = table.len(), "Schedule changed");
     }
 
     /// Waits for the next due check. Schedule changes are applied as they arrive.
@@ -125,12 +156,13 @@ impl ScheduleSource {
             while let Ok(command) = self.commands.try_recv() {
                 self.apply(command, now);
             }
-            if let Some((target, due)) = self.table.pop_due(now) {
+            let popped = lock(&self.table).pop_due(now);
+            if let Some((target, due)) = popped {
                 let late = now.saturating_duration_since(due);
                 let due_at = OffsetDateTime::now_utc() - late;
                 return DueCheck { target, due_at };
             }
-            let wake = self.table.peek_due();
+            let wake = lock(&self.table).peek_due();
             tokio::select! {
                 command = self.commands.recv(), if self.commands_open => match command {
                     Some(command) => self.apply(command, Instant::now()),
@@ -198,7 +230,7 @@ mod tests {
         let (_schedule, mut source) = local_schedule();
         let start = Instant::now();
         let site = website(1, true, 5);
-        source.table.insert(
+        lock(&source.table).insert(
             site.id,
             Duration::from_secs(5),
             start,
@@ -227,6 +259,17 @@ mod tests {
         assert_eq!(due.target.id.get(), 1);
         assert!(Instant::now() - start <= Duration::from_secs(2));
         assert_eq!(source.len(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_view_tells_when_a_site_is_due_next() {
+        let (_schedule, mut source) = local_schedule();
+        let view = source.view();
+        source.load(&[website(1, true, 60), website(2, false, 60)], Instant::now());
+        let due = view.next_due(WebsiteId::new(1).unwrap()).unwrap();
+        let ahead = due - OffsetDateTime::now_utc();
+        assert!(ahead >= time::Duration::ZERO && ahead <= time::Duration::seconds(60), "{ahead}");
+        assert_eq!(view.next_due(WebsiteId::new(2).unwrap()), None, "disabled: not scheduled");
     }
 
     #[tokio::test(start_paused = true)]

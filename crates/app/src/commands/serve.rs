@@ -6,13 +6,14 @@ use std::time::Duration;
 
 use anyhow::Context;
 use lookout_domain::website::{WebsiteRepository, WebsiteService};
-use lookout_domain::{MonitoringService, SystemClock};
+use lookout_domain::{EngineState, MonitoringService, SystemClock};
 use lookout_http::ApiState;
 use lookout_jobs::{CheckWorkerOptions, ScheduleSource, local_schedule, spawn_check_worker};
 use lookout_probe::HyperProber;
 use lookout_store::{CheckWriterOptions, Store};
 use tokio::sync::watch;
 
+use crate::engine_view::EngineView;
 use crate::settings::Settings;
 use crate::shutdown;
 
@@ -48,6 +49,8 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         max_batch: settings.database.max_batch,
         ..CheckWriterOptions::default()
     });
+    let schedule_view = source.view();
+    let mut engine: Option<Arc<dyn EngineState>> = None;
     let worker = if settings.scheduler.enabled {
         let synced = load_schedule(&store, &mut source).await?;
         tracing::info!(websites = synced, "Starting scheduler: {synced} websites synced");
@@ -66,6 +69,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
             check_timeout,
             drain_timeout: DRAIN_TIMEOUT,
         };
+        engine = Some(Arc::new(EngineView::new(&monitoring, schedule_view)));
         Some(spawn_check_worker(source.into_stream(), monitoring, options, checks_stopped))
     } else {
         tracing::info!("Scheduler disabled (scheduler.enabled = false): no checks will run");
@@ -84,7 +88,8 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         0 => std::thread::available_parallelism().map_or(2, usize::from),
         n => n,
     };
-    let server = lookout_http::start(listener, ApiState { websites, interval_bounds }, workers)?;
+    let server =
+        lookout_http::start(listener, ApiState { websites, interval_bounds, engine }, workers)?;
     let handle = server.handle();
     let mut server = tokio::spawn(server);
     tracing::info!("Listening on http://{address}");

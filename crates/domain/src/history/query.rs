@@ -47,6 +47,8 @@ pub struct PageLimitError {
 
 impl PageLimit {
     pub const MAX: u16 = 1000;
+    /// A page of one.
+    pub const MIN: Self = Self(1);
 
     pub fn new(raw: i64) -> Result<Self, PageLimitError> {
         u16::try_from(raw)

@@ -1,0 +1,115 @@
+//! A site's current status: its state, last check, open window, breaker and next check.
+
+use time::OffsetDateTime;
+
+use super::CircuitBreaker;
+use crate::history::StoredCheck;
+use crate::{DowntimeWindow, Website, WebsiteId};
+
+/// What the running engine knows about a site (the breaker and the schedule live in memory).
+/// Object-safe, so that the API can hold one whatever the engine's types.
+pub trait EngineState: Send + Sync + 'static {
+    fn breaker(&self, id: WebsiteId) -> CircuitBreaker;
+    /// When the site is checked next; `None` when it is not scheduled.
+    fn next_due(&self, id: WebsiteId) -> Option<OffsetDateTime>;
+}
+
+/// The one-word state of a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteState {
+    Up,
+    Down,
+    /// Enabled, never checked.
+    Unknown,
+    /// Disabled.
+    Paused,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteStatus {
+    pub state: SiteState,
+    pub last_check: Option<StoredCheck>,
+    pub open_window: Option<DowntimeWindow>,
+    pub breaker: CircuitBreaker,
+    pub next_due: Option<OffsetDateTime>,
+}
+
+impl SiteStatus {
+    /// Paused when disabled; down while a window is open or the last check failed; unknown
+    /// before the first check; up otherwise.
+    pub fn derive(
+        website: &Website,
+        last_check: Option<StoredCheck>,
+        open_window: Option<DowntimeWindow>,
+        breaker: CircuitBreaker,
+        next_due: Option<OffsetDateTime>,
+    ) -> Self {
+        let state = if !website.enabled {
+            SiteState::Paused
+        } else if open_window.is_some() {
+            SiteState::Down
+        } else {
+            match &last_check {
+                None => SiteState::Unknown,
+                Some(stored) if stored.check.is_available => SiteState::Up,
+                Some(_) => SiteState::Down,
+            }
+        };
+        Self { state, last_check, open_window, breaker, next_due }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::{CheckInterval, IntervalBounds, MonitorCheck, WebsiteName, WebsiteUrl};
+
+    const T0: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
+
+    fn website(enabled: bool) -> Website {
+        Website {
+            id: WebsiteId::new(1).unwrap(),
+            url: WebsiteUrl::parse("https://example.com").unwrap(),
+            name: WebsiteName::parse("Example").unwrap(),
+            enabled,
+            check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
+            created_at: T0,
+            updated_at: T0,
+        }
+    }
+
+    fn check(available: bool) -> StoredCheck {
+        StoredCheck {
+            id: 9,
+            check: MonitorCheck {
+                website_id: WebsiteId::new(1).unwrap(),
+                timestamp: T0,
+                status_code: Some(if available { 200 } else { 503 }),
+                response_time: 0.1,
+                is_available: available,
+                error_message: None,
+            },
+        }
+    }
+
+    fn state(enabled: bool, last: Option<StoredCheck>, open: bool) -> SiteState {
+        let window = open.then(|| DowntimeWindow {
+            id: 1,
+            website_id: WebsiteId::new(1).unwrap(),
+            start_time: T0,
+            end_time: None,
+        });
+        SiteStatus::derive(&website(enabled), last, window, CircuitBreaker::default(), None).state
+    }
+
+    #[test]
+    fn derives_the_state() {
+        assert_eq!(state(true, None, false), SiteState::Unknown);
+        assert_eq!(state(true, Some(check(true)), false), SiteState::Up);
+        assert_eq!(state(true, Some(check(false)), false), SiteState::Down);
+        assert_eq!(state(true, Some(check(false)), true), SiteState::Down);
+        assert_eq!(state(false, Some(check(false)), true), SiteState::Paused);
+    }
+}

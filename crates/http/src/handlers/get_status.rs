@@ -1,0 +1,88 @@
+//! `GET /api/websites/{id}/status`: up / down / unknown / paused, the last check, the open
+//! window, the circuit breaker and the next check.
+
+use actix_web::{HttpResponse, web};
+use lookout_domain::history::{CheckHistory, PageLimit, TimeRange};
+use lookout_domain::website::WebsiteManagement;
+use lookout_domain::{CircuitBreaker, SiteState, SiteStatus};
+use serde::Serialize;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::ApiError;
+use crate::dto::parse_website_id;
+use crate::server::ApiState;
+
+#[derive(Debug, Serialize)]
+struct StatusBody {
+    website_id: i64,
+    state: &'static str,
+    last_check: Option<Value>,
+    open_window: Option<Value>,
+    circuit_breaker: Value,
+    #[serde(with = "time::serde::rfc3339::option")]
+    next_check_at: Option<OffsetDateTime>,
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+pub(crate) async fn handle<W: WebsiteManagement + CheckHistory>(
+    state: web::Data<ApiState<W>>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_website_id(&path)?;
+    let website = state.websites.get_website(id).await?;
+    let last = state.websites.list_checks(id, TimeRange::default(), PageLimit::MIN, None).await?;
+    let now = OffsetDateTime::now_utc();
+    let ongoing = TimeRange::new(Some(now), None).unwrap_or_default();
+    let open = state
+        .websites
+        .list_downtimes(id, ongoing)
+        .await?
+        .into_iter()
+        .find(|window| window.is_open());
+    let (breaker, next_due) = match &state.engine {
+        Some(engine) => (engine.breaker(id), engine.next_due(id)),
+        None => (CircuitBreaker::default(), None),
+    };
+    let status =
+        SiteStatus::derive(&website, last.checks.into_iter().next(), open, breaker, next_due);
+    let body = StatusBody {
+        website_id: id.get(),
+        state: match status.state {
+            SiteState::Up => "up",
+            SiteState::Down => "down",
+            SiteState::Unknown => "unknown",
+            SiteState::Paused => "paused",
+        },
+        last_check: status.last_check.map(|stored| {
+            json!({
+                "id": stored.id,
+                "timestamp": rfc3339(stored.check.timestamp),
+                "status_code": stored.check.status_code,
+                "response_time": stored.check.response_time,
+                "is_available": stored.check.is_available,
+                "error_message": stored.check.error_message,
+            })
+        }),
+        open_window: status.open_window.map(|window| {
+            json!({
+                "id": window.id,
+                "start_time": rfc3339(window.start_time),
+                "duration": window.duration(now).as_secs_f64(),
+            })
+        }),
+        circuit_breaker: match status.breaker {
+            CircuitBreaker::Closed { failures } => {
+                json!({ "state": "closed", "failures": failures })
+            }
+            CircuitBreaker::Open { until } => json!({ "state": "open", "until": rfc3339(until) }),
+            CircuitBreaker::HalfOpen => json!({ "state": "half_open" }),
+        },
+        next_check_at: status.next_due,
+    };
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -256,3 +256,59 @@ async fn status_without_the_scheduler_is_unknown() {
     assert_eq!(body["last_check"], Value::Null);
     assert_eq!(body["circuit_breaker"], json!({ "state": "closed", "failures": 0 }));
 }
+
+async fn metrics_text(app: &TestApp) -> (u16, String) {
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_describe_checks_schedule_storage_and_the_api() {
+    let db = TestDatabase::sqlite();
+    let target = TargetServer::start().await;
+    target.set_status("/bad", 503);
+    let app = start(&db, &[]).await;
+    add_site(&app, &target.url("/good"), "Good", 1).await;
+    add_site(&app, &target.url("/bad"), "Bad", 1).await;
+    let wanted = [
+        "lookout_checks_total{result=\"up\"}",
+        "lookout_checks_total{result=\"down\"}",
+        "lookout_check_duration_seconds_bucket",
+        "lookout_schedule_lateness_seconds_bucket",
+        "lookout_check_batch_size_bucket",
+        "lookout_scheduled_sites 2",
+        "lookout_checks_in_flight",
+        "lookout_http_requests_total{method=\"POST\",route=\"/api/websites\",status=\"201\"} 2",
+        "lookout_http_request_duration_seconds_bucket",
+        "lookout_sites{state=\"enabled\"} 2",
+        "lookout_sites{state=\"down\"} 1",
+        "lookout_circuit_breakers_open ",
+    ];
+    let mut last = String::new();
+    let complete = eventually(Duration::from_secs(12), async || {
+        let (status, text) = metrics_text(&app).await;
+        assert_eq!(status, 200);
+        last = text;
+        wanted.iter().all(|w| last.contains(w))
+    })
+    .await;
+    let missing: Vec<_> = wanted.iter().filter(|w| !last.contains(*w)).collect();
+    assert!(complete, "missing {missing:?} in:\n{last}");
+    assert!(!last.contains("website_id"), "no per-site labels by default");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn per_site_labels_and_switching_metrics_off() {
+    let db = TestDatabase::sqlite();
+    let target = TargetServer::start().await;
+    let app = start(&db, &[("LOOKOUT__METRICS__PER_SITE_LABELS", "true")]).await;
+    let site = add_site(&app, &target.url("/one"), "One", 1).await;
+    let label = format!("website_id=\"{}\"", site["id"]);
+    assert!(
+        eventually(Duration::from_secs(10), async || metrics_text(&app).await.1.contains(&label))
+            .await
+    );
+
+    let off = start(&TestDatabase::sqlite(), &[("LOOKOUT__METRICS__ENABLED", "false")]).await;
+    assert_eq!(metrics_text(&off).await.0, 404);
+}

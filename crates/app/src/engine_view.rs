@@ -37,4 +37,8 @@ where
     fn next_due(&self, id: WebsiteId) -> Option<OffsetDateTime> {
         self.schedule.next_due(id)
     }
+
+    fn open_breakers(&self) -> usize {
+        self.monitoring.upgrade().map_or(0, |m| m.open_breakers())
+    }
 }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod engine_view;
+mod metrics;
 mod settings;
 mod shutdown;
 mod telemetry;

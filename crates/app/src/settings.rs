@@ -22,7 +22,15 @@ pub(crate) struct Settings {
     pub(crate) monitor: MonitorSettings,
     pub(crate) probe: ProbeSettings,
     pub(crate) circuit_breaker: CircuitBreakerSettings,
+    pub(crate) metrics: MetricsSettings,
     pub(crate) log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MetricsSettings {
+    pub(crate) enabled: bool,
+    pub(crate) per_site_labels: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

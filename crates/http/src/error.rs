@@ -43,6 +43,11 @@ impl ApiError {
         error
     }
 
+    /// 404 with a message of the caller's.
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
     /// 404 for a website id that does not exist (or is not an id at all).
     pub fn website_not_found(raw_id: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", format!("website {raw_id} not found"))

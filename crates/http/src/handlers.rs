@@ -2,6 +2,7 @@
 
 pub(crate) mod create_website;
 pub(crate) mod delete_website;
+pub(crate) mod get_metrics;
 pub(crate) mod get_stats;
 pub(crate) mod get_status;
 pub(crate) mod get_website;

@@ -9,4 +9,4 @@ mod server;
 
 pub use actix_web::dev::{Server, ServerHandle};
 pub use error::ApiError;
-pub use server::{ApiState, configure, start};
+pub use server::{ApiState, MetricsRender, configure, start};

@@ -3,6 +3,7 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use std::sync::Arc;
 
@@ -11,16 +12,22 @@ use lookout_domain::website::{WebsiteManagement, WebsiteStats};
 use lookout_domain::{EngineState, IntervalBounds};
 
 use crate::error::{json_error_handler, method_not_allowed, not_found, query_error_handler};
+use crate::handlers::get_metrics::record_request_metrics;
 use crate::handlers::{
-    create_website, delete_website, get_stats, get_status, get_website, health, list_checks,
-    list_downtimes, list_websites, update_website,
+    create_website, delete_website, get_metrics, get_stats, get_status, get_website, health,
+    list_checks, list_downtimes, list_websites, update_website,
 };
 
 /// Largest request body accepted (64 KiB); larger ones get 413.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Renders the Prometheus text exposition of every metric.
+pub type MetricsRender = Arc<dyn Fn() -> String + Send + Sync>;
+
 /// What every handler can reach.
 pub struct ApiState<W> {
+    /// `GET /metrics`; `None` answers 404.
+    pub metrics: Option<MetricsRender>,
     pub websites: W,
     /// Bounds for `check_interval`, from configuration.
     pub interval_bounds: IntervalBounds,
@@ -49,6 +56,11 @@ pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats>(
             )
             .app_data(web::PayloadConfig::default().limit(MAX_BODY_BYTES))
             .app_data(web::QueryConfig::default().error_handler(query_error_handler))
+            .service(
+                web::resource("/metrics")
+                    .route(web::get().to(get_metrics::handle::<W>))
+                    .default_service(web::to(method_not_allowed)),
+            )
             .service(
                 web::resource("/health")
                     .route(web::get().to(health::handle::<W>))
@@ -101,10 +113,12 @@ pub fn start<W: WebsiteManagement + CheckHistory + WebsiteStats>(
 ) -> std::io::Result<Server> {
     let state = web::Data::new(state);
     let routes = configure(state);
-    Ok(HttpServer::new(move || App::new().configure(routes.clone()))
-        .workers(workers.max(1))
-        .disable_signals()
-        .shutdown_timeout(5)
-        .listen(listener)?
-        .run())
+    Ok(HttpServer::new(move || {
+        App::new().wrap(from_fn(record_request_metrics)).configure(routes.clone())
+    })
+    .workers(workers.max(1))
+    .disable_signals()
+    .shutdown_timeout(5)
+    .listen(listener)?
+    .run())
 }

@@ -28,6 +28,8 @@ pub struct CheckWorkerOptions {
     pub check_timeout: Duration,
     /// After the stop signal, in-flight checks get this long to finish.
     pub drain_timeout: Duration,
+    /// Label `lookout_checks_total` with the website id (high cardinality: off by default).
+    pub per_site_labels: bool,
 }
 
 /// What the worker shares with its handlers.
@@ -35,6 +37,7 @@ pub struct CheckWorkerOptions {
 struct WorkerContext<P, R, C> {
     service: Arc<MonitoringService<P, R, C>>,
     lateness: LatenessStats,
+    per_site_labels: bool,
 }
 
 type DueChecks = BoxStream<'static, Result<DueCheck, Infallible>>;
@@ -54,7 +57,11 @@ where
 {
     // `Monitor::register` takes a worker factory; the one-shot stream is handed over once.
     let backend: Mutex<Option<DueChecks>> = Mutex::new(Some(due.map(Ok).boxed()));
-    let context = Arc::new(WorkerContext { service, lateness: LatenessStats::default() });
+    let context = Arc::new(WorkerContext {
+        service,
+        lateness: LatenessStats::default(),
+        per_site_labels: options.per_site_labels,
+    });
     let stats = Arc::clone(&context);
     let monitor = Monitor::new()
         .register(move |_restarts| {
@@ -113,18 +120,39 @@ where
     C: Clock,
 {
     let lateness = OffsetDateTime::now_utc() - job.due_at;
-    context.lateness.record(Duration::try_from(lateness).unwrap_or(Duration::ZERO));
+    let lateness = Duration::try_from(lateness).unwrap_or(Duration::ZERO);
+    context.lateness.record(lateness);
+    metrics::histogram!("lookout_schedule_lateness_seconds").record(lateness.as_secs_f64());
     tracing::debug!(
         website = %job.target.id,
         due_at = %job.due_at,
-        lateness_ms = lateness.whole_milliseconds(),
+        lateness_ms = lateness.as_millis(),
         "Running due check"
     );
-    match context.service.run_check(&job.target).await {
-        CheckRun::Recorded { .. } | CheckRun::Skipped { .. } | CheckRun::SiteGone => {}
-        CheckRun::NotStored { .. } => {
-            tracing::debug!(website = %job.target.id, "Check result was not stored");
+    let in_flight = metrics::gauge!("lookout_checks_in_flight");
+    in_flight.increment(1.0);
+    let run = context.service.run_check(&job.target).await;
+    in_flight.decrement(1.0);
+    let result = match &run {
+        CheckRun::Recorded { outcome, .. } | CheckRun::NotStored { outcome } => {
+            metrics::histogram!("lookout_check_duration_seconds")
+                .record(outcome.response_time.as_secs_f64());
+            match (&run, outcome.is_available(), &outcome.error) {
+                (CheckRun::NotStored { .. }, _, _) => "not_stored",
+                (_, true, _) => "up",
+                (_, false, Some(_)) => "error",
+                (_, false, None) => "down",
+            }
         }
+        CheckRun::Skipped { .. } => "skipped",
+        CheckRun::SiteGone => "site_gone",
+    };
+    if context.per_site_labels {
+        let site = job.target.id.to_string();
+        metrics::counter!("lookout_checks_total", "result" => result, "website_id" => site)
+            .increment(1);
+    } else {
+        metrics::counter!("lookout_checks_total", "result" => result).increment(1);
     }
     Ok(())
 }

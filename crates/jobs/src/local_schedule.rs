@@ -115,6 +115,7 @@ impl ScheduleSource {
             let first = now + interval.mul_f64(spread_fraction(website.id));
             table.insert(website.id, interval, first, Arc::new(CheckTarget::from(website)));
         }
+        metrics::gauge!("lookout_scheduled_sites").set(table.len() as f64);
         table.len() - before
     }
 
@@ -146,6 +147,7 @@ impl ScheduleSource {
                 table.retime(target.id, interval, now, target);
             }
         }
+        metrics::gauge!("lookout_scheduled_sites").set(table.len() as f64);
         tracing::debug!(scheduled = table.len(), "Schedule changed");
     }
 

@@ -85,6 +85,7 @@ impl Store {
                 }
             }
             tracing::debug!(checks = checks.len(), "Writing a batch of checks");
+            metrics::histogram!("lookout_check_batch_size").record(checks.len() as f64);
             match self.write_checks(&checks).await {
                 Ok(results) => {
                     for (reply, result) in replies.drain(..).zip(results) {
@@ -92,6 +93,7 @@ impl Store {
                     }
                 }
                 Err(error) => {
+                    metrics::counter!("lookout_check_batch_failures_total").increment(1);
                     tracing::error!(checks = checks.len(), error = %error, "Failed to store a batch of checks");
                     let unavailable = error.is_unavailable();
                     for reply in replies.drain(..) {

@@ -23,3 +23,4 @@ pub use check_writer::{BatchRecorder, CheckWriterOptions};
 pub use connection::{DatabaseUrl, DatabaseUrlError};
 pub use error::StoreError;
 pub use store::{Backend, Store, StoreOptions};
+pub use website_repository::SiteCounts;

@@ -14,6 +14,35 @@ use crate::schema::websites;
 use crate::store::with_connection;
 use crate::{Store, StoreError};
 
+/// Counts for the `lookout_sites` gauges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SiteCounts {
+    pub enabled: i64,
+    pub disabled: i64,
+    /// Sites with an open downtime window.
+    pub down: i64,
+}
+
+impl Store {
+    /// Enabled, disabled and currently-down site counts (three indexed counts).
+    pub async fn site_counts(&self) -> Result<SiteCounts, StoreError> {
+        with_connection!(self, read, |conn| {
+            let enabled = websites::table
+                .filter(websites::enabled.eq(true))
+                .count()
+                .get_result::<i64>(&mut conn)
+                .await?;
+            let all = websites::table.count().get_result::<i64>(&mut conn).await?;
+            let down = crate::schema::downtime_windows::table
+                .filter(crate::schema::downtime_windows::end_time.is_null())
+                .count()
+                .get_result::<i64>(&mut conn)
+                .await?;
+            Ok(SiteCounts { enabled, disabled: all - enabled, down })
+        })
+    }
+}
+
 impl WebsiteRepository for Store {
     async fn create_website(
         &self,

@@ -68,6 +68,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
             concurrency: settings.scheduler.max_concurrent_checks,
             check_timeout,
             drain_timeout: DRAIN_TIMEOUT,
+            per_site_labels: settings.metrics.per_site_labels,
         };
         engine = Some(Arc::new(EngineView::new(&monitoring, schedule_view)));
         Some(spawn_check_worker(source.into_stream(), monitoring, options, checks_stopped))
@@ -77,6 +78,9 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         None
     };
 
+    let metrics = if settings.metrics.enabled { Some(crate::metrics::install()?) } else { None };
+    let gauges =
+        metrics.is_some().then(|| crate::metrics::spawn_gauges(store.clone(), engine.clone()));
     let websites = WebsiteService::new(store, schedule, SystemClock);
     let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
         .with_context(|| {
@@ -88,8 +92,11 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         0 => std::thread::available_parallelism().map_or(2, usize::from),
         n => n,
     };
-    let server =
-        lookout_http::start(listener, ApiState { websites, interval_bounds, engine }, workers)?;
+    let server = lookout_http::start(
+        listener,
+        ApiState { websites, interval_bounds, engine, metrics },
+        workers,
+    )?;
     let handle = server.handle();
     let mut server = tokio::spawn(server);
     tracing::info!("Listening on http://{address}");
@@ -101,6 +108,9 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
         result = &mut server => result.context("HTTP server task failed")?.context("HTTP server failed"),
     };
+    if let Some(gauges) = gauges {
+        gauges.abort();
+    }
     // Stop taking checks, let in-flight ones finish (bounded), then flush their results.
     let _ = stop_checks.send(true);
     if let Some(worker) = worker {

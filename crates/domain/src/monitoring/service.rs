@@ -70,6 +70,14 @@ where
         self.lock_breakers().get(&id).copied().unwrap_or_default()
     }
 
+    /// How many sites' breakers are open (or running their trial) now.
+    pub fn open_breakers(&self) -> usize {
+        self.lock_breakers()
+            .values()
+            .filter(|b| !matches!(b, CircuitBreaker::Closed { .. }))
+            .count()
+    }
+
     /// Runs one check of `target`.
     pub async fn run_check(&self, target: &CheckTarget) -> CheckRun {
         let started_at = self.clock.now();

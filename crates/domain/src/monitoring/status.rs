@@ -12,6 +12,8 @@ pub trait EngineState: Send + Sync + 'static {
     fn breaker(&self, id: WebsiteId) -> CircuitBreaker;
     /// When the site is checked next; `None` when it is not scheduled.
     fn next_due(&self, id: WebsiteId) -> Option<OffsetDateTime>;
+    /// How many sites' breakers are open (or running their trial).
+    fn open_breakers(&self) -> usize;
 }
 
 /// The one-word state of a site.

@@ -38,6 +38,35 @@ struct WorkerContext<P, R, C> {
     service: Arc<MonitoringService<P, R, C>>,
     lateness: LatenessStats,
     per_site_labels: bool,
+    metrics: WorkerMetrics,
+}
+
+/// Metric handles looked up once, not per check.
+#[derive(Debug)]
+struct WorkerMetrics {
+    lateness: metrics::Histogram,
+    duration: metrics::Histogram,
+    in_flight: metrics::Gauge,
+    results: [(&'static str, metrics::Counter); 6],
+}
+
+const RESULTS: [&str; 6] = ["up", "down", "error", "skipped", "site_gone", "not_stored"];
+
+impl WorkerMetrics {
+    fn new() -> Self {
+        Self {
+            lateness: metrics::histogram!("lookout_schedule_lateness_seconds"),
+            duration: metrics::histogram!("lookout_check_duration_seconds"),
+            in_flight: metrics::gauge!("lookout_checks_in_flight"),
+            results: RESULTS.map(|r| (r, metrics::counter!("lookout_checks_total", "result" => r))),
+        }
+    }
+
+    fn count(&self, result: &'static str) {
+        if let Some((_, counter)) = self.results.iter().find(|(r, _)| *r == result) {
+            counter.increment(1);
+        }
+    }
 }
 
 type DueChecks = BoxStream<'static, Result<DueCheck, Infallible>>;
@@ -61,6 +90,7 @@ where
         service,
         lateness: LatenessStats::default(),
         per_site_labels: options.per_site_labels,
+        metrics: WorkerMetrics::new(),
     });
     let stats = Arc::clone(&context);
     let monitor = Monitor::new()
@@ -122,21 +152,19 @@ where
     let lateness = OffsetDateTime::now_utc() - job.due_at;
     let lateness = Duration::try_from(lateness).unwrap_or(Duration::ZERO);
     context.lateness.record(lateness);
-    metrics::histogram!("lookout_schedule_lateness_seconds").record(lateness.as_secs_f64());
+    context.metrics.lateness.record(lateness.as_secs_f64());
     tracing::debug!(
         website = %job.target.id,
         due_at = %job.due_at,
         lateness_ms = lateness.as_millis(),
         "Running due check"
     );
-    let in_flight = metrics::gauge!("lookout_checks_in_flight");
-    in_flight.increment(1.0);
+    context.metrics.in_flight.increment(1.0);
     let run = context.service.run_check(&job.target).await;
-    in_flight.decrement(1.0);
+    context.metrics.in_flight.decrement(1.0);
     let result = match &run {
         CheckRun::Recorded { outcome, .. } | CheckRun::NotStored { outcome } => {
-            metrics::histogram!("lookout_check_duration_seconds")
-                .record(outcome.response_time.as_secs_f64());
+            context.metrics.duration.record(outcome.response_time.as_secs_f64());
             match (&run, outcome.is_available(), &outcome.error) {
                 (CheckRun::NotStored { .. }, _, _) => "not_stored",
                 (_, true, _) => "up",
@@ -152,7 +180,7 @@ where
         metrics::counter!("lookout_checks_total", "result" => result, "website_id" => site)
             .increment(1);
     } else {
-        metrics::counter!("lookout_checks_total", "result" => result).increment(1);
+        context.metrics.count(result);
     }
     Ok(())
 }

@@ -8,5 +8,6 @@ mod binary;
 mod health;
 mod history;
 mod monitoring;
+mod openapi;
 mod websites_api;
 mod websites_errors;

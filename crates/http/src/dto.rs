@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use crate::ApiError;
 
 /// A website as the API returns it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct WebsiteResponse {
     id: i64,
     url: String,
@@ -38,7 +38,7 @@ impl From<Website> for WebsiteResponse {
 }
 
 /// Body of `POST /api/websites`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CreateWebsiteRequest {
     url: String,
@@ -64,7 +64,7 @@ impl CreateWebsiteRequest {
 }
 
 /// Body of `PATCH /api/websites/{id}`: every field optional, none may be `null`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PatchWebsiteRequest {
     #[serde(default, deserialize_with = "present")]

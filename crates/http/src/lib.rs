@@ -5,6 +5,7 @@
 mod dto;
 mod error;
 mod handlers;
+mod openapi;
 mod server;
 
 pub use actix_web::dev::{Server, ServerHandle};

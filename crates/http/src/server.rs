@@ -62,6 +62,11 @@ pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats>(
                     .default_service(web::to(method_not_allowed)),
             )
             .service(
+                web::resource("/api/openapi.json")
+                    .route(web::get().to(crate::openapi::handle))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
                 web::resource("/health")
                     .route(web::get().to(health::handle::<W>))
                     .default_service(web::to(method_not_allowed)),

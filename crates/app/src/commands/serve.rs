@@ -40,6 +40,8 @@ async fn load_schedule(store: &Store, source: &mut ScheduleSource) -> anyhow::Re
 }
 
 pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
+    // First: metric handles taken before the recorder exists would record nothing.
+    let metrics = if settings.metrics.enabled { Some(crate::metrics::install()?) } else { None };
     let store = super::open_store(&settings).await?;
     let interval_bounds = settings.interval_bounds()?;
 
@@ -78,7 +80,6 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         None
     };
 
-    let metrics = if settings.metrics.enabled { Some(crate::metrics::install()?) } else { None };
     let gauges =
         metrics.is_some().then(|| crate::metrics::spawn_gauges(store.clone(), engine.clone()));
     let websites = WebsiteService::new(store, schedule, SystemClock);

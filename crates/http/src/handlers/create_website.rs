@@ -8,6 +8,14 @@ use crate::ApiError;
 use crate::dto::{CreateWebsiteRequest, WebsiteResponse};
 use crate::server::ApiState;
 
+#[utoipa::path(post, path = "/api/websites", tag = "websites",
+    request_body = crate::dto::CreateWebsiteRequest,
+    responses((status = 201, description = "Created; `Location` names it", body = crate::dto::WebsiteResponse),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 409, description = "Duplicate url", body = crate::error::ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = crate::error::ErrorBody),
+        (status = 415, description = "Body is not JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid value", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement>(
     state: web::Data<ApiState<W>>,
     body: web::Json<CreateWebsiteRequest>,

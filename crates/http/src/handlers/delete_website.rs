@@ -7,6 +7,9 @@ use crate::ApiError;
 use crate::dto::parse_website_id;
 use crate::server::ApiState;
 
+#[utoipa::path(delete, path = "/api/websites/{id}", tag = "websites", params(("id" = i64, Path, description = "Website id")),
+    responses((status = 204, description = "Deleted with its checks and windows"),
+        (status = 404, description = "Unknown id", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement>(
     state: web::Data<ApiState<W>>,
     path: web::Path<String>,

@@ -10,6 +10,9 @@ use actix_web::{HttpResponse, web};
 use crate::ApiError;
 use crate::server::ApiState;
 
+#[utoipa::path(get, path = "/metrics", tag = "health",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String),
+        (status = 404, description = "Metrics switched off", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: 'static>(
     state: web::Data<ApiState<W>>,
 ) -> Result<HttpResponse, ApiError> {

@@ -11,10 +11,13 @@ use crate::ApiError;
 use crate::dto::parse_website_id;
 use crate::server::ApiState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StatsQuery {
+    /// `24h`, `7d` or `30d` (default `24h` when neither window nor from is given).
     window: Option<String>,
+    /// RFC 3339 start (instead of window).
     from: Option<String>,
     to: Option<String>,
 }
@@ -63,7 +66,7 @@ impl StatsQuery {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct ResponseTimesBody {
     avg: f64,
     min: f64,
@@ -80,7 +83,7 @@ impl From<ResponseTimes> for ResponseTimesBody {
 }
 
 /// Durations are seconds.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct StatsBody {
     website_id: i64,
     #[serde(with = "time::serde::rfc3339")]
@@ -97,6 +100,11 @@ struct StatsBody {
     longest_outage: Option<f64>,
 }
 
+#[utoipa::path(get, path = "/api/websites/{id}/stats", tag = "history",
+    params(("id" = i64, Path, description = "Website id"), StatsQuery),
+    responses((status = 200, description = "Statistics over the range", body = StatsBody),
+        (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
+        (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats>(
     state: web::Data<ApiState<W>>,
     path: web::Path<String>,

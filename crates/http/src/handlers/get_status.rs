@@ -14,12 +14,16 @@ use crate::ApiError;
 use crate::dto::parse_website_id;
 use crate::server::ApiState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct StatusBody {
     website_id: i64,
+    /// up, down, unknown or paused
     state: &'static str,
+    #[schema(value_type = Option<Object>)]
     last_check: Option<Value>,
+    #[schema(value_type = Option<Object>)]
     open_window: Option<Value>,
+    #[schema(value_type = Object)]
     circuit_breaker: Value,
     #[serde(with = "time::serde::rfc3339::option")]
     next_check_at: Option<OffsetDateTime>,
@@ -29,6 +33,9 @@ fn rfc3339(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
 
+#[utoipa::path(get, path = "/api/websites/{id}/status", tag = "history", params(("id" = i64, Path, description = "Website id")),
+    responses((status = 200, description = "Current status", body = StatusBody),
+        (status = 404, description = "Unknown id", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement + CheckHistory>(
     state: web::Data<ApiState<W>>,
     path: web::Path<String>,

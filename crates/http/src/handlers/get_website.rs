@@ -7,6 +7,9 @@ use crate::ApiError;
 use crate::dto::{WebsiteResponse, parse_website_id};
 use crate::server::ApiState;
 
+#[utoipa::path(get, path = "/api/websites/{id}", tag = "websites", params(("id" = i64, Path, description = "Website id")),
+    responses((status = 200, description = "The website", body = crate::dto::WebsiteResponse),
+        (status = 404, description = "Unknown id", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement>(
     state: web::Data<ApiState<W>>,
     path: web::Path<String>,

@@ -8,12 +8,17 @@ use time::format_description::well_known::Rfc3339;
 use crate::ApiError;
 
 /// `?from=&to=&limit=&cursor=`, all optional, all strings until parsed here.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct HistoryQuery {
+    /// RFC 3339, inclusive.
     from: Option<String>,
+    /// RFC 3339, exclusive.
     to: Option<String>,
+    /// 1..=1000, default 100 (checks only).
     limit: Option<String>,
+    /// `next_cursor` of the previous page (checks only).
     cursor: Option<String>,
 }
 

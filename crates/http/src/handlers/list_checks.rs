@@ -11,7 +11,7 @@ use crate::ApiError;
 use crate::dto::parse_website_id;
 use crate::server::ApiState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CheckResponse {
     id: i64,
     website_id: i64,
@@ -23,13 +23,18 @@ struct CheckResponse {
     error_message: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CheckPageResponse {
     checks: Vec<CheckResponse>,
     /// Pass as `cursor` for the next page; `null` on the last page.
     next_cursor: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/websites/{id}/checks", tag = "history",
+    params(("id" = i64, Path, description = "Website id"), super::history_query::HistoryQuery),
+    responses((status = 200, description = "Checks, newest first", body = CheckPageResponse),
+        (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
+        (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement + CheckHistory>(
     state: web::Data<ApiState<W>>,
     path: web::Path<String>,

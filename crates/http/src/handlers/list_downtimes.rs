@@ -12,7 +12,7 @@ use crate::ApiError;
 use crate::dto::parse_website_id;
 use crate::server::ApiState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct DowntimeResponse {
     id: i64,
     website_id: i64,
@@ -24,6 +24,11 @@ struct DowntimeResponse {
     duration: f64,
 }
 
+#[utoipa::path(get, path = "/api/websites/{id}/downtimes", tag = "history",
+    params(("id" = i64, Path, description = "Website id"), super::history_query::HistoryQuery),
+    responses((status = 200, description = "Windows overlapping the range", body = Vec<DowntimeResponse>),
+        (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
+        (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement + CheckHistory>(
     state: web::Data<ApiState<W>>,
     path: web::Path<String>,

@@ -7,6 +7,9 @@ use crate::ApiError;
 use crate::dto::WebsiteResponse;
 use crate::server::ApiState;
 
+#[utoipa::path(get, path = "/api/websites", tag = "websites",
+    responses((status = 200, description = "Every website, ordered by id", body = Vec<crate::dto::WebsiteResponse>),
+        (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement>(
     state: web::Data<ApiState<W>>,
 ) -> Result<HttpResponse, ApiError> {

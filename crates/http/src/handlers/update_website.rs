@@ -7,6 +7,14 @@ use crate::ApiError;
 use crate::dto::{PatchWebsiteRequest, WebsiteResponse, parse_website_id};
 use crate::server::ApiState;
 
+#[utoipa::path(patch, path = "/api/websites/{id}", tag = "websites", params(("id" = i64, Path, description = "Website id")),
+    request_body = crate::dto::PatchWebsiteRequest,
+    responses((status = 200, description = "The updated website", body = crate::dto::WebsiteResponse),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
+        (status = 409, description = "Duplicate url", body = crate::error::ErrorBody),
+        (status = 415, description = "Body is not JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid value", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement>(
     state: web::Data<ApiState<W>>,
     path: web::Path<String>,

@@ -1,0 +1,107 @@
+//! The OpenAPI document: every documented operation exists, answers with a documented status,
+//! and its JSON body validates against the documented schema.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestDatabase};
+
+/// Validates `body` against the schema the spec documents for `method path` → `status`.
+fn assert_matches_spec(spec: &Value, method: &str, path: &str, status: u16, body: &Value) {
+    let responses = &spec["paths"][path][method]["responses"];
+    let documented = &responses[status.to_string()];
+    assert!(documented.is_object(), "{method} {path} → {status} is not documented: {responses}");
+    let Some(schema) = documented["content"]["application/json"]["schema"].as_object() else {
+        return;
+    };
+    let mut root = Value::Object(schema.clone());
+    root["components"] = spec["components"].clone();
+    let validator = jsonschema::validator_for(&root).unwrap();
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{method} {path} → {status}: {errors:?}\nbody: {body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_operation_is_documented_and_answers_as_documented() {
+    let db = TestDatabase::sqlite();
+    let app = TestApp::start(&db, &[("SCHEDULER_ENABLED", "false")]).await;
+    let (status, spec) = app.get("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+
+    let mut operations: Vec<(String, String)> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object().unwrap().keys().map(move |m| (m.clone(), path.clone()))
+        })
+        .collect();
+    operations.sort();
+    let expected = [
+        ("delete", "/api/websites/{id}"),
+        ("get", "/api/openapi.json"),
+        ("get", "/api/websites"),
+        ("get", "/api/websites/{id}"),
+        ("get", "/api/websites/{id}/checks"),
+        ("get", "/api/websites/{id}/downtimes"),
+        ("get", "/api/websites/{id}/stats"),
+        ("get", "/api/websites/{id}/status"),
+        ("get", "/health"),
+        ("get", "/metrics"),
+        ("patch", "/api/websites/{id}"),
+        ("post", "/api/websites"),
+    ];
+    let expected: Vec<(String, String)> =
+        expected.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())).collect();
+    assert_eq!(operations, expected, "every route of the server is in the spec");
+
+    // Real responses, good and bad, against their documented schemas.
+    let (status, created) = app
+        .post_json("/api/websites", &json!({ "url": "https://example.com", "name": "Example" }))
+        .await;
+    assert_matches_spec(&spec, "post", "/api/websites", status, &created);
+    let id = created["id"].clone();
+    let one = format!("/api/websites/{id}");
+    let cases: Vec<(&str, &str, String, Option<Value>)> = vec![
+        (
+            "post",
+            "/api/websites",
+            "/api/websites".into(),
+            Some(json!({ "url": "ftp://x", "name": "x" })),
+        ),
+        (
+            "post",
+            "/api/websites",
+            "/api/websites".into(),
+            Some(json!({ "url": "https://example.com", "name": "x" })),
+        ),
+        ("get", "/api/websites", "/api/websites".into(), None),
+        ("get", "/api/websites/{id}", one.clone(), None),
+        ("get", "/api/websites/{id}", "/api/websites/999".into(), None),
+        ("patch", "/api/websites/{id}", one.clone(), Some(json!({ "name": "Renamed" }))),
+        ("patch", "/api/websites/{id}", one.clone(), Some(json!({ "name": null }))),
+        ("get", "/api/websites/{id}/checks", format!("{one}/checks"), None),
+        ("get", "/api/websites/{id}/checks", format!("{one}/checks?limit=0"), None),
+        ("get", "/api/websites/{id}/downtimes", format!("{one}/downtimes"), None),
+        ("get", "/api/websites/{id}/stats", format!("{one}/stats?window=7d"), None),
+        ("get", "/api/websites/{id}/status", format!("{one}/status"), None),
+        ("get", "/health", "/health".into(), None),
+        ("get", "/api/openapi.json", "/api/openapi.json".into(), None),
+    ];
+    for (method, documented, real, body) in cases {
+        let (status, answer) = match body {
+            Some(body) => {
+                let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                let bytes = serde_json::to_vec(&body).unwrap();
+                app.send_raw(method, &real, Some("application/json"), bytes).await
+            }
+            None => app.get(&real).await,
+        };
+        assert_matches_spec(&spec, method, documented, status, &answer);
+    }
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_matches_spec(&spec, "get", "/metrics", response.status().as_u16(), &Value::Null);
+    let (status, _) = app.delete(&one).await;
+    assert_matches_spec(&spec, "delete", "/api/websites/{id}", status, &Value::Null);
+}

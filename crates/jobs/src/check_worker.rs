@@ -139,6 +139,15 @@ where
     })
 }
 
+/// Aborts the task when dropped.
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// The apalis handler: one due check.
 async fn run_due_check<P, R, C>(
     job: DueCheck,
@@ -160,8 +169,18 @@ where
         "Running due check"
     );
     context.metrics.in_flight.increment(1.0);
-    let run = context.service.run_check(&job.target).await;
+    // apalis polls every job of a worker inside one task; the check itself runs as a task of its
+    // own so that checks spread over all the runtime's threads. Dropping this handler (the
+    // timeout layer, the drain bound at shutdown) aborts it.
+    let service = Arc::clone(&context.service);
+    let target = Arc::clone(&job.target);
+    let mut task = AbortOnDrop(tokio::spawn(async move { service.run_check(&target).await }));
+    let run = (&mut task.0).await;
     context.metrics.in_flight.decrement(1.0);
+    let Ok(run) = run else {
+        tracing::error!(website = %job.target.id, "Check task failed");
+        return Ok(());
+    };
     let result = match &run {
         CheckRun::Recorded { outcome, .. } | CheckRun::NotStored { outcome } => {
             context.metrics.duration.record(outcome.response_time.as_secs_f64());

@@ -206,3 +206,58 @@ on_both_backends!(stats_parameters_are_checked, |app| {
     assert_eq!(app.get(&format!("/api/websites/{id}/stats")).await.0, 200);
     assert_eq!(app.get("/api/websites/999/stats").await.0, 404);
 });
+
+on_both_backends!(sla_report_per_site_in_json_and_csv, |app| {
+    let db = app.database();
+    let a = app.create_website("https://a.example", "Shop A").await["id"].clone();
+    let b = app.create_website("https://b.example", "Blog").await["id"].clone();
+    let c = app.create_website("https://c.example", "Shop, \"EU\"").await["id"].clone();
+    db.execute(&format!(
+        "UPDATE websites SET created_at = '2026-10-01 00:00:00' WHERE id IN ({a}, {b}); \
+         UPDATE websites SET created_at = '2026-12-01 00:00:00' WHERE id = {c}; \
+         INSERT INTO downtime_windows (website_id, start_time, end_time, created_at) VALUES \
+         ({a}, '2026-11-01 12:00:00', '2026-11-01 12:01:30', '2026-11-01 12:00:00')"
+    ))
+    .await
+    .unwrap();
+    let range = "from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z";
+    let (status, report) = app.get(&format!("/api/reports/sla?{range}")).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["target"], 99.9);
+    let sites = report["sites"].as_array().unwrap();
+    assert_eq!(sites.len(), 3);
+    assert_eq!(sites[0]["website_id"], a);
+    assert_eq!(sites[0]["downtime"], 90.0);
+    assert_eq!(sites[0]["breached"], true, "99.896 % < 99.9 %");
+    assert_eq!(sites[1]["uptime_percent"], 100.0);
+    assert_eq!(sites[1]["breached"], false);
+    assert_eq!(sites[2]["uptime_percent"], Value::Null, "created after the range");
+    assert_eq!(sites[2]["breached"], false);
+    let (_, relaxed) = app.get(&format!("/api/reports/sla?{range}&target=99.8")).await;
+    assert_eq!(relaxed["sites"][0]["breached"], false);
+
+    let response = app
+        .client
+        .get(app.url(&format!("/api/reports/sla?{range}&format=csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "website_id,name,url,uptime_percent,downtime_seconds,breached");
+    assert_eq!(lines[1], format!("{a},Shop A,https://a.example/,99.8958,90.000,true"));
+    assert_eq!(lines[3], format!("{c},\"Shop, \"\"EU\"\"\",https://c.example/,,0.000,false"));
+
+    for bad in [
+        "target=0",
+        "target=abc",
+        "format=xml",
+        "from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z",
+        "from=x",
+    ] {
+        let (status, body) = app.get(&format!("/api/reports/sla?{bad}")).await;
+        assert_eq!(status, 422, "{bad}: {body}");
+    }
+});

@@ -41,6 +41,7 @@ async fn every_operation_is_documented_and_answers_as_documented() {
     let expected = [
         ("delete", "/api/websites/{id}"),
         ("get", "/api/openapi.json"),
+        ("get", "/api/reports/sla"),
         ("get", "/api/websites"),
         ("get", "/api/websites/{id}"),
         ("get", "/api/websites/{id}/checks"),
@@ -86,6 +87,8 @@ async fn every_operation_is_documented_and_answers_as_documented() {
         ("get", "/api/websites/{id}/downtimes", format!("{one}/downtimes"), None),
         ("get", "/api/websites/{id}/stats", format!("{one}/stats?window=7d"), None),
         ("get", "/api/websites/{id}/status", format!("{one}/status"), None),
+        ("get", "/api/reports/sla", "/api/reports/sla".into(), None),
+        ("get", "/api/reports/sla", "/api/reports/sla?target=101".into(), None),
         ("get", "/health", "/health".into(), None),
         ("get", "/api/openapi.json", "/api/openapi.json".into(), None),
     ];

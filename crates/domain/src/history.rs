@@ -3,6 +3,7 @@
 
 mod ports;
 mod query;
+mod sla;
 mod stats;
 
 #[cfg(any(test, feature = "mocks"))]
@@ -12,4 +13,5 @@ pub use query::{
     CheckCursor, CheckCursorError, CheckPage, PageLimit, PageLimitError, StoredCheck, TimeRange,
     TimeRangeError,
 };
+pub use sla::{SlaEntry, SlaTarget, SlaTargetError};
 pub use stats::{CheckSample, ResponseTimes, StatsInput, UptimeStats};

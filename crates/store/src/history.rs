@@ -6,9 +6,12 @@ use lookout_domain::history::{
     CheckCursor, CheckHistory, CheckPage, CheckSample, HistoryError, PageLimit, StatsInput,
     StoredCheck, TimeRange,
 };
-use lookout_domain::{DowntimeWindow, MonitorCheck, WebsiteId};
+use std::collections::HashMap;
+
+use lookout_domain::{DowntimeWindow, MonitorCheck, Website, WebsiteId};
 use time::PrimitiveDateTime;
 
+use crate::rows::WebsiteRow;
 use crate::schema::{downtime_windows, monitor_checks, websites};
 use crate::store::with_connection;
 use crate::time_conv::{from_column, to_column};
@@ -63,7 +66,66 @@ struct SampleRow {
     is_available: bool,
 }
 
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = downtime_windows)]
+struct SiteWindowRow {
+    id: i64,
+    website_id: i64,
+    start_time: PrimitiveDateTime,
+    end_time: Option<PrimitiveDateTime>,
+}
+
 impl CheckHistory for Store {
+    async fn sla_input(
+        &self,
+        range: TimeRange,
+    ) -> Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError> {
+        let (sites, windows): (Vec<WebsiteRow>, Vec<SiteWindowRow>) =
+            with_connection!(self, read, |conn| {
+                let sites = websites::table
+                    .order(websites::id)
+                    .select(WebsiteRow::as_select())
+                    .load(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?;
+                let mut query = downtime_windows::table.into_boxed();
+                if let Some(to) = range.to() {
+                    query = query.filter(downtime_windows::start_time.lt(to_column(to)));
+                }
+                if let Some(from) = range.from() {
+                    query = query.filter(
+                        downtime_windows::end_time
+                            .is_null()
+                            .or(downtime_windows::end_time.gt(to_column(from))),
+                    );
+                }
+                let windows = query
+                    .order((downtime_windows::website_id, downtime_windows::start_time))
+                    .select(SiteWindowRow::as_select())
+                    .load(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?;
+                (sites, windows)
+            });
+        let mut by_site: HashMap<i64, Vec<DowntimeWindow>> = HashMap::new();
+        for row in windows {
+            let Ok(website_id) = WebsiteId::new(row.website_id) else { continue };
+            by_site.entry(row.website_id).or_default().push(DowntimeWindow {
+                id: row.id,
+                website_id,
+                start_time: from_column(row.start_time),
+                end_time: row.end_time.map(from_column),
+            });
+        }
+        sites
+            .into_iter()
+            .map(|row| {
+                let windows = by_site.remove(&row.id).unwrap_or_default();
+                Ok((Website::try_from(row)?, windows))
+            })
+            .collect()
+    }
+
     async fn stats_input(
         &self,
         id: WebsiteId,

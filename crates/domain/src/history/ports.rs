@@ -4,7 +4,7 @@ use std::future::Future;
 
 use super::{CheckCursor, CheckPage, PageLimit, StatsInput, TimeRange};
 use crate::website::BoxError;
-use crate::{DowntimeWindow, WebsiteId};
+use crate::{DowntimeWindow, Website, WebsiteId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
@@ -34,6 +34,12 @@ pub trait CheckHistory: Send + Sync + 'static {
         id: WebsiteId,
         range: TimeRange,
     ) -> impl Future<Output = Result<StatsInput, HistoryError>> + Send;
+
+    /// Every website with its downtime windows overlapping `range`, ordered by id.
+    fn sla_input(
+        &self,
+        range: TimeRange,
+    ) -> impl Future<Output = Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError>> + Send;
 
     /// Downtime windows of `id` that overlap `range` (open ones included), oldest first.
     fn list_downtimes(

@@ -5,8 +5,8 @@ use std::future::Future;
 use time::OffsetDateTime;
 
 use crate::history::{
-    CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, StatsInput, TimeRange,
-    UptimeStats,
+    CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, SlaEntry, SlaTarget, StatsInput,
+    TimeRange, UptimeStats,
 };
 use crate::{Clock, DowntimeWindow};
 
@@ -147,10 +147,26 @@ where
     ) -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send {
         self.repository.list_downtimes(id, range)
     }
+
+    fn sla_input(
+        &self,
+        range: TimeRange,
+    ) -> impl Future<Output = Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError>> + Send
+    {
+        self.repository.sla_input(range)
+    }
 }
 
-/// Uptime statistics of one site, as the inbound adapters see them.
+/// Uptime statistics, as the inbound adapters see them.
 pub trait WebsiteStats: Send + Sync + 'static {
+    /// The SLA report of every site for `[from, to)` as of now.
+    fn sla_report(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        target: SlaTarget,
+    ) -> impl Future<Output = Result<Vec<SlaEntry>, HistoryError>> + Send;
+
     /// Statistics for `[from, to)` as of now.
     fn website_stats(
         &self,
@@ -166,6 +182,23 @@ where
     S: Schedule,
     C: Clock,
 {
+    async fn sla_report(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        target: SlaTarget,
+    ) -> Result<Vec<SlaEntry>, HistoryError> {
+        let range = TimeRange::new(Some(from.min(to)), Some(to)).unwrap_or_default();
+        let now = self.clock.now();
+        let sites = self.repository.sla_input(range).await?;
+        Ok(sites
+            .into_iter()
+            .map(|(website, windows)| {
+                SlaEntry::compute(website, windows, from.min(to), to, now, target)
+            })
+            .collect())
+    }
+
     async fn website_stats(
         &self,
         id: WebsiteId,

@@ -1,0 +1,157 @@
+//! `GET /api/reports/sla?from=&to=&target=99.9&format=json|csv`: per site, uptime over the range,
+//! downtime, and whether the target was missed.
+
+use actix_web::{HttpResponse, web};
+use lookout_domain::history::{SlaEntry, SlaTarget};
+use lookout_domain::website::{WebsiteManagement, WebsiteStats};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::ApiError;
+use crate::server::ApiState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SlaQuery {
+    /// RFC 3339 start (default: 30 days before `to`).
+    from: Option<String>,
+    /// RFC 3339 end (default now).
+    to: Option<String>,
+    /// Uptime target in percent, above 0 and at most 100 (default 99.9).
+    target: Option<String>,
+    /// `json` (default) or `csv`.
+    format: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct SlaSite {
+    website_id: i64,
+    name: String,
+    url: String,
+    /// `null` when the site did not exist during the range.
+    uptime_percent: Option<f64>,
+    /// Seconds.
+    downtime: f64,
+    breached: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct SlaBody {
+    #[serde(with = "time::serde::rfc3339")]
+    from: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    to: OffsetDateTime,
+    target: f64,
+    sites: Vec<SlaSite>,
+}
+
+fn parse_instant(field: &'static str, raw: &str) -> Result<OffsetDateTime, ApiError> {
+    OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
+        ApiError::validation(field, format!("{field} must be an RFC 3339 timestamp, got {raw:?}"))
+    })
+}
+
+impl From<SlaEntry> for SlaSite {
+    fn from(entry: SlaEntry) -> Self {
+        Self {
+            website_id: entry.website.id.get(),
+            name: entry.website.name.as_str().to_owned(),
+            url: entry.website.url.as_str().to_owned(),
+            uptime_percent: entry.uptime_percent,
+            downtime: entry.downtime.as_secs_f64(),
+            breached: entry.breached,
+        }
+    }
+}
+
+/// One CSV field: quoted when it holds a separator, a quote or a line break; a leading
+/// `= + - @` is defused so that spreadsheets do not run it as a formula.
+fn csv_field(raw: &str) -> String {
+    let defused =
+        if raw.starts_with(['=', '+', '-', '@']) { format!("'{raw}") } else { raw.to_owned() };
+    if defused.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", defused.replace('"', "\"\""))
+    } else {
+        defused
+    }
+}
+
+fn to_csv(sites: &[SlaSite]) -> String {
+    let mut out = String::from("website_id,name,url,uptime_percent,downtime_seconds,breached\n");
+    for site in sites {
+        let uptime = site.uptime_percent.map(|u| format!("{u:.4}")).unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{uptime},{:.3},{}\n",
+            site.website_id,
+            csv_field(&site.name),
+            csv_field(&site.url),
+            site.downtime,
+            site.breached
+        ));
+    }
+    out
+}
+
+#[utoipa::path(get, path = "/api/reports/sla", tag = "history", params(SlaQuery),
+    responses((status = 200, description = "The report (JSON, or CSV with format=csv)", body = SlaBody),
+        (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
+pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats>(
+    state: web::Data<ApiState<W>>,
+    query: web::Query<SlaQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let now = OffsetDateTime::now_utc();
+    let to = query.to.as_deref().map(|raw| parse_instant("to", raw)).transpose()?.unwrap_or(now);
+    let from = match query.from.as_deref() {
+        Some(raw) => parse_instant("from", raw)?,
+        None => to - time::Duration::days(30),
+    };
+    if from > to {
+        return Err(ApiError::validation("from", "from must not be after to"));
+    }
+    let target = match query.target.as_deref() {
+        None => SlaTarget::default(),
+        Some(raw) => {
+            raw.parse::<f64>().ok().and_then(|t| SlaTarget::new(t).ok()).ok_or_else(|| {
+                ApiError::validation(
+                    "target",
+                    format!("target must be a percentage above 0 and at most 100, got {raw:?}"),
+                )
+            })?
+        }
+    };
+    let csv = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(ApiError::validation(
+                "format",
+                format!("format must be json or csv, got {other:?}"),
+            ));
+        }
+    };
+    let entries = state.websites.sla_report(from, to, target).await?;
+    let sites: Vec<SlaSite> = entries.into_iter().map(SlaSite::from).collect();
+    if csv {
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header(("content-disposition", "attachment; filename=\"sla.csv\""))
+            .body(to_csv(&sites)));
+    }
+    Ok(HttpResponse::Ok().json(SlaBody { from, to, target: target.percent(), sites }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("-1,2"), "\"'-1,2\"");
+    }
+}

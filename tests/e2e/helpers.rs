@@ -93,6 +93,8 @@ pub fn spawn_lookout(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
         .env("RUST_LOG", "info")
         .env("LOOKOUT__SERVER__PORT", "0")
         .env("LOOKOUT__SERVER__WORKERS", "2")
+        // Local targets live on loopback; the SSRF tests switch this back off.
+        .env("LOOKOUT__PROBE__ALLOW_PRIVATE", "true")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail the test loudly")]
 mod helpers;
 
+mod address_guard;
 mod binary;
 mod health;
 mod history;

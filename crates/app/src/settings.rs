@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 use config::{Config, Environment, File, FileFormat};
 use std::time::Duration;
 
+use lookout_domain::website::{AddressPolicy, Cidr};
 use lookout_domain::{BreakerPolicy, CheckLogPolicy, IntervalBounds};
 use lookout_probe::ProbeOptions;
 use serde::Deserialize;
@@ -67,6 +68,8 @@ pub(crate) struct ProbeSettings {
     pub(crate) max_body_bytes: usize,
     pub(crate) http2: bool,
     pub(crate) ca_file: String,
+    pub(crate) allow_private: bool,
+    pub(crate) allowed_cidrs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -117,7 +120,9 @@ impl Settings {
                 Environment::with_prefix("LOOKOUT")
                     .prefix_separator("__")
                     .separator("__")
-                    .try_parsing(true),
+                    .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("probe.allowed_cidrs"),
             );
         for (var, key) in [
             ("DATABASE_URL", "database.url"),
@@ -175,9 +180,23 @@ impl Settings {
             follow_redirects: self.probe.follow_redirects,
             max_body_bytes: self.probe.max_body_bytes,
             http2: self.probe.http2,
+            addresses: self.address_policy()?,
             extra_roots,
             ..ProbeOptions::default()
         })
+    }
+
+    /// Which addresses sites may point at (`probe.allow_private`, `probe.allowed_cidrs`).
+    pub(crate) fn address_policy(&self) -> anyhow::Result<AddressPolicy> {
+        let cidrs = self
+            .probe
+            .allowed_cidrs
+            .iter()
+            .filter(|raw| !raw.trim().is_empty())
+            .map(|raw| raw.parse::<Cidr>())
+            .collect::<Result<Vec<_>, _>>()
+            .context("probe.allowed_cidrs")?;
+        Ok(AddressPolicy::new(self.probe.allow_private, cidrs))
     }
 
     pub(crate) fn breaker_policy(&self) -> BreakerPolicy {

@@ -43,6 +43,7 @@ impl LookoutProcess {
             .env("LOOKOUT__SERVER__PORT", "0")
             .env("LOOKOUT__LOG__CHECKS", "none")
             .env("LOOKOUT__MONITOR__MIN_INTERVAL_SECS", "1")
+            .env("LOOKOUT__PROBE__ALLOW_PRIVATE", "true")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -1,6 +1,7 @@
 //! Websites: the sites lookout watches, their parse-once values, the repository and
 //! schedule ports, and the management service that keeps both in step.
 
+mod address;
 mod entity;
 mod errors;
 mod id;
@@ -10,6 +11,7 @@ mod ports;
 mod service;
 mod url;
 
+pub use address::{AddressPolicy, Cidr, CidrError, is_private_address};
 pub use entity::{NewWebsite, ScheduleChange, UpdatedWebsite, Website, WebsitePatch};
 pub use errors::{
     BoxError, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,

@@ -104,6 +104,7 @@ impl From<CreateWebsiteError> for ApiError {
     fn from(error: CreateWebsiteError) -> Self {
         match &error {
             CreateWebsiteError::DuplicateUrl(url) => Self::duplicate_url(url),
+            CreateWebsiteError::BlockedAddress(_) => Self::validation("url", &error),
             CreateWebsiteError::Unavailable(_) => Self::unavailable(&error),
             CreateWebsiteError::Unknown(_) => Self::internal(&error),
         }
@@ -134,6 +135,7 @@ impl From<UpdateWebsiteError> for ApiError {
         match &error {
             UpdateWebsiteError::NotFound(id) => Self::website_not_found(&id.to_string()),
             UpdateWebsiteError::DuplicateUrl(url) => Self::duplicate_url(url),
+            UpdateWebsiteError::BlockedAddress(_) => Self::validation("url", &error),
             UpdateWebsiteError::Unavailable(_) => Self::unavailable(&error),
             UpdateWebsiteError::Unknown(_) => Self::internal(&error),
         }

@@ -11,6 +11,7 @@ use http::{HeaderValue, Request, StatusCode};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use lookout_domain::website::AddressPolicy;
 use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
@@ -32,6 +33,7 @@ pub(crate) struct Exchange {
 /// Everything an attempt needs that does not change between checks.
 pub(crate) struct Client {
     pub(crate) tls: TlsConnector,
+    pub(crate) addresses: AddressPolicy,
     pub(crate) user_agent: HeaderValue,
     pub(crate) max_body_bytes: usize,
 }
@@ -47,16 +49,23 @@ impl std::fmt::Debug for Client {
 impl Client {
     pub(crate) fn new(
         tls: Arc<ClientConfig>,
+        addresses: AddressPolicy,
         user_agent: HeaderValue,
         max_body_bytes: usize,
     ) -> Self {
-        Self { tls: TlsConnector::from(tls), user_agent, max_body_bytes }
+        Self { tls: TlsConnector::from(tls), addresses, user_agent, max_body_bytes }
     }
 
     /// Makes one request to `url` over a new connection.
     pub(crate) async fn exchange(&self, url: &Url) -> Result<Exchange, Failure> {
         let target = Target::of(url)?;
-        let addresses = target.resolve().await?;
+        let mut addresses = target.resolve().await?;
+        // Checked after resolution, so that a name that resolves (or re-binds) to a private
+        // address is caught too.
+        addresses.retain(|address| self.addresses.permits(address.ip()));
+        if addresses.is_empty() {
+            return Err(Failure::Server("blocked: private address".into()));
+        }
         let started = Instant::now();
         let tcp = connect_any(&addresses).await?;
         let (mut sender, connection) = if target.https {

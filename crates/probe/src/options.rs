@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use lookout_domain::website::AddressPolicy;
 use rustls::pki_types::CertificateDer;
 
 /// Settings of the probe (config section `probe`).
@@ -20,6 +21,8 @@ pub struct ProbeOptions {
     pub retry_backoff: Duration,
     /// Offer HTTP/2 in the TLS handshake (ALPN); plain-text checks always use HTTP/1.1.
     pub http2: bool,
+    /// Which resolved addresses a check may connect to (private networks are refused by default).
+    pub addresses: AddressPolicy,
     /// Certificates trusted in addition to the bundled web roots (a private CA, tests).
     pub extra_roots: Vec<CertificateDer<'static>>,
 }
@@ -34,6 +37,7 @@ impl Default for ProbeOptions {
             max_body_bytes: 1024 * 1024,
             retry_backoff: Duration::from_millis(100),
             http2: true,
+            addresses: AddressPolicy::default(),
             extra_roots: Vec::new(),
         }
     }

@@ -30,7 +30,8 @@ impl HyperProber {
     pub fn new(options: ProbeOptions) -> Result<Self, TlsConfigError> {
         let tls = client_config(&options.extra_roots, options.http2)?;
         let user_agent = HeaderValue::from_static(concat!("lookout/", env!("CARGO_PKG_VERSION")));
-        let client = Client::new(tls, user_agent, options.max_body_bytes);
+        let client =
+            Client::new(tls, options.addresses.clone(), user_agent, options.max_body_bytes);
         Ok(Self { inner: Arc::new(Inner { client, options }) })
     }
 

@@ -5,12 +5,18 @@
 
 use std::time::Duration;
 
+use lookout_domain::website::AddressPolicy;
 use lookout_domain::{CheckOutcome, Prober, WebsiteUrl};
 use lookout_probe::{HyperProber, ProbeOptions};
 use lookout_target_farm::{RawBehaviour, RawTarget, TargetServer, TestCa, Tls};
 
+/// Local targets live on loopback: allow it (the default policy refuses private addresses).
 fn options() -> ProbeOptions {
-    ProbeOptions { retry_backoff: Duration::from_millis(1), ..ProbeOptions::default() }
+    ProbeOptions {
+        retry_backoff: Duration::from_millis(1),
+        addresses: AddressPolicy::allow_all(),
+        ..ProbeOptions::default()
+    }
 }
 
 async fn probe_with(options: ProbeOptions, url: &str) -> CheckOutcome {
@@ -199,4 +205,21 @@ async fn https_without_http2_speaks_http1() {
     let outcome = probe_with(http1, &target.url("/tls")).await;
     assert_eq!(outcome.status_code, Some(200), "{outcome:?}");
     assert_eq!(target.last_version(), Some(http::Version::HTTP_11));
+}
+
+#[tokio::test]
+async fn private_addresses_are_blocked_after_resolution_by_default() {
+    let target = TargetServer::start().await;
+    let port = target.address().port();
+    let strict = ProbeOptions { addresses: AddressPolicy::default(), ..options() };
+    for url in [format!("http://127.0.0.1:{port}/"), format!("http://localhost:{port}/")] {
+        let outcome = probe_with(strict.clone(), &url).await;
+        assert_eq!(outcome.error.as_deref(), Some("blocked: private address"), "{url}");
+    }
+    assert_eq!(target.total_hits(), 0, "nothing reached the target");
+    let listed = ProbeOptions {
+        addresses: AddressPolicy::new(false, vec!["127.0.0.0/8".parse().unwrap()]),
+        ..options()
+    };
+    assert_eq!(probe_with(listed, &target.url("/")).await.status_code, Some(200));
 }

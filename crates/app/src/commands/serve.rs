@@ -82,7 +82,13 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
 
     let gauges =
         metrics.is_some().then(|| crate::metrics::spawn_gauges(store.clone(), engine.clone()));
-    let websites = WebsiteService::new(store, schedule, SystemClock);
+    let websites = WebsiteService::new(store, schedule, SystemClock)
+        .with_address_policy(settings.address_policy()?);
+    if settings.probe.allow_private {
+        tracing::warn!(
+            "probe.allow_private = true: sites may point at private and loopback addresses"
+        );
+    }
     let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
         .with_context(|| {
             format!("cannot listen on {}:{}", settings.server.host, settings.server.port)

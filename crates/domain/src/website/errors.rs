@@ -9,6 +9,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub enum CreateWebsiteError {
     #[error("a website with url {0} already exists")]
     DuplicateUrl(WebsiteUrl),
+    #[error(
+        "url points at a private address ({0}); allow it with probe.allow_private or probe.allowed_cidrs"
+    )]
+    BlockedAddress(std::net::IpAddr),
     #[error("storage is unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]
@@ -37,6 +41,10 @@ pub enum GetWebsiteError {
 pub enum UpdateWebsiteError {
     #[error("website {0} not found")]
     NotFound(WebsiteId),
+    #[error(
+        "url points at a private address ({0}); allow it with probe.allow_private or probe.allowed_cidrs"
+    )]
+    BlockedAddress(std::net::IpAddr),
     #[error("a website with url {0} already exists")]
     DuplicateUrl(WebsiteUrl),
     #[error("storage is unavailable")]

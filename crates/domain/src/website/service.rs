@@ -11,9 +11,9 @@ use crate::history::{
 use crate::{Clock, DowntimeWindow};
 
 use super::{
-    CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
-    NewWebsite, Schedule, ScheduleChange, UpdateWebsiteError, Website, WebsiteId, WebsitePatch,
-    WebsiteRepository,
+    AddressPolicy, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,
+    ListWebsitesError, NewWebsite, Schedule, ScheduleChange, UpdateWebsiteError, Website,
+    WebsiteId, WebsitePatch, WebsiteRepository, WebsiteUrl,
 };
 
 /// The website use cases, as the inbound adapters (HTTP) see them.
@@ -51,6 +51,7 @@ pub struct WebsiteService<R, S, C> {
     repository: R,
     schedule: S,
     clock: C,
+    addresses: AddressPolicy,
 }
 
 impl<R, S, C> WebsiteService<R, S, C>
@@ -59,8 +60,20 @@ where
     S: Schedule,
     C: Clock,
 {
+    /// A service that refuses URLs whose host is a private address literal (the default policy).
     pub fn new(repository: R, schedule: S, clock: C) -> Self {
-        Self { repository, schedule, clock }
+        Self { repository, schedule, clock, addresses: AddressPolicy::default() }
+    }
+
+    /// Uses `policy` for the address literals of new and changed URLs.
+    pub fn with_address_policy(mut self, policy: AddressPolicy) -> Self {
+        self.addresses = policy;
+        self
+    }
+
+    /// The literal IP of `url` when the policy refuses it.
+    fn blocked(&self, url: &WebsiteUrl) -> Option<std::net::IpAddr> {
+        url.literal_ip().filter(|ip| !self.addresses.permits(*ip))
     }
 }
 
@@ -71,6 +84,9 @@ where
     C: Clock,
 {
     async fn create_website(&self, new: NewWebsite) -> Result<Website, CreateWebsiteError> {
+        if let Some(ip) = self.blocked(&new.url) {
+            return Err(CreateWebsiteError::BlockedAddress(ip));
+        }
         let website = self.repository.create_website(&new, self.clock.now()).await?;
         if website.enabled {
             self.schedule.add(&website).await;
@@ -92,6 +108,9 @@ where
         id: WebsiteId,
         patch: WebsitePatch,
     ) -> Result<Website, UpdateWebsiteError> {
+        if let Some(ip) = patch.url.as_ref().and_then(|url| self.blocked(url)) {
+            return Err(UpdateWebsiteError::BlockedAddress(ip));
+        }
         let updated = self.repository.update_website(id, &patch, self.clock.now()).await?;
         match updated.schedule_change() {
             ScheduleChange::Add => self.schedule.add(&updated.after).await,

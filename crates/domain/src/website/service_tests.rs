@@ -259,3 +259,32 @@ fn deleting_an_unknown_site_schedules_nothing() {
         ));
     });
 }
+
+#[test]
+fn private_address_literals_are_refused_unless_the_policy_allows_them() {
+    block_on(async {
+        let mut new = new_website(true);
+        new.url = WebsiteUrl::parse("http://169.254.169.254/latest/meta-data").unwrap();
+        let mut repository = MockWebsiteRepository::new();
+        repository.expect_create_website().never();
+        let service = WebsiteService::new(repository, untouched_schedule(), clock());
+        let error = service.create_website(new.clone()).await.unwrap_err();
+        assert!(
+            matches!(error, CreateWebsiteError::BlockedAddress(ip) if ip.to_string() == "169.254.169.254")
+        );
+
+        let patch = WebsitePatch { url: Some(new.url.clone()), ..WebsitePatch::default() };
+        let error = service.update_website(id(7), patch).await.unwrap_err();
+        assert!(matches!(error, UpdateWebsiteError::BlockedAddress(_)));
+
+        let mut repository = MockWebsiteRepository::new();
+        repository
+            .expect_create_website()
+            .times(1)
+            .returning(|_, _| Box::pin(ready(Ok(website(false, 300)))));
+        let allowing = WebsiteService::new(repository, untouched_schedule(), clock())
+            .with_address_policy(crate::website::AddressPolicy::allow_all());
+        new.enabled = false;
+        allowing.create_website(new).await.unwrap();
+    });
+}

@@ -73,6 +73,15 @@ impl WebsiteUrl {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The host when it is an IP address literal (`http://10.0.0.1/`, `http://[::1]/`).
+    pub fn literal_ip(&self) -> Option<std::net::IpAddr> {
+        match ::url::Url::parse(&self.0).ok()?.host()? {
+            ::url::Host::Ipv4(ip) => Some(ip.into()),
+            ::url::Host::Ipv6(ip) => Some(ip.into()),
+            ::url::Host::Domain(_) => None,
+        }
+    }
 }
 
 impl fmt::Display for WebsiteUrl {
@@ -136,6 +145,14 @@ mod tests {
         assert_eq!(parse("https://exa mple.com"), Err(WebsiteUrlError::InvalidCharacters));
         assert_eq!(parse("https://example.com/\u{7}"), Err(WebsiteUrlError::InvalidCharacters));
         assert!(matches!(parse("http://[::1"), Err(WebsiteUrlError::Malformed(_))));
+    }
+
+    #[test]
+    fn tells_literal_ips_from_names() {
+        let ip = |raw: &str| WebsiteUrl::parse(raw).unwrap().literal_ip().map(|ip| ip.to_string());
+        assert_eq!(ip("http://10.0.0.1:8080/x"), Some("10.0.0.1".into()));
+        assert_eq!(ip("http://[::1]/"), Some("::1".into()));
+        assert_eq!(ip("https://example.com/"), None);
     }
 
     #[test]

@@ -17,6 +17,38 @@ use crate::store::with_connection;
 use crate::time_conv::{from_column, to_column};
 use crate::{Store, StoreError};
 
+/// `query` (boxed, over `downtime_windows`) narrowed to windows overlapping `range`.
+macro_rules! overlapping {
+    ($query:expr, $range:expr) => {{
+        let mut query = $query;
+        if let Some(to) = $range.to() {
+            query = query.filter(downtime_windows::start_time.lt(to_column(to)));
+        }
+        if let Some(from) = $range.from() {
+            query = query.filter(
+                downtime_windows::end_time
+                    .is_null()
+                    .or(downtime_windows::end_time.gt(to_column(from))),
+            );
+        }
+        query
+    }};
+}
+
+/// `query` (boxed, over `monitor_checks`) narrowed to checks made within `range`.
+macro_rules! in_range {
+    ($query:expr, $range:expr) => {{
+        let mut query = $query;
+        if let Some(from) = $range.from() {
+            query = query.filter(monitor_checks::timestamp.ge(to_column(from)));
+        }
+        if let Some(to) = $range.to() {
+            query = query.filter(monitor_checks::timestamp.lt(to_column(to)));
+        }
+        query
+    }};
+}
+
 /// Most windows returned for one range.
 const MAX_WINDOWS: i64 = 10_000;
 
@@ -88,18 +120,7 @@ impl CheckHistory for Store {
                     .load(&mut conn)
                     .await
                     .map_err(StoreError::from)?;
-                let mut query = downtime_windows::table.into_boxed();
-                if let Some(to) = range.to() {
-                    query = query.filter(downtime_windows::start_time.lt(to_column(to)));
-                }
-                if let Some(from) = range.from() {
-                    query = query.filter(
-                        downtime_windows::end_time
-                            .is_null()
-                            .or(downtime_windows::end_time.gt(to_column(from))),
-                    );
-                }
-                let windows = query
+                let windows = overlapping!(downtime_windows::table.into_boxed(), range)
                     .order((downtime_windows::website_id, downtime_windows::start_time))
                     .select(SiteWindowRow::as_select())
                     .load(&mut conn)
@@ -143,15 +164,12 @@ impl CheckHistory for Store {
                 match created {
                     None => None,
                     Some(created) => {
-                        let mut query = monitor_checks::table
-                            .filter(monitor_checks::website_id.eq(id.get()))
-                            .into_boxed();
-                        if let Some(from) = range.from() {
-                            query = query.filter(monitor_checks::timestamp.ge(to_column(from)));
-                        }
-                        if let Some(to) = range.to() {
-                            query = query.filter(monitor_checks::timestamp.lt(to_column(to)));
-                        }
+                        let query = in_range!(
+                            monitor_checks::table
+                                .filter(monitor_checks::website_id.eq(id.get()))
+                                .into_boxed(),
+                            range
+                        );
                         let rows = query
                             .select(SampleRow::as_select())
                             .load(&mut conn)
@@ -196,15 +214,12 @@ impl CheckHistory for Store {
             match exists {
                 None => None,
                 Some(_) => {
-                    let mut query = monitor_checks::table
-                        .filter(monitor_checks::website_id.eq(id.get()))
-                        .into_boxed();
-                    if let Some(from) = range.from() {
-                        query = query.filter(monitor_checks::timestamp.ge(to_column(from)));
-                    }
-                    if let Some(to) = range.to() {
-                        query = query.filter(monitor_checks::timestamp.lt(to_column(to)));
-                    }
+                    let mut query = in_range!(
+                        monitor_checks::table
+                            .filter(monitor_checks::website_id.eq(id.get()))
+                            .into_boxed(),
+                        range
+                    );
                     if let Some(cursor) = cursor {
                         let at = to_column(cursor.timestamp);
                         query = query.filter(monitor_checks::timestamp.lt(at).or(
@@ -251,21 +266,11 @@ impl CheckHistory for Store {
             match exists {
                 None => None,
                 Some(_) => {
-                    let mut query = downtime_windows::table
+                    let query = downtime_windows::table
                         .filter(downtime_windows::website_id.eq(id.get()))
                         .into_boxed();
-                    if let Some(to) = range.to() {
-                        query = query.filter(downtime_windows::start_time.lt(to_column(to)));
-                    }
-                    if let Some(from) = range.from() {
-                        query = query.filter(
-                            downtime_windows::end_time
-                                .is_null()
-                                .or(downtime_windows::end_time.gt(to_column(from))),
-                        );
-                    }
                     Some(
-                        query
+                        overlapping!(query, range)
                             .order((downtime_windows::start_time.asc(), downtime_windows::id.asc()))
                             .limit(MAX_WINDOWS)
                             .select(WindowRow::as_select())

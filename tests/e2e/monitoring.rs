@@ -312,3 +312,22 @@ async fn per_site_labels_and_switching_metrics_off() {
     let off = start(&TestDatabase::sqlite(), &[("LOOKOUT__METRICS__ENABLED", "false")]).await;
     assert_eq!(metrics_text(&off).await.0, 404);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_in_urls_never_reach_logs_or_error_texts() {
+    let db = TestDatabase::sqlite();
+    let target = TargetServer::start().await;
+    let app = start(&db, &[]).await;
+    let url = format!("http://admin:s3cret@127.0.0.1:{}/private", target.address().port());
+    add_site(&app, &url, "Secret", 1).await;
+    assert!(eventually(Duration::from_secs(10), async || target.hits("/private") >= 1).await);
+    let (status, body) =
+        app.post_json("/api/websites", &json!({ "url": url, "name": "Again" })).await;
+    assert_eq!(status, 409);
+    assert!(!body.to_string().contains("s3cret"), "{body}");
+    assert!(
+        app.wait_for_log("Check completed for http://***@127.0.0.1:", Duration::from_secs(5)).await
+    );
+    let logs = app.terminate().logs;
+    assert!(logs.iter().all(|line| !line.contains("s3cret")), "{logs:?}");
+}

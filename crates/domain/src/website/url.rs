@@ -84,9 +84,18 @@ impl WebsiteUrl {
     }
 }
 
+/// Displays the URL with any credentials replaced by `***`, so that log lines and error texts
+/// never carry them. [`WebsiteUrl::as_str`] is the full URL (for checking and storing).
 impl fmt::Display for WebsiteUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match ::url::Url::parse(&self.0) {
+            Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+                let _ = url.set_password(None);
+                let _ = url.set_username("***");
+                f.write_str(url.as_str())
+            }
+            _ => f.write_str(&self.0),
+        }
     }
 }
 
@@ -145,6 +154,17 @@ mod tests {
         assert_eq!(parse("https://exa mple.com"), Err(WebsiteUrlError::InvalidCharacters));
         assert_eq!(parse("https://example.com/\u{7}"), Err(WebsiteUrlError::InvalidCharacters));
         assert!(matches!(parse("http://[::1"), Err(WebsiteUrlError::Malformed(_))));
+    }
+
+    #[test]
+    fn credentials_never_show_in_display() {
+        let url = WebsiteUrl::parse("https://admin:s3cret@example.com/health").unwrap();
+        assert_eq!(url.as_str(), "https://admin:s3cret@example.com/health");
+        assert_eq!(url.to_string(), "https://***@example.com/health");
+        let user_only = WebsiteUrl::parse("https://token@example.com/").unwrap();
+        assert_eq!(user_only.to_string(), "https://***@example.com/");
+        let plain = WebsiteUrl::parse("https://example.com/").unwrap();
+        assert_eq!(plain.to_string(), "https://example.com/");
     }
 
     #[test]

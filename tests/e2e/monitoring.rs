@@ -331,3 +331,26 @@ async fn credentials_in_urls_never_reach_logs_or_error_texts() {
     let logs = app.terminate().logs;
     assert!(logs.iter().all(|line| !line.contains("s3cret")), "{logs:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_with_checks_in_flight_exits_cleanly_within_the_bound() {
+    let db = TestDatabase::sqlite();
+    let target = TargetServer::start().await;
+    let app = start(&db, &[("LOOKOUT__PROBE__TIMEOUT_SECS", "60")]).await;
+    add_site(&app, &target.url("/fast"), "Fast", 1).await;
+    add_site(&app, &target.url("/stuck?delay_ms=60000"), "Stuck", 1).await;
+    assert!(eventually(Duration::from_secs(10), async || target.hits("/stuck") >= 1).await);
+    assert!(eventually(Duration::from_secs(10), async || target.hits("/fast") >= 2).await);
+    let started = Instant::now();
+    let stopped = app.terminate();
+    assert!(stopped.status.success(), "{}", stopped.status);
+    // The bound lookout promises (in-flight checks get 5 s, then are abandoned), with room to spare.
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(stopped.logs.iter().any(|l| l.contains("Check worker stopped")), "{:?}", stopped.logs);
+    let fast = db.count("SELECT COUNT(*) AS n FROM monitor_checks WHERE website_id = 1").await;
+    assert_eq!(
+        u64::try_from(fast).unwrap(),
+        target.hits("/fast"),
+        "every finished check was stored"
+    );
+}

@@ -49,6 +49,20 @@ macro_rules! in_range {
     }};
 }
 
+/// Whether website `id` exists (`Some(())`), on a pooled connection of either backend.
+macro_rules! site_exists {
+    ($conn:ident, $id:expr) => {
+        websites::table
+            .find($id.get())
+            .select(websites::id)
+            .first::<i64>(&mut $conn)
+            .await
+            .optional()
+            .map_err(StoreError::from)?
+            .map(|_| ())
+    };
+}
+
 /// Most windows returned for one range.
 const MAX_WINDOWS: i64 = 10_000;
 
@@ -204,13 +218,7 @@ impl CheckHistory for Store {
     ) -> Result<CheckPage, HistoryError> {
         let fetch = i64::try_from(limit.get() + 1).unwrap_or(i64::MAX);
         let rows: Option<Vec<CheckRow>> = with_connection!(self, read, |conn| {
-            let exists = websites::table
-                .find(id.get())
-                .select(websites::id)
-                .first::<i64>(&mut conn)
-                .await
-                .optional()
-                .map_err(StoreError::from)?;
+            let exists = site_exists!(conn, id);
             match exists {
                 None => None,
                 Some(_) => {
@@ -256,13 +264,7 @@ impl CheckHistory for Store {
         range: TimeRange,
     ) -> Result<Vec<DowntimeWindow>, HistoryError> {
         let rows: Option<Vec<WindowRow>> = with_connection!(self, read, |conn| {
-            let exists = websites::table
-                .find(id.get())
-                .select(websites::id)
-                .first::<i64>(&mut conn)
-                .await
-                .optional()
-                .map_err(StoreError::from)?;
+            let exists = site_exists!(conn, id);
             match exists {
                 None => None,
                 Some(_) => {

@@ -78,10 +78,6 @@ impl ApiError {
         tracing::error!(error = %ErrorChain(cause), "Request failed");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "internal server error")
     }
-
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
 }
 
 impl fmt::Display for ApiError {

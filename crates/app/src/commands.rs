@@ -1,9 +1,11 @@
 //! The subcommands.
 
 mod migrate;
+mod rollup;
 mod serve;
 
 pub(crate) use migrate::migrate;
+pub(crate) use rollup::rollup;
 pub(crate) use serve::serve;
 
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! `lookout`: a website uptime monitor. `lookout serve` (the default) runs the API and the
-//! scheduler; `lookout migrate` applies database migrations and exits.
+//! scheduler; `lookout migrate` applies database migrations and exits; `lookout rollup` runs the
+//! roll-up and retention job once.
 
 mod commands;
 mod engine_view;
@@ -23,6 +24,8 @@ enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Roll up and expire check history now (the retention job), then exit.
+    Rollup,
 }
 
 #[tokio::main]
@@ -39,5 +42,6 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => commands::serve(settings).await,
         Command::Migrate => commands::migrate(settings).await,
+        Command::Rollup => commands::rollup(settings).await,
     }
 }

@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 use config::{Config, Environment, File, FileFormat};
 use std::time::Duration;
 
+use lookout_domain::history::RetentionPolicy;
 use lookout_domain::website::{AddressPolicy, Cidr};
 use lookout_domain::{BreakerPolicy, CheckLogPolicy, IntervalBounds};
 use lookout_probe::ProbeOptions;
@@ -23,6 +24,7 @@ pub(crate) struct Settings {
     pub(crate) monitor: MonitorSettings,
     pub(crate) probe: ProbeSettings,
     pub(crate) circuit_breaker: CircuitBreakerSettings,
+    pub(crate) retention: RetentionSettings,
     pub(crate) metrics: MetricsSettings,
     pub(crate) log: LogSettings,
 }
@@ -77,6 +79,17 @@ pub(crate) struct ProbeSettings {
 pub(crate) struct CircuitBreakerSettings {
     pub(crate) failure_threshold: u32,
     pub(crate) open_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RetentionSettings {
+    pub(crate) enabled: bool,
+    pub(crate) schedule: String,
+    pub(crate) raw_days: u32,
+    pub(crate) hourly_days: u32,
+    pub(crate) grace_secs: u32,
+    pub(crate) batch_sites: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -166,6 +179,13 @@ impl Settings {
         if self.circuit_breaker.failure_threshold == 0 {
             bail!("circuit_breaker.failure_threshold must be at least 1");
         }
+        lookout_jobs::parse_cron(&self.retention.schedule).context("retention.schedule")?;
+        if self.retention.raw_days == 0 || self.retention.hourly_days == 0 {
+            bail!("retention.raw_days and retention.hourly_days must be at least 1");
+        }
+        if self.retention.batch_sites == 0 {
+            bail!("retention.batch_sites must be at least 1");
+        }
         Ok(())
     }
 
@@ -203,6 +223,17 @@ impl Settings {
         BreakerPolicy {
             failure_threshold: self.circuit_breaker.failure_threshold,
             open_for: Duration::from_secs(self.circuit_breaker.open_secs),
+        }
+    }
+
+    pub(crate) fn retention_policy(&self) -> RetentionPolicy {
+        let days = |n: u32| time::Duration::days(i64::from(n));
+        RetentionPolicy {
+            raw: days(self.retention.raw_days),
+            hourly: days(self.retention.hourly_days),
+            grace: time::Duration::seconds(i64::from(self.retention.grace_secs)),
+            site_batch: self.retention.batch_sites,
+            ..RetentionPolicy::default()
         }
     }
 

@@ -6,7 +6,7 @@ use utoipa::OpenApi;
 
 use crate::handlers::{
     create_website, delete_website, get_metrics, get_stats, get_status, get_website, health,
-    list_checks, list_downtimes, list_websites, sla_report, update_website,
+    list_checks, list_downtimes, list_stats, list_websites, sla_report, update_website,
 };
 
 #[derive(OpenApi)]
@@ -26,6 +26,7 @@ use crate::handlers::{
         list_checks::handle,
         list_downtimes::handle,
         get_stats::handle,
+        list_stats::handle,
         get_status::handle,
         sla_report::handle,
         handle,

@@ -15,7 +15,7 @@ use crate::error::{json_error_handler, method_not_allowed, not_found, query_erro
 use crate::handlers::get_metrics::record_request_metrics;
 use crate::handlers::{
     create_website, delete_website, get_metrics, get_stats, get_status, get_website, health,
-    list_checks, list_downtimes, list_websites, sla_report, update_website,
+    list_checks, list_downtimes, list_stats, list_websites, sla_report, update_website,
 };
 
 /// Largest request body accepted (64 KiB); larger ones get 413.
@@ -69,6 +69,11 @@ pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats>(
             .service(
                 web::resource("/health")
                     .route(web::get().to(health::handle::<W>))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/api/stats")
+                    .route(web::get().to(list_stats::handle::<W>))
                     .default_service(web::to(method_not_allowed)),
             )
             .service(

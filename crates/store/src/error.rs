@@ -8,7 +8,7 @@ use lookout_domain::website::{
     UpdateWebsiteError,
 };
 
-use lookout_domain::history::HistoryError;
+use lookout_domain::history::{HistoryError, RollupError};
 
 use crate::DatabaseUrlError;
 
@@ -93,6 +93,7 @@ into_domain_error!(
     UpdateWebsiteError,
     DeleteWebsiteError,
     HistoryError,
+    RollupError,
 );
 
 impl From<StoreError> for HealthError {

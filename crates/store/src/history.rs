@@ -3,13 +3,13 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use lookout_domain::history::{
-    CheckCursor, CheckHistory, CheckPage, CheckSample, HistoryError, PageLimit, StatsInput,
+    CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, StatsInput, StatsSources,
     StoredCheck, TimeRange,
 };
 use std::collections::HashMap;
 
 use lookout_domain::{DowntimeWindow, MonitorCheck, Website, WebsiteId};
-use time::PrimitiveDateTime;
+use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::rows::WebsiteRow;
 use crate::schema::{downtime_windows, monitor_checks, websites};
@@ -104,21 +104,42 @@ struct WindowRow {
 }
 
 #[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = monitor_checks)]
-struct SampleRow {
-    timestamp: PrimitiveDateTime,
-    status_code: Option<i32>,
-    response_time: f64,
-    is_available: bool,
-}
-
-#[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = downtime_windows)]
 struct SiteWindowRow {
     id: i64,
     website_id: i64,
     start_time: PrimitiveDateTime,
     end_time: Option<PrimitiveDateTime>,
+}
+
+/// Windows grouped by website.
+fn windows_by_site(rows: Vec<SiteWindowRow>) -> HashMap<i64, Vec<DowntimeWindow>> {
+    let mut by_site: HashMap<i64, Vec<DowntimeWindow>> = HashMap::new();
+    for row in rows {
+        let Ok(website_id) = WebsiteId::new(row.website_id) else { continue };
+        by_site.entry(row.website_id).or_default().push(DowntimeWindow {
+            id: row.id,
+            website_id,
+            start_time: from_column(row.start_time),
+            end_time: row.end_time.map(from_column),
+        });
+    }
+    by_site
+}
+
+impl Store {
+    /// Where the checks of `range` come from, given how far roll-ups have got. An open end
+    /// means from `oldest` (the earliest site creation that matters) or up to now.
+    async fn sources(
+        &self,
+        range: TimeRange,
+        oldest: OffsetDateTime,
+    ) -> Result<StatsSources, StoreError> {
+        let marks = self.rollup_marks_now().await?;
+        let from = range.from().unwrap_or(oldest);
+        let to = range.to().unwrap_or_else(OffsetDateTime::now_utc);
+        Ok(StatsSources::plan(from.min(to), to, marks))
+    }
 }
 
 impl CheckHistory for Store {
@@ -142,16 +163,7 @@ impl CheckHistory for Store {
                     .map_err(StoreError::from)?;
                 (sites, windows)
             });
-        let mut by_site: HashMap<i64, Vec<DowntimeWindow>> = HashMap::new();
-        for row in windows {
-            let Ok(website_id) = WebsiteId::new(row.website_id) else { continue };
-            by_site.entry(row.website_id).or_default().push(DowntimeWindow {
-                id: row.id,
-                website_id,
-                start_time: from_column(row.start_time),
-                end_time: row.end_time.map(from_column),
-            });
-        }
+        let mut by_site = windows_by_site(windows);
         sites
             .into_iter()
             .map(|row| {
@@ -166,47 +178,65 @@ impl CheckHistory for Store {
         id: WebsiteId,
         range: TimeRange,
     ) -> Result<StatsInput, HistoryError> {
-        let found: Option<(PrimitiveDateTime, Vec<SampleRow>)> =
-            with_connection!(self, read, |conn| {
-                let created = websites::table
-                    .find(id.get())
-                    .select(websites::created_at)
-                    .first::<PrimitiveDateTime>(&mut conn)
-                    .await
-                    .optional()
-                    .map_err(StoreError::from)?;
-                match created {
-                    None => None,
-                    Some(created) => {
-                        let query = in_range!(
-                            monitor_checks::table
-                                .filter(monitor_checks::website_id.eq(id.get()))
-                                .into_boxed(),
-                            range
-                        );
-                        let rows = query
-                            .select(SampleRow::as_select())
-                            .load(&mut conn)
-                            .await
-                            .map_err(StoreError::from)?;
-                        Some((created, rows))
-                    }
-                }
-            });
-        let (created, rows) = found.ok_or(HistoryError::NotFound(id))?;
+        let created: Option<PrimitiveDateTime> = with_connection!(self, read, |conn| {
+            websites::table
+                .find(id.get())
+                .select(websites::created_at)
+                .first::<PrimitiveDateTime>(&mut conn)
+                .await
+                .optional()
+                .map_err(StoreError::from)?
+        });
+        let created_at = from_column(created.ok_or(HistoryError::NotFound(id))?);
         let windows = self.list_downtimes(id, range).await?;
-        Ok(StatsInput {
-            created_at: from_column(created),
-            checks: rows
-                .into_iter()
-                .map(|row| CheckSample {
-                    timestamp: from_column(row.timestamp),
-                    response_time: row.status_code.map(|_| row.response_time),
-                    is_available: row.is_available,
-                })
-                .collect(),
-            windows,
-        })
+        let sources = self.sources(range, created_at).await?;
+        let checks = self.sums(&[id.get()], &sources).await?.remove(&id.get()).unwrap_or_default();
+        Ok(StatsInput { created_at, checks, windows })
+    }
+
+    async fn stats_inputs(
+        &self,
+        range: TimeRange,
+        after: Option<WebsiteId>,
+        limit: PageLimit,
+    ) -> Result<Vec<(Website, StatsInput)>, HistoryError> {
+        let after = after.map_or(0, WebsiteId::get);
+        let limit = i64::try_from(limit.get()).unwrap_or(i64::MAX);
+        let (sites, windows): (Vec<WebsiteRow>, Vec<SiteWindowRow>) =
+            with_connection!(self, read, |conn| {
+                let sites = websites::table
+                    .filter(websites::id.gt(after))
+                    .order(websites::id)
+                    .limit(limit)
+                    .select(WebsiteRow::as_select())
+                    .load(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?;
+                let ids: Vec<i64> = sites.iter().map(|site| site.id).collect();
+                let windows = overlapping!(downtime_windows::table.into_boxed(), range)
+                    .filter(downtime_windows::website_id.eq_any(ids))
+                    .order((downtime_windows::website_id, downtime_windows::start_time))
+                    .select(SiteWindowRow::as_select())
+                    .load(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?;
+                (sites, windows)
+            });
+        let ids: Vec<i64> = sites.iter().map(|site| site.id).collect();
+        let oldest = sites.iter().map(|site| from_column(site.created_at)).min();
+        let sources = self.sources(range, oldest.unwrap_or(OffsetDateTime::UNIX_EPOCH)).await?;
+        let mut sums = self.sums(&ids, &sources).await?;
+        let mut windows = windows_by_site(windows);
+        sites
+            .into_iter()
+            .map(|row| {
+                let checks = sums.remove(&row.id).unwrap_or_default();
+                let windows = windows.remove(&row.id).unwrap_or_default();
+                let website = Website::try_from(row)?;
+                let created_at = website.created_at;
+                Ok((website, StatsInput { created_at, checks, windows }))
+            })
+            .collect()
     }
 
     async fn list_checks(

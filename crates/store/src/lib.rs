@@ -5,11 +5,14 @@
 
 mod check_batch;
 mod check_batch_sqlite;
+mod check_sums;
 mod check_writer;
 mod connection;
 mod error;
 mod history;
 mod migrations;
+mod rollups;
+mod rollups_sqlite;
 mod rows;
 mod schema;
 mod store;

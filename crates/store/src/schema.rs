@@ -34,6 +34,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    check_rollups (website_id, grain, bucket_start) {
+        website_id -> BigInt,
+        grain -> Integer,
+        bucket_start -> Timestamp,
+        check_count -> BigInt,
+        available_count -> BigInt,
+        responded_count -> BigInt,
+        response_sum_us -> BigInt,
+        response_min_us -> BigInt,
+        response_max_us -> BigInt,
+        response_histogram -> Text,
+    }
+}
+
+diesel::table! {
+    rollup_marks (grain) {
+        grain -> Integer,
+        rolled_through -> Timestamp,
+    }
+}
+
 diesel::joinable!(monitor_checks -> websites (website_id));
 diesel::joinable!(downtime_windows -> websites (website_id));
-diesel::allow_tables_to_appear_in_same_query!(websites, monitor_checks, downtime_windows);
+diesel::joinable!(check_rollups -> websites (website_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    websites,
+    monitor_checks,
+    downtime_windows,
+    check_rollups
+);

@@ -5,10 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use lookout_domain::history::RollupService;
 use lookout_domain::website::{WebsiteRepository, WebsiteService};
 use lookout_domain::{EngineState, MonitoringService, SystemClock};
 use lookout_http::ApiState;
-use lookout_jobs::{CheckWorkerOptions, ScheduleSource, local_schedule, spawn_check_worker};
+use lookout_jobs::{
+    CheckWorkerOptions, ScheduleSource, local_schedule, parse_cron, spawn_check_worker,
+    spawn_rollup_worker,
+};
 use lookout_probe::HyperProber;
 use lookout_store::{CheckWriterOptions, Store};
 use tokio::sync::watch;
@@ -47,6 +51,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
 
     let (schedule, mut source) = local_schedule();
     let (stop_checks, checks_stopped) = watch::channel(false);
+    let rollups_stopped = checks_stopped.clone();
     let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions {
         max_batch: settings.database.max_batch,
         ..CheckWriterOptions::default()
@@ -79,6 +84,15 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         drop(recorder);
         None
     };
+
+    let rollups = settings.retention.enabled.then(|| {
+        let service = RollupService::new(store.clone(), SystemClock, settings.retention_policy());
+        let schedule = parse_cron(&settings.retention.schedule);
+        schedule.map(|schedule| {
+            spawn_rollup_worker(Arc::new(service), schedule, DRAIN_TIMEOUT, rollups_stopped)
+        })
+    });
+    let rollups = rollups.transpose().context("retention.schedule")?;
 
     let gauges =
         metrics.is_some().then(|| crate::metrics::spawn_gauges(store.clone(), engine.clone()));
@@ -122,6 +136,9 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let _ = stop_checks.send(true);
     if let Some(worker) = worker {
         worker.await.context("check worker failed")?;
+    }
+    if let Some(rollups) = rollups {
+        rollups.await.context("roll-up worker failed")?;
     }
     writer.await.context("check writer failed")?;
     handle.stop(true).await;

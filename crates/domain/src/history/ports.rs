@@ -2,7 +2,12 @@
 
 use std::future::Future;
 
-use super::{CheckCursor, CheckPage, PageLimit, StatsInput, TimeRange};
+use time::OffsetDateTime;
+
+use super::{
+    CheckCursor, CheckPage, Expiring, Grain, PageLimit, RollupError, RollupMarks, StatsInput,
+    TimeRange,
+};
 use crate::website::BoxError;
 use crate::{DowntimeWindow, Website, WebsiteId};
 
@@ -35,6 +40,15 @@ pub trait CheckHistory: Send + Sync + 'static {
         range: TimeRange,
     ) -> impl Future<Output = Result<StatsInput, HistoryError>> + Send;
 
+    /// A page of websites (ordered by id, after `after`), each with its stats input for `range`
+    /// (which must have both ends).
+    fn stats_inputs(
+        &self,
+        range: TimeRange,
+        after: Option<WebsiteId>,
+        limit: PageLimit,
+    ) -> impl Future<Output = Result<Vec<(Website, StatsInput)>, HistoryError>> + Send;
+
     /// Every website with its downtime windows overlapping `range`, ordered by id.
     fn sla_input(
         &self,
@@ -47,4 +61,44 @@ pub trait CheckHistory: Send + Sync + 'static {
         id: WebsiteId,
         range: TimeRange,
     ) -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send;
+}
+
+/// Roll-up storage for the retention job. Every method works on a batch of at most `sites`
+/// websites with ids after `after`, and returns the last website id of the batch — `None` when
+/// there is no website after `after`, which ends the pass.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait RollupStore: Send + Sync + 'static {
+    fn rollup_marks(&self) -> impl Future<Output = Result<RollupMarks, RollupError>> + Send;
+
+    /// Where rolling up `grain` could start: the oldest raw check (hours) or the oldest hourly
+    /// roll-up (days).
+    fn oldest_source(
+        &self,
+        grain: Grain,
+    ) -> impl Future<Output = Result<Option<OffsetDateTime>, RollupError>> + Send;
+
+    /// Rolls up the bucket of `grain` starting at `start` for a batch of websites, replacing
+    /// their rows for that bucket (a site without checks in it ends up with no row).
+    fn roll_up(
+        &self,
+        grain: Grain,
+        start: OffsetDateTime,
+        after: Option<WebsiteId>,
+        sites: usize,
+    ) -> impl Future<Output = Result<Option<WebsiteId>, RollupError>> + Send;
+
+    fn set_rolled_through(
+        &self,
+        grain: Grain,
+        through: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), RollupError>> + Send;
+
+    /// Deletes `what` older than `before` for a batch of websites; the count is rows deleted.
+    fn delete_before(
+        &self,
+        what: Expiring,
+        before: OffsetDateTime,
+        after: Option<WebsiteId>,
+        sites: usize,
+    ) -> impl Future<Output = Result<Option<(WebsiteId, u64)>, RollupError>> + Send;
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::{StatsInput, UptimeStats};
+use super::{CheckAggregate, StatsInput, UptimeStats};
 use crate::{DowntimeWindow, Website};
 
 /// An uptime target in percent, 0 < target ≤ 100 (default 99.9).
@@ -55,7 +55,11 @@ impl SlaEntry {
         now: OffsetDateTime,
         target: SlaTarget,
     ) -> Self {
-        let input = StatsInput { created_at: website.created_at, checks: Vec::new(), windows };
+        let input = StatsInput {
+            created_at: website.created_at,
+            checks: CheckAggregate::default(),
+            windows,
+        };
         let stats = UptimeStats::compute(from, to, now, &input);
         let breached = stats.uptime_percent.is_some_and(|uptime| uptime < target.percent());
         Self {

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use crate::history::{
     CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, SlaEntry, SlaTarget, StatsInput,
-    TimeRange, UptimeStats,
+    StatsPage, TimeRange, UptimeStats,
 };
 use crate::{Clock, DowntimeWindow};
 
@@ -159,6 +159,15 @@ where
         self.repository.stats_input(id, range)
     }
 
+    fn stats_inputs(
+        &self,
+        range: TimeRange,
+        after: Option<WebsiteId>,
+        limit: PageLimit,
+    ) -> impl Future<Output = Result<Vec<(Website, StatsInput)>, HistoryError>> + Send {
+        self.repository.stats_inputs(range, after, limit)
+    }
+
     fn list_downtimes(
         &self,
         id: WebsiteId,
@@ -185,6 +194,15 @@ pub trait WebsiteStats: Send + Sync + 'static {
         to: OffsetDateTime,
         target: SlaTarget,
     ) -> impl Future<Output = Result<Vec<SlaEntry>, HistoryError>> + Send;
+
+    /// Statistics of a page of websites (by id, after `after`) for `[from, to)` as of now.
+    fn all_stats(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        after: Option<WebsiteId>,
+        limit: PageLimit,
+    ) -> impl Future<Output = Result<StatsPage, HistoryError>> + Send;
 
     /// Statistics for `[from, to)` as of now.
     fn website_stats(
@@ -216,6 +234,28 @@ where
                 SlaEntry::compute(website, windows, from.min(to), to, now, target)
             })
             .collect())
+    }
+
+    async fn all_stats(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        after: Option<WebsiteId>,
+        limit: PageLimit,
+    ) -> Result<StatsPage, HistoryError> {
+        let range = TimeRange::new(Some(from.min(to)), Some(to)).unwrap_or_default();
+        let now = self.clock.now();
+        let inputs = self.repository.stats_inputs(range, after, limit).await?;
+        let next =
+            (inputs.len() == limit.get()).then(|| inputs.last().map(|(w, _)| w.id)).flatten();
+        let items = inputs
+            .into_iter()
+            .map(|(website, input)| {
+                let stats = UptimeStats::compute(from.min(to), to, now, &input);
+                (website, stats)
+            })
+            .collect();
+        Ok(StatsPage { items, next })
     }
 
     async fn website_stats(

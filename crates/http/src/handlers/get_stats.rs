@@ -1,6 +1,7 @@
 //! `GET /api/websites/{id}/stats?window=24h|7d|30d` or `?from=&to=`: uptime statistics.
 
 use actix_web::{HttpResponse, web};
+use lookout_domain::WebsiteId;
 use lookout_domain::history::{ResponseTimes, UptimeStats};
 use lookout_domain::website::{WebsiteManagement, WebsiteStats};
 use serde::{Deserialize, Serialize};
@@ -23,51 +24,60 @@ pub(crate) struct StatsQuery {
 }
 
 impl StatsQuery {
-    /// The range asked for: a named window ending now, or `from` (required) to `to` (default
-    /// now). Nothing given means the last 24 hours.
     fn range(&self, now: OffsetDateTime) -> Result<(OffsetDateTime, OffsetDateTime), ApiError> {
-        let parse = |field: &'static str, raw: &str| {
-            OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
-                ApiError::validation(
-                    field,
-                    format!("{field} must be an RFC 3339 timestamp, got {raw:?}"),
-                )
-            })
-        };
-        match (&self.window, &self.from, &self.to) {
-            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-                Err(ApiError::validation("window", "give either window or from/to, not both"))
-            }
-            (Some(window), None, None) => {
-                let span = match window.as_str() {
-                    "24h" => time::Duration::hours(24),
-                    "7d" => time::Duration::days(7),
-                    "30d" => time::Duration::days(30),
-                    other => {
-                        return Err(ApiError::validation(
-                            "window",
-                            format!("window must be 24h, 7d or 30d, got {other:?}"),
-                        ));
-                    }
-                };
-                Ok((now - span, now))
-            }
-            (None, None, None) => Ok((now - time::Duration::hours(24), now)),
-            (None, None, Some(_)) => Err(ApiError::validation("from", "from is required with to")),
-            (None, Some(from), to) => {
-                let from = parse("from", from)?;
-                let to = to.as_deref().map(|to| parse("to", to)).transpose()?.unwrap_or(now);
-                if from > to {
-                    return Err(ApiError::validation("from", "from must not be after to"));
+        stats_range(self.window.as_deref(), self.from.as_deref(), self.to.as_deref(), now)
+    }
+}
+
+/// The range asked for: a named window ending now, or `from` (required) to `to` (default now).
+/// Nothing given means the last 24 hours.
+pub(crate) fn stats_range(
+    window: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<(OffsetDateTime, OffsetDateTime), ApiError> {
+    let parse = |field: &'static str, raw: &str| {
+        OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
+            ApiError::validation(
+                field,
+                format!("{field} must be an RFC 3339 timestamp, got {raw:?}"),
+            )
+        })
+    };
+    match (window, from, to) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            Err(ApiError::validation("window", "give either window or from/to, not both"))
+        }
+        (Some(window), None, None) => {
+            let span = match window {
+                "24h" => time::Duration::hours(24),
+                "7d" => time::Duration::days(7),
+                "30d" => time::Duration::days(30),
+                other => {
+                    return Err(ApiError::validation(
+                        "window",
+                        format!("window must be 24h, 7d or 30d, got {other:?}"),
+                    ));
                 }
-                Ok((from, to))
+            };
+            Ok((now - span, now))
+        }
+        (None, None, None) => Ok((now - time::Duration::hours(24), now)),
+        (None, None, Some(_)) => Err(ApiError::validation("from", "from is required with to")),
+        (None, Some(from), to) => {
+            let from = parse("from", from)?;
+            let to = to.map(|to| parse("to", to)).transpose()?.unwrap_or(now);
+            if from > to {
+                return Err(ApiError::validation("from", "from must not be after to"));
             }
+            Ok((from, to))
         }
     }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-struct ResponseTimesBody {
+pub(crate) struct ResponseTimesBody {
     avg: f64,
     min: f64,
     max: f64,
@@ -84,7 +94,7 @@ impl From<ResponseTimes> for ResponseTimesBody {
 
 /// Durations are seconds.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-struct StatsBody {
+pub(crate) struct StatsBody {
     website_id: i64,
     #[serde(with = "time::serde::rfc3339")]
     from: OffsetDateTime,
@@ -112,18 +122,24 @@ pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats>(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_website_id(&path)?;
     let (from, to) = query.range(OffsetDateTime::now_utc())?;
-    let stats: UptimeStats = state.websites.website_stats(id, from, to).await?;
-    Ok(HttpResponse::Ok().json(StatsBody {
-        website_id: id.get(),
-        from: stats.from,
-        to: stats.to,
-        uptime_percent: stats.uptime_percent,
-        check_count: stats.check_count,
-        failed_count: stats.failed_count,
-        response_time: stats.response_time.map(ResponseTimesBody::from),
-        total_downtime: stats.total_downtime.as_secs_f64(),
-        incidents: stats.incidents,
-        mttr: stats.mttr.map(|d| d.as_secs_f64()),
-        longest_outage: stats.longest_outage.map(|d| d.as_secs_f64()),
-    }))
+    let stats = state.websites.website_stats(id, from, to).await?;
+    Ok(HttpResponse::Ok().json(StatsBody::new(id, stats)))
+}
+
+impl StatsBody {
+    pub(crate) fn new(id: WebsiteId, stats: UptimeStats) -> Self {
+        Self {
+            website_id: id.get(),
+            from: stats.from,
+            to: stats.to,
+            uptime_percent: stats.uptime_percent,
+            check_count: stats.check_count,
+            failed_count: stats.failed_count,
+            response_time: stats.response_time.map(ResponseTimesBody::from),
+            total_downtime: stats.total_downtime.as_secs_f64(),
+            incidents: stats.incidents,
+            mttr: stats.mttr.map(|d| d.as_secs_f64()),
+            longest_outage: stats.longest_outage.map(|d| d.as_secs_f64()),
+        }
+    }
 }

@@ -22,6 +22,19 @@ pub(crate) struct HistoryQuery {
     cursor: Option<String>,
 }
 
+/// `limit`: 1..=1000, 100 when not given.
+pub(crate) fn parse_limit(raw: Option<&str>) -> Result<PageLimit, ApiError> {
+    match raw {
+        None => Ok(PageLimit::default()),
+        Some(raw) => raw
+            .parse::<i64>()
+            .map_err(|_| {
+                ApiError::validation("limit", format!("limit must be an integer, got {raw:?}"))
+            })
+            .and_then(|n| PageLimit::new(n).map_err(|e| ApiError::validation("limit", e))),
+    }
+}
+
 fn instant(field: &'static str, raw: Option<&str>) -> Result<Option<OffsetDateTime>, ApiError> {
     raw.map(|raw| {
         OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
@@ -42,15 +55,7 @@ impl HistoryQuery {
     }
 
     pub(crate) fn limit(&self) -> Result<PageLimit, ApiError> {
-        match self.limit.as_deref() {
-            None => Ok(PageLimit::default()),
-            Some(raw) => raw
-                .parse::<i64>()
-                .map_err(|_| {
-                    ApiError::validation("limit", format!("limit must be an integer, got {raw:?}"))
-                })
-                .and_then(|n| PageLimit::new(n).map_err(|e| ApiError::validation("limit", e))),
-        }
+        parse_limit(self.limit.as_deref())
     }
 
     pub(crate) fn cursor(&self) -> Result<Option<CheckCursor>, ApiError> {

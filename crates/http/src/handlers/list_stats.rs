@@ -1,0 +1,77 @@
+//! `GET /api/stats?window=|from=&to=&limit=&cursor=`: the statistics of every site, a page of
+//! sites (by id) at a time, for dashboards.
+
+use actix_web::{HttpResponse, web};
+use lookout_domain::WebsiteId;
+use lookout_domain::website::WebsiteStats;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::get_stats::{StatsBody, stats_range};
+use super::history_query::parse_limit;
+use crate::ApiError;
+use crate::dto::WebsiteResponse;
+use crate::server::ApiState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AllStatsQuery {
+    /// `24h`, `7d` or `30d` (default `24h` when neither window nor from is given).
+    window: Option<String>,
+    /// RFC 3339 start (instead of window).
+    from: Option<String>,
+    to: Option<String>,
+    /// Sites per page, 1..=1000, default 100.
+    limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct SiteStatsBody {
+    website: WebsiteResponse,
+    stats: StatsBody,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct StatsPageBody {
+    items: Vec<SiteStatsBody>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    next_cursor: Option<String>,
+}
+
+fn parse_cursor(raw: &str) -> Result<WebsiteId, ApiError> {
+    raw.parse::<i64>().ok().and_then(|id| WebsiteId::new(id).ok()).ok_or_else(|| {
+        ApiError::validation("cursor", format!("cursor must be a next_cursor value, got {raw:?}"))
+    })
+}
+
+#[utoipa::path(get, path = "/api/stats", tag = "history",
+    params(AllStatsQuery),
+    responses((status = 200, description = "Statistics of a page of sites", body = StatsPageBody),
+        (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
+pub(crate) async fn handle<W: WebsiteStats>(
+    state: web::Data<ApiState<W>>,
+    query: web::Query<AllStatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (from, to) = stats_range(
+        query.window.as_deref(),
+        query.from.as_deref(),
+        query.to.as_deref(),
+        OffsetDateTime::now_utc(),
+    )?;
+    let limit = parse_limit(query.limit.as_deref())?;
+    let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
+    let page = state.websites.all_stats(from, to, after, limit).await?;
+    let items = page
+        .items
+        .into_iter()
+        .map(|(website, stats)| SiteStatsBody {
+            stats: StatsBody::new(website.id, stats),
+            website: WebsiteResponse::from(website),
+        })
+        .collect();
+    let next_cursor = page.next.map(|id| id.get().to_string());
+    Ok(HttpResponse::Ok().json(StatsPageBody { items, next_cursor }))
+}

@@ -1,0 +1,186 @@
+//! Summing up checks per site: from raw checks, from roll-up rows, or from whatever mix of the
+//! two a statistics range needs (`StatsSources`).
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use lookout_domain::history::{
+    CheckAggregate, CheckSample, Grain, ResponseTimeHistogram, RollupMarks, Span, StatsSources,
+};
+use time::PrimitiveDateTime;
+
+use crate::schema::{check_rollups, monitor_checks, rollup_marks};
+use crate::store::with_connection;
+use crate::time_conv::{from_column, to_column};
+use crate::{Store, StoreError};
+
+/// Per-site sums.
+pub(crate) type Sums = HashMap<i64, CheckAggregate>;
+
+/// One row of `check_rollups`.
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = check_rollups)]
+pub(crate) struct RollupRow {
+    pub(crate) website_id: i64,
+    grain: i32,
+    bucket_start: PrimitiveDateTime,
+    check_count: i64,
+    available_count: i64,
+    responded_count: i64,
+    response_sum_us: i64,
+    response_min_us: i64,
+    response_max_us: i64,
+    response_histogram: String,
+}
+
+fn column(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn grain_column(grain: Grain) -> i32 {
+    i32::try_from(grain.seconds()).unwrap_or(i32::MAX)
+}
+
+impl RollupRow {
+    pub(crate) fn new(
+        website_id: i64,
+        grain: Grain,
+        start: PrimitiveDateTime,
+        sums: &CheckAggregate,
+    ) -> Self {
+        Self {
+            website_id,
+            grain: grain_column(grain),
+            bucket_start: start,
+            check_count: column(sums.count),
+            available_count: column(sums.available),
+            responded_count: column(sums.responded),
+            response_sum_us: column(sums.response_sum_us),
+            response_min_us: column(sums.response_min_us),
+            response_max_us: column(sums.response_max_us),
+            response_histogram: sums.histogram.encode(),
+        }
+    }
+
+    fn sums(&self) -> Result<CheckAggregate, StoreError> {
+        let corrupt = |what: &str| {
+            StoreError::CorruptRow(format!(
+                "roll-up of website {} at {}: {what}",
+                self.website_id, self.bucket_start
+            ))
+        };
+        let count = |n: i64| u64::try_from(n).map_err(|_| corrupt("negative count"));
+        Ok(CheckAggregate {
+            count: count(self.check_count)?,
+            available: count(self.available_count)?,
+            responded: count(self.responded_count)?,
+            response_sum_us: count(self.response_sum_us)?,
+            response_min_us: count(self.response_min_us)?,
+            response_max_us: count(self.response_max_us)?,
+            histogram: ResponseTimeHistogram::decode(&self.response_histogram)
+                .map_err(|e| corrupt(&e.to_string()))?,
+        })
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = monitor_checks)]
+struct SampleRow {
+    website_id: i64,
+    timestamp: PrimitiveDateTime,
+    status_code: Option<i32>,
+    response_time: f64,
+    is_available: bool,
+}
+
+impl Store {
+    pub(crate) async fn rollup_marks_now(&self) -> Result<RollupMarks, StoreError> {
+        let rows: Vec<(i32, PrimitiveDateTime)> = with_connection!(self, read, |conn| {
+            rollup_marks::table.load(&mut conn).await.map_err(StoreError::from)?
+        });
+        let mut marks = RollupMarks::default();
+        for (grain, through) in rows {
+            match Grain::from_seconds(i64::from(grain)) {
+                Some(Grain::Hour) => marks.hourly_through = Some(from_column(through)),
+                Some(Grain::Day) => marks.daily_through = Some(from_column(through)),
+                None => return Err(StoreError::CorruptRow(format!("roll-up mark grain {grain}"))),
+            }
+        }
+        Ok(marks)
+    }
+
+    /// Adds the raw checks of `sites` made within `span` to `sums`.
+    pub(crate) async fn add_raw_sums(
+        &self,
+        sites: &[i64],
+        span: Span,
+        sums: &mut Sums,
+    ) -> Result<(), StoreError> {
+        let rows: Vec<SampleRow> = with_connection!(self, read, |conn| {
+            monitor_checks::table
+                .filter(monitor_checks::website_id.eq_any(sites))
+                .filter(monitor_checks::timestamp.ge(to_column(span.start)))
+                .filter(monitor_checks::timestamp.lt(to_column(span.end)))
+                .select(SampleRow::as_select())
+                .load(&mut conn)
+                .await
+                .map_err(StoreError::from)?
+        });
+        for row in rows {
+            sums.entry(row.website_id).or_default().add(&CheckSample {
+                timestamp: from_column(row.timestamp),
+                response_time: row.status_code.map(|_| row.response_time),
+                is_available: row.is_available,
+            });
+        }
+        Ok(())
+    }
+
+    /// Adds the roll-ups of `grain` of `sites` with buckets starting within `span` to `sums`.
+    pub(crate) async fn add_rollup_sums(
+        &self,
+        sites: &[i64],
+        grain: Grain,
+        span: Span,
+        sums: &mut Sums,
+    ) -> Result<(), StoreError> {
+        let rows: Vec<RollupRow> = with_connection!(self, read, |conn| {
+            check_rollups::table
+                .filter(check_rollups::website_id.eq_any(sites))
+                .filter(check_rollups::grain.eq(grain_column(grain)))
+                .filter(check_rollups::bucket_start.ge(to_column(span.start)))
+                .filter(check_rollups::bucket_start.lt(to_column(span.end)))
+                .select(RollupRow::as_select())
+                .load(&mut conn)
+                .await
+                .map_err(StoreError::from)?
+        });
+        for row in rows {
+            sums.entry(row.website_id).or_default().merge(&row.sums()?);
+        }
+        Ok(())
+    }
+
+    /// The checks of `sites` over a range, each part read from the source the plan names.
+    pub(crate) async fn sums(
+        &self,
+        sites: &[i64],
+        sources: &StatsSources,
+    ) -> Result<Sums, StoreError> {
+        let mut sums = Sums::new();
+        if sites.is_empty() {
+            return Ok(sums);
+        }
+        for span in &sources.raw {
+            self.add_raw_sums(sites, *span, &mut sums).await?;
+        }
+        for span in &sources.hours {
+            self.add_rollup_sums(sites, Grain::Hour, *span, &mut sums).await?;
+        }
+        if let Some(span) = sources.days {
+            self.add_rollup_sums(sites, Grain::Day, span, &mut sums).await?;
+        }
+        Ok(sums)
+    }
+}

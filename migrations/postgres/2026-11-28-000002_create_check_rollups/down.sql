@@ -1,0 +1,2 @@
+DROP TABLE rollup_marks;
+DROP TABLE check_rollups;

@@ -95,6 +95,9 @@ pub fn spawn_lookout(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
         .env("LOOKOUT__SERVER__WORKERS", "2")
         // Local targets live on loopback; the SSRF tests switch this back off.
         .env("LOOKOUT__PROBE__ALLOW_PRIVATE", "true")
+        // Tests write history straight into the database, dated in the past; a roll-up pass
+        // racing with that would file those hours as rolled up. The retention tests turn it on.
+        .env("LOOKOUT__RETENTION__ENABLED", "false")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

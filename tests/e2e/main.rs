@@ -10,5 +10,6 @@ mod health;
 mod history;
 mod monitoring;
 mod openapi;
+mod retention;
 mod websites_api;
 mod websites_errors;

@@ -76,20 +76,8 @@ impl Store {
 }
 
 /// The roll-up rows of `grain` at `start` of the sites in `batch`.
-pub(crate) fn bucket_rows(
-    batch: &[i64],
-    grain: i32,
-    start: PrimitiveDateTime,
-) -> diesel::dsl::Filter<
-    diesel::dsl::Filter<
-        diesel::dsl::Filter<
-            check_rollups::table,
-            diesel::dsl::EqAny<check_rollups::website_id, &[i64]>,
-        >,
-        diesel::dsl::Eq<check_rollups::grain, i32>,
-    >,
-    diesel::dsl::Eq<check_rollups::bucket_start, PrimitiveDateTime>,
-> {
+#[diesel::dsl::auto_type]
+pub(crate) fn bucket_rows<'a>(batch: &'a [i64], grain: i32, start: PrimitiveDateTime) -> _ {
     check_rollups::table
         .filter(check_rollups::website_id.eq_any(batch))
         .filter(check_rollups::grain.eq(grain))
@@ -97,12 +85,8 @@ pub(crate) fn bucket_rows(
 }
 
 /// Which of `batch` still exist.
-pub(crate) fn live_sites(
-    batch: &[i64],
-) -> diesel::dsl::Select<
-    diesel::dsl::Filter<websites::table, diesel::dsl::EqAny<websites::id, &[i64]>>,
-    websites::id,
-> {
+#[diesel::dsl::auto_type]
+pub(crate) fn live_sites<'a>(batch: &'a [i64]) -> _ {
     websites::table.filter(websites::id.eq_any(batch)).select(websites::id)
 }
 

@@ -51,6 +51,7 @@ pub(crate) struct DatabaseSettings {
     pub(crate) pool_size: usize,
     pub(crate) connect_timeout_secs: u64,
     pub(crate) max_batch: usize,
+    pub(crate) outage_buffer: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,7 +5,10 @@
 //!   checks persisted vs requests the farm saw, scheduling lateness, reported minus true
 //!   response time, peak RSS, CPU seconds, and wrk's new-connection rate against the same farm.
 //! - `idle`: many sites at a long interval — RSS per scheduled site.
+//! - `history`: `/api/stats` and per-site stats latency over N sites × D days of checks on
+//!   SQLite, from raw checks and after `lookout rollup` (whose speed it reports too).
 
+mod history;
 mod idle;
 mod lookout_process;
 mod sites;
@@ -28,6 +31,8 @@ enum Command {
     Throughput(throughput::Args),
     /// Memory per scheduled site with many idle sites.
     Idle(idle::Args),
+    /// Statistics latency over a large history, raw and rolled up.
+    History(history::Args),
 }
 
 #[tokio::main]
@@ -35,5 +40,6 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Throughput(args) => throughput::run(args).await,
         Command::Idle(args) => idle::run(args).await,
+        Command::History(args) => history::run(args).await,
     }
 }

@@ -47,10 +47,11 @@ struct WorkerMetrics {
     lateness: metrics::Histogram,
     duration: metrics::Histogram,
     in_flight: metrics::Gauge,
-    results: [(&'static str, metrics::Counter); 6],
+    results: [(&'static str, metrics::Counter); 7],
 }
 
-const RESULTS: [&str; 6] = ["up", "down", "error", "skipped", "site_gone", "not_stored"];
+const RESULTS: [&str; 7] =
+    ["up", "down", "error", "skipped", "site_gone", "not_stored", "buffered"];
 
 impl WorkerMetrics {
     fn new() -> Self {
@@ -182,10 +183,13 @@ where
         return Ok(());
     };
     let result = match &run {
-        CheckRun::Recorded { outcome, .. } | CheckRun::NotStored { outcome } => {
+        CheckRun::Recorded { outcome, .. }
+        | CheckRun::NotStored { outcome }
+        | CheckRun::Buffered { outcome } => {
             context.metrics.duration.record(outcome.response_time.as_secs_f64());
             match (&run, outcome.is_available(), &outcome.error) {
                 (CheckRun::NotStored { .. }, _, _) => "not_stored",
+                (CheckRun::Buffered { .. }, _, _) => "buffered",
                 (_, true, _) => "up",
                 (_, false, Some(_)) => "error",
                 (_, false, None) => "down",

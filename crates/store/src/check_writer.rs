@@ -1,6 +1,7 @@
 //! The check writer: a task that stores checks in batches (group commit) and answers each
 //! caller with what its check did. While one batch is written the next one queues, so under load
-//! batches grow by themselves and at rest a check is written at once.
+//! batches grow by themselves and at rest a check is written at once. While the database is
+//! unavailable it holds checks (see `writer_loop.rs`).
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -26,15 +27,24 @@ pub struct CheckWriterOptions {
     pub max_batch: usize,
     /// Checks that may wait for the writer before callers wait too.
     pub queue_capacity: usize,
+    /// Checks held while the database is unavailable; beyond this they are dropped.
+    pub outage_buffer: usize,
+    /// How often the writer tries again while it holds checks.
+    pub retry_interval: Duration,
 }
 
 impl Default for CheckWriterOptions {
     fn default() -> Self {
-        Self { max_batch: 1000, queue_capacity: 65_536 }
+        Self {
+            max_batch: 1000,
+            queue_capacity: 65_536,
+            outage_buffer: 100_000,
+            retry_interval: Duration::from_secs(1),
+        }
     }
 }
 
-type Reply = oneshot::Sender<Result<RecordedCheck, RecordCheckError>>;
+pub(crate) type Reply = oneshot::Sender<Result<RecordedCheck, RecordCheckError>>;
 
 /// The `CheckRecorder` port over the check writer. Cheap to clone; when every clone is gone the
 /// writer flushes what it holds and stops.
@@ -60,55 +70,8 @@ impl Store {
     ) -> (BatchRecorder, JoinHandle<()>) {
         let (queue, receiver) = mpsc::channel(options.queue_capacity.max(1));
         let store = self.clone();
-        let task =
-            tokio::spawn(async move { store.run_writer(receiver, options.max_batch.max(1)).await });
+        let task = tokio::spawn(async move { store.run_writer(receiver, options).await });
         (BatchRecorder { queue }, task)
-    }
-
-    async fn run_writer(
-        self,
-        mut receiver: mpsc::Receiver<(MonitorCheck, Reply)>,
-        max_batch: usize,
-    ) {
-        let mut checks = Vec::with_capacity(max_batch);
-        let mut replies: Vec<Reply> = Vec::with_capacity(max_batch);
-        while let Some((check, reply)) = receiver.recv().await {
-            checks.push(check);
-            replies.push(reply);
-            while checks.len() < max_batch {
-                match receiver.try_recv() {
-                    Ok((check, reply)) => {
-                        checks.push(check);
-                        replies.push(reply);
-                    }
-                    Err(_) => break,
-                }
-            }
-            tracing::debug!(checks = checks.len(), "Writing a batch of checks");
-            metrics::histogram!("lookout_check_batch_size").record(checks.len() as f64);
-            match self.write_checks(&checks).await {
-                Ok(results) => {
-                    for (reply, result) in replies.drain(..).zip(results) {
-                        let _ = reply.send(Ok(result));
-                    }
-                }
-                Err(error) => {
-                    metrics::counter!("lookout_check_batch_failures_total").increment(1);
-                    tracing::error!(checks = checks.len(), error = %error, "Failed to store a batch of checks");
-                    let unavailable = error.is_unavailable();
-                    for reply in replies.drain(..) {
-                        let message = error.to_string();
-                        let _ = reply.send(Err(if unavailable {
-                            RecordCheckError::Unavailable(message.into())
-                        } else {
-                            RecordCheckError::Unknown(message.into())
-                        }));
-                    }
-                }
-            }
-            checks.clear();
-        }
-        tracing::debug!("Check writer stopped");
     }
 
     /// Stores `checks` and applies their downtime transitions in one transaction. A site deleted

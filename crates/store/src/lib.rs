@@ -18,6 +18,7 @@ mod schema;
 mod store;
 mod time_conv;
 mod website_repository;
+mod writer_loop;
 
 #[cfg(feature = "test-support")]
 pub mod test_support;

@@ -54,6 +54,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let rollups_stopped = checks_stopped.clone();
     let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions {
         max_batch: settings.database.max_batch,
+        outage_buffer: settings.database.outage_buffer,
         ..CheckWriterOptions::default()
     });
     let schedule_view = source.view();

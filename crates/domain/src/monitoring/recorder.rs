@@ -15,6 +15,9 @@ pub enum RecordedCheck {
     Stored(AppliedTransition),
     /// Not stored: the site was deleted or disabled while the check ran.
     SiteGone,
+    /// Not stored yet: the database is unavailable and the recorder holds the check; it is
+    /// written, and its downtime transition applied, when the database returns.
+    Buffered,
 }
 
 /// The downtime change a stored check caused.

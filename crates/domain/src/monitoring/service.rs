@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
-use super::recorder::{AppliedTransition, CheckRecorder, RecordedCheck};
+use super::recorder::{AppliedTransition, CheckRecorder, RecordCheckError, RecordedCheck};
 use super::target::CheckTarget;
 use crate::{CheckOutcome, Clock, ErrorChain, MonitorCheck, Prober, WebsiteId};
 
@@ -33,7 +33,10 @@ pub enum CheckRun {
     Recorded { outcome: CheckOutcome, transition: AppliedTransition },
     /// Checked, but the site was deleted or disabled meanwhile: the result was dropped.
     SiteGone,
-    /// Checked, but the result could not be stored (counts as a failure for the breaker).
+    /// Checked; the database is unavailable and the recorder holds the result until it returns.
+    Buffered { outcome: CheckOutcome },
+    /// Checked, but the result could not be stored (counts as a failure for the breaker unless
+    /// storage was unavailable).
     NotStored { outcome: CheckOutcome },
 }
 
@@ -88,22 +91,30 @@ where
         let outcome = self.prober.probe(&target.url).await;
         self.log_outcome(target, &outcome);
         let check = MonitorCheck::from_outcome(target.id, started_at, outcome.clone());
-        let run = match self.recorder.record_check(check).await {
+        let available = outcome.is_available();
+        // What the breaker learns: the site's answer — except that a check that could not be
+        // stored for a reason other than an outage counts as a failure.
+        let (run, success) = match self.recorder.record_check(check).await {
             Ok(RecordedCheck::Stored(transition)) => {
                 log_transition(target, transition);
-                CheckRun::Recorded { outcome, transition }
+                (CheckRun::Recorded { outcome, transition }, available)
             }
+            Ok(RecordedCheck::Buffered) => (CheckRun::Buffered { outcome }, available),
             Ok(RecordedCheck::SiteGone) => {
                 tracing::debug!(website = %target.id, "Check dropped: the site was deleted or disabled meanwhile");
                 self.lock_breakers().remove(&target.id);
                 return CheckRun::SiteGone;
             }
+            Err(RecordCheckError::Unavailable(error)) => {
+                // The recorder warns once per outage; the site is not to blame.
+                tracing::debug!(url = %target.url, error = %error, "Check result dropped: storage unavailable");
+                (CheckRun::NotStored { outcome }, available)
+            }
             Err(error) => {
                 tracing::error!(url = %target.url, error = %ErrorChain(&error), "Failed to record check for {}", target.url);
-                CheckRun::NotStored { outcome }
+                (CheckRun::NotStored { outcome }, false)
             }
         };
-        let success = matches!(&run, CheckRun::Recorded { outcome, .. } if outcome.is_available());
         self.record_result(target.id, success, self.clock.now());
         run
     }

@@ -156,7 +156,7 @@ fn the_trial_after_the_cool_down_closes_the_breaker_on_success() {
 fn a_check_that_cannot_be_stored_counts_as_a_failure() {
     let mut recorder = MockCheckRecorder::new();
     recorder.expect_record_check().returning(|_| {
-        Box::pin(ready(Err(RecordCheckError::Unavailable("database is down".into()))))
+        Box::pin(ready(Err(RecordCheckError::Unknown("value too long".into()))))
     });
     let service = service(prober_answering(Some(200), None, 5), recorder, FakeClock::new());
     for _ in 0..5 {
@@ -164,6 +164,34 @@ fn a_check_that_cannot_be_stored_counts_as_a_failure() {
         assert_eq!(run, CheckRun::NotStored { outcome: outcome(Some(200), None) });
     }
     assert!(matches!(service.breaker(target().id), CircuitBreaker::Open { .. }));
+}
+
+#[test]
+fn an_outage_of_the_database_does_not_trip_breakers() {
+    let mut recorder = MockCheckRecorder::new();
+    let mut calls = 0;
+    recorder.expect_record_check().returning(move |_| {
+        calls += 1;
+        Box::pin(ready(if calls % 2 == 1 {
+            Ok(RecordedCheck::Buffered)
+        } else {
+            Err(RecordCheckError::Unavailable("outage buffer full".into()))
+        }))
+    });
+    let healthy = service(prober_answering(Some(200), None, 10), recorder, FakeClock::new());
+    let runs: Vec<CheckRun> = (0..10).map(|_| block_on(healthy.run_check(&target()))).collect();
+    assert_eq!(runs[0], CheckRun::Buffered { outcome: outcome(Some(200), None) });
+    assert_eq!(runs[1], CheckRun::NotStored { outcome: outcome(Some(200), None) });
+    assert_eq!(healthy.breaker(target().id), CircuitBreaker::default());
+
+    // A failing site still trips its breaker while its results are held.
+    let mut recorder = MockCheckRecorder::new();
+    recorder.expect_record_check().returning(|_| Box::pin(ready(Ok(RecordedCheck::Buffered))));
+    let failing = service(prober_answering(Some(503), None, 5), recorder, FakeClock::new());
+    for _ in 0..5 {
+        block_on(failing.run_check(&target()));
+    }
+    assert!(matches!(failing.breaker(target().id), CircuitBreaker::Open { .. }));
 }
 
 #[test]

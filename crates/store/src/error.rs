@@ -8,6 +8,9 @@ use lookout_domain::website::{
     UpdateWebsiteError,
 };
 
+use lookout_domain::auth::{
+    CreateTokenError, FindTokenError, ListTokensError, LoadTokensError, RevokeTokenError,
+};
 use lookout_domain::history::HistoryError;
 
 use crate::DatabaseUrlError;
@@ -93,6 +96,14 @@ into_domain_error!(
     UpdateWebsiteError,
     DeleteWebsiteError,
     HistoryError,
+);
+
+into_domain_error!(
+    CreateTokenError,
+    ListTokensError,
+    RevokeTokenError,
+    LoadTokensError,
+    FindTokenError,
 );
 
 impl From<StoreError> for HealthError {

@@ -37,3 +37,14 @@ diesel::table! {
 diesel::joinable!(monitor_checks -> websites (website_id));
 diesel::joinable!(downtime_windows -> websites (website_id));
 diesel::allow_tables_to_appear_in_same_query!(websites, monitor_checks, downtime_windows);
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Nullable<Text>,
+        scope -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}

@@ -2,9 +2,11 @@
 
 mod migrate;
 mod serve;
+mod token;
 
 pub(crate) use migrate::migrate;
 pub(crate) use serve::serve;
+pub(crate) use token::{TokenCommand, token};
 
 use std::time::Duration;
 

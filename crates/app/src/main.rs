@@ -1,6 +1,7 @@
 //! `lookout`: a website uptime monitor. `lookout serve` (the default) runs the API and the
 //! scheduler; `lookout migrate` applies database migrations and exits.
 
+mod access;
 mod commands;
 mod engine_view;
 mod metrics;
@@ -23,6 +24,11 @@ enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Manage API tokens stored (hashed) in the database.
+    Token {
+        #[command(subcommand)]
+        command: commands::TokenCommand,
+    },
 }
 
 #[tokio::main]
@@ -35,9 +41,12 @@ async fn main() -> anyhow::Result<()> {
         Err(e) => return Err(anyhow::Error::new(e).context("cannot read .env")),
     }
     let settings = settings::Settings::load()?;
-    telemetry::init(&settings.log)?;
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // `token` prints what it made on stdout (a secret, a table): logs go to stderr there.
+    telemetry::init(&settings.log, matches!(command, Command::Token { .. }))?;
+    match command {
         Command::Serve => commands::serve(settings).await,
         Command::Migrate => commands::migrate(settings).await,
+        Command::Token { command } => commands::token(settings, command).await,
     }
 }

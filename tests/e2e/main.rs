@@ -5,6 +5,7 @@
 mod helpers;
 
 mod address_guard;
+mod auth;
 mod binary;
 mod health;
 mod history;

@@ -3,10 +3,12 @@
 mod migrate;
 mod rollup;
 mod serve;
+mod token;
 
 pub(crate) use migrate::migrate;
 pub(crate) use rollup::rollup;
 pub(crate) use serve::serve;
+pub(crate) use token::{TokenCommand, token};
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 //! scheduler; `lookout migrate` applies database migrations and exits; `lookout rollup` runs the
 //! roll-up and retention job once.
 
+mod access;
 mod commands;
 mod engine_view;
 mod metrics;
@@ -26,6 +27,11 @@ enum Command {
     Migrate,
     /// Roll up and expire check history now (the retention job), then exit.
     Rollup,
+    /// Manage API tokens stored (hashed) in the database.
+    Token {
+        #[command(subcommand)]
+        command: commands::TokenCommand,
+    },
 }
 
 #[tokio::main]
@@ -38,10 +44,13 @@ async fn main() -> anyhow::Result<()> {
         Err(e) => return Err(anyhow::Error::new(e).context("cannot read .env")),
     }
     let settings = settings::Settings::load()?;
-    telemetry::init(&settings.log)?;
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // `token` prints what it made on stdout (a secret, a table): logs go to stderr there.
+    telemetry::init(&settings.log, matches!(command, Command::Token { .. }))?;
+    match command {
         Command::Serve => commands::serve(settings).await,
         Command::Migrate => commands::migrate(settings).await,
         Command::Rollup => commands::rollup(settings).await,
+        Command::Token { command } => commands::token(settings, command).await,
     }
 }

@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 use config::{Config, Environment, File, FileFormat};
 use std::time::Duration;
 
+use lookout_domain::auth::{ApiToken, Scope};
 use lookout_domain::history::RetentionPolicy;
 use lookout_domain::website::{AddressPolicy, Cidr};
 use lookout_domain::{BreakerPolicy, CheckLogPolicy, IntervalBounds};
@@ -27,6 +28,27 @@ pub(crate) struct Settings {
     pub(crate) retention: RetentionSettings,
     pub(crate) metrics: MetricsSettings,
     pub(crate) log: LogSettings,
+    pub(crate) auth: AuthSettings,
+}
+
+/// `[auth]`: API tokens from configuration (secrets: `Debug` shows only how many).
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuthSettings {
+    pub(crate) read_tokens: Vec<String>,
+    pub(crate) write_tokens: Vec<String>,
+    /// How often stored tokens are re-read: the bound on a revocation taking effect.
+    pub(crate) refresh_secs: u64,
+}
+
+impl std::fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("read_tokens", &self.read_tokens.len())
+            .field("write_tokens", &self.write_tokens.len())
+            .field("refresh_secs", &self.refresh_secs)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +56,8 @@ pub(crate) struct Settings {
 pub(crate) struct MetricsSettings {
     pub(crate) enabled: bool,
     pub(crate) per_site_labels: bool,
+    /// `/metrics` needs a read token (once any token exists).
+    pub(crate) require_token: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -42,6 +66,8 @@ pub(crate) struct ServerSettings {
     pub(crate) host: String,
     pub(crate) port: u16,
     pub(crate) workers: usize,
+    /// Serve a non-loopback address with no API token configured (logged as a WARN).
+    pub(crate) allow_anonymous: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -136,7 +162,9 @@ impl Settings {
                     .separator("__")
                     .try_parsing(true)
                     .list_separator(",")
-                    .with_list_parse_key("probe.allowed_cidrs"),
+                    .with_list_parse_key("probe.allowed_cidrs")
+                    .with_list_parse_key("auth.read_tokens")
+                    .with_list_parse_key("auth.write_tokens"),
             );
         for (var, key) in [
             ("DATABASE_URL", "database.url"),
@@ -187,7 +215,28 @@ impl Settings {
         if self.retention.batch_sites == 0 {
             bail!("retention.batch_sites must be at least 1");
         }
+        self.configured_tokens()?;
+        if self.auth.refresh_secs == 0 {
+            bail!("auth.refresh_secs must be at least 1");
+        }
         Ok(())
+    }
+
+    /// The tokens of `auth.read_tokens` and `auth.write_tokens` with their scopes (empty
+    /// entries are skipped, so an empty environment variable means none).
+    pub(crate) fn configured_tokens(&self) -> anyhow::Result<Vec<(ApiToken, Scope)>> {
+        let lists = [
+            ("auth.read_tokens", &self.auth.read_tokens, Scope::Read),
+            ("auth.write_tokens", &self.auth.write_tokens, Scope::Write),
+        ];
+        let mut tokens = Vec::new();
+        for (key, list, scope) in lists {
+            for (index, raw) in list.iter().enumerate().filter(|(_, raw)| !raw.trim().is_empty()) {
+                let token = ApiToken::parse(raw).with_context(|| format!("{key}[{index}]"))?;
+                tokens.push((token, scope));
+            }
+        }
+        Ok(tokens)
     }
 
     pub(crate) fn probe_options(&self) -> anyhow::Result<ProbeOptions> {

@@ -8,6 +8,7 @@ use actix_web::error::JsonPayloadError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use lookout_domain::ErrorChain;
+use lookout_domain::auth::AuthorizeError;
 use lookout_domain::history::HistoryError;
 use lookout_domain::website::{
     CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
@@ -20,6 +21,8 @@ use serde::Serialize;
 pub struct ApiError {
     status: StatusCode,
     body: ErrorBody,
+    /// `WWW-Authenticate` challenge, on 401 and 403.
+    challenge: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -32,7 +35,8 @@ pub(crate) struct ErrorBody {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, body: ErrorBody { code, message: message.into(), field: None } }
+        let body = ErrorBody { code, message: message.into(), field: None };
+        Self { status, body, challenge: None }
     }
 
     /// 422: a value that parses as JSON but is not acceptable.
@@ -92,7 +96,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(&self.body)
+        let mut response = HttpResponse::build(self.status);
+        if let Some(challenge) = &self.challenge {
+            response.insert_header((actix_web::http::header::WWW_AUTHENTICATE, challenge.as_str()));
+        }
+        response.json(&self.body)
     }
 }
 
@@ -155,6 +163,32 @@ impl From<HistoryError> for ApiError {
             HistoryError::Unavailable(_) => Self::unavailable(&error),
             HistoryError::Unknown(_) => Self::internal(&error),
         }
+    }
+}
+
+impl From<AuthorizeError> for ApiError {
+    fn from(error: AuthorizeError) -> Self {
+        const REALM: &str = "Bearer realm=\"lookout\"";
+        let (status, code, challenge) = match &error {
+            AuthorizeError::MissingToken => {
+                (StatusCode::UNAUTHORIZED, "unauthorized", REALM.to_owned())
+            }
+            AuthorizeError::UnknownToken => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                format!("{REALM}, error=\"invalid_token\""),
+            ),
+            AuthorizeError::InsufficientScope { required, .. } => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("{REALM}, error=\"insufficient_scope\", scope=\"{required}\""),
+            ),
+            AuthorizeError::Unavailable(_) => return Self::unavailable(&error),
+            AuthorizeError::Unknown(_) => return Self::internal(&error),
+        };
+        let mut api_error = Self::new(status, code, error.to_string());
+        api_error.challenge = Some(challenge);
+        api_error
     }
 }
 

@@ -2,12 +2,14 @@
 //! the mapping of every error to a status code and a stable JSON body
 //! `{"code": "...", "message": "...", "field": "..."}`.
 
+mod access;
 mod dto;
 mod error;
 mod handlers;
 mod openapi;
 mod server;
 
+pub use access::ApiAccess;
 pub use actix_web::dev::{Server, ServerHandle};
 pub use error::ApiError;
 pub use server::{ApiState, MetricsRender, configure, start};

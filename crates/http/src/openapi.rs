@@ -2,7 +2,9 @@
 //! the DTOs' schemas (so it cannot drift from them), served at `GET /api/openapi.json`.
 
 use actix_web::HttpResponse;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
 use crate::handlers::{
     create_website, delete_website, get_metrics, get_stats, get_status, get_website, health,
@@ -15,6 +17,7 @@ use crate::handlers::{
         title = "lookout",
         description = "Website uptime monitor: websites, checks, downtime windows, statistics."
     ),
+    modifiers(&BearerAuth),
     paths(
         health::handle,
         get_metrics::handle,
@@ -39,4 +42,62 @@ pub(crate) struct ApiDoc;
     responses((status = 200, description = "This OpenAPI document")))]
 pub(crate) async fn handle() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// Documents the bearer tokens: the `bearer` scheme, the scope every `/api/...` operation needs
+/// (read for GET, write otherwise), its 401 and 403 answers, and the optional token on `/metrics`.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "A token with scope read (GET) or write (everything; implies read). Needed on \
+                 /api/... once any token is configured; on /metrics when metrics.require_token.",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+        for (path, item) in &mut openapi.paths.paths {
+            let is_metrics = path == "/metrics";
+            if !(is_metrics || path.starts_with("/api/")) {
+                continue;
+            }
+            let operations = [
+                (&mut item.get, "read"),
+                (&mut item.head, "read"),
+                (&mut item.post, "write"),
+                (&mut item.put, "write"),
+                (&mut item.patch, "write"),
+                (&mut item.delete, "write"),
+            ];
+            for (operation, scope) in operations {
+                let Some(operation) = operation else { continue };
+                let bearer = SecurityRequirement::new("bearer", [scope]);
+                // /metrics: open unless metrics.require_token.
+                operation.security = Some(if is_metrics {
+                    vec![SecurityRequirement::default(), bearer]
+                } else {
+                    vec![bearer]
+                });
+                let responses = &mut operation.responses.responses;
+                responses.entry("401".into()).or_insert_with(|| {
+                    error_response("No bearer token, or one that is not valid").into()
+                });
+                if !is_metrics {
+                    responses.entry("403".into()).or_insert_with(|| {
+                        error_response("The token's scope does not allow this call").into()
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn error_response(description: &str) -> utoipa::openapi::Response {
+    let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+    ResponseBuilder::new().description(description).content("application/json", content).build()
 }

@@ -11,6 +11,7 @@ use lookout_domain::history::CheckHistory;
 use lookout_domain::website::{WebsiteManagement, WebsiteStats};
 use lookout_domain::{EngineState, IntervalBounds};
 
+use crate::access::{ApiAccess, check_access};
 use crate::error::{json_error_handler, method_not_allowed, not_found, query_error_handler};
 use crate::handlers::get_metrics::record_request_metrics;
 use crate::handlers::{
@@ -121,15 +122,23 @@ pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats>(
 /// Builds the server on `listener` (already bound, so port 0 works) with `workers` threads.
 /// actix's own signal handling is off: the caller awaits the returned future and stops it
 /// through its handle.
+/// `access` decides which requests need a bearer token (see `access.rs`).
 pub fn start<W: WebsiteManagement + CheckHistory + WebsiteStats>(
     listener: TcpListener,
     state: ApiState<W>,
+    access: ApiAccess,
     workers: usize,
 ) -> std::io::Result<Server> {
     let state = web::Data::new(state);
+    let access = web::Data::new(access);
     let routes = configure(state);
     Ok(HttpServer::new(move || {
-        App::new().wrap(from_fn(record_request_metrics)).configure(routes.clone())
+        // The last `wrap` runs first: requests refused for want of a token are counted too.
+        App::new()
+            .app_data(access.clone())
+            .wrap(from_fn(check_access))
+            .wrap(from_fn(record_request_metrics))
+            .configure(routes.clone())
     })
     .workers(workers.max(1))
     .disable_signals()

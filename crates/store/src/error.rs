@@ -8,6 +8,9 @@ use lookout_domain::website::{
     UpdateWebsiteError,
 };
 
+use lookout_domain::auth::{
+    CreateTokenError, FindTokenError, ListTokensError, LoadTokensError, RevokeTokenError,
+};
 use lookout_domain::history::{HistoryError, RollupError};
 
 use crate::DatabaseUrlError;
@@ -94,6 +97,14 @@ into_domain_error!(
     DeleteWebsiteError,
     HistoryError,
     RollupError,
+);
+
+into_domain_error!(
+    CreateTokenError,
+    ListTokensError,
+    RevokeTokenError,
+    LoadTokensError,
+    FindTokenError,
 );
 
 impl From<StoreError> for HealthError {

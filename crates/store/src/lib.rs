@@ -3,6 +3,7 @@
 //! time by the database URL. Row types and diesel errors stay in here; the rest of lookout sees
 //! domain types and domain errors only.
 
+mod api_tokens;
 mod check_batch;
 mod check_batch_sqlite;
 mod check_sums;

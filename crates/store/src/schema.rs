@@ -65,3 +65,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     downtime_windows,
     check_rollups
 );
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Nullable<Text>,
+        scope -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}

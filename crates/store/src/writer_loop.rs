@@ -9,8 +9,8 @@ use std::collections::VecDeque;
 use lookout_domain::{AppliedTransition, MonitorCheck, RecordCheckError, RecordedCheck};
 use tokio::sync::mpsc;
 
-use crate::check_writer::{CheckWriterOptions, Reply};
 use crate::Store;
+use crate::check_writer::{CheckWriterOptions, Reply};
 
 /// Checks held during an outage, and what the outage has cost so far.
 #[derive(Debug, Default)]
@@ -104,7 +104,8 @@ impl Store {
                     metrics.failures.increment(1);
                     tracing::error!(checks = checks.len(), error = %error, "Failed to store a batch of checks");
                     for reply in replies.drain(..) {
-                        let _ = reply.send(Err(RecordCheckError::Unknown(error.to_string().into())));
+                        let _ =
+                            reply.send(Err(RecordCheckError::Unknown(error.to_string().into())));
                     }
                 }
             }
@@ -115,8 +116,7 @@ impl Store {
 
     /// Tries to write the oldest held checks; true when it wrote some (the caller goes on).
     async fn retry_held(&self, held: &mut Held, max_batch: usize, metrics: &Metrics) -> bool {
-        let batch: Vec<MonitorCheck> =
-            held.checks.iter().take(max_batch).cloned().collect();
+        let batch: Vec<MonitorCheck> = held.checks.iter().take(max_batch).cloned().collect();
         metrics.batch_size.record(batch.len() as f64);
         match self.write_checks(&batch).await {
             Ok(results) => {

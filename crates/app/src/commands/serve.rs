@@ -47,6 +47,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     // First: metric handles taken before the recorder exists would record nothing.
     let metrics = if settings.metrics.enabled { Some(crate::metrics::install()?) } else { None };
     let store = super::open_store(&settings).await?;
+    let (access, token_refresh) = crate::access::start(&settings, &store).await?;
     let interval_bounds = settings.interval_bounds()?;
 
     let (schedule, mut source) = local_schedule();
@@ -117,6 +118,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let server = lookout_http::start(
         listener,
         ApiState { websites, interval_bounds, engine, metrics },
+        access,
         workers,
     )?;
     let handle = server.handle();
@@ -133,6 +135,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     if let Some(gauges) = gauges {
         gauges.abort();
     }
+    token_refresh.abort();
     // Stop taking checks, let in-flight ones finish (bounded), then flush their results.
     let _ = stop_checks.send(true);
     if let Some(worker) = worker {

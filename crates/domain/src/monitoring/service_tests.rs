@@ -155,9 +155,9 @@ fn the_trial_after_the_cool_down_closes_the_breaker_on_success() {
 #[test]
 fn a_check_that_cannot_be_stored_counts_as_a_failure() {
     let mut recorder = MockCheckRecorder::new();
-    recorder.expect_record_check().returning(|_| {
-        Box::pin(ready(Err(RecordCheckError::Unknown("value too long".into()))))
-    });
+    recorder
+        .expect_record_check()
+        .returning(|_| Box::pin(ready(Err(RecordCheckError::Unknown("value too long".into())))));
     let service = service(prober_answering(Some(200), None, 5), recorder, FakeClock::new());
     for _ in 0..5 {
         let run = block_on(service.run_check(&target()));

@@ -78,12 +78,11 @@ on_both_backends!(
             let url = format!("https://site{n}.example");
             sites.push(store.create_website(&new_site(&url, true), T0).await.unwrap().id);
         }
-        let (recorder, writer) =
-            store.spawn_check_writer(CheckWriterOptions {
-                max_batch: 64,
-                queue_capacity: 128,
-                ..CheckWriterOptions::default()
-            });
+        let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions {
+            max_batch: 64,
+            queue_capacity: 128,
+            ..CheckWriterOptions::default()
+        });
         let recorder = Arc::new(recorder);
         let mut tasks = Vec::new();
         for (n, site) in sites.iter().copied().enumerate() {

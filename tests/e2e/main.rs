@@ -11,6 +11,7 @@ mod health;
 mod history;
 mod monitoring;
 mod openapi;
+mod outage;
 mod retention;
 mod websites_api;
 mod websites_errors;

@@ -202,6 +202,13 @@ impl TestApp {
         Stopped { status, logs: self.logs(), workdir }
     }
 
+    /// SIGKILL, as a crash would; keeps the working directory.
+    pub fn kill9(mut self) -> tempfile::TempDir {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        self.workdir.take().expect("the working directory is kept until stop")
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
         response(self.client.get(self.url(path)).send().await.unwrap()).await
     }

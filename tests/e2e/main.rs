@@ -7,6 +7,7 @@ mod helpers;
 mod address_guard;
 mod auth;
 mod binary;
+mod crash;
 mod health;
 mod history;
 mod monitoring;

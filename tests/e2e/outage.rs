@@ -98,7 +98,10 @@ async fn a_postgres_outage_under_load_is_ridden_out() {
         assert!(dropped > 0.0, "beyond the bound results are dropped and counted");
         assert!(app.wait_for_log("Outage buffer full", Duration::from_secs(2)).await);
     }
-    assert!(app.wait_for_log("Database unavailable: holding check results", Duration::from_secs(2)).await);
+    assert!(
+        app.wait_for_log("Database unavailable: holding check results", Duration::from_secs(2))
+            .await
+    );
 
     cluster.start_server();
     let back = app

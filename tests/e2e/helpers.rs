@@ -202,6 +202,11 @@ impl TestApp {
         Stopped { status, logs: self.logs(), workdir }
     }
 
+    /// The process id (to read its /proc entries).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGKILL, as a crash would; keeps the working directory.
     pub fn kill9(mut self) -> tempfile::TempDir {
         self.child.kill().unwrap();

@@ -33,7 +33,9 @@ use crate::handlers::{
         get_status::handle,
         sla_report::handle,
         handle,
-    )
+    ),
+    // Referenced only through `value_type` in query parameters, so not collected by itself.
+    components(schemas(get_stats::StatsWindow))
 )]
 pub(crate) struct ApiDoc;
 

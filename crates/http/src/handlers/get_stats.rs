@@ -12,14 +12,29 @@ use crate::ApiError;
 use crate::dto::parse_website_id;
 use crate::server::ApiState;
 
+/// A named range ending now (documentation only: the query keeps the raw text to report it).
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) enum StatsWindow {
+    #[schema(rename = "24h")]
+    Day,
+    #[schema(rename = "7d")]
+    Week,
+    #[schema(rename = "30d")]
+    Month,
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StatsQuery {
     /// `24h`, `7d` or `30d` (default `24h` when neither window nor from is given).
+    #[param(value_type = Option<StatsWindow>)]
     window: Option<String>,
     /// RFC 3339 start (instead of window).
+    #[param(format = DateTime)]
     from: Option<String>,
+    #[param(format = DateTime)]
     to: Option<String>,
 }
 

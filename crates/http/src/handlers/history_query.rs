@@ -13,10 +13,13 @@ use crate::ApiError;
 #[serde(deny_unknown_fields)]
 pub(crate) struct HistoryQuery {
     /// RFC 3339, inclusive.
+    #[param(format = DateTime)]
     from: Option<String>,
     /// RFC 3339, exclusive.
+    #[param(format = DateTime)]
     to: Option<String>,
     /// 1..=1000, default 100 (checks only).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
     limit: Option<String>,
     /// `next_cursor` of the previous page (checks only).
     cursor: Option<String>,

@@ -7,7 +7,7 @@ use lookout_domain::website::WebsiteStats;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::get_stats::{StatsBody, stats_range};
+use super::get_stats::{StatsBody, StatsWindow, stats_range};
 use super::history_query::parse_limit;
 use crate::ApiError;
 use crate::dto::WebsiteResponse;
@@ -18,11 +18,15 @@ use crate::server::ApiState;
 #[serde(deny_unknown_fields)]
 pub(crate) struct AllStatsQuery {
     /// `24h`, `7d` or `30d` (default `24h` when neither window nor from is given).
+    #[param(value_type = Option<StatsWindow>)]
     window: Option<String>,
     /// RFC 3339 start (instead of window).
+    #[param(format = DateTime)]
     from: Option<String>,
+    #[param(format = DateTime)]
     to: Option<String>,
     /// Sites per page, 1..=1000, default 100.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
     limit: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,

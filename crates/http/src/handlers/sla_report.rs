@@ -16,8 +16,10 @@ use crate::server::ApiState;
 #[serde(deny_unknown_fields)]
 pub(crate) struct SlaQuery {
     /// RFC 3339 start (default: 30 days before `to`).
+    #[param(format = DateTime)]
     from: Option<String>,
     /// RFC 3339 end (default now).
+    #[param(format = DateTime)]
     to: Option<String>,
     /// Uptime target in percent, above 0 and at most 100 (default 99.9).
     target: Option<String>,

@@ -10,6 +10,7 @@ mod binary;
 mod crash;
 mod health;
 mod history;
+mod hostile_input;
 mod hostile_targets;
 mod monitoring;
 mod openapi;

@@ -13,6 +13,7 @@ mod history;
 mod hostile_input;
 mod hostile_targets;
 mod monitoring;
+mod nodes;
 mod openapi;
 mod outage;
 mod retention;

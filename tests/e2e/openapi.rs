@@ -40,6 +40,7 @@ async fn every_operation_is_documented_and_answers_as_documented() {
     operations.sort();
     let expected = [
         ("delete", "/api/websites/{id}"),
+        ("get", "/api/nodes"),
         ("get", "/api/openapi.json"),
         ("get", "/api/reports/sla"),
         ("get", "/api/stats"),
@@ -88,6 +89,7 @@ async fn every_operation_is_documented_and_answers_as_documented() {
         ("get", "/api/websites/{id}/downtimes", format!("{one}/downtimes"), None),
         ("get", "/api/websites/{id}/stats", format!("{one}/stats?window=7d"), None),
         ("get", "/api/websites/{id}/status", format!("{one}/status"), None),
+        ("get", "/api/nodes", "/api/nodes".into(), None),
         ("get", "/api/stats", "/api/stats?window=30d&limit=1".into(), None),
         ("get", "/api/stats", "/api/stats?cursor=x".into(), None),
         ("get", "/api/reports/sla", "/api/reports/sla".into(), None),

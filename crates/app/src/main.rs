@@ -5,6 +5,7 @@
 mod access;
 mod commands;
 mod engine_view;
+mod heartbeat;
 mod metrics;
 mod settings;
 mod shutdown;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use lookout_domain::auth::{ApiToken, Scope};
 use lookout_domain::history::RetentionPolicy;
+use lookout_domain::node::NodeId;
 use lookout_domain::website::{AddressPolicy, Cidr};
 use lookout_domain::{BreakerPolicy, CheckLogPolicy, IntervalBounds};
 use lookout_probe::ProbeOptions;
@@ -26,6 +27,7 @@ pub(crate) struct Settings {
     pub(crate) probe: ProbeSettings,
     pub(crate) circuit_breaker: CircuitBreakerSettings,
     pub(crate) retention: RetentionSettings,
+    pub(crate) node: NodeSettings,
     pub(crate) metrics: MetricsSettings,
     pub(crate) log: LogSettings,
     pub(crate) auth: AuthSettings,
@@ -106,6 +108,13 @@ pub(crate) struct ProbeSettings {
 pub(crate) struct CircuitBreakerSettings {
     pub(crate) failure_threshold: u32,
     pub(crate) open_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NodeSettings {
+    pub(crate) id: String,
+    pub(crate) region: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -209,6 +218,7 @@ impl Settings {
             bail!("circuit_breaker.failure_threshold must be at least 1");
         }
         lookout_jobs::parse_cron(&self.retention.schedule).context("retention.schedule")?;
+        self.node_id()?;
         if self.retention.raw_days == 0 || self.retention.hourly_days == 0 {
             bail!("retention.raw_days and retention.hourly_days must be at least 1");
         }
@@ -274,6 +284,25 @@ impl Settings {
             failure_threshold: self.circuit_breaker.failure_threshold,
             open_for: Duration::from_secs(self.circuit_breaker.open_secs),
         }
+    }
+
+    /// This node's id: `node.id`, or the host name and process id.
+    pub(crate) fn node_id(&self) -> anyhow::Result<NodeId> {
+        let raw = match self.node.id.trim() {
+            "" => {
+                let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                    .unwrap_or_default()
+                    .trim()
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+                    .take(40)
+                    .collect::<String>();
+                let host = if host.is_empty() { "lookout".to_owned() } else { host };
+                format!("{host}-{}", std::process::id())
+            }
+            id => id.to_owned(),
+        };
+        NodeId::parse(&raw).context("node.id")
     }
 
     pub(crate) fn retention_policy(&self) -> RetentionPolicy {

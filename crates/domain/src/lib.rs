@@ -10,6 +10,7 @@ pub mod clock;
 mod error_chain;
 pub mod history;
 pub mod monitoring;
+pub mod node;
 pub mod website;
 
 #[cfg(any(test, feature = "mocks"))]

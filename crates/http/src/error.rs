@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use lookout_domain::ErrorChain;
 use lookout_domain::auth::AuthorizeError;
 use lookout_domain::history::HistoryError;
+use lookout_domain::node::ListNodesError;
 use lookout_domain::website::{
     CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
     UpdateWebsiteError,
@@ -162,6 +163,15 @@ impl From<HistoryError> for ApiError {
             HistoryError::NotFound(id) => Self::website_not_found(&id.to_string()),
             HistoryError::Unavailable(_) => Self::unavailable(&error),
             HistoryError::Unknown(_) => Self::internal(&error),
+        }
+    }
+}
+
+impl From<ListNodesError> for ApiError {
+    fn from(error: ListNodesError) -> Self {
+        match &error {
+            ListNodesError::Unavailable(_) => Self::unavailable(&error),
+            ListNodesError::Unknown(_) => Self::internal(&error),
         }
     }
 }

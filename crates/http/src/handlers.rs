@@ -10,6 +10,7 @@ pub(crate) mod health;
 mod history_query;
 pub(crate) mod list_checks;
 pub(crate) mod list_downtimes;
+pub(crate) mod list_nodes;
 pub(crate) mod list_stats;
 pub(crate) mod list_websites;
 pub(crate) mod sla_report;

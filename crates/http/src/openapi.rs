@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::handlers::{
     create_website, delete_website, get_metrics, get_stats, get_status, get_website, health,
-    list_checks, list_downtimes, list_stats, list_websites, sla_report, update_website,
+    list_checks, list_downtimes, list_nodes, list_stats, list_websites, sla_report, update_website,
 };
 
 #[derive(OpenApi)]
@@ -30,6 +30,7 @@ use crate::handlers::{
         list_downtimes::handle,
         get_stats::handle,
         list_stats::handle,
+        list_nodes::handle,
         get_status::handle,
         sla_report::handle,
         handle,

@@ -8,6 +8,7 @@ use actix_web::{App, HttpServer, web};
 use std::sync::Arc;
 
 use lookout_domain::history::CheckHistory;
+use lookout_domain::node::NodeRegistry;
 use lookout_domain::website::{WebsiteManagement, WebsiteStats};
 use lookout_domain::{EngineState, IntervalBounds};
 
@@ -16,7 +17,7 @@ use crate::error::{json_error_handler, method_not_allowed, not_found, query_erro
 use crate::handlers::get_metrics::record_request_metrics;
 use crate::handlers::{
     create_website, delete_website, get_metrics, get_stats, get_status, get_website, health,
-    list_checks, list_downtimes, list_stats, list_websites, sla_report, update_website,
+    list_checks, list_downtimes, list_nodes, list_stats, list_websites, sla_report, update_website,
 };
 
 /// Largest request body accepted (64 KiB); larger ones get 413.
@@ -47,7 +48,7 @@ impl<W: std::fmt::Debug> std::fmt::Debug for ApiState<W> {
 }
 
 /// Registers lookout's routes on an actix `ServiceConfig`.
-pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats>(
+pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats + NodeRegistry>(
     state: web::Data<ApiState<W>>,
 ) -> impl Fn(&mut web::ServiceConfig) + Clone {
     move |cfg: &mut web::ServiceConfig| {
@@ -70,6 +71,11 @@ pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats>(
             .service(
                 web::resource("/health")
                     .route(web::get().to(health::handle::<W>))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/api/nodes")
+                    .route(web::get().to(list_nodes::handle::<W>))
                     .default_service(web::to(method_not_allowed)),
             )
             .service(
@@ -123,7 +129,7 @@ pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats>(
 /// actix's own signal handling is off: the caller awaits the returned future and stops it
 /// through its handle.
 /// `access` decides which requests need a bearer token (see `access.rs`).
-pub fn start<W: WebsiteManagement + CheckHistory + WebsiteStats>(
+pub fn start<W: WebsiteManagement + CheckHistory + WebsiteStats + NodeRegistry>(
     listener: TcpListener,
     state: ApiState<W>,
     access: ApiAccess,

@@ -23,6 +23,7 @@ pub(crate) struct NewCheckRow {
     response_time: f64,
     is_available: bool,
     error_message: Option<String>,
+    node_id: Option<String>,
 }
 
 impl From<&MonitorCheck> for NewCheckRow {
@@ -37,6 +38,7 @@ impl From<&MonitorCheck> for NewCheckRow {
                 .error_message
                 .as_ref()
                 .map(|text| text.chars().take(MAX_ERROR_CHARS).collect()),
+            node_id: None,
         }
     }
 }
@@ -92,6 +94,7 @@ pub(crate) fn plan(
     live: &HashSet<i64>,
     open_windows: &[OpenWindow],
     now: OffsetDateTime,
+    node: Option<&str>,
 ) -> BatchPlan {
     let mut open: HashMap<i64, Open> = open_windows
         .iter()
@@ -105,7 +108,8 @@ pub(crate) fn plan(
             plan.results.push(RecordedCheck::SiteGone);
             continue;
         }
-        plan.checks.push(NewCheckRow::from(check));
+        plan.checks
+            .push(NewCheckRow { node_id: node.map(str::to_owned), ..NewCheckRow::from(check) });
         let current = open.get(&site).copied();
         let at = check.timestamp;
         let applied =
@@ -179,7 +183,7 @@ mod tests {
     fn opens_and_closes_within_one_batch() {
         let checks =
             [check(1, 0, false), check(1, 10, false), check(1, 20, true), check(1, 30, false)];
-        let plan = plan(&checks, &HashSet::from([1]), &[], T0);
+        let plan = plan(&checks, &HashSet::from([1]), &[], T0, None);
         assert_eq!(plan.checks.len(), 4);
         assert_eq!(plan.new_windows.len(), 2);
         assert_eq!(plan.new_windows[0].end_time, Some(to_column(T0 + time::Duration::seconds(20))));
@@ -205,7 +209,7 @@ mod tests {
     fn closes_a_stored_window_and_drops_checks_of_gone_sites() {
         let stored = OpenWindow { id: 41, website_id: 2, start_time: to_column(T0) };
         let checks = [check(2, 90, true), check(3, 90, false)];
-        let plan = plan(&checks, &HashSet::from([2]), &[stored], T0);
+        let plan = plan(&checks, &HashSet::from([2]), &[stored], T0, None);
         assert_eq!(plan.closes, vec![(41, to_column(T0 + time::Duration::seconds(90)))]);
         assert!(plan.new_windows.is_empty());
         assert_eq!(plan.checks.len(), 1);

@@ -15,6 +15,7 @@ pub(crate) fn write_batch_sqlite(
     conn: &mut SqliteConnection,
     checks: &[MonitorCheck],
     now: OffsetDateTime,
+    node: Option<&str>,
 ) -> QueryResult<Vec<RecordedCheck>> {
     let ids = site_ids(checks);
     let live: HashSet<i64> = websites::table
@@ -26,7 +27,8 @@ pub(crate) fn write_batch_sqlite(
         .collect();
     let live_ids: Vec<i64> = live.iter().copied().collect();
     let open: Vec<OpenWindow> = open_windows_query(&live_ids).load(conn)?;
-    let BatchPlan { checks: rows, new_windows, closes, results } = plan(checks, &live, &open, now);
+    let BatchPlan { checks: rows, new_windows, closes, results } =
+        plan(checks, &live, &open, now, node);
     diesel::insert_into(monitor_checks::table).values(&rows).execute(conn)?;
     if !new_windows.is_empty() {
         diesel::insert_into(downtime_windows::table).values(&new_windows).execute(conn)?;

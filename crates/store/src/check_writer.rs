@@ -21,7 +21,7 @@ use crate::store::Pools;
 use crate::{Store, StoreError};
 
 /// Batching settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CheckWriterOptions {
     /// Most checks written in one transaction.
     pub max_batch: usize,
@@ -31,6 +31,8 @@ pub struct CheckWriterOptions {
     pub outage_buffer: usize,
     /// How often the writer tries again while it holds checks.
     pub retry_interval: Duration,
+    /// Recorded with every check: the node that made it.
+    pub node_id: Option<String>,
 }
 
 impl Default for CheckWriterOptions {
@@ -40,6 +42,7 @@ impl Default for CheckWriterOptions {
             queue_capacity: 65_536,
             outage_buffer: 100_000,
             retry_interval: Duration::from_secs(1),
+            node_id: None,
         }
     }
 }
@@ -79,11 +82,12 @@ impl Store {
     pub(crate) async fn write_checks(
         &self,
         checks: &[MonitorCheck],
+        node: Option<&str>,
     ) -> Result<Vec<RecordedCheck>, StoreError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.write_checks_once(checks).await {
+            match self.write_checks_once(checks, node).await {
                 Err(StoreError::Query(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::ForeignKeyViolation,
                     _,
@@ -98,16 +102,20 @@ impl Store {
     async fn write_checks_once(
         &self,
         checks: &[MonitorCheck],
+        node: Option<&str>,
     ) -> Result<Vec<RecordedCheck>, StoreError> {
         let now = OffsetDateTime::now_utc();
         match &self.pools {
             Pools::Sqlite { writer, .. } => {
                 let mut conn = writer.get().await?;
                 let checks = checks.to_vec();
+                let node = node.map(str::to_owned);
                 // One blocking hop for the whole batch, on SQLite's single writer connection.
                 Ok(conn
                     .spawn_blocking(move |conn: &mut SqliteConnection| {
-                        conn.immediate_transaction(|conn| write_batch_sqlite(conn, &checks, now))
+                        conn.immediate_transaction(|conn| {
+                            write_batch_sqlite(conn, &checks, now, node.as_deref())
+                        })
                     })
                     .await?)
             }
@@ -127,7 +135,7 @@ impl Store {
                         let live_ids: Vec<i64> = live.iter().copied().collect();
                         let open: Vec<OpenWindow> =
                             open_windows_query(&live_ids).load(conn).await?;
-                        let plan = plan(checks, &live, &open, now);
+                        let plan = plan(checks, &live, &open, now, node);
                         diesel::insert_into(monitor_checks::table)
                             .values(&plan.checks)
                             .execute(conn)

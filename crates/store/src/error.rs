@@ -12,6 +12,7 @@ use lookout_domain::auth::{
     CreateTokenError, FindTokenError, ListTokensError, LoadTokensError, RevokeTokenError,
 };
 use lookout_domain::history::{HistoryError, RollupError};
+use lookout_domain::node::{HeartbeatError, ListNodesError};
 
 use crate::DatabaseUrlError;
 
@@ -97,6 +98,8 @@ into_domain_error!(
     DeleteWebsiteError,
     HistoryError,
     RollupError,
+    HeartbeatError,
+    ListNodesError,
 );
 
 into_domain_error!(

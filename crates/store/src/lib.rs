@@ -12,6 +12,7 @@ mod connection;
 mod error;
 mod history;
 mod migrations;
+mod nodes;
 mod rollups;
 mod rollups_sqlite;
 mod rows;

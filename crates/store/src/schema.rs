@@ -21,6 +21,7 @@ diesel::table! {
         response_time -> Double,
         is_available -> Bool,
         error_message -> Nullable<Text>,
+        node_id -> Nullable<Text>,
     }
 }
 
@@ -53,6 +54,16 @@ diesel::table! {
     rollup_marks (grain) {
         grain -> Integer,
         rolled_through -> Timestamp,
+    }
+}
+
+diesel::table! {
+    nodes (id) {
+        id -> Text,
+        region -> Text,
+        version -> Text,
+        started_at -> Timestamp,
+        last_heartbeat -> Timestamp,
     }
 }
 

@@ -45,13 +45,14 @@ impl Store {
         options: CheckWriterOptions,
     ) {
         let max_batch = options.max_batch.max(1);
+        let node = options.node_id.as_deref();
         let metrics = Metrics::new();
         let mut held = Held::default();
         let mut checks = Vec::with_capacity(max_batch);
         let mut replies: Vec<Reply> = Vec::with_capacity(max_batch);
         loop {
             if !held.checks.is_empty() {
-                if self.retry_held(&mut held, max_batch, &metrics).await {
+                if self.retry_held(&mut held, max_batch, node, &metrics).await {
                     continue;
                 }
                 // Still down: keep taking checks until the next try (or until the last sender
@@ -63,7 +64,7 @@ impl Store {
                         () = &mut retry => break,
                         next = receiver.recv() => match next {
                             Some((check, reply)) => hold(&mut held, check, reply, &options, &metrics),
-                            None => return self.final_flush(held, max_batch, &metrics).await,
+                            None => return self.final_flush(held, max_batch, node, &metrics).await,
                         },
                     }
                 }
@@ -83,7 +84,7 @@ impl Store {
             }
             tracing::debug!(checks = checks.len(), "Writing a batch of checks");
             metrics.batch_size.record(checks.len() as f64);
-            match self.write_checks(&checks).await {
+            match self.write_checks(&checks, node).await {
                 Ok(results) => {
                     for (reply, result) in replies.drain(..).zip(results) {
                         let _ = reply.send(Ok(result));
@@ -115,10 +116,16 @@ impl Store {
     }
 
     /// Tries to write the oldest held checks; true when it wrote some (the caller goes on).
-    async fn retry_held(&self, held: &mut Held, max_batch: usize, metrics: &Metrics) -> bool {
+    async fn retry_held(
+        &self,
+        held: &mut Held,
+        max_batch: usize,
+        node: Option<&str>,
+        metrics: &Metrics,
+    ) -> bool {
         let batch: Vec<MonitorCheck> = held.checks.iter().take(max_batch).cloned().collect();
         metrics.batch_size.record(batch.len() as f64);
-        match self.write_checks(&batch).await {
+        match self.write_checks(&batch, node).await {
             Ok(results) => {
                 held.checks.drain(..batch.len());
                 held.stored += batch.len() as u64;
@@ -157,8 +164,16 @@ impl Store {
     }
 
     /// The last sender is gone: one more try for the held checks, then report what is lost.
-    async fn final_flush(self, mut held: Held, max_batch: usize, metrics: &Metrics) {
-        while !held.checks.is_empty() && self.retry_held(&mut held, max_batch, metrics).await {}
+    async fn final_flush(
+        self,
+        mut held: Held,
+        max_batch: usize,
+        node: Option<&str>,
+        metrics: &Metrics,
+    ) {
+        while !held.checks.is_empty() && self.retry_held(&mut held, max_batch, node, metrics).await
+        {
+        }
         if !held.checks.is_empty() {
             tracing::error!(
                 lost = held.checks.len(),

@@ -49,6 +49,12 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = super::open_store(&settings).await?;
     let (access, token_refresh) = crate::access::start(&settings, &store).await?;
     let interval_bounds = settings.interval_bounds()?;
+    let node_id = settings.node_id()?;
+    let heartbeat = crate::heartbeat::spawn_heartbeat(
+        store.clone(),
+        node_id.clone(),
+        settings.node.region.clone(),
+    );
 
     let (schedule, mut source) = local_schedule();
     let (stop_checks, checks_stopped) = watch::channel(false);
@@ -56,6 +62,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions {
         max_batch: settings.database.max_batch,
         outage_buffer: settings.database.outage_buffer,
+        node_id: Some(node_id.to_string()),
         ..CheckWriterOptions::default()
     });
     let schedule_view = source.view();
@@ -135,6 +142,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     if let Some(gauges) = gauges {
         gauges.abort();
     }
+    heartbeat.abort();
     token_refresh.abort();
     // Stop taking checks, let in-flight ones finish (bounded), then flush their results.
     let _ = stop_checks.send(true);

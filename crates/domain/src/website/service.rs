@@ -8,6 +8,7 @@ use crate::history::{
     CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, SlaEntry, SlaTarget, StatsInput,
     StatsPage, TimeRange, UptimeStats,
 };
+use crate::node::{HeartbeatError, ListNodesError, NodeInfo, NodeRegistry};
 use crate::{Clock, DowntimeWindow};
 
 use super::{
@@ -182,6 +183,25 @@ where
     ) -> impl Future<Output = Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError>> + Send
     {
         self.repository.sla_input(range)
+    }
+}
+
+/// The node directory goes straight to the repository too.
+impl<R, S, C> NodeRegistry for WebsiteService<R, S, C>
+where
+    R: WebsiteRepository + NodeRegistry,
+    S: Schedule,
+    C: Clock,
+{
+    fn heartbeat(
+        &self,
+        node: &NodeInfo,
+    ) -> impl Future<Output = Result<(), HeartbeatError>> + Send {
+        self.repository.heartbeat(node)
+    }
+
+    fn list_nodes(&self) -> impl Future<Output = Result<Vec<NodeInfo>, ListNodesError>> + Send {
+        self.repository.list_nodes()
     }
 }
 

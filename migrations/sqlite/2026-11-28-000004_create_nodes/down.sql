@@ -1,0 +1,2 @@
+ALTER TABLE monitor_checks DROP COLUMN node_id;
+DROP TABLE nodes;

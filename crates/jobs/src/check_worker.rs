@@ -78,7 +78,7 @@ pub fn spawn_check_worker<P, R, C>(
     due: impl Stream<Item = DueCheck> + Send + 'static,
     service: Arc<MonitoringService<P, R, C>>,
     options: CheckWorkerOptions,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> JoinHandle<()>
 where
     P: Prober,
@@ -117,14 +117,7 @@ where
         })
         .shutdown_timeout(options.drain_timeout);
     tokio::spawn(async move {
-        let signal = async move {
-            while !*stop.borrow() {
-                if stop.changed().await.is_err() {
-                    break;
-                }
-            }
-            Ok(())
-        };
+        let signal = crate::stop_signal::stopped(stop);
         if let Err(error) = monitor.run_with_signal(signal).await {
             tracing::error!(%error, "Check worker failed");
         }

@@ -13,6 +13,7 @@ mod lateness;
 mod local_schedule;
 mod rollup_worker;
 mod schedule_table;
+mod stop_signal;
 
 pub use check_worker::{CheckWorkerOptions, spawn_check_worker};
 pub use due_check::DueCheck;

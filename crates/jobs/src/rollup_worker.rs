@@ -34,7 +34,7 @@ pub fn spawn_rollup_worker<S: RollupStore, C: Clock>(
     service: Arc<RollupService<S, C>>,
     schedule: JiffSchedule,
     drain_timeout: Duration,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     let ticks = CronScheduler::new(schedule).with_timezone(TimeZone::UTC);
     let monitor = Monitor::new()
@@ -48,14 +48,7 @@ pub fn spawn_rollup_worker<S: RollupStore, C: Clock>(
         })
         .shutdown_timeout(drain_timeout);
     tokio::spawn(async move {
-        let signal = async move {
-            while !*stop.borrow() {
-                if stop.changed().await.is_err() {
-                    break;
-                }
-            }
-            Ok(())
-        };
+        let signal = crate::stop_signal::stopped(stop);
         if let Err(error) = monitor.run_with_signal(signal).await {
             tracing::error!(%error, "Roll-up worker failed");
         }

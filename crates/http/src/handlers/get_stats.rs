@@ -6,8 +6,8 @@ use lookout_domain::history::{ResponseTimes, UptimeStats};
 use lookout_domain::website::{WebsiteManagement, WebsiteStats};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
+use super::history_query::instant;
 use crate::ApiError;
 use crate::dto::parse_website_id;
 use crate::server::ApiState;
@@ -52,14 +52,8 @@ pub(crate) fn stats_range(
     to: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<(OffsetDateTime, OffsetDateTime), ApiError> {
-    let parse = |field: &'static str, raw: &str| {
-        OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
-            ApiError::validation(
-                field,
-                format!("{field} must be an RFC 3339 timestamp, got {raw:?}"),
-            )
-        })
-    };
+    let parse =
+        |field: &'static str, raw: &str| instant(field, Some(raw)).map(|at| at.unwrap_or(now));
     match (window, from, to) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             Err(ApiError::validation("window", "give either window or from/to, not both"))

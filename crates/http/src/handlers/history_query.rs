@@ -38,7 +38,10 @@ pub(crate) fn parse_limit(raw: Option<&str>) -> Result<PageLimit, ApiError> {
     }
 }
 
-fn instant(field: &'static str, raw: Option<&str>) -> Result<Option<OffsetDateTime>, ApiError> {
+pub(crate) fn instant(
+    field: &'static str,
+    raw: Option<&str>,
+) -> Result<Option<OffsetDateTime>, ApiError> {
     raw.map(|raw| {
         OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
             ApiError::validation(

@@ -20,6 +20,9 @@ const ENV: &[(&str, &str)] = &[
     ("LOOKOUT__LOG__CHECKS", "none"),
     // Failing sites keep being checked (the breaker would pause them after 5 failures).
     ("LOOKOUT__CIRCUIT_BREAKER__FAILURE_THRESHOLD", "1000"),
+    // The restarted process is the same node: on PostgreSQL (shared schedule) it takes back
+    // the slots its killed predecessor held at once, instead of waiting for their leases.
+    ("LOOKOUT__NODE__ID", "crash-node"),
 ];
 
 async fn insert_sites(db: &TestDatabase, farm: &TargetServer) {

@@ -58,6 +58,9 @@ async fn a_postgres_outage_under_load_is_ridden_out() {
         &[
             ("LOOKOUT__DATABASE__CONNECT_TIMEOUT_SECS", "1"),
             ("LOOKOUT__DATABASE__OUTAGE_BUFFER", "400"),
+            // Results are held through an outage by a node with its own schedule; a shared
+            // schedule lives in the database, so its nodes pause claiming until it returns.
+            ("LOOKOUT__SCHEDULER__MODE", "local"),
             ("LOOKOUT__MONITOR__MIN_INTERVAL_SECS", "1"),
             ("LOOKOUT__PROBE__RETRIES", "0"),
             ("LOOKOUT__LOG__CHECKS", "none"),

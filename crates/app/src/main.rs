@@ -4,9 +4,11 @@
 
 mod access;
 mod commands;
+mod engine;
 mod engine_view;
 mod heartbeat;
 mod metrics;
+mod schedule_choice;
 mod settings;
 mod shutdown;
 mod telemetry;

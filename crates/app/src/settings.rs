@@ -88,6 +88,20 @@ pub(crate) struct SchedulerSettings {
     pub(crate) enabled: bool,
     pub(crate) timezone: String,
     pub(crate) max_concurrent_checks: usize,
+    pub(crate) mode: SchedulerMode,
+    pub(crate) lease_secs: u64,
+}
+
+/// `scheduler.mode`: where the schedule lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum SchedulerMode {
+    /// `local` on SQLite, `shared` on PostgreSQL.
+    Auto,
+    /// In this process's memory: one node.
+    Local,
+    /// In PostgreSQL, claimed by every node.
+    Shared,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -225,6 +239,7 @@ impl Settings {
         if self.retention.batch_sites == 0 {
             bail!("retention.batch_sites must be at least 1");
         }
+        self.scheduler_mode()?;
         self.configured_tokens()?;
         if self.auth.refresh_secs == 0 {
             bail!("auth.refresh_secs must be at least 1");
@@ -277,6 +292,30 @@ impl Settings {
             .collect::<Result<Vec<_>, _>>()
             .context("probe.allowed_cidrs")?;
         Ok(AddressPolicy::new(self.probe.allow_private, cidrs))
+    }
+
+    /// The schedule to run (`scheduler.mode`, `auto` resolved by the database backend); a
+    /// shared schedule's lease must outlast a check.
+    pub(crate) fn scheduler_mode(&self) -> anyhow::Result<SchedulerMode> {
+        let postgres = self.database.url.starts_with("postgres");
+        let mode = match self.scheduler.mode {
+            SchedulerMode::Auto if postgres => SchedulerMode::Shared,
+            SchedulerMode::Auto => SchedulerMode::Local,
+            SchedulerMode::Shared if !postgres => {
+                bail!("scheduler.mode = \"shared\" needs a PostgreSQL database.url")
+            }
+            mode => mode,
+        };
+        if mode == SchedulerMode::Shared
+            && (self.scheduler.lease_secs as f64) < self.probe.timeout_secs + 5.0
+        {
+            bail!(
+                "scheduler.lease_secs ({}) must be at least probe.timeout_secs + 5 ({}): a lease must outlast a check",
+                self.scheduler.lease_secs,
+                self.probe.timeout_secs + 5.0
+            );
+        }
+        Ok(mode)
     }
 
     pub(crate) fn breaker_policy(&self) -> BreakerPolicy {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use apalis::prelude::{Data, Event, Monitor, WorkerBuilder, WorkerBuilderExt};
 use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
-use lookout_domain::{CheckRecorder, CheckRun, Clock, MonitoringService, Prober};
+use lookout_domain::{CheckRecorder, CheckRun, CircuitBreaker, Clock, MonitoringService, Prober};
 use time::OffsetDateTime;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -168,7 +168,16 @@ where
     // timeout layer, the drain bound at shutdown) aborts it.
     let service = Arc::clone(&context.service);
     let target = Arc::clone(&job.target);
-    let mut task = AbortOnDrop(tokio::spawn(async move { service.run_check(&target).await }));
+    let lease = job.lease.clone();
+    let mut task = AbortOnDrop(tokio::spawn(async move {
+        // A shared slot runs under the shared breaker and hands back what the check left.
+        let Some(lease) = lease else { return service.run_check(&target).await };
+        service.restore_breaker(target.id, lease.start());
+        let run = service.run_check(&target).await;
+        lease.finish(service.breaker(target.id));
+        service.restore_breaker(target.id, CircuitBreaker::default());
+        run
+    }));
     let run = (&mut task.0).await;
     context.metrics.in_flight.decrement(1.0);
     let Ok(run) = run else {

@@ -1,18 +1,27 @@
 //! lookout's scheduling adapter.
 //!
-//! The embedded (single-node) schedule keeps every enabled site's next due time in memory:
-//! [`ScheduleTable`] is the pure data structure, [`LocalSchedule`] is the `Schedule` port the
-//! API changes go through, and [`ScheduleSource`] turns the table into a stream of
-//! [`DueCheck`]s, each yielded when its time comes. [`spawn_check_worker`] runs them through an
-//! apalis worker into the domain's monitoring service. [`spawn_rollup_worker`] runs the
-//! roll-up and retention job on a cron schedule (apalis-cron).
+//! Two schedules feed one worker. The embedded (single-node) schedule keeps every enabled
+//! site's next due time in memory: [`ScheduleTable`] is the pure data structure,
+//! [`LocalSchedule`] is the `Schedule` port the API changes go through, and [`ScheduleSource`]
+//! turns the table into a stream of [`DueCheck`]s, each yielded when its time comes.
+//! The shared schedule (PostgreSQL, many nodes) keeps the due times, leases and breakers in
+//! the `check_schedule` table: [`SharedSchedule`] is its `Schedule` port,
+//! [`SharedScheduleSource`] claims due sites (`FOR UPDATE SKIP LOCKED`) and hands them out with
+//! a [`SlotLease`], and [`spawn_schedule_upkeep`] keeps the rows in step with the websites.
+//! [`spawn_check_worker`] runs due checks through an apalis worker into the domain's
+//! monitoring service. [`spawn_rollup_worker`] runs the roll-up and retention job on a cron
+//! schedule (apalis-cron).
 
 mod check_worker;
 mod due_check;
 mod lateness;
 mod local_schedule;
 mod rollup_worker;
+mod schedule_leases;
 mod schedule_table;
+mod shared_schedule;
+mod shared_source;
+mod slot_lease;
 mod stop_signal;
 
 pub use check_worker::{CheckWorkerOptions, spawn_check_worker};
@@ -20,4 +29,10 @@ pub use due_check::DueCheck;
 pub use lateness::LatenessStats;
 pub use local_schedule::{LocalSchedule, ScheduleSource, ScheduleView, local_schedule};
 pub use rollup_worker::{CronError, parse_cron, spawn_rollup_worker};
+pub use schedule_leases::{
+    Claimed, LeaseError, LeasedSite, Release, ScheduleEntry, ScheduleLeases,
+};
 pub use schedule_table::ScheduleTable;
+pub use shared_schedule::{SharedSchedule, SharedScheduleView, spawn_schedule_upkeep};
+pub use shared_source::{SharedScheduleOptions, SharedScheduleSource};
+pub use slot_lease::SlotLease;

@@ -162,7 +162,7 @@ impl ScheduleSource {
             if let Some((target, due)) = popped {
                 let late = now.saturating_duration_since(due);
                 let due_at = OffsetDateTime::now_utc() - late;
-                return DueCheck { target, due_at };
+                return DueCheck::local(target, due_at);
             }
             let wake = lock(&self.table).peek_due();
             tokio::select! {

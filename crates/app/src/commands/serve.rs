@@ -5,43 +5,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use lookout_domain::SystemClock;
 use lookout_domain::history::RollupService;
-use lookout_domain::website::{WebsiteRepository, WebsiteService};
-use lookout_domain::{EngineState, MonitoringService, SystemClock};
+use lookout_domain::website::WebsiteService;
 use lookout_http::ApiState;
 use lookout_jobs::{
-    CheckWorkerOptions, ScheduleSource, local_schedule, parse_cron, spawn_check_worker,
-    spawn_rollup_worker,
+    ScheduleLeases, SharedSchedule, local_schedule, parse_cron, spawn_rollup_worker,
 };
-use lookout_probe::HyperProber;
-use lookout_store::{CheckWriterOptions, Store};
+use lookout_store::CheckWriterOptions;
 use tokio::sync::watch;
 
-use crate::engine_view::EngineView;
-use crate::settings::Settings;
+use crate::engine::{self, DueSource};
+use crate::schedule_choice::ScheduleChoice;
+use crate::settings::{SchedulerMode, Settings};
 use crate::shutdown;
-
-/// How long in-flight checks may run on after SIGTERM before they are abandoned.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Websites read per query while the schedule loads (keeps start-up memory flat).
-const LOAD_PAGE: usize = 10_000;
-
-/// Loads every enabled website into the schedule, page by page; returns how many.
-async fn load_schedule(store: &Store, source: &mut ScheduleSource) -> anyhow::Result<usize> {
-    let start = tokio::time::Instant::now();
-    let mut after = None;
-    let mut synced = 0;
-    loop {
-        let page =
-            store.list_enabled_websites(after, LOAD_PAGE).await.context("cannot load websites")?;
-        synced += source.load(&page, start);
-        match page.last() {
-            Some(last) if page.len() == LOAD_PAGE => after = Some(last.id),
-            _ => return Ok(synced),
-        }
-    }
-}
 
 pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     // First: metric handles taken before the recorder exists would record nothing.
@@ -56,7 +33,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         settings.node.region.clone(),
     );
 
-    let (schedule, mut source) = local_schedule();
+    let (local, source) = local_schedule();
     let (stop_checks, checks_stopped) = watch::channel(false);
     let rollups_stopped = checks_stopped.clone();
     let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions {
@@ -65,46 +42,37 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         node_id: Some(node_id.to_string()),
         ..CheckWriterOptions::default()
     });
-    let schedule_view = source.view();
-    let mut engine: Option<Arc<dyn EngineState>> = None;
-    let worker = if settings.scheduler.enabled {
-        let synced = load_schedule(&store, &mut source).await?;
-        tracing::info!(websites = synced, "Starting scheduler: {synced} websites synced");
-        let probe_options = settings.probe_options()?;
-        let check_timeout = probe_options.timeout + Duration::from_secs(30);
-        let prober = HyperProber::new(probe_options).context("cannot set up TLS")?;
-        let monitoring = Arc::new(MonitoringService::new(
-            prober,
-            recorder,
-            SystemClock,
-            settings.breaker_policy(),
-            settings.check_log_policy(),
-        ));
-        let options = CheckWorkerOptions {
-            concurrency: settings.scheduler.max_concurrent_checks,
-            check_timeout,
-            drain_timeout: DRAIN_TIMEOUT,
-            per_site_labels: settings.metrics.per_site_labels,
-        };
-        engine = Some(Arc::new(EngineView::new(&monitoring, schedule_view)));
-        Some(spawn_check_worker(source.into_stream(), monitoring, options, checks_stopped))
+    let (schedule, due) = match settings.scheduler_mode()? {
+        SchedulerMode::Shared => {
+            let wait = Duration::from_secs(settings.database.connect_timeout_secs.max(1));
+            let leases =
+                ScheduleLeases::connect(&settings.database.url, engine::SHARED_POOL_SIZE, wait)
+                    .context("cannot set up the shared schedule")?;
+            (ScheduleChoice::Shared(SharedSchedule::new(leases.clone())), DueSource::Shared(leases))
+        }
+        _ => (ScheduleChoice::Local(local), DueSource::Local(source)),
+    };
+    let engine = if settings.scheduler.enabled {
+        Some(engine::start(&settings, &store, recorder, due, &node_id, checks_stopped).await?)
     } else {
         tracing::info!("Scheduler disabled (scheduler.enabled = false): no checks will run");
         drop(recorder);
         None
     };
+    let engine_state = engine.as_ref().map(|e| Arc::clone(&e.state));
 
     let rollups = settings.retention.enabled.then(|| {
         let service = RollupService::new(store.clone(), SystemClock, settings.retention_policy());
         let schedule = parse_cron(&settings.retention.schedule);
         schedule.map(|schedule| {
-            spawn_rollup_worker(Arc::new(service), schedule, DRAIN_TIMEOUT, rollups_stopped)
+            spawn_rollup_worker(Arc::new(service), schedule, engine::DRAIN_TIMEOUT, rollups_stopped)
         })
     });
     let rollups = rollups.transpose().context("retention.schedule")?;
 
-    let gauges =
-        metrics.is_some().then(|| crate::metrics::spawn_gauges(store.clone(), engine.clone()));
+    let gauges = metrics
+        .is_some()
+        .then(|| crate::metrics::spawn_gauges(store.clone(), engine_state.clone()));
     let websites = WebsiteService::new(store, schedule, SystemClock)
         .with_address_policy(settings.address_policy()?);
     if settings.probe.allow_private {
@@ -124,7 +92,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     };
     let server = lookout_http::start(
         listener,
-        ApiState { websites, interval_bounds, engine, metrics },
+        ApiState { websites, interval_bounds, engine: engine_state, metrics },
         access,
         workers,
     )?;
@@ -146,8 +114,8 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     token_refresh.abort();
     // Stop taking checks, let in-flight ones finish (bounded), then flush their results.
     let _ = stop_checks.send(true);
-    if let Some(worker) = worker {
-        worker.await.context("check worker failed")?;
+    if let Some(engine) = engine {
+        engine.stopped().await?;
     }
     if let Some(rollups) = rollups {
         rollups.await.context("roll-up worker failed")?;

@@ -73,6 +73,17 @@ where
         self.lock_breakers().get(&id).copied().unwrap_or_default()
     }
 
+    /// Sets one site's breaker, e.g. to the state a shared schedule keeps for it, before a
+    /// check. The default (closed, no failures) forgets the site.
+    pub fn restore_breaker(&self, id: WebsiteId, breaker: CircuitBreaker) {
+        let mut breakers = self.lock_breakers();
+        if breaker == CircuitBreaker::default() {
+            breakers.remove(&id);
+        } else {
+            breakers.insert(id, breaker);
+        }
+    }
+
     /// How many sites' breakers are open (or running their trial) now.
     pub fn open_breakers(&self) -> usize {
         self.lock_breakers()

@@ -203,3 +203,30 @@ fn a_check_of_a_deleted_site_is_dropped() {
     assert_eq!(block_on(service.run_check(&target())), CheckRun::SiteGone);
     assert_eq!(service.breaker(target().id), CircuitBreaker::default());
 }
+
+#[test]
+fn a_restored_breaker_governs_the_next_check() {
+    let clock = FakeClock::new();
+    // Another node's failures left this site's breaker open for 60 s more.
+    let service = service(MockProber::new(), MockCheckRecorder::new(), clock.clone());
+    let until = T0 + time::Duration::seconds(60);
+    service.restore_breaker(target().id, CircuitBreaker::Open { until });
+    assert_eq!(block_on(service.run_check(&target())), CheckRun::Skipped { until });
+    assert_eq!(service.open_breakers(), 1);
+    // Restoring the default forgets the site.
+    service.restore_breaker(target().id, CircuitBreaker::default());
+    assert_eq!(service.open_breakers(), 0);
+
+    // Four failures recorded elsewhere: the fifth, here, opens the breaker.
+    let service = service_with(prober_answering(Some(500), None, 1), clock);
+    service.restore_breaker(target().id, CircuitBreaker::Closed { failures: 4 });
+    block_on(service.run_check(&target()));
+    assert!(matches!(service.breaker(target().id), CircuitBreaker::Open { .. }));
+}
+
+fn service_with(
+    prober: MockProber,
+    clock: FakeClock,
+) -> MonitoringService<MockProber, MockCheckRecorder, FakeClock> {
+    service(prober, recorder_storing(AppliedTransition::Unchanged), clock)
+}

@@ -1,0 +1,142 @@
+//! The monitoring engine of `lookout serve`: the schedule (local or shared) feeding the check
+//! worker, and what the API reads of it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use lookout_domain::node::NodeId;
+use lookout_domain::website::WebsiteRepository;
+use lookout_domain::{EngineState, MonitoringService, SystemClock};
+use lookout_jobs::{
+    CheckWorkerOptions, ScheduleLeases, ScheduleSource, SharedScheduleOptions,
+    SharedScheduleSource, SharedScheduleView, spawn_check_worker, spawn_schedule_upkeep,
+};
+use lookout_probe::HyperProber;
+use lookout_store::{BatchRecorder, Store};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::engine_view::{EngineView, ScheduleRead};
+use crate::settings::Settings;
+
+/// How long in-flight checks may run on after SIGTERM before they are abandoned.
+pub(crate) const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Websites read per query while the local schedule loads (keeps start-up memory flat).
+const LOAD_PAGE: usize = 10_000;
+
+/// Connections of the shared schedule's own pool (claims, releases, upkeep, API changes).
+pub(crate) const SHARED_POOL_SIZE: usize = 4;
+
+/// The running engine.
+pub(crate) struct Engine {
+    pub(crate) state: Arc<dyn EngineState>,
+    worker: JoinHandle<()>,
+    /// Shared mode: the task returning slots, and the upkeep.
+    releaser: Option<JoinHandle<()>>,
+    upkeep: Option<JoinHandle<()>>,
+}
+
+/// Where due checks come from.
+pub(crate) enum DueSource {
+    Local(ScheduleSource),
+    Shared(ScheduleLeases),
+}
+
+/// Loads every enabled website into the local schedule, page by page; returns how many.
+async fn load_schedule(store: &Store, source: &mut ScheduleSource) -> anyhow::Result<usize> {
+    let start = tokio::time::Instant::now();
+    let mut after = None;
+    let mut synced = 0;
+    loop {
+        let page =
+            store.list_enabled_websites(after, LOAD_PAGE).await.context("cannot load websites")?;
+        synced += source.load(&page, start);
+        match page.last() {
+            Some(last) if page.len() == LOAD_PAGE => after = Some(last.id),
+            _ => return Ok(synced),
+        }
+    }
+}
+
+/// Starts checking: the schedule, the monitoring service and the worker.
+pub(crate) async fn start(
+    settings: &Settings,
+    store: &Store,
+    recorder: BatchRecorder,
+    due: DueSource,
+    node: &NodeId,
+    stop: watch::Receiver<bool>,
+) -> anyhow::Result<Engine> {
+    let probe_options = settings.probe_options()?;
+    let lease = Duration::from_secs(settings.scheduler.lease_secs);
+    let check_timeout = match &due {
+        DueSource::Local(_) => probe_options.timeout + Duration::from_secs(30),
+        // A check must end before its lease does, or another node could take its slot.
+        DueSource::Shared(_) => lease.saturating_sub(Duration::from_secs(2)),
+    };
+    let prober = HyperProber::new(probe_options).context("cannot set up TLS")?;
+    let monitoring = Arc::new(MonitoringService::new(
+        prober,
+        recorder,
+        SystemClock,
+        settings.breaker_policy(),
+        settings.check_log_policy(),
+    ));
+    let options = CheckWorkerOptions {
+        concurrency: settings.scheduler.max_concurrent_checks,
+        check_timeout,
+        drain_timeout: DRAIN_TIMEOUT,
+        per_site_labels: settings.metrics.per_site_labels,
+    };
+    match due {
+        DueSource::Local(mut source) => {
+            let synced = load_schedule(store, &mut source).await?;
+            tracing::info!(websites = synced, "Starting scheduler: {synced} websites synced");
+            let read = ScheduleRead::Local(source.view());
+            let state: Arc<dyn EngineState> = Arc::new(EngineView::new(&monitoring, read));
+            let worker = spawn_check_worker(source.into_stream(), monitoring, options, stop);
+            Ok(Engine { state, worker, releaser: None, upkeep: None })
+        }
+        DueSource::Shared(leases) => {
+            let returned = leases
+                .return_all(node.as_str())
+                .await
+                .context("cannot reach the shared schedule")?;
+            let (added, _) = leases.sync().await.context("cannot sync the shared schedule")?;
+            let scheduled = leases.scheduled().await.context("cannot read the shared schedule")?;
+            tracing::info!(
+                websites = scheduled,
+                added,
+                returned,
+                lease_secs = lease.as_secs(),
+                "Starting scheduler (shared): {scheduled} websites in the shared schedule"
+            );
+            let view = SharedScheduleView::default();
+            let upkeep = spawn_schedule_upkeep(leases.clone(), view.clone());
+            let shared = SharedScheduleOptions::new(lease, options.concurrency);
+            let (source, releaser) = SharedScheduleSource::start(leases, node.as_str(), shared);
+            let read = ScheduleRead::Shared(view);
+            let state: Arc<dyn EngineState> = Arc::new(EngineView::new(&monitoring, read));
+            let worker = spawn_check_worker(source.into_stream(), monitoring, options, stop);
+            Ok(Engine { state, worker, releaser: Some(releaser), upkeep: Some(upkeep) })
+        }
+    }
+}
+
+impl Engine {
+    /// Waits for the worker to drain (after the stop signal) and for held slots to go back.
+    pub(crate) async fn stopped(self) -> anyhow::Result<()> {
+        self.worker.await.context("check worker failed")?;
+        if let Some(releaser) = self.releaser
+            && tokio::time::timeout(DRAIN_TIMEOUT, releaser).await.is_err()
+        {
+            tracing::warn!("Slots not all returned to the shared schedule: their leases run out");
+        }
+        if let Some(upkeep) = self.upkeep {
+            upkeep.abort();
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,115 @@
+//! The API side of the shared schedule: the `Schedule` port writes changes straight to the
+//! database, where every node's next claim sees them; a read view of the schedule (next slots
+//! and shared breakers) for status queries, refreshed in the background; and the upkeep that
+//! keeps the rows in step with the websites.
+
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use lookout_domain::website::Schedule;
+use lookout_domain::{CircuitBreaker, Website, WebsiteId};
+use time::OffsetDateTime;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use crate::schedule_leases::{LeaseError, ScheduleEntry, ScheduleLeases};
+
+/// The `Schedule` port of the shared schedule.
+#[derive(Debug, Clone)]
+pub struct SharedSchedule {
+    leases: ScheduleLeases,
+}
+
+impl SharedSchedule {
+    pub fn new(leases: ScheduleLeases) -> Self {
+        Self { leases }
+    }
+}
+
+fn log_failure(change: &str, id: WebsiteId, result: Result<(), LeaseError>) {
+    if let Err(error) = result {
+        // The upkeep's sync repairs membership; a lost re-timing waits for the next slot.
+        tracing::error!(website = %id, %error, "Shared schedule not updated ({change})");
+    }
+}
+
+impl Schedule for SharedSchedule {
+    async fn add(&self, website: &Website) {
+        let interval = website.check_interval.as_duration();
+        log_failure("add", website.id, self.leases.add(website.id, interval).await);
+    }
+
+    async fn remove(&self, id: WebsiteId) {
+        log_failure("remove", id, self.leases.remove(id).await);
+    }
+
+    async fn reschedule(&self, website: &Website) {
+        let interval = website.check_interval.as_duration();
+        log_failure("reschedule", website.id, self.leases.retime(website.id, interval).await);
+    }
+}
+
+/// The schedule as last read: next slots and shared breakers of every scheduled site.
+#[derive(Debug, Clone, Default)]
+pub struct SharedScheduleView {
+    entries: Arc<RwLock<HashMap<WebsiteId, ScheduleEntry>>>,
+}
+
+impl SharedScheduleView {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<WebsiteId, ScheduleEntry>> {
+        self.entries.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The slot being checked now, or the next one.
+    pub fn next_due(&self, id: WebsiteId) -> Option<OffsetDateTime> {
+        self.read().get(&id).map(|e| e.next_due)
+    }
+
+    /// The shared breaker of a site.
+    pub fn breaker(&self, id: WebsiteId) -> CircuitBreaker {
+        self.read().get(&id).map(|e| e.breaker).unwrap_or_default()
+    }
+
+    /// Sites whose shared breaker is open.
+    pub fn open_breakers(&self) -> usize {
+        self.read().values().filter(|e| !matches!(e.breaker, CircuitBreaker::Closed { .. })).count()
+    }
+
+    fn replace(&self, entries: Vec<ScheduleEntry>) {
+        let fresh: HashMap<_, _> = entries.into_iter().map(|e| (e.id, e)).collect();
+        metrics::gauge!("lookout_scheduled_sites").set(fresh.len() as f64);
+        *self.entries.write().unwrap_or_else(PoisonError::into_inner) = fresh;
+    }
+}
+
+/// How often the upkeep brings the rows in step with the websites.
+const SYNC_EVERY: Duration = Duration::from_secs(60);
+/// The view is re-read at least this often, and at most every 20 × the time a read takes.
+const REFRESH_EVERY: Duration = Duration::from_millis(250);
+
+/// Syncs the schedule with the websites now and every minute, and refreshes `view`.
+pub fn spawn_schedule_upkeep(leases: ScheduleLeases, view: SharedScheduleView) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut next_sync = Instant::now();
+        loop {
+            if Instant::now() >= next_sync {
+                match leases.sync().await {
+                    Ok((0, 0)) => {}
+                    Ok((added, removed)) => {
+                        tracing::info!(added, removed, "Shared schedule synced with the websites");
+                    }
+                    Err(error) => tracing::warn!(%error, "Cannot sync the shared schedule"),
+                }
+                next_sync = Instant::now() + SYNC_EVERY;
+            }
+            let started = Instant::now();
+            match leases.entries().await {
+                Ok(entries) => view.replace(entries),
+                Err(error) => tracing::debug!(%error, "Cannot read the shared schedule"),
+            }
+            let pause = REFRESH_EVERY.max(started.elapsed() * 20);
+            tokio::time::sleep(pause).await;
+        }
+    })
+}

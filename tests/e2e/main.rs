@@ -17,5 +17,6 @@ mod nodes;
 mod openapi;
 mod outage;
 mod retention;
+mod scale_out;
 mod websites_api;
 mod websites_errors;

@@ -87,6 +87,8 @@ pub struct SharedScheduleSource {
     seq: u64,
     next_claim: Instant,
     failing: bool,
+    /// xorshift state for the poll jitter.
+    jitter: u64,
 }
 
 impl SharedScheduleSource {
@@ -101,6 +103,7 @@ impl SharedScheduleSource {
         let node: Arc<str> = Arc::from(node);
         let releaser =
             tokio::spawn(release_loop(leases.clone(), Arc::clone(&node), returned, options.lease));
+        let jitter = seed(&node);
         let source = Self {
             leases,
             node,
@@ -110,6 +113,7 @@ impl SharedScheduleSource {
             seq: 0,
             next_claim: Instant::now(),
             failing: false,
+            jitter,
         };
         (source, releaser)
     }
@@ -137,7 +141,7 @@ impl SharedScheduleSource {
         let held = self.returns.held.load(Ordering::Relaxed);
         let room = self.options.max_held.saturating_sub(held).min(self.options.batch);
         if room == 0 {
-            return now + self.options.poll;
+            return now + self.pause();
         }
         let claimed =
             self.leases.claim(&self.node, self.options.horizon, self.options.lease, room).await;
@@ -150,7 +154,7 @@ impl SharedScheduleSource {
                 let full = claimed.sites.len() == room;
                 self.hold(claimed);
                 // A full batch means more may be due: claim again as soon as these are out.
-                if full { Instant::now() } else { Instant::now() + self.options.poll }
+                if full { Instant::now() } else { Instant::now() + self.pause() }
             }
             Err(error) => {
                 if !self.failing {
@@ -160,6 +164,16 @@ impl SharedScheduleSource {
                 Instant::now() + Duration::from_secs(1)
             }
         }
+    }
+
+    /// The poll pause, jittered by ±25 %: nodes polling in lockstep would each keep taking
+    /// the same sites (whose slots fall in the same phase of the poll cycle).
+    fn pause(&mut self) -> Duration {
+        self.jitter ^= self.jitter << 13;
+        self.jitter ^= self.jitter >> 7;
+        self.jitter ^= self.jitter << 17;
+        let fraction = 0.75 + (self.jitter % 1000) as f64 / 2000.0;
+        self.options.poll.mul_f64(fraction)
     }
 
     fn hold(&mut self, claimed: Claimed) {
@@ -193,6 +207,17 @@ impl SharedScheduleSource {
             Some((due, source))
         })
     }
+}
+
+/// A jitter seed that differs between nodes and between runs.
+fn seed(node: &str) -> u64 {
+    let clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let name = node
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    (clock ^ name) | 1
 }
 
 /// How long returned slots gather before one write.

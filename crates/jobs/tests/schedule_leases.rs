@@ -1,6 +1,8 @@
 //! The shared schedule's SQL against a real PostgreSQL (skipped without
 //! `LOOKOUT_TEST_POSTGRES_URL`): claims are disjoint, leases run out, releases move the slot on.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
+
 use std::time::Duration;
 
 use lookout_domain::{CircuitBreaker, WebsiteId};

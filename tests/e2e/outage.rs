@@ -44,7 +44,17 @@ async fn checks_between(
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_postgres_outage_under_load_is_ridden_out() {
+async fn a_postgres_outage_under_load_is_ridden_out_with_the_local_schedule() {
+    ride_out("local").await;
+}
+
+/// A shared node goes on alone with the sites whose latest slot it held (here: all of them).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_postgres_outage_under_load_is_ridden_out_with_the_shared_schedule() {
+    ride_out("shared").await;
+}
+
+async fn ride_out(mode: &str) {
     let Some(cluster) = ThrowawayPostgres::start() else {
         eprintln!("skipped: no PostgreSQL server binaries under /usr/lib/postgresql");
         return;
@@ -58,9 +68,7 @@ async fn a_postgres_outage_under_load_is_ridden_out() {
         &[
             ("LOOKOUT__DATABASE__CONNECT_TIMEOUT_SECS", "1"),
             ("LOOKOUT__DATABASE__OUTAGE_BUFFER", "400"),
-            // Results are held through an outage by a node with its own schedule; a shared
-            // schedule lives in the database, so its nodes pause claiming until it returns.
-            ("LOOKOUT__SCHEDULER__MODE", "local"),
+            ("LOOKOUT__SCHEDULER__MODE", mode),
             ("LOOKOUT__MONITOR__MIN_INTERVAL_SECS", "1"),
             ("LOOKOUT__PROBE__RETRIES", "0"),
             ("LOOKOUT__LOG__CHECKS", "none"),

@@ -191,7 +191,14 @@ async fn three_nodes_share_the_sites_and_take_over_from_a_killed_one() {
     assert_eq!(db.count(twice_open).await, 0, "never two open windows");
     let open = db.count("SELECT COUNT(*) AS n FROM downtime_windows WHERE end_time IS NULL").await;
     assert_eq!(open, (SITES / FAILING_EVERY) as i64, "one open window per failing site");
-    drop((a, b));
+
+    // A graceful stop hands every slot back (node-c's were taken over and released).
+    for node in [a, b] {
+        let stopped = node.terminate();
+        assert!(stopped.status.success(), "{:?}", stopped.logs);
+    }
+    let held = "SELECT COUNT(*) AS n FROM check_schedule WHERE lease_owner IS NOT NULL";
+    assert_eq!(db.count(held).await, 0, "no slot left held");
 }
 
 async fn hits_within(farm: &TargetServer, path: &str, above: u64, within: Duration) -> bool {

@@ -19,6 +19,7 @@ mod local_schedule;
 mod rollup_worker;
 mod schedule_leases;
 mod schedule_table;
+mod shared_claims;
 mod shared_schedule;
 mod shared_source;
 mod slot_lease;

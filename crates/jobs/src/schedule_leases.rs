@@ -41,6 +41,8 @@ pub struct LeasedSite {
     pub due_at: OffsetDateTime,
     /// The shared breaker as the last check left it.
     pub breaker: CircuitBreaker,
+    /// The site's check interval.
+    pub interval: Duration,
 }
 
 /// What one claim returned, with the database's clock at the time.
@@ -91,6 +93,8 @@ struct ClaimRow {
     name: String,
     #[diesel(sql_type = Timestamp)]
     claimed_due: PrimitiveDateTime,
+    #[diesel(sql_type = Integer)]
+    check_interval: i32,
     #[diesel(sql_type = Integer)]
     breaker_failures: i32,
     #[diesel(sql_type = Nullable<Timestamp>)]
@@ -183,7 +187,7 @@ impl ScheduleLeases {
                  next_due_at = {NOW} + $4 * interval '1 second', \
                  lease_owner = $1, changed_at = {NOW} \
              FROM due, websites w WHERE s.website_id = due.website_id AND w.id = s.website_id \
-             RETURNING s.website_id, w.url, w.name, s.claimed_due, s.breaker_failures, \
+             RETURNING s.website_id, w.url, w.name, s.claimed_due, w.check_interval, s.breaker_failures, \
                  s.breaker_open_until, {NOW} AS db_now"
         ))
         .bind::<Text, _>(node)
@@ -205,6 +209,7 @@ impl ScheduleLeases {
                     target: CheckTarget { id, url, name },
                     due_at: utc(row.claimed_due),
                     breaker: breaker(row.breaker_failures, row.breaker_open_until),
+                    interval: Duration::from_secs(u64::try_from(row.check_interval).unwrap_or(1)),
                 })
             })
             .collect::<Result<_, LeaseError>>()?;

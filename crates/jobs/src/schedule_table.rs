@@ -110,6 +110,30 @@ impl<T: Clone> ScheduleTable<T> {
         None
     }
 
+    /// Stops scheduling every site whose next check is before `cutoff`, unless `keep` says
+    /// otherwise of its payload; returns how many went.
+    pub fn remove_due_before(&mut self, cutoff: Instant, keep: impl Fn(&T) -> bool) -> usize {
+        let mut kept = Vec::new();
+        let mut removed = 0;
+        loop {
+            self.drop_stale();
+            match self.queue.peek() {
+                Some(Reverse((due, id, generation))) if *due < cutoff => {
+                    let (id, generation, due) = (*id, *generation, *due);
+                    self.queue.pop();
+                    if self.entries.get(&id).is_some_and(|e| keep(&e.payload)) {
+                        kept.push(Reverse((due, id, generation)));
+                    } else {
+                        removed += usize::from(self.entries.remove(&id).is_some());
+                    }
+                }
+                _ => break,
+            }
+        }
+        self.queue.extend(kept);
+        removed
+    }
+
     fn drop_stale(&mut self) {
         while let Some(Reverse((_, id, generation))) = self.queue.peek() {
             match self.entries.get(id) {
@@ -205,6 +229,32 @@ mod tests {
         assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(30)));
         table.pop_due(t0 + Duration::from_secs(30));
         assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(630)));
+    }
+
+    #[test]
+    fn sites_due_before_a_cutoff_can_be_dropped() {
+        let t0 = Instant::now();
+        let mut table = Table::new();
+        for (n, secs) in [(1, 1), (2, 5), (3, 10)] {
+            table.insert(id(n), MIN, t0 + Duration::from_secs(secs), id(n));
+        }
+        // Re-inserted later: only the newest slot counts.
+        table.insert(id(1), MIN, t0 + Duration::from_secs(20), id(1));
+        table.insert(id(4), MIN, t0 + Duration::from_secs(2), id(4));
+        let cutoff = t0 + Duration::from_secs(6);
+        assert_eq!(table.remove_due_before(cutoff, |payload| *payload == id(4)), 1);
+        assert!(!table.contains(id(2)));
+        assert!(table.contains(id(4)), "kept");
+        assert_eq!(
+            table.pop_due(t0 + Duration::from_secs(2)),
+            Some((id(4), t0 + Duration::from_secs(2)))
+        );
+        table.remove(id(4));
+        assert_eq!(table.len(), 2);
+        assert_eq!(
+            table.pop_due(t0 + Duration::from_secs(10)),
+            Some((id(3), t0 + Duration::from_secs(10)))
+        );
     }
 
     #[test]

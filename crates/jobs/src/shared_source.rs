@@ -1,22 +1,25 @@
-//! The worker side of the shared schedule: claim batches of due sites from PostgreSQL, hold
-//! each until its slot comes (claims look a little ahead), hand it to the worker with its
-//! lease, and return finished slots in batches.
+//! The worker side of the shared schedule: the slots the claimer took, each handed to the
+//! worker when it comes due. While the database is out of reach the node goes on alone: it
+//! keeps checking the sites whose latest slot it held, on their intervals, until claims work
+//! again.
 
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 use futures::Stream;
+use lookout_domain::CheckTarget;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::schedule_leases::{Claimed, Release, ScheduleLeases};
+use crate::schedule_leases::ScheduleLeases;
+use crate::shared_claims::{ClaimNews, HeldSlot, claim_loop, release_loop};
 use crate::slot_lease::LeaseReturns;
-use crate::{DueCheck, SlotLease};
+use crate::{DueCheck, ScheduleTable};
 
 /// How the node claims from the shared schedule.
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +29,7 @@ pub struct SharedScheduleOptions {
     /// Claims take sites due up to this far ahead (bounds how long after an API change a
     /// slot claimed before it can still run).
     pub horizon: Duration,
-    /// Pause between claims when nothing more is due.
+    /// Pause between claims when nothing more is due (jittered by ±25 %).
     pub poll: Duration,
     /// Most slots held at once (waiting or running): the worker's concurrency.
     pub max_held: usize,
@@ -47,17 +50,16 @@ impl SharedScheduleOptions {
     }
 }
 
-/// A claimed slot waiting for its time.
+/// A claimed slot waiting for its time, ordered earliest first.
 #[derive(Debug)]
 struct Waiting {
-    at: Instant,
     seq: u64,
-    check: DueCheck,
+    slot: HeldSlot,
 }
 
 impl PartialEq for Waiting {
     fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
+        (self.slot.at, self.seq) == (other.slot.at, other.seq)
     }
 }
 
@@ -72,23 +74,35 @@ impl PartialOrd for Waiting {
 impl Ord for Waiting {
     /// Reversed: the earliest slot on top of the max-heap.
     fn cmp(&self, other: &Self) -> CmpOrdering {
-        (other.at, other.seq).cmp(&(self.at, self.seq))
+        (other.slot.at, other.seq).cmp(&(self.slot.at, self.seq))
     }
 }
 
-/// Yields the slots this node has claimed, each when it comes due.
+/// A site this node held the latest slot of, and when it claimed that slot.
+#[derive(Debug, Clone)]
+struct OwnSite {
+    target: Arc<CheckTarget>,
+    claimed_at: Instant,
+}
+
+/// In normal running, sites whose next slot passed this long ago without this node claiming it
+/// went to other nodes and are forgotten.
+const FORGET_AFTER: Duration = Duration::from_secs(1);
+
+/// Yields this node's slots, each when it comes due.
 #[derive(Debug)]
 pub struct SharedScheduleSource {
-    leases: ScheduleLeases,
-    node: Arc<str>,
-    options: SharedScheduleOptions,
-    returns: LeaseReturns,
+    news: mpsc::Receiver<ClaimNews>,
+    news_open: bool,
     waiting: BinaryHeap<Waiting>,
     seq: u64,
-    next_claim: Instant,
-    failing: bool,
-    /// xorshift state for the poll jitter.
-    jitter: u64,
+    /// The sites whose latest claimed slot was this node's, due next one interval on: what
+    /// the node checks on its own while the database is out of reach.
+    own: ScheduleTable<OwnSite>,
+    alone: bool,
+    /// When the latest claim that worked was made.
+    last_claim: Option<Instant>,
+    horizon: Duration,
 }
 
 impl SharedScheduleSource {
@@ -101,102 +115,89 @@ impl SharedScheduleSource {
     ) -> (Self, JoinHandle<()>) {
         let (queue, returned) = mpsc::unbounded_channel();
         let node: Arc<str> = Arc::from(node);
+        let returns = LeaseReturns { queue, held: Arc::new(AtomicUsize::new(0)) };
         let releaser =
             tokio::spawn(release_loop(leases.clone(), Arc::clone(&node), returned, options.lease));
-        let jitter = seed(&node);
+        let (news_tx, news) = mpsc::channel(4);
+        tokio::spawn(claim_loop(leases, node, options, returns, news_tx));
         let source = Self {
-            leases,
-            node,
-            options,
-            returns: LeaseReturns { queue, held: Arc::new(AtomicUsize::new(0)) },
+            news,
+            news_open: true,
             waiting: BinaryHeap::new(),
             seq: 0,
-            next_claim: Instant::now(),
-            failing: false,
-            jitter,
+            own: ScheduleTable::new(),
+            alone: false,
+            last_claim: None,
+            horizon: options.horizon,
         };
         (source, releaser)
+    }
+
+    fn take(&mut self, news: ClaimNews) {
+        match news {
+            ClaimNews::Claimed { at, slots } => {
+                for slot in slots {
+                    let own = OwnSite { target: Arc::clone(&slot.check.target), claimed_at: at };
+                    self.own.insert(own.target.id, slot.interval, slot.at + slot.interval, own);
+                    self.seq += 1;
+                    self.waiting.push(Waiting { seq: self.seq, slot });
+                }
+                self.last_claim = Some(at);
+                let now = Instant::now();
+                self.own.remove_due_before(now.checked_sub(FORGET_AFTER).unwrap_or(now), |_| false);
+            }
+            ClaimNews::Unreachable => {
+                // Everything due before the last claim's horizon was there to be claimed: a
+                // site whose next slot fell in it and that this node did not take then went
+                // to another node.
+                if let Some(last) = self.last_claim {
+                    self.own.remove_due_before(last + self.horizon, |own| own.claimed_at >= last);
+                }
+                self.alone = true;
+                tracing::warn!(
+                    sites = self.own.len(),
+                    "Shared schedule out of reach: checking the {} sites whose latest slot this node held, on its own, until it returns",
+                    self.own.len()
+                );
+            }
+            ClaimNews::Reachable => {
+                self.alone = false;
+                tracing::info!("Shared schedule back: claiming again");
+            }
+        }
     }
 
     /// Waits for the next slot of this node.
     pub async fn next_due(&mut self) -> DueCheck {
         loop {
+            while let Ok(news) = self.news.try_recv() {
+                self.take(news);
+            }
             let now = Instant::now();
-            if self.waiting.peek().is_some_and(|w| w.at <= now)
+            if self.waiting.peek().is_some_and(|w| w.slot.at <= now)
                 && let Some(waiting) = self.waiting.pop()
             {
-                return waiting.check;
+                return waiting.slot.check;
             }
-            if now >= self.next_claim {
-                self.next_claim = self.claim(now).await;
-                continue;
+            if self.alone
+                && let Some((own, due)) = self.own.pop_due(now)
+            {
+                let late = now.saturating_duration_since(due);
+                return DueCheck::local(own.target, OffsetDateTime::now_utc() - late);
             }
-            let wake = self.waiting.peek().map_or(self.next_claim, |w| w.at.min(self.next_claim));
-            tokio::time::sleep_until(wake).await;
-        }
-    }
-
-    /// Claims what there is room for; returns when to claim next.
-    async fn claim(&mut self, now: Instant) -> Instant {
-        let held = self.returns.held.load(Ordering::Relaxed);
-        let room = self.options.max_held.saturating_sub(held).min(self.options.batch);
-        if room == 0 {
-            return now + self.pause();
-        }
-        let claimed =
-            self.leases.claim(&self.node, self.options.horizon, self.options.lease, room).await;
-        match claimed {
-            Ok(claimed) => {
-                if self.failing {
-                    self.failing = false;
-                    tracing::info!("Shared schedule reachable again: claiming sites");
-                }
-                let full = claimed.sites.len() == room;
-                self.hold(claimed);
-                // A full batch means more may be due: claim again as soon as these are out.
-                if full { Instant::now() } else { Instant::now() + self.pause() }
-            }
-            Err(error) => {
-                if !self.failing {
-                    self.failing = true;
-                    tracing::warn!(%error, "Cannot claim from the shared schedule; retrying every second");
-                }
-                Instant::now() + Duration::from_secs(1)
-            }
-        }
-    }
-
-    /// The poll pause, jittered by ±25 %: nodes polling in lockstep would each keep taking
-    /// the same sites (whose slots fall in the same phase of the poll cycle).
-    fn pause(&mut self) -> Duration {
-        self.jitter ^= self.jitter << 13;
-        self.jitter ^= self.jitter >> 7;
-        self.jitter ^= self.jitter << 17;
-        let fraction = 0.75 + (self.jitter % 1000) as f64 / 2000.0;
-        self.options.poll.mul_f64(fraction)
-    }
-
-    fn hold(&mut self, claimed: Claimed) {
-        let Some(db_now) = claimed.db_now else { return };
-        let (now, wall) = (Instant::now(), OffsetDateTime::now_utc());
-        self.returns.held.fetch_add(claimed.sites.len(), Ordering::Relaxed);
-        tracing::debug!(claimed = claimed.sites.len(), "Claimed due sites");
-        for site in claimed.sites {
-            // The slot in this node's clocks: as far from now as it is from the database's now.
-            let ahead = site.due_at - db_now;
-            let at = match Duration::try_from(ahead) {
-                Ok(ahead) => now + ahead,
-                Err(_) => now,
+            let waiting = self.waiting.peek().map(|w| w.slot.at);
+            let own = if self.alone { self.own.peek_due() } else { None };
+            let wake = match (waiting, own) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
             };
-            let lease =
-                SlotLease::new(site.target.id, site.due_at, site.breaker, self.returns.clone());
-            let check = DueCheck {
-                target: Arc::new(site.target),
-                due_at: wall + ahead,
-                lease: Some(Arc::new(lease)),
-            };
-            self.seq += 1;
-            self.waiting.push(Waiting { at, seq: self.seq, check });
+            tokio::select! {
+                news = self.news.recv(), if self.news_open => match news {
+                    Some(news) => self.take(news),
+                    None => self.news_open = false,
+                },
+                () = sleep_until(wake) => {}
+            }
         }
     }
 
@@ -209,57 +210,9 @@ impl SharedScheduleSource {
     }
 }
 
-/// A jitter seed that differs between nodes and between runs.
-fn seed(node: &str) -> u64 {
-    let clock = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    let name = node
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    (clock ^ name) | 1
-}
-
-/// How long returned slots gather before one write.
-const RELEASE_LINGER: Duration = Duration::from_millis(50);
-/// Most slots per write.
-const RELEASE_BATCH: usize = 1000;
-
-/// Writes returned slots back in batches. A write that fails is retried every second while
-/// the leases last; after that other nodes have taken the slots anyway.
-async fn release_loop(
-    leases: ScheduleLeases,
-    node: Arc<str>,
-    mut returned: mpsc::UnboundedReceiver<Release>,
-    lease: Duration,
-) {
-    let mut batch = Vec::with_capacity(RELEASE_BATCH);
-    while let Some(first) = returned.recv().await {
-        batch.push(first);
-        tokio::time::sleep(RELEASE_LINGER).await;
-        while batch.len() < RELEASE_BATCH {
-            match returned.try_recv() {
-                Ok(release) => batch.push(release),
-                Err(_) => break,
-            }
-        }
-        let started = Instant::now();
-        loop {
-            match leases.release(&node, &batch).await {
-                Ok(released) => {
-                    tracing::debug!(returned = batch.len(), released, "Returned slots");
-                    break;
-                }
-                Err(error) if started.elapsed() < lease => {
-                    tracing::warn!(%error, slots = batch.len(), "Cannot return slots; retrying");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-                Err(error) => {
-                    tracing::warn!(%error, slots = batch.len(), "Slots not returned: their leases ran out");
-                    break;
-                }
-            }
-        }
-        batch.clear();
+async fn sleep_until(wake: Option<Instant>) {
+    match wake {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }

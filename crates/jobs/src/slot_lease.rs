@@ -72,7 +72,8 @@ impl Drop for SlotLease {
             breaker: finished.unwrap_or(self.claimed_breaker),
             ran: finished.is_some() || self.started.load(Ordering::Relaxed),
         };
-        self.returns.held.fetch_sub(1, Ordering::Relaxed);
+        let held = self.returns.held.fetch_sub(1, Ordering::Relaxed).saturating_sub(1);
+        metrics::gauge!("lookout_schedule_held").set(held as f64);
         if self.returns.queue.send(release).is_err() {
             tracing::debug!(website = %self.id, "Lease not returned: the release queue has stopped; it runs out instead");
         }

@@ -1,0 +1,177 @@
+//! The shared schedule's two database loops: the claimer, which claims batches of due sites
+//! whenever this node has room and passes them to the source, and the releaser, which writes
+//! returned slots back in batches.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::schedule_leases::{Claimed, Release, ScheduleLeases};
+use crate::slot_lease::LeaseReturns;
+use crate::{DueCheck, SharedScheduleOptions, SlotLease};
+
+/// A claimed slot, in this node's clocks.
+#[derive(Debug)]
+pub(crate) struct HeldSlot {
+    /// When it is due (local instant).
+    pub(crate) at: Instant,
+    pub(crate) interval: Duration,
+    pub(crate) check: DueCheck,
+}
+
+/// What the claimer tells the source.
+#[derive(Debug)]
+pub(crate) enum ClaimNews {
+    /// A claim that worked (perhaps taking nothing), made at `at`: everything due up to
+    /// `at` + the horizon was there to be claimed.
+    Claimed { at: Instant, slots: Vec<HeldSlot> },
+    /// A claim failed: the schedule is out of reach.
+    Unreachable,
+    /// A claim worked again.
+    Reachable,
+}
+
+/// A jitter seed that differs between nodes and between runs.
+fn seed(node: &str) -> u64 {
+    let clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let name = node
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    (clock ^ name) | 1
+}
+
+/// The poll pause, jittered by ±25 % (xorshift): nodes polling in lockstep would each keep
+/// taking the same sites (whose slots fall in the same phase of the poll cycle).
+fn jittered(poll: Duration, state: &mut u64) -> Duration {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    poll.mul_f64(0.75 + (*state % 1000) as f64 / 2000.0)
+}
+
+/// Claims while the source listens: as much as there is room for, again at once after a full
+/// batch, otherwise after a jittered poll pause; every second while claims fail.
+pub(crate) async fn claim_loop(
+    leases: ScheduleLeases,
+    node: Arc<str>,
+    options: SharedScheduleOptions,
+    returns: LeaseReturns,
+    news: mpsc::Sender<ClaimNews>,
+) {
+    let mut jitter = seed(&node);
+    let mut reachable = true;
+    while !news.is_closed() {
+        let held = returns.held.load(Ordering::Relaxed);
+        let room = options.max_held.saturating_sub(held).min(options.batch);
+        if room == 0 {
+            tokio::time::sleep(jittered(options.poll, &mut jitter)).await;
+            continue;
+        }
+        let at = Instant::now();
+        let pause = match leases.claim(&node, options.horizon, options.lease, room).await {
+            Ok(claimed) => {
+                if !reachable {
+                    reachable = true;
+                    tracing::info!("Shared schedule reachable again: claiming sites");
+                    let _ = news.send(ClaimNews::Reachable).await;
+                }
+                let full = claimed.sites.len() == room;
+                let count = claimed.sites.len();
+                if count > 0 {
+                    let held = returns.held.fetch_add(count, Ordering::Relaxed) + count;
+                    metrics::counter!("lookout_schedule_claimed_total").increment(count as u64);
+                    metrics::gauge!("lookout_schedule_held").set(held as f64);
+                    tracing::debug!(claimed = count, "Claimed due sites");
+                }
+                let slots = hold(claimed, &returns);
+                if news.send(ClaimNews::Claimed { at, slots }).await.is_err() {
+                    // The source has gone; the slots went back as they were dropped.
+                    return;
+                }
+                if full { Duration::ZERO } else { jittered(options.poll, &mut jitter) }
+            }
+            Err(error) => {
+                if reachable {
+                    reachable = false;
+                    tracing::warn!(%error, "Cannot claim from the shared schedule; retrying every second");
+                    let _ = news.send(ClaimNews::Unreachable).await;
+                }
+                Duration::from_secs(1)
+            }
+        };
+        tokio::time::sleep(pause).await;
+    }
+}
+
+/// Wraps each claimed site in its lease, its slot translated into this node's clocks: as far
+/// from now as it is from the database's now.
+fn hold(claimed: Claimed, returns: &LeaseReturns) -> Vec<HeldSlot> {
+    let Some(db_now) = claimed.db_now else { return Vec::new() };
+    let (now, wall) = (Instant::now(), OffsetDateTime::now_utc());
+    claimed
+        .sites
+        .into_iter()
+        .map(|site| {
+            let ahead = site.due_at - db_now;
+            let at = Duration::try_from(ahead).map_or(now, |ahead| now + ahead);
+            let lease = SlotLease::new(site.target.id, site.due_at, site.breaker, returns.clone());
+            let check = DueCheck {
+                target: Arc::new(site.target),
+                due_at: wall + ahead,
+                lease: Some(Arc::new(lease)),
+            };
+            HeldSlot { at, interval: site.interval, check }
+        })
+        .collect()
+}
+
+/// How long returned slots gather before one write.
+const RELEASE_LINGER: Duration = Duration::from_millis(50);
+/// Most slots per write.
+const RELEASE_BATCH: usize = 1000;
+
+/// Writes returned slots back in batches. A write that fails is retried every second while
+/// the leases last; after that other nodes have taken the slots anyway.
+pub(crate) async fn release_loop(
+    leases: ScheduleLeases,
+    node: Arc<str>,
+    mut returned: mpsc::UnboundedReceiver<Release>,
+    lease: Duration,
+) {
+    let mut batch = Vec::with_capacity(RELEASE_BATCH);
+    while let Some(first) = returned.recv().await {
+        batch.push(first);
+        tokio::time::sleep(RELEASE_LINGER).await;
+        while batch.len() < RELEASE_BATCH {
+            match returned.try_recv() {
+                Ok(release) => batch.push(release),
+                Err(_) => break,
+            }
+        }
+        let started = Instant::now();
+        loop {
+            match leases.release(&node, &batch).await {
+                Ok(released) => {
+                    metrics::counter!("lookout_schedule_released_total").increment(released as u64);
+                    tracing::debug!(returned = batch.len(), released, "Returned slots");
+                    break;
+                }
+                Err(error) if started.elapsed() < lease => {
+                    tracing::debug!(%error, slots = batch.len(), "Cannot return slots; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, slots = batch.len(), "Slots not returned: their leases ran out");
+                    break;
+                }
+            }
+        }
+        batch.clear();
+    }
+}

@@ -144,3 +144,60 @@ async fn ride_out(mode: &str) {
         assert_eq!(open, 0, "site {id}: {windows}");
     }
 }
+
+/// Two shared nodes lose the database: between them they keep checking every site once per
+/// slot — each goes on with the sites whose latest slot it held — and claim again after.
+#[tokio::test(flavor = "multi_thread")]
+async fn shared_nodes_split_the_sites_between_them_through_an_outage() {
+    const NODES_SITES: u64 = 200;
+    const INTERVAL: u64 = 2;
+    let Some(cluster) = ThrowawayPostgres::start() else {
+        eprintln!("skipped: no PostgreSQL server binaries under /usr/lib/postgresql");
+        return;
+    };
+    let farm = TargetServer::start().await;
+    let node = async |id: &'static str| {
+        let env = [
+            ("LOOKOUT__NODE__ID", id),
+            ("LOOKOUT__DATABASE__CONNECT_TIMEOUT_SECS", "1"),
+            ("LOOKOUT__SCHEDULER__MODE", "shared"),
+            ("LOOKOUT__MONITOR__MIN_INTERVAL_SECS", "1"),
+            ("LOOKOUT__PROBE__RETRIES", "0"),
+            ("LOOKOUT__LOG__CHECKS", "none"),
+        ];
+        TestApp::start_in(tempfile::tempdir().unwrap(), &cluster.url(), &env).await
+    };
+    let a = node("node-a").await;
+    let b = node("node-b").await;
+    for n in 0..NODES_SITES {
+        let body = json!({ "url": farm.url(&format!("/p/{n}")), "name": format!("P{n}"), "check_interval": INTERVAL });
+        assert_eq!(a.post_json("/api/websites", &body).await.0, 201);
+    }
+    let hits = || (0..NODES_SITES).map(|n| farm.hits(&format!("/p/{n}"))).collect::<Vec<_>>();
+    tokio::time::sleep(Duration::from_secs(3 * INTERVAL)).await;
+
+    cluster.stop();
+    assert!(a.wait_for_log("Shared schedule out of reach", Duration::from_secs(10)).await);
+    assert!(b.wait_for_log("Shared schedule out of reach", Duration::from_secs(10)).await);
+    let before = hits();
+    let window = Duration::from_secs(5 * INTERVAL);
+    tokio::time::sleep(window).await;
+    let during: Vec<u64> =
+        hits().iter().zip(&before).map(|(after, before)| after - before).collect();
+    cluster.start_server();
+
+    // About five slots each; a site checked by both nodes would show about ten, a dropped one 0.
+    let slots = window.as_secs() / INTERVAL;
+    let (least, most) = (during.iter().min().unwrap(), during.iter().max().unwrap());
+    eprintln!("outage with two shared nodes: {least}..={most} checks per site in {slots} slots");
+    assert!(*least >= slots - 1, "every site checked through the outage: {during:?}");
+    assert!(*most <= slots + 1, "no site checked by both nodes: {during:?}");
+    for app in [&a, &b] {
+        assert!(app.wait_for_log("Shared schedule back", Duration::from_secs(20)).await);
+    }
+    let resumed = hits();
+    tokio::time::sleep(Duration::from_secs(3 * INTERVAL)).await;
+    let after = hits();
+    assert!(after.iter().zip(&resumed).all(|(after, resumed)| after > resumed), "checks go on");
+    drop((a, b));
+}

@@ -9,7 +9,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{TestApp, TestDatabase};
+use crate::helpers::{TestApp, TestDatabase, run_to_exit};
 
 const SITES: u64 = 3_000;
 const INTERVAL: u64 = 5;
@@ -317,4 +317,35 @@ async fn the_circuit_breaker_counts_failures_on_every_node() {
     eprintln!("shared breaker: {mixed} of 5 sites had their failures on both nodes");
     assert!(mixed > 0, "failures were split between the nodes");
     drop((a, b));
+}
+
+#[test]
+fn a_shared_schedule_needs_postgresql_and_a_lease_longer_than_a_check() {
+    let db = TestDatabase::sqlite();
+    let workdir = tempfile::tempdir().unwrap();
+    let (status, output) = run_to_exit(
+        workdir.path(),
+        &[],
+        &[("DATABASE_URL", db.url()), ("LOOKOUT__SCHEDULER__MODE", "shared")],
+    );
+    assert!(!status.success());
+    assert!(output.contains("scheduler.mode = \"shared\" needs a PostgreSQL"), "{output}");
+    let (status, output) = run_to_exit(
+        workdir.path(),
+        &[],
+        &[
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1:1/none"),
+            ("LOOKOUT__SCHEDULER__LEASE_SECS", "10"),
+            ("LOOKOUT__PROBE__TIMEOUT_SECS", "30"),
+        ],
+    );
+    assert!(!status.success());
+    assert!(output.contains("scheduler.lease_secs (10) must be at least"), "{output}");
+    let (status, output) = run_to_exit(
+        workdir.path(),
+        &[],
+        &[("DATABASE_URL", db.url()), ("LOOKOUT__SCHEDULER__MODE", "sometimes")],
+    );
+    assert!(!status.success());
+    assert!(output.contains("scheduler.mode") || output.contains("sometimes"), "{output}");
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use lookout_target_farm::TargetServer;
 
-use crate::helpers::{TestApp, TestDatabase, with_both_databases};
+use crate::helpers::{TestApp, insert_sites, with_both_databases};
 
 const SITES: u64 = 2000;
 const INTERVAL: u64 = 2;
@@ -25,26 +25,6 @@ const ENV: &[(&str, &str)] = &[
     ("LOOKOUT__NODE__ID", "crash-node"),
 ];
 
-async fn insert_sites(db: &TestDatabase, farm: &TargetServer) {
-    let rows: Vec<String> = (0..SITES)
-        .map(|n| {
-            let query = if n % FAILING_EVERY == 0 { "?status=503" } else { "" };
-            format!(
-                "('{}', 'site {n}', true, {INTERVAL}, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-                farm.url(&format!("/s/{n}{query}"))
-            )
-        })
-        .collect();
-    for chunk in rows.chunks(500) {
-        db.execute(&format!(
-            "INSERT INTO websites (url, name, enabled, check_interval, created_at, updated_at) VALUES {}",
-            chunk.join(", ")
-        ))
-        .await
-        .unwrap();
-    }
-}
-
 fn hits(farm: &TargetServer) -> HashMap<u64, u64> {
     (0..SITES).map(|n| (n, farm.hits(&format!("/s/{n}")))).collect()
 }
@@ -53,7 +33,7 @@ with_both_databases!(kill_9_under_load_loses_only_what_was_in_flight, |db| {
     let farm = TargetServer::start().await;
     let app = TestApp::start(&db, &[]).await;
     drop(app); // migrations
-    insert_sites(&db, &farm).await;
+    insert_sites(&db, &farm, SITES, INTERVAL, FAILING_EVERY).await;
     let app = TestApp::start(&db, ENV).await;
     let deadline = Instant::now() + Duration::from_secs(60);
     while farm.total_hits() < 3 * SITES && Instant::now() < deadline {

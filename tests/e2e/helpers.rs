@@ -318,3 +318,31 @@ pub fn run_to_exit(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (ExitStat
     );
     (output.status, text)
 }
+
+/// Inserts `count` enabled websites straight into the database (faster than the API), checked
+/// every `interval` seconds at `/s/{n}` of `farm`; every `failing_every`-th answers 503.
+pub async fn insert_sites(
+    db: &TestDatabase,
+    farm: &lookout_target_farm::TargetServer,
+    count: u64,
+    interval: u64,
+    failing_every: u64,
+) {
+    let rows: Vec<String> = (0..count)
+        .map(|n| {
+            let query = if n % failing_every == 0 { "?status=503" } else { "" };
+            format!(
+                "('{}', 'site {n}', true, {interval}, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                farm.url(&format!("/s/{n}{query}"))
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        db.execute(&format!(
+            "INSERT INTO websites (url, name, enabled, check_interval, created_at, updated_at) VALUES {}",
+            chunk.join(", ")
+        ))
+        .await
+        .unwrap();
+    }
+}

@@ -9,7 +9,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{TestApp, TestDatabase, run_to_exit};
+use crate::helpers::{TestApp, TestDatabase, insert_sites, run_to_exit};
 
 const SITES: u64 = 3_000;
 const INTERVAL: u64 = 5;
@@ -39,26 +39,6 @@ async fn migrated_postgres() -> Option<TestDatabase> {
     let db = TestDatabase::postgres().await?;
     drop(TestApp::start(&db, &[("SCHEDULER_ENABLED", "false")]).await);
     Some(db)
-}
-
-async fn insert_sites(db: &TestDatabase, farm: &TargetServer) {
-    let rows: Vec<String> = (0..SITES)
-        .map(|n| {
-            let query = if n % FAILING_EVERY == 0 { "?status=503" } else { "" };
-            format!(
-                "('{}', 'site {n}', true, {INTERVAL}, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-                farm.url(&format!("/s/{n}{query}"))
-            )
-        })
-        .collect();
-    for chunk in rows.chunks(500) {
-        db.execute(&format!(
-            "INSERT INTO websites (url, name, enabled, check_interval, created_at, updated_at) VALUES {}",
-            chunk.join(", ")
-        ))
-        .await
-        .unwrap();
-    }
 }
 
 /// Gaps between one site's consecutive checks that started in `[from, to]`.
@@ -97,7 +77,7 @@ async fn three_nodes_share_the_sites_and_take_over_from_a_killed_one() {
         return;
     };
     let farm = TargetServer::start().await;
-    insert_sites(&db, &farm).await;
+    insert_sites(&db, &farm, SITES, INTERVAL, FAILING_EVERY).await;
     let env = |id| {
         let mut env = node_env(id);
         // Failing sites keep being checked (the breaker would pause them after 5 failures).

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use crate::due_check::{NextDue, due_stream, sleep_until};
 use crate::{DueCheck, ScheduleTable};
 
 #[derive(Debug)]
@@ -177,17 +178,13 @@ impl ScheduleSource {
 
     /// The source as an endless stream of due checks.
     pub fn into_stream(self) -> impl Stream<Item = DueCheck> + Send {
-        futures::stream::unfold(self, |mut source| async move {
-            let due = source.next_due().await;
-            Some((due, source))
-        })
+        due_stream(self)
     }
 }
 
-async fn sleep_until(wake: Option<Instant>) {
-    match wake {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
+impl NextDue for ScheduleSource {
+    fn next_due(&mut self) -> impl std::future::Future<Output = DueCheck> + Send {
+        ScheduleSource::next_due(self)
     }
 }
 

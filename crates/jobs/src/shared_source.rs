@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+use crate::due_check::{NextDue, due_stream, sleep_until};
 use crate::schedule_leases::ScheduleLeases;
 use crate::shared_claims::{ClaimNews, HeldSlot, claim_loop, release_loop};
 use crate::slot_lease::LeaseReturns;
@@ -203,16 +204,12 @@ impl SharedScheduleSource {
 
     /// The source as an endless stream of due checks.
     pub fn into_stream(self) -> impl Stream<Item = DueCheck> + Send {
-        futures::stream::unfold(self, |mut source| async move {
-            let due = source.next_due().await;
-            Some((due, source))
-        })
+        due_stream(self)
     }
 }
 
-async fn sleep_until(wake: Option<Instant>) {
-    match wake {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
+impl NextDue for SharedScheduleSource {
+    fn next_due(&mut self) -> impl std::future::Future<Output = DueCheck> + Send {
+        SharedScheduleSource::next_due(self)
     }
 }

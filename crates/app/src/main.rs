@@ -8,6 +8,7 @@ mod engine;
 mod engine_view;
 mod heartbeat;
 mod metrics;
+mod partitions;
 mod schedule_choice;
 mod settings;
 mod shutdown;

@@ -6,6 +6,7 @@
 mod api_tokens;
 mod check_batch;
 mod check_batch_sqlite;
+mod check_partitions;
 mod check_sums;
 mod check_writer;
 mod connection;

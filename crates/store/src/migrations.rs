@@ -28,6 +28,10 @@ impl Store {
         for version in &applied {
             tracing::info!(%version, "Applied migration");
         }
+        let partitions = self.ensure_check_partitions(time::OffsetDateTime::now_utc()).await?;
+        if partitions > 0 {
+            tracing::info!(partitions, "Made daily check partitions");
+        }
         Ok(applied.len())
     }
 }

@@ -172,6 +172,12 @@ impl RollupStore for Store {
         after: Option<WebsiteId>,
         sites: usize,
     ) -> Result<Option<(WebsiteId, u64)>, RollupError> {
+        // PostgreSQL: whole days go as partitions, first; the rows left (the part of a day
+        // before the cut-off, the DEFAULT partition) are deleted site batch by site batch.
+        let dropped = match (what, after) {
+            (Expiring::RawChecks, None) => self.drop_check_partitions(before).await?,
+            _ => 0,
+        };
         let batch = self.site_batch(after, sites).await?;
         let Some(&last) = batch.last() else { return Ok(None) };
         let before = to_column(before);
@@ -200,6 +206,6 @@ impl RollupStore for Store {
         };
         let last = WebsiteId::new(last)
             .map_err(|e| StoreError::CorruptRow(format!("website id {last}: {e}")))?;
-        Ok(Some((last, deleted as u64)))
+        Ok(Some((last, deleted as u64 + dropped)))
     }
 }

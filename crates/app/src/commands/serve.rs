@@ -33,6 +33,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         settings.node.region.clone(),
     );
 
+    let partitions = crate::partitions::spawn_partition_upkeep(store.clone());
     let (local, source) = local_schedule();
     let (stop_checks, checks_stopped) = watch::channel(false);
     let rollups_stopped = checks_stopped.clone();
@@ -111,6 +112,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         gauges.abort();
     }
     heartbeat.abort();
+    partitions.abort();
     token_refresh.abort();
     // Stop taking checks, let in-flight ones finish (bounded), then flush their results.
     let _ = stop_checks.send(true);

@@ -5,6 +5,7 @@
 
 mod api_tokens;
 mod checks;
+mod partitions;
 mod websites;
 
 use std::time::Duration;

@@ -7,10 +7,13 @@
 //! - `idle`: many sites at a long interval — RSS per scheduled site.
 //! - `history`: `/api/stats` and per-site stats latency over N sites × D days of checks on
 //!   SQLite, from raw checks and after `lookout rollup` (whose speed it reports too).
+//! - `scale-out`: on PostgreSQL, 1 node local vs 1 node shared vs N nodes shared — checks/s,
+//!   lateness, lookout's and the database's CPU, schedule row updates and commits.
 
 mod history;
 mod idle;
 mod lookout_process;
+mod scale_out;
 mod sites;
 mod stats;
 mod throughput;
@@ -33,6 +36,8 @@ enum Command {
     Idle(idle::Args),
     /// Statistics latency over a large history, raw and rolled up.
     History(history::Args),
+    /// The shared schedule's cost on PostgreSQL: local vs shared, 1 vs N nodes.
+    ScaleOut(scale_out::Args),
 }
 
 #[tokio::main]
@@ -41,5 +46,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Throughput(args) => throughput::run(args).await,
         Command::Idle(args) => idle::run(args).await,
         Command::History(args) => history::run(args).await,
+        Command::ScaleOut(args) => scale_out::run(args).await,
     }
 }

@@ -67,9 +67,13 @@ pub(crate) async fn claim_loop(
     let mut jitter = seed(&node);
     let mut reachable = true;
     while !news.is_closed() {
+        // Claimed slots wait up to the horizon before they run, so a node holds more than it
+        // runs; but a node whose worker is full claims nothing more, so that a slow node
+        // leaves the sites to the others.
         let held = returns.held.load(Ordering::Relaxed);
+        let running = returns.running.load(Ordering::Relaxed);
         let room = options.max_held.saturating_sub(held).min(options.batch);
-        if room == 0 {
+        if room == 0 || running >= options.max_running {
             tokio::time::sleep(jittered(options.poll, &mut jitter)).await;
             continue;
         }

@@ -29,6 +29,8 @@ pub struct SlotLease {
 pub(crate) struct LeaseReturns {
     pub(crate) queue: mpsc::UnboundedSender<Release>,
     pub(crate) held: Arc<AtomicUsize>,
+    /// Of those, the ones whose check has started and not ended.
+    pub(crate) running: Arc<AtomicUsize>,
 }
 
 impl SlotLease {
@@ -50,7 +52,9 @@ impl SlotLease {
 
     /// The shared breaker to run the check under; marks the slot as attempted.
     pub fn start(&self) -> CircuitBreaker {
-        self.started.store(true, Ordering::Relaxed);
+        if !self.started.swap(true, Ordering::Relaxed) {
+            self.returns.running.fetch_add(1, Ordering::Relaxed);
+        }
         self.claimed_breaker
     }
 
@@ -72,6 +76,9 @@ impl Drop for SlotLease {
             breaker: finished.unwrap_or(self.claimed_breaker),
             ran: finished.is_some() || self.started.load(Ordering::Relaxed),
         };
+        if self.started.load(Ordering::Relaxed) {
+            self.returns.running.fetch_sub(1, Ordering::Relaxed);
+        }
         let held = self.returns.held.fetch_sub(1, Ordering::Relaxed).saturating_sub(1);
         metrics::gauge!("lookout_schedule_held").set(held as f64);
         if self.returns.queue.send(release).is_err() {

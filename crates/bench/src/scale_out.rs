@@ -51,6 +51,7 @@ struct Figures {
     db_cores: f64,
     schedule_updates_per_sec: f64,
     commits_per_sec: f64,
+    wal_bytes_per_check: f64,
 }
 
 impl Figures {
@@ -102,8 +103,9 @@ fn postgres_cpu_secs() -> f64 {
         .sum()
 }
 
-/// Rows updated in `check_schedule` and commits in the database so far.
-async fn write_counters(conn: &mut AsyncPgConnection) -> anyhow::Result<(i64, i64)> {
+/// Rows updated in `check_schedule`, commits in the database and WAL bytes (the whole server)
+/// so far.
+async fn write_counters(conn: &mut AsyncPgConnection) -> anyhow::Result<(i64, i64, i64)> {
     let updates = number(
         conn,
         "SELECT COALESCE(SUM(n_tup_upd), 0)::bigint AS n FROM pg_stat_user_tables \
@@ -115,7 +117,8 @@ async fn write_counters(conn: &mut AsyncPgConnection) -> anyhow::Result<(i64, i6
         "SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()",
     )
     .await?;
-    Ok((updates, commits))
+    let wal = number(conn, "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint AS n").await?;
+    Ok((updates, commits, wal))
 }
 
 async fn run_case(
@@ -172,7 +175,7 @@ async fn run_case(
 
     let db_clock = "SELECT EXTRACT(epoch FROM now() AT TIME ZONE 'UTC')::float8 AS s";
     let from: Seconds = diesel::sql_query(db_clock).get_result(&mut conn).await?;
-    let (updates_before, commits_before) = write_counters(&mut conn).await?;
+    let (updates_before, commits_before, wal_before) = write_counters(&mut conn).await?;
     let db_cpu_before = postgres_cpu_secs();
     let lookout_cpu_before: f64 =
         processes.iter().map(|p| p.usage().map_or(0.0, |u| u.cpu_secs)).sum();
@@ -183,7 +186,7 @@ async fn run_case(
     let lookout_cpu = processes.iter().map(|p| p.usage().map_or(0.0, |u| u.cpu_secs)).sum::<f64>()
         - lookout_cpu_before;
     let to: Seconds = diesel::sql_query(db_clock).get_result(&mut conn).await?;
-    let (updates_after, commits_after) = write_counters(&mut conn).await?;
+    let (updates_after, commits_after, wal_after) = write_counters(&mut conn).await?;
 
     let (mut p50, mut p99) = (0.0_f64, 0.0_f64);
     for process in processes {
@@ -217,6 +220,7 @@ async fn run_case(
         db_cores: db_cpu / elapsed,
         schedule_updates_per_sec: (updates_after - updates_before) as f64 / elapsed,
         commits_per_sec: (commits_after - commits_before) as f64 / elapsed,
+        wal_bytes_per_check: (wal_after - wal_before) as f64 / checks.max(1) as f64,
     })
 }
 
@@ -250,7 +254,7 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     );
     for f in &results {
         println!(
-            "  {:<16} {:>9.0} {:>6.1}/{:<7.1} {:>9.2} {:>9.2} {:>12.1} {:>11.0} {:>10.0}",
+            "  {:<16} {:>9.0} {:>6.1}/{:<7.1} {:>9.2} {:>9.2} {:>12.1} {:>11.0} {:>10.0} {:>9.0}",
             f.name,
             f.checks_per_sec,
             f.lateness_p50_ms,
@@ -259,7 +263,8 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
             f.db_cores,
             f.db_ms_per_1k_checks(),
             f.schedule_updates_per_sec,
-            f.commits_per_sec
+            f.commits_per_sec,
+            f.wal_bytes_per_check
         );
     }
     if let [local, shared, many] = results.as_slice() {

@@ -239,6 +239,16 @@ async fn a_change_on_one_node_holds_on_the_others_within_a_second() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(farm.hits("/y") >= before + 3, "every second: {}", farm.hits("/y"));
 
+    // The API-only node shows the schedule the others run.
+    let status = async || a.get(&format!("{y}/status")).await.1;
+    let shown = async || status().await["next_check_at"].is_string();
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while !shown().await && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(shown().await, "{}", status().await);
+    assert_eq!(status().await["state"], "up");
+
     let by_a = db.count("SELECT COUNT(*) AS n FROM monitor_checks WHERE node_id = 'node-a'").await;
     assert_eq!(by_a, 0, "the API-only node checks nothing");
     drop((a, b, c));

@@ -7,13 +7,14 @@ use std::time::Duration;
 use anyhow::Context;
 use lookout_domain::node::NodeId;
 use lookout_domain::website::WebsiteRepository;
-use lookout_domain::{EngineState, MonitoringService, SystemClock};
+use lookout_domain::{CircuitBreaker, EngineState, MonitoringService, SystemClock, WebsiteId};
 use lookout_jobs::{
     CheckWorkerOptions, ScheduleLeases, ScheduleSource, SharedScheduleOptions,
     SharedScheduleSource, SharedScheduleView, spawn_check_worker, spawn_schedule_upkeep,
 };
 use lookout_probe::HyperProber;
 use lookout_store::{BatchRecorder, Store};
+use time::OffsetDateTime;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -32,7 +33,8 @@ pub(crate) const SHARED_POOL_SIZE: usize = 4;
 /// The running engine.
 pub(crate) struct Engine {
     pub(crate) state: Arc<dyn EngineState>,
-    worker: JoinHandle<()>,
+    /// None on a shared node that only serves the API.
+    worker: Option<JoinHandle<()>>,
     /// Shared mode: the task returning slots, and the upkeep.
     releaser: Option<JoinHandle<()>>,
     upkeep: Option<JoinHandle<()>>,
@@ -97,7 +99,7 @@ pub(crate) async fn start(
             let read = ScheduleRead::Local(source.view());
             let state: Arc<dyn EngineState> = Arc::new(EngineView::new(&monitoring, read));
             let worker = spawn_check_worker(source.into_stream(), monitoring, options, stop);
-            Ok(Engine { state, worker, releaser: None, upkeep: None })
+            Ok(Engine { state, worker: Some(worker), releaser: None, upkeep: None })
         }
         DueSource::Shared(leases) => {
             let returned = leases
@@ -120,15 +122,47 @@ pub(crate) async fn start(
             let read = ScheduleRead::Shared(view);
             let state: Arc<dyn EngineState> = Arc::new(EngineView::new(&monitoring, read));
             let worker = spawn_check_worker(source.into_stream(), monitoring, options, stop);
-            Ok(Engine { state, worker, releaser: Some(releaser), upkeep: Some(upkeep) })
+            Ok(Engine {
+                state,
+                worker: Some(worker),
+                releaser: Some(releaser),
+                upkeep: Some(upkeep),
+            })
         }
+    }
+}
+
+/// What an API-only node (`scheduler.enabled = false`) in shared mode shows of the engine: the
+/// shared schedule's slots and breakers, which other nodes run.
+pub(crate) fn watch_shared(leases: ScheduleLeases) -> Engine {
+    let view = SharedScheduleView::default();
+    let upkeep = spawn_schedule_upkeep(leases, view.clone());
+    Engine { state: Arc::new(SharedOnly(view)), worker: None, releaser: None, upkeep: Some(upkeep) }
+}
+
+/// The engine state of a node that runs no checks itself.
+struct SharedOnly(SharedScheduleView);
+
+impl EngineState for SharedOnly {
+    fn breaker(&self, id: WebsiteId) -> CircuitBreaker {
+        self.0.breaker(id)
+    }
+
+    fn next_due(&self, id: WebsiteId) -> Option<OffsetDateTime> {
+        self.0.next_due(id)
+    }
+
+    fn open_breakers(&self) -> usize {
+        self.0.open_breakers()
     }
 }
 
 impl Engine {
     /// Waits for the worker to drain (after the stop signal) and for held slots to go back.
     pub(crate) async fn stopped(self) -> anyhow::Result<()> {
-        self.worker.await.context("check worker failed")?;
+        if let Some(worker) = self.worker {
+            worker.await.context("check worker failed")?;
+        }
         if let Some(releaser) = self.releaser
             && tokio::time::timeout(DRAIN_TIMEOUT, releaser).await.is_err()
         {

@@ -58,7 +58,11 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     } else {
         tracing::info!("Scheduler disabled (scheduler.enabled = false): no checks will run");
         drop(recorder);
-        None
+        match due {
+            // Other nodes run the shared schedule; the status endpoint shows theirs.
+            DueSource::Shared(leases) => Some(engine::watch_shared(leases)),
+            DueSource::Local(_) => None,
+        }
     };
     let engine_state = engine.as_ref().map(|e| Arc::clone(&e.state));
 

@@ -8,7 +8,8 @@
 //! - `history`: `/api/stats` and per-site stats latency over N sites × D days of checks on
 //!   SQLite, from raw checks and after `lookout rollup` (whose speed it reports too).
 //! - `scale-out`: on PostgreSQL, 1 node local vs 1 node shared vs N nodes shared — checks/s,
-//!   lateness, lookout's and the database's CPU, schedule row updates and commits.
+//!   lateness, lookout's and the database's CPU, schedule row updates and commits (alias
+//!   `scale`).
 
 mod history;
 mod idle;
@@ -37,6 +38,7 @@ enum Command {
     /// Statistics latency over a large history, raw and rolled up.
     History(history::Args),
     /// The shared schedule's cost on PostgreSQL: local vs shared, 1 vs N nodes.
+    #[command(alias = "scale")]
     ScaleOut(scale_out::Args),
 }
 

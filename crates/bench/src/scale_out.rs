@@ -2,6 +2,7 @@
 //! checked by 1 node with the local schedule, 1 node with the shared one, and N nodes with the
 //! shared one; each case reports stored checks/s, lateness, lookout's CPU and the database's
 //! CPU (every `postgres` process on the machine), and the database's row writes.
+//! Also runs as `lookout-bench scale`.
 
 use std::time::{Duration, Instant};
 
@@ -29,9 +30,12 @@ pub(crate) struct Args {
     /// Seconds between two checks of one site.
     #[arg(long, default_value_t = 2)]
     interval: u32,
-    /// Seconds measured per case (after one interval and 3 s of warm-up).
+    /// Seconds measured per case (after one interval and `--warmup` s of warm-up).
     #[arg(long, default_value_t = 30)]
     duration: u64,
+    /// Warm-up seconds on top of one interval before the measured window.
+    #[arg(long, default_value_t = 3)]
+    warmup: u64,
     /// Nodes of the last case.
     #[arg(long, default_value_t = 3)]
     nodes: usize,
@@ -47,9 +51,13 @@ struct Figures {
     checks_per_sec: f64,
     lateness_p50_ms: f64,
     lateness_p99_ms: f64,
+    lateness_max_ms: f64,
+    /// Checks the nodes' workers ran over the whole run (their "Check worker stopped" lines).
+    worker_checks: f64,
     lookout_cores: f64,
     db_cores: f64,
     schedule_updates_per_sec: f64,
+    check_inserts_per_sec: f64,
     commits_per_sec: f64,
     wal_bytes_per_check: f64,
 }
@@ -103,13 +111,32 @@ fn postgres_cpu_secs() -> f64 {
         .sum()
 }
 
-/// Rows updated in `check_schedule`, commits in the database and WAL bytes (the whole server)
-/// so far.
-async fn write_counters(conn: &mut AsyncPgConnection) -> anyhow::Result<(i64, i64, i64)> {
-    let updates = number(
+/// The database's write counters at one moment.
+#[derive(Debug, Clone, Copy)]
+struct WriteCounters {
+    /// Rows updated in `check_schedule`.
+    schedule_updates: i64,
+    /// Rows inserted into `monitor_checks` (all its partitions).
+    check_inserts: i64,
+    /// Commits in the database.
+    commits: i64,
+    /// WAL bytes written (the whole server).
+    wal_bytes: i64,
+}
+
+async fn write_counters(conn: &mut AsyncPgConnection) -> anyhow::Result<WriteCounters> {
+    // The statistics collector's counters are cached per transaction; read fresh ones.
+    conn.batch_execute("SELECT pg_stat_clear_snapshot()").await?;
+    let schedule_updates = number(
         conn,
         "SELECT COALESCE(SUM(n_tup_upd), 0)::bigint AS n FROM pg_stat_user_tables \
          WHERE relname = 'check_schedule'",
+    )
+    .await?;
+    let check_inserts = number(
+        conn,
+        "SELECT COALESCE(SUM(n_tup_ins), 0)::bigint AS n FROM pg_stat_user_tables \
+         WHERE relname LIKE 'monitor_checks%'",
     )
     .await?;
     let commits = number(
@@ -117,8 +144,9 @@ async fn write_counters(conn: &mut AsyncPgConnection) -> anyhow::Result<(i64, i6
         "SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()",
     )
     .await?;
-    let wal = number(conn, "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint AS n").await?;
-    Ok((updates, commits, wal))
+    let wal_bytes =
+        number(conn, "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint AS n").await?;
+    Ok(WriteCounters { schedule_updates, check_inserts, commits, wal_bytes })
 }
 
 async fn run_case(
@@ -171,11 +199,11 @@ async fn run_case(
         process.wait_for("Listening on", Duration::from_secs(120)).await?;
         processes.push(process);
     }
-    tokio::time::sleep(Duration::from_secs(u64::from(args.interval) + 3)).await;
+    tokio::time::sleep(Duration::from_secs(u64::from(args.interval) + args.warmup)).await;
 
     let db_clock = "SELECT EXTRACT(epoch FROM now() AT TIME ZONE 'UTC')::float8 AS s";
     let from: Seconds = diesel::sql_query(db_clock).get_result(&mut conn).await?;
-    let (updates_before, commits_before, wal_before) = write_counters(&mut conn).await?;
+    let before = write_counters(&mut conn).await?;
     let db_cpu_before = postgres_cpu_secs();
     let lookout_cpu_before: f64 =
         processes.iter().map(|p| p.usage().map_or(0.0, |u| u.cpu_secs)).sum();
@@ -186,9 +214,9 @@ async fn run_case(
     let lookout_cpu = processes.iter().map(|p| p.usage().map_or(0.0, |u| u.cpu_secs)).sum::<f64>()
         - lookout_cpu_before;
     let to: Seconds = diesel::sql_query(db_clock).get_result(&mut conn).await?;
-    let (updates_after, commits_after, wal_after) = write_counters(&mut conn).await?;
+    let after = write_counters(&mut conn).await?;
 
-    let (mut p50, mut p99) = (0.0_f64, 0.0_f64);
+    let (mut p50, mut p99, mut max, mut worker_checks) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
     for process in processes {
         let logs = process.stop()?;
         let stopped = logs
@@ -197,6 +225,8 @@ async fn run_case(
             .context("lookout did not report its worker stats")?;
         p50 = p50.max(log_number(stopped, "lateness_p50_ms").unwrap_or(f64::NAN));
         p99 = p99.max(log_number(stopped, "lateness_p99_ms").unwrap_or(f64::NAN));
+        max = max.max(log_number(stopped, "lateness_max_ms").unwrap_or(f64::NAN));
+        worker_checks += log_number(stopped, "checks").unwrap_or(0.0);
     }
     let checks = number(
         &mut conn,
@@ -216,11 +246,15 @@ async fn run_case(
         checks_per_sec: checks as f64 / window,
         lateness_p50_ms: p50,
         lateness_p99_ms: p99,
+        lateness_max_ms: max,
+        worker_checks,
         lookout_cores: lookout_cpu / elapsed,
         db_cores: db_cpu / elapsed,
-        schedule_updates_per_sec: (updates_after - updates_before) as f64 / elapsed,
-        commits_per_sec: (commits_after - commits_before) as f64 / elapsed,
-        wal_bytes_per_check: (wal_after - wal_before) as f64 / checks.max(1) as f64,
+        schedule_updates_per_sec: (after.schedule_updates - before.schedule_updates) as f64
+            / elapsed,
+        check_inserts_per_sec: (after.check_inserts - before.check_inserts) as f64 / elapsed,
+        commits_per_sec: (after.commits - before.commits) as f64 / elapsed,
+        wal_bytes_per_check: (after.wal_bytes - before.wal_bytes) as f64 / checks.max(1) as f64,
     })
 }
 
@@ -234,52 +268,67 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     let cases = [("local", 1), ("shared", 1), ("shared", args.nodes.max(1))];
     let mut results = Vec::new();
     for (mode, nodes) in cases {
-        results.push(run_case(&args, &bases, mode, nodes).await?);
+        let figures = run_case(&args, &bases, mode, nodes).await?;
+        eprintln!("{}: {:.0} checks/s stored", figures.name, figures.checks_per_sec);
+        results.push(figures);
     }
+    print_report(&args, &results);
+    Ok(())
+}
+
+fn print_report(args: &Args, results: &[Figures]) {
     let offered = args.sites as f64 / f64::from(args.interval);
     println!(
         "lookout-bench scale-out ({} sites every {} s = {offered:.0} checks/s offered, {} s measured per case)",
         args.sites, args.interval, args.duration
     );
     println!(
-        "  {:<16} {:>9} {:>14} {:>9} {:>9} {:>12} {:>11} {:>10}",
+        "  {:<16} {:>9} {:>22} {:>9} {:>7} {:>8} {:>11} {:>11} {:>11} {:>9} {:>8} {:>9}",
         "case",
         "checks/s",
-        "late p50/p99",
+        "late p50/p99/max ms",
+        "worker ck",
         "lookout",
         "db cores",
         "db ms/1k ck",
         "sched upd/s",
-        "commits/s"
+        "check ins/s",
+        "commits/s",
+        "WAL B/ck",
+        "upd/check"
     );
-    for f in &results {
+    for f in results {
         println!(
-            "  {:<16} {:>9.0} {:>6.1}/{:<7.1} {:>9.2} {:>9.2} {:>12.1} {:>11.0} {:>10.0} {:>9.0}",
+            "  {:<16} {:>9.0} {:>6.1}/{:>7.1}/{:>7.1} {:>9.0} {:>7.2} {:>8.2} {:>11.1} {:>11.0} {:>11.0} {:>9.0} {:>8.0} {:>9.2}",
             f.name,
             f.checks_per_sec,
             f.lateness_p50_ms,
             f.lateness_p99_ms,
+            f.lateness_max_ms,
+            f.worker_checks,
             f.lookout_cores,
             f.db_cores,
             f.db_ms_per_1k_checks(),
             f.schedule_updates_per_sec,
+            f.check_inserts_per_sec,
             f.commits_per_sec,
-            f.wal_bytes_per_check
+            f.wal_bytes_per_check,
+            f.schedule_updates_per_sec / f.checks_per_sec,
         );
     }
-    if let [local, shared, many] = results.as_slice() {
+    if let [local, shared, many] = results {
         println!(
-            "  shared/local (1 node): checks/s {:.2}, db CPU per check {:.2}, lateness p99 {:.2}, lookout CPU {:.2}",
+            "  shared/local (1 node): checks/s {:.2}, db CPU per 1k checks {:.2}, lateness p99 {:.2}, lookout CPU {:.2}",
             shared.checks_per_sec / local.checks_per_sec,
             shared.db_ms_per_1k_checks() / local.db_ms_per_1k_checks(),
             shared.lateness_p99_ms / local.lateness_p99_ms,
             shared.lookout_cores / local.lookout_cores,
         );
         println!(
-            "  {} nodes / 1 node (shared): checks/s {:.2}",
+            "  {} nodes / 1 node (shared): checks/s {:.2}, db CPU per 1k checks {:.2}",
             args.nodes,
-            many.checks_per_sec / shared.checks_per_sec
+            many.checks_per_sec / shared.checks_per_sec,
+            many.db_ms_per_1k_checks() / shared.db_ms_per_1k_checks(),
         );
     }
-    Ok(())
 }

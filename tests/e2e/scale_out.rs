@@ -260,9 +260,10 @@ async fn the_circuit_breaker_counts_failures_on_every_node() {
         eprintln!("skipped: LOOKOUT_TEST_POSTGRES_URL is not set");
         return;
     };
+    const THRESHOLD: u64 = 6;
     let farm = TargetServer::start().await;
     let breaker = [
-        ("LOOKOUT__CIRCUIT_BREAKER__FAILURE_THRESHOLD", "5"),
+        ("LOOKOUT__CIRCUIT_BREAKER__FAILURE_THRESHOLD", "6"),
         ("LOOKOUT__CIRCUIT_BREAKER__OPEN_SECS", "60"),
     ];
     let mut env_a = node_env("node-a");
@@ -270,7 +271,6 @@ async fn the_circuit_breaker_counts_failures_on_every_node() {
     let mut env_b = node_env("node-b");
     env_b.extend_from_slice(&breaker);
     let a = TestApp::start(&db, &env_a).await;
-    let b = TestApp::start(&db, &env_b).await;
     let mut sites = Vec::new();
     for n in 0..5 {
         let path = format!("/down/{n}?status=503");
@@ -280,7 +280,28 @@ async fn the_circuit_breaker_counts_failures_on_every_node() {
         assert_eq!(status, 201, "{site}");
         sites.push(site["id"].clone());
     }
-    // Five failures in all, whichever node made them, open each site's breaker.
+    let fewest_checks = async || {
+        db.count(
+            "SELECT COALESCE(MIN(n), 0) AS n FROM (SELECT w.id, COUNT(c.id) AS n FROM websites w \
+             LEFT JOIN monitor_checks c ON c.website_id = w.id GROUP BY w.id) x",
+        )
+        .await
+    };
+    // Node A alone makes the first failures, then stops and hands its sites back.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while fewest_checks().await < 2 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(a.terminate().status.success());
+    let by_a = db.count("SELECT COUNT(*) AS n FROM monitor_checks WHERE node_id = 'node-a'").await;
+    assert!(by_a >= 2 * 5, "node A made {by_a} checks");
+    let most = db
+        .count("SELECT MAX(n) AS n FROM (SELECT COUNT(*) AS n FROM monitor_checks GROUP BY website_id) x")
+        .await;
+    assert!(most < THRESHOLD as i64, "node A alone made {most} failures on one site");
+
+    // Node B goes on counting from A's failures: the breaker opens at THRESHOLD checks in all.
+    let b = TestApp::start(&db, &env_b).await;
     let deadline = Instant::now() + Duration::from_secs(30);
     let open_on_b = async |id: &serde_json::Value| {
         b.get(&format!("/api/websites/{id}/status")).await.1["circuit_breaker"]["state"] == "open"
@@ -292,21 +313,22 @@ async fn the_circuit_breaker_counts_failures_on_every_node() {
         assert!(open_on_b(id).await, "site {id}: breaker open, as seen from node B");
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let mixed = db
-        .count(
-            "SELECT COUNT(*) AS n FROM (SELECT website_id FROM monitor_checks \
-             GROUP BY website_id HAVING COUNT(DISTINCT node_id) > 1) x",
-        )
-        .await;
     for id in &sites {
         let checks = db
             .count(&format!("SELECT COUNT(*) AS n FROM monitor_checks WHERE website_id = {id}"))
             .await;
-        assert_eq!(checks, 5, "site {id}: five checks, then none while the breaker is open");
+        assert_eq!(
+            checks, THRESHOLD as i64,
+            "site {id}: {THRESHOLD} checks over both nodes, then none while the breaker is open"
+        );
+        let by_b = db
+            .count(&format!(
+                "SELECT COUNT(*) AS n FROM monitor_checks WHERE website_id = {id} AND node_id = 'node-b'"
+            ))
+            .await;
+        assert!(by_b > 0, "site {id}: node B made the last failures");
     }
-    eprintln!("shared breaker: {mixed} of 5 sites had their failures on both nodes");
-    assert!(mixed > 0, "failures were split between the nodes");
-    drop((a, b));
+    drop(b);
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Daily partitions of `monitor_checks` on PostgreSQL (migration 000007): made a few days
-//! ahead, dropped whole by retention. SQLite keeps one table; both calls do nothing there.
+//! Daily partitions of `monitor_checks` on PostgreSQL (migrations 000007, 000008): made a few
+//! days ahead, dropped whole by retention. SQLite keeps one table; both calls do nothing there.
 
 use diesel::sql_types::{BigInt, Date, Integer, Timestamp};
 use diesel::{QueryableByName, sql_query};

@@ -100,3 +100,46 @@ async fn retention_drops_whole_days_and_deletes_the_rest() {
     let kept = "SELECT COUNT(*) AS n FROM monitor_checks WHERE timestamp >= '2026-10-02 12:00'";
     assert_eq!(count(&db, kept).await, 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_check_written_while_a_day_is_partitioned_lands_in_the_new_partition() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+    let Some((db, store)) = postgres().await else { return };
+    store.create_website(&new_site("https://race.example", true), T0).await.unwrap();
+    insert_check(&db, "2035-07-01 10:00:00").await;
+
+    // Another node's check of that day, in a transaction still open when partitioning starts.
+    let mut writer = AsyncPgConnection::establish(db.url()).await.unwrap();
+    writer
+        .batch_execute(
+            "BEGIN; INSERT INTO monitor_checks (website_id, timestamp, response_time, \
+             is_available) VALUES (1, '2035-07-01 11:00:00', 0.1, true)",
+        )
+        .await
+        .unwrap();
+    // The day's partition is the first one this call makes. Before migration 000008 it moved
+    // the day's rows out of DEFAULT, then waited for the writer's lock to create the partition,
+    // and the writer's row, committed meanwhile into DEFAULT, failed the CREATE.
+    let partitioning = tokio::spawn({
+        let url = db.url().to_owned();
+        async move {
+            let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
+            conn.batch_execute("SELECT lookout_ensure_check_partitions('2035-07-01', '2035-07-02')")
+                .await
+        }
+    });
+    let waiting = "SELECT COUNT(*) AS n FROM pg_stat_activity \
+                   WHERE wait_event_type = 'Lock' AND query LIKE '%lookout_ensure_check_partitions%'";
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while count(&db, waiting).await == 0 {
+        assert!(std::time::Instant::now() < deadline, "partitioning never waited for the writer");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    writer.batch_execute("COMMIT").await.unwrap();
+
+    partitioning.await.unwrap().expect("partitioning succeeds");
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM monitor_checks_default").await, 0);
+    let day =
+        format!("SELECT COUNT(*) AS n FROM {}", partition(time::macros::date!(2035 - 07 - 01)));
+    assert_eq!(count(&db, &day).await, 2, "both checks of the day are in its partition");
+}

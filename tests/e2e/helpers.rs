@@ -307,9 +307,19 @@ fn wait_for_address(child: &mut Child, logs: &Arc<Mutex<Vec<String>>>) -> String
     }
 }
 
-/// Runs the binary to completion (for `lookout migrate` and start-up failures).
+/// Runs the binary to completion (for `lookout migrate` and start-up failures); one still
+/// running after 60 s is killed and fails the test.
 pub fn run_to_exit(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (ExitStatus, String) {
-    let child = spawn_lookout(cwd, args, env);
+    let mut child = spawn_lookout(cwd, args, env);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            let output = child.wait_with_output().unwrap();
+            panic!("lookout {args:?} kept running: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let output = child.wait_with_output().unwrap();
     let text = format!(
         "{}{}",

@@ -57,3 +57,56 @@ fn a_bad_node_id_is_refused_at_start() {
     assert!(!status.success());
     assert!(output.contains("node.id"), "{output}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_node_refuses_an_id_that_a_running_node_holds() {
+    let Some(db) = TestDatabase::postgres().await else {
+        eprintln!("skipped: LOOKOUT_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let env = [("LOOKOUT__NODE__ID", "twin"), ("LOOKOUT__SCHEDULER__MODE", "shared")];
+    let first = TestApp::start(&db, &env).await;
+    let (_, before) = first.get("/api/nodes").await;
+
+    // A second process given the same id waits a heartbeat, sees the first one beat, and exits.
+    let url = db.url().to_owned();
+    let (status, output) = tokio::task::spawn_blocking(move || {
+        let workdir = tempfile::tempdir().unwrap();
+        let mut env = env.to_vec();
+        env.push(("DATABASE_URL", &url));
+        run_to_exit(workdir.path(), &[], &env)
+    })
+    .await
+    .unwrap();
+    assert!(!status.success());
+    assert!(output.contains("node.id twin is in use by another running lookout"), "{output}");
+    let (_, after) = first.get("/api/nodes").await;
+    assert_eq!(after[0]["started_at"], before[0]["started_at"], "the first node keeps its id");
+    assert_eq!(after[0]["alive"], true);
+
+    // After a crash, the restarted node finds the id silent and takes it over.
+    let _workdir = first.kill9();
+    let restarted = TestApp::start(&db, &env).await;
+    assert!(restarted.wait_for_log("taken over", Duration::from_secs(1)).await);
+    let (_, nodes) = restarted.get("/api/nodes").await;
+    assert_eq!(nodes.as_array().unwrap().len(), 1, "{nodes}");
+    assert_ne!(nodes[0]["started_at"], before[0]["started_at"]);
+
+    // A clean stop takes the node off the list; a restart then needs no wait.
+    assert!(restarted.terminate().status.success());
+    assert_eq!(db.count("SELECT COUNT(*) AS n FROM nodes").await, 0);
+    let again = TestApp::start(&db, &env).await;
+    assert!(!again.logs().iter().any(|l| l.contains("waiting")), "{:?}", again.logs());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_local_node_takes_an_id_in_use_with_a_warning() {
+    let db = TestDatabase::sqlite();
+    let env = [("LOOKOUT__NODE__ID", "label")];
+    let first = TestApp::start(&db, &env).await;
+    let second = TestApp::start(&db, &env).await;
+    assert!(second.wait_for_log("taking it over", Duration::from_secs(2)).await);
+    let (_, nodes) = second.get("/api/nodes").await;
+    assert_eq!(nodes.as_array().unwrap().len(), 1, "{nodes}");
+    drop((first, second));
+}

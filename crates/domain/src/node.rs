@@ -15,6 +15,10 @@ pub const HEARTBEAT_INTERVAL: Duration = Duration::seconds(10);
 /// A node counts as alive while its last heartbeat is at most this old (three missed beats).
 pub const ALIVE_WITHIN: Duration = Duration::seconds(30);
 
+/// A node whose heartbeat stopped this long ago (it crashed, or its machine went) leaves the
+/// list; a node stopped cleanly leaves it at once.
+pub const FORGOTTEN_AFTER: Duration = Duration::days(7);
+
 /// 1..=64 characters of `A-Z a-z 0-9 . _ -`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NodeId(String);
@@ -58,6 +62,15 @@ impl NodeInfo {
     }
 }
 
+/// The outcome of a heartbeat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registration {
+    /// The id is this process's: registered or renewed.
+    Held,
+    /// Another process holds the id (two nodes were given one `node.id`); its row as read.
+    InUse(NodeInfo),
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum HeartbeatError {
     #[error("storage is unavailable")]
@@ -77,9 +90,26 @@ pub enum ListNodesError {
 /// Where nodes register.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait NodeRegistry: Send + Sync + 'static {
-    /// Registers `node` or renews its heartbeat (`last_heartbeat`, region and version replaced).
-    fn heartbeat(&self, node: &NodeInfo)
-    -> impl Future<Output = Result<(), HeartbeatError>> + Send;
+    /// Registers `node` or renews its heartbeat (the whole row replaced), unless another
+    /// process holds the id: a row with another `started_at` whose last heartbeat is after
+    /// `free_before`. A row whose heartbeat is at or before `free_before` is taken over.
+    fn heartbeat(
+        &self,
+        node: &NodeInfo,
+        free_before: OffsetDateTime,
+    ) -> impl Future<Output = Result<Registration, HeartbeatError>> + Send;
+
+    /// Removes `node`'s row if it is still this process's (a clean stop).
+    fn deregister(
+        &self,
+        node: &NodeInfo,
+    ) -> impl Future<Output = Result<(), HeartbeatError>> + Send;
+
+    /// Removes every node whose last heartbeat is before `silent_before`; returns how many.
+    fn forget_nodes(
+        &self,
+        silent_before: OffsetDateTime,
+    ) -> impl Future<Output = Result<usize, HeartbeatError>> + Send;
 
     /// Every node that ever registered, by id.
     fn list_nodes(&self) -> impl Future<Output = Result<Vec<NodeInfo>, ListNodesError>> + Send;

@@ -16,6 +16,7 @@ use lookout_store::CheckWriterOptions;
 use tokio::sync::watch;
 
 use crate::engine::{self, DueSource};
+use crate::heartbeat::IdUse;
 use crate::schedule_choice::ScheduleChoice;
 use crate::settings::{SchedulerMode, Settings};
 use crate::shutdown;
@@ -27,11 +28,19 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let (access, token_refresh) = crate::access::start(&settings, &store).await?;
     let interval_bounds = settings.interval_bounds()?;
     let node_id = settings.node_id()?;
-    let heartbeat = crate::heartbeat::spawn_heartbeat(
+    let mode = settings.scheduler_mode()?;
+    // Before the engine: a node must not hand back the leases of another node with its id.
+    let id_use = match mode {
+        SchedulerMode::Shared if settings.scheduler.enabled => IdUse::Leases,
+        _ => IdUse::Label,
+    };
+    let mut heartbeat = crate::heartbeat::register(
         store.clone(),
         node_id.clone(),
         settings.node.region.clone(),
-    );
+        id_use,
+    )
+    .await?;
 
     let partitions = crate::partitions::spawn_partition_upkeep(store.clone());
     let (local, source) = local_schedule();
@@ -43,7 +52,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         node_id: Some(node_id.to_string()),
         ..CheckWriterOptions::default()
     });
-    let (schedule, due) = match settings.scheduler_mode()? {
+    let (schedule, due) = match mode {
         SchedulerMode::Shared => {
             let wait = Duration::from_secs(settings.database.connect_timeout_secs.max(1));
             let leases =
@@ -111,11 +120,13 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         result = &mut server => result.context("HTTP server task failed")?.context("HTTP server failed"),
+        result = &mut heartbeat.task => {
+            result.map_err(anyhow::Error::from).and_then(|taken| taken).context("node registration")
+        }
     };
     if let Some(gauges) = gauges {
         gauges.abort();
     }
-    heartbeat.abort();
     partitions.abort();
     token_refresh.abort();
     // Stop taking checks, let in-flight ones finish (bounded), then flush their results.
@@ -127,6 +138,8 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         rollups.await.context("roll-up worker failed")?;
     }
     writer.await.context("check writer failed")?;
+    // Last: the id stays this node's until its slots and results are back.
+    heartbeat.deregister().await;
     handle.stop(true).await;
     tracing::info!("Stopped");
     result

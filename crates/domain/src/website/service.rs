@@ -8,7 +8,7 @@ use crate::history::{
     CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, SlaEntry, SlaTarget, StatsInput,
     StatsPage, TimeRange, UptimeStats,
 };
-use crate::node::{HeartbeatError, ListNodesError, NodeInfo, NodeRegistry};
+use crate::node::{HeartbeatError, ListNodesError, NodeInfo, NodeRegistry, Registration};
 use crate::{Clock, DowntimeWindow};
 
 use super::{
@@ -196,8 +196,23 @@ where
     fn heartbeat(
         &self,
         node: &NodeInfo,
+        free_before: OffsetDateTime,
+    ) -> impl Future<Output = Result<Registration, HeartbeatError>> + Send {
+        self.repository.heartbeat(node, free_before)
+    }
+
+    fn deregister(
+        &self,
+        node: &NodeInfo,
     ) -> impl Future<Output = Result<(), HeartbeatError>> + Send {
-        self.repository.heartbeat(node)
+        self.repository.deregister(node)
+    }
+
+    fn forget_nodes(
+        &self,
+        silent_before: OffsetDateTime,
+    ) -> impl Future<Output = Result<usize, HeartbeatError>> + Send {
+        self.repository.forget_nodes(silent_before)
     }
 
     fn list_nodes(&self) -> impl Future<Output = Result<Vec<NodeInfo>, ListNodesError>> + Send {

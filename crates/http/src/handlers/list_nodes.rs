@@ -1,4 +1,5 @@
-//! `GET /api/nodes`: every lookout node that registered with this database, with its heartbeat.
+//! `GET /api/nodes`: the lookout nodes registered with this database (running ones, and crashed
+//! ones for 7 days), with their heartbeats.
 
 use actix_web::{HttpResponse, web};
 use lookout_domain::node::NodeRegistry;

@@ -20,7 +20,8 @@ pub(crate) enum IdUse {
     /// would hand back each other's slots. A live holder is refused; a node whose id is taken
     /// over stops.
     Leases,
-    /// The id only labels this node's checks: it is taken, with a warning.
+    /// The id only labels this node's checks: a live holder keeps it (with a warning) until
+    /// it has been silent for `ALIVE_WITHIN`.
     Label,
 }
 
@@ -61,13 +62,12 @@ pub(crate) async fn register<R: NodeRegistry + Clone>(
             tracing::warn!(
                 node = %node.id,
                 holder_started_at = %holder.started_at,
-                "node.id {} was renewed {:.0} s ago by another process; taking it over",
+                "node.id {} was renewed {:.0} s ago by another process: this node is listed once \
+                 that one has been silent for {} s",
                 node.id,
-                (node.started_at - holder.last_heartbeat).as_seconds_f64()
+                (node.started_at - holder.last_heartbeat).as_seconds_f64(),
+                ALIVE_WITHIN.whole_seconds()
             );
-            if let Err(error) = registry.heartbeat(&node, holder.last_heartbeat).await {
-                tracing::warn!(node = %node.id, error = %ErrorChain(&error), "Node registration failed; retrying");
-            }
         }
         Err(error) => {
             tracing::warn!(node = %node.id, error = %ErrorChain(&error), "Node registration failed; retrying");

@@ -197,3 +197,7 @@ async fn forget_silent_nodes<R: NodeRegistry>(registry: &R) {
 fn whole_microseconds(at: OffsetDateTime) -> OffsetDateTime {
     at.replace_nanosecond(at.nanosecond() / 1_000 * 1_000).unwrap_or(at)
 }
+
+#[cfg(test)]
+#[path = "heartbeat_tests.rs"]
+mod tests;

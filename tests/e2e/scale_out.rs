@@ -16,6 +16,8 @@ const INTERVAL: u64 = 5;
 const LEASE: u64 = 8;
 /// One site in this many answers 503 (and keeps one downtime window open).
 const FAILING_EVERY: u64 = 100;
+/// Intervals the three nodes run together before one is killed (2.5 minutes).
+const STEADY_INTERVALS: u64 = 30;
 
 fn node_env(id: &'static str) -> Vec<(&'static str, &'static str)> {
     vec![
@@ -89,7 +91,7 @@ async fn three_nodes_share_the_sites_and_take_over_from_a_killed_one() {
     let c = TestApp::start(&db, &env("node-c")).await;
     // The first interval spreads the first checks; then the steady state.
     let steady_from = OffsetDateTime::now_utc() + Duration::from_secs(2 * INTERVAL);
-    tokio::time::sleep(Duration::from_secs(10 * INTERVAL)).await;
+    tokio::time::sleep(Duration::from_secs(STEADY_INTERVALS * INTERVAL)).await;
 
     let killed_at = OffsetDateTime::now_utc();
     let _workdir = c.kill9();

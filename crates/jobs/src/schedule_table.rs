@@ -134,6 +134,34 @@ impl<T: Clone> ScheduleTable<T> {
         removed
     }
 
+    /// Moves every site whose next check is before `cutoff` on by whole intervals to its first
+    /// slot at or after `cutoff` (those slots are skipped); returns how many moved.
+    pub fn skip_due_before(&mut self, cutoff: Instant) -> usize {
+        let mut moved = Vec::new();
+        loop {
+            self.drop_stale();
+            match self.queue.peek() {
+                Some(Reverse((due, id, _))) if *due < cutoff => {
+                    let (due, id) = (*due, *id);
+                    self.queue.pop();
+                    if let Some(entry) = self.entries.get_mut(&id) {
+                        let step = Duration::from_millis(u64::from(entry.interval_ms));
+                        let behind = cutoff.duration_since(due).as_nanos();
+                        let steps = behind.div_ceil(step.as_nanos().max(1));
+                        entry.next_due =
+                            due + step.saturating_mul(u32::try_from(steps).unwrap_or(u32::MAX));
+                        entry.generation = entry.generation.wrapping_add(1);
+                        moved.push(Reverse((entry.next_due, id, entry.generation)));
+                    }
+                }
+                _ => break,
+            }
+        }
+        let count = moved.len();
+        self.queue.extend(moved);
+        count
+    }
+
     fn drop_stale(&mut self) {
         while let Some(Reverse((_, id, generation))) = self.queue.peek() {
             match self.entries.get(id) {
@@ -255,6 +283,24 @@ mod tests {
             table.pop_due(t0 + Duration::from_secs(10)),
             Some((id(3), t0 + Duration::from_secs(10)))
         );
+    }
+
+    #[test]
+    fn sites_due_before_a_cutoff_can_skip_to_their_next_slot_after_it() {
+        let t0 = Instant::now();
+        let mut table = Table::new();
+        table.insert(id(1), Duration::from_secs(2), t0 + Duration::from_secs(1), id(1));
+        table.insert(id(2), MIN, t0 + Duration::from_secs(3), id(2));
+        table.insert(id(3), MIN, t0 + Duration::from_secs(9), id(3));
+        assert_eq!(table.skip_due_before(t0 + Duration::from_secs(4)), 2);
+        assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(5)), "1 + 2 × 2 s");
+        assert_eq!(table.next_due(id(2)), Some(t0 + Duration::from_secs(63)));
+        assert_eq!(table.next_due(id(3)), Some(t0 + Duration::from_secs(9)), "after the cutoff");
+        // Only the moved slots surface, once each.
+        let later = t0 + Duration::from_secs(10);
+        assert_eq!(table.pop_due(later), Some((id(1), t0 + Duration::from_secs(5))));
+        assert_eq!(table.pop_due(later), Some((id(3), t0 + Duration::from_secs(9))));
+        assert_eq!(table.pop_due(later), None);
     }
 
     #[test]

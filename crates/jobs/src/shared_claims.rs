@@ -29,8 +29,9 @@ pub(crate) enum ClaimNews {
     /// A claim that worked (perhaps taking nothing), made at `at`: everything due up to
     /// `at` + the horizon was there to be claimed.
     Claimed { at: Instant, slots: Vec<HeldSlot> },
-    /// A claim failed: the schedule is out of reach.
-    Unreachable,
+    /// A claim failed: the schedule is out of reach. `since` is when that claim began; the
+    /// database answered other nodes' claims until at most then.
+    Unreachable { since: Instant },
     /// A claim worked again.
     Reachable,
 }
@@ -104,7 +105,7 @@ pub(crate) async fn claim_loop(
                 if reachable {
                     reachable = false;
                     tracing::warn!(%error, "Cannot claim from the shared schedule; retrying every second");
-                    let _ = news.send(ClaimNews::Unreachable).await;
+                    let _ = news.send(ClaimNews::Unreachable { since: at }).await;
                 }
                 Duration::from_secs(1)
             }

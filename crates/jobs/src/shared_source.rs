@@ -156,13 +156,18 @@ impl SharedScheduleSource {
                 let now = Instant::now();
                 self.own.remove_due_before(now.checked_sub(FORGET_AFTER).unwrap_or(now), |_| false);
             }
-            ClaimNews::Unreachable => {
+            ClaimNews::Unreachable { since } => {
                 // Everything due before the last claim's horizon was there to be claimed: a
                 // site whose next slot fell in it and that this node did not take then went
                 // to another node.
                 if let Some(last) = self.last_claim {
                     self.own.remove_due_before(last + self.horizon, |own| own.claimed_at >= last);
                 }
+                // A slot due before the failed claim's horizon may have gone to a node that
+                // claimed after this node's last claim, while the database still answered:
+                // such sites skip that slot (checked one interval later) rather than risk
+                // being checked by both nodes all through the outage.
+                self.own.skip_due_before(since + self.horizon);
                 self.alone = true;
                 tracing::warn!(
                     sites = self.own.len(),

@@ -302,6 +302,17 @@ async fn metrics_describe_checks_schedule_storage_and_the_api() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn histogram_upkeep_runs_whether_or_not_anyone_scrapes() {
+    let db = TestDatabase::sqlite();
+    let app = start(&db, &[]).await;
+    // Counted per run of the job, not per scrape: it shows the job runs on its own schedule.
+    let runs = "lookout_job_runs_total{job=\"metrics-upkeep\"}";
+    let ran =
+        eventually(Duration::from_secs(30), async || metrics_text(&app).await.1.contains(runs));
+    assert!(ran.await, "no run of the metrics-upkeep job in:\n{}", metrics_text(&app).await.1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn per_site_labels_and_switching_metrics_off() {
     let db = TestDatabase::sqlite();
     let target = TargetServer::start().await;

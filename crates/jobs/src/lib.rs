@@ -10,12 +10,15 @@
 //! a [`SlotLease`], and [`spawn_schedule_upkeep`] keeps the rows in step with the websites.
 //! [`spawn_check_worker`] runs due checks through an apalis worker into the domain's
 //! monitoring service. [`spawn_rollup_worker`] runs the roll-up and retention job on a cron
-//! schedule (apalis-cron).
+//! schedule (apalis-cron). [`spawn_periodic`] runs a [`PeriodicJob`] (e.g. [`MetricsUpkeep`])
+//! every period.
 
 mod check_worker;
 mod due_check;
 mod lateness;
 mod local_schedule;
+mod metrics_upkeep;
+mod periodic;
 mod rollup_worker;
 mod schedule_leases;
 mod schedule_table;
@@ -29,6 +32,8 @@ pub use check_worker::{CheckWorkerOptions, spawn_check_worker};
 pub use due_check::DueCheck;
 pub use lateness::LatenessStats;
 pub use local_schedule::{LocalSchedule, ScheduleSource, ScheduleView, local_schedule};
+pub use metrics_upkeep::MetricsUpkeep;
+pub use periodic::{PeriodicJob, Tick, spawn_periodic};
 pub use rollup_worker::{CronError, parse_cron, spawn_rollup_worker};
 pub use schedule_leases::{
     Claimed, LeaseError, LeasedSite, Release, ScheduleEntry, ScheduleLeases,

@@ -10,7 +10,7 @@ use lookout_domain::history::RollupService;
 use lookout_domain::website::WebsiteService;
 use lookout_http::ApiState;
 use lookout_jobs::{
-    ScheduleLeases, SharedSchedule, local_schedule, parse_cron, spawn_rollup_worker,
+    ScheduleLeases, SharedSchedule, local_schedule, parse_cron, spawn_periodic, spawn_rollup_worker,
 };
 use lookout_store::CheckWriterOptions;
 use tokio::sync::watch;
@@ -23,7 +23,10 @@ use crate::shutdown;
 
 pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     // First: metric handles taken before the recorder exists would record nothing.
-    let metrics = if settings.metrics.enabled { Some(crate::metrics::install()?) } else { None };
+    let (metrics, metrics_upkeep) = match settings.metrics.enabled {
+        true => crate::metrics::install().map(|(render, upkeep)| (Some(render), Some(upkeep)))?,
+        false => (None, None),
+    };
     let store = super::open_store(&settings).await?;
     let (access, token_refresh) = crate::access::start(&settings, &store).await?;
     let interval_bounds = settings.interval_bounds()?;
@@ -46,6 +49,8 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let (local, source) = local_schedule();
     let (stop_checks, checks_stopped) = watch::channel(false);
     let rollups_stopped = checks_stopped.clone();
+    let upkeep = metrics_upkeep
+        .map(|job| spawn_periodic(job, engine::DRAIN_TIMEOUT, checks_stopped.clone()));
     let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions {
         max_batch: settings.database.max_batch,
         outage_buffer: settings.database.outage_buffer,
@@ -138,6 +143,9 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         rollups.await.context("roll-up worker failed")?;
     }
     writer.await.context("check writer failed")?;
+    if let Some(upkeep) = upkeep {
+        upkeep.await.context("metrics upkeep failed")?;
+    }
     // Last: the id stays this node's until its slots and results are back.
     heartbeat.deregister().await;
     handle.stop(true).await;

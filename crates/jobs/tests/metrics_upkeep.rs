@@ -4,6 +4,8 @@
 //!
 //! One test in a binary of its own: it measures the process's resident memory.
 
+#![expect(clippy::expect_used, reason = "test helpers fail the test loudly")]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;

@@ -12,7 +12,10 @@ use serde_json::Value;
 macro_rules! with_both_databases {
     ($name:ident, |$db:ident| $body:expr) => {
         mod $name {
-            #[allow(unused_imports)]
+            #[allow(
+                unused_imports,
+                reason = "only some bodies use it: `expect` would fail on the rest"
+            )]
             use super::*;
 
             #[tokio::test(flavor = "multi_thread")]
@@ -38,7 +41,10 @@ pub(crate) use with_both_databases;
 macro_rules! on_both_backends {
     ($name:ident, |$app:ident| $body:expr) => {
         mod $name {
-            #[allow(unused_imports)]
+            #[allow(
+                unused_imports,
+                reason = "only some bodies use it: `expect` would fail on the rest"
+            )]
             use super::*;
 
             #[tokio::test(flavor = "multi_thread")]

@@ -253,27 +253,17 @@ pub(crate) async fn not_found(request: HttpRequest) -> HttpResponse {
         .error_response()
 }
 
-/// The methods a route takes, for the `Allow` header of a 405 (the routes in `server.rs`).
-fn allowed_methods(pattern: Option<&str>) -> &'static str {
-    match pattern {
-        Some("/api/websites") => "GET, POST",
-        Some("/api/websites/{id}") => "GET, PATCH, DELETE",
-        _ => "GET",
-    }
-}
-
-/// 405 for a known path with a method it does not take, with the `Allow` header.
-pub(crate) async fn method_not_allowed(request: HttpRequest) -> HttpResponse {
+/// 405 for a known path with a method it does not take, with the `Allow` header (`allow`: the
+/// methods the path takes, as `server.rs` registered them).
+pub(crate) fn method_not_allowed(request: &HttpRequest, allow: &str) -> HttpResponse {
     let mut response = ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
         format!("{} is not allowed on {}", request.method(), request.path()),
     )
     .error_response();
-    let allow = allowed_methods(request.match_pattern().as_deref());
-    response.headers_mut().insert(
-        actix_web::http::header::ALLOW,
-        actix_web::http::header::HeaderValue::from_static(allow),
-    );
+    if let Ok(allow) = actix_web::http::header::HeaderValue::from_str(allow) {
+        response.headers_mut().insert(actix_web::http::header::ALLOW, allow);
+    }
     response
 }

@@ -7,9 +7,12 @@ mod dto;
 mod error;
 mod handlers;
 mod openapi;
+mod request_metrics;
 mod server;
+mod state;
 
 pub use access::ApiAccess;
 pub use actix_web::dev::{Server, ServerHandle};
 pub use error::ApiError;
-pub use server::{ApiState, MetricsRender, configure, start};
+pub use server::{configure, start};
+pub use state::{ApiState, MetricsRender};

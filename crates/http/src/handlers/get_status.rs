@@ -12,7 +12,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::ApiError;
 use crate::dto::parse_website_id;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct StatusBody {

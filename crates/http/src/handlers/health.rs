@@ -5,7 +5,7 @@ use lookout_domain::website::WebsiteManagement;
 use serde::Serialize;
 
 use crate::ApiError;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 /// `{"status": "ok", "database": "ok"}`
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use super::history_query::HistoryQuery;
 use crate::ApiError;
 use crate::dto::parse_website_id;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CheckResponse {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::ApiError;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct NodeBody {

@@ -20,8 +20,8 @@ pub use error_chain::ErrorChain;
 pub use monitoring::{
     AppliedTransition, BreakerPolicy, CheckLogPolicy, CheckOutcome, CheckRecorder, CheckRun,
     CheckTarget, CircuitBreaker, DowntimeTransition, DowntimeWindow, EngineState, MonitorCheck,
-    MonitoringService, Prober, RecordCheckError, RecordedCheck, SiteState, SiteStatus,
-    is_available_status,
+    MonitoringService, ProbeFailure, Prober, RecordCheckError, RecordedCheck, SiteState,
+    SiteStatus, is_available_status,
 };
 pub use website::{
     CheckInterval, CheckIntervalError, IntervalBounds, NewWebsite, Website, WebsiteId,

@@ -1,9 +1,10 @@
-//! Monitoring: the outcome of one check, the availability rule, downtime windows and the
-//! transition rule that opens and closes them, and the `Prober` port.
+//! Monitoring: the outcome of one check (and why a check failed), the availability rule,
+//! downtime windows and the transition rule that opens and closes them, and the `Prober` port.
 
 mod breaker;
 mod check;
 mod downtime;
+mod failure;
 mod prober;
 mod recorder;
 mod service;
@@ -14,6 +15,9 @@ pub use breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
 
 pub use check::{CheckOutcome, MonitorCheck, is_available_status};
 pub use downtime::{DowntimeTransition, DowntimeWindow};
+pub use failure::{
+    ConnectFailure, DnsFailure, HttpFailure, ProbeFailure, RedirectFailure, TlsFailure,
+};
 #[cfg(any(test, feature = "mocks"))]
 pub use prober::MockProber;
 pub use prober::Prober;

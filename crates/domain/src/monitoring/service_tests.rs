@@ -8,7 +8,9 @@ use futures::executor::block_on;
 use time::macros::datetime;
 
 use super::*;
-use crate::monitoring::{MockCheckRecorder, MockProber, RecordCheckError};
+use crate::monitoring::{
+    ConnectFailure, MockCheckRecorder, MockProber, ProbeFailure, RecordCheckError,
+};
 use crate::{WebsiteName, WebsiteUrl};
 
 const T0: OffsetDateTime = datetime!(2026-11-28 12:00:00 UTC);
@@ -41,18 +43,21 @@ fn target() -> CheckTarget {
     }
 }
 
-fn outcome(status: Option<u16>, error: Option<&str>) -> CheckOutcome {
-    CheckOutcome {
-        status_code: status,
-        response_time: Duration::from_millis(120),
-        error: error.map(str::to_owned),
-    }
+fn outcome(status: Option<u16>, error: Option<ProbeFailure>) -> CheckOutcome {
+    CheckOutcome { status_code: status, response_time: Duration::from_millis(120), error }
 }
 
-fn prober_answering(status: Option<u16>, error: Option<&'static str>, times: usize) -> MockProber {
+fn prober_answering(status: Option<u16>, error: Option<ProbeFailure>, times: usize) -> MockProber {
     let mut prober = MockProber::new();
-    prober.expect_probe().times(times).returning(move |_| Box::pin(ready(outcome(status, error))));
     prober
+        .expect_probe()
+        .times(times)
+        .returning(move |_| Box::pin(ready(outcome(status, error.clone()))));
+    prober
+}
+
+fn refused() -> Option<ProbeFailure> {
+    Some(ProbeFailure::Connect(ConnectFailure::Refused))
 }
 
 fn recorder_storing(transition: AppliedTransition) -> MockCheckRecorder {
@@ -112,7 +117,7 @@ fn a_failure_reports_the_window_the_store_opened() {
 fn five_failures_open_the_breaker_and_checks_stop_until_the_cool_down() {
     let clock = FakeClock::new();
     let service = service(
-        prober_answering(None, Some("connection refused"), 5),
+        prober_answering(None, refused(), 5),
         recorder_storing(AppliedTransition::Unchanged),
         clock.clone(),
     );
@@ -198,8 +203,7 @@ fn an_outage_of_the_database_does_not_trip_breakers() {
 fn a_check_of_a_deleted_site_is_dropped() {
     let mut recorder = MockCheckRecorder::new();
     recorder.expect_record_check().returning(|_| Box::pin(ready(Ok(RecordedCheck::SiteGone))));
-    let service =
-        service(prober_answering(None, Some("connection refused"), 1), recorder, FakeClock::new());
+    let service = service(prober_answering(None, refused(), 1), recorder, FakeClock::new());
     assert_eq!(block_on(service.run_check(&target())), CheckRun::SiteGone);
     assert_eq!(service.breaker(target().id), CircuitBreaker::default());
 }

@@ -25,5 +25,7 @@ pub use prober::Prober;
 pub use recorder::MockCheckRecorder;
 pub use recorder::{AppliedTransition, CheckRecorder, RecordCheckError, RecordedCheck};
 pub use service::{CheckLogPolicy, CheckRun, MonitoringService};
+#[cfg(any(test, feature = "mocks"))]
+pub use status::MockEngineState;
 pub use status::{EngineState, SiteState, SiteStatus};
 pub use target::CheckTarget;

@@ -13,7 +13,7 @@ use lookout_domain::history::HistoryError;
 use lookout_domain::node::ListNodesError;
 use lookout_domain::website::{
     CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
-    UpdateWebsiteError,
+    UpdateWebsiteError, WebsiteStatusError,
 };
 use serde::Serialize;
 
@@ -163,6 +163,16 @@ impl From<HistoryError> for ApiError {
             HistoryError::NotFound(id) => Self::website_not_found(&id.to_string()),
             HistoryError::Unavailable(_) => Self::unavailable(&error),
             HistoryError::Unknown(_) => Self::internal(&error),
+        }
+    }
+}
+
+impl From<WebsiteStatusError> for ApiError {
+    fn from(error: WebsiteStatusError) -> Self {
+        match &error {
+            WebsiteStatusError::NotFound(id) => Self::website_not_found(&id.to_string()),
+            WebsiteStatusError::Unavailable(_) => Self::unavailable(&error),
+            WebsiteStatusError::Unknown(_) => Self::internal(&error),
         }
     }
 }

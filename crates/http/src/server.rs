@@ -11,10 +11,6 @@ use actix_web::{
     App, FromRequest, Handler, HttpRequest, HttpServer, Resource, Responder, Route, web,
 };
 
-use lookout_domain::history::CheckHistory;
-use lookout_domain::node::NodeRegistry;
-use lookout_domain::website::{WebsiteManagement, WebsiteStats};
-
 use crate::access::{ApiAccess, check_access};
 use crate::error::{json_error_handler, method_not_allowed, not_found, query_error_handler};
 use crate::handlers::{
@@ -22,7 +18,7 @@ use crate::handlers::{
     list_checks, list_downtimes, list_nodes, list_stats, list_websites, sla_report, update_website,
 };
 use crate::request_metrics::record_request_metrics;
-use crate::state::ApiState;
+use crate::state::{ApiState, UseCases};
 
 /// Largest request body accepted (64 KiB); larger ones get 413.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -51,7 +47,7 @@ fn resource<const N: usize>(path: &str, routes: [(Method, Route); N]) -> Resourc
 }
 
 /// Registers lookout's routes on an actix `ServiceConfig`.
-pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats + NodeRegistry>(
+pub fn configure<W: UseCases>(
     state: web::Data<ApiState<W>>,
 ) -> impl Fn(&mut web::ServiceConfig) + Clone {
     move |cfg: &mut web::ServiceConfig| {
@@ -97,7 +93,7 @@ pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats + NodeRegist
 /// actix's own signal handling is off: the caller awaits the returned future and stops it
 /// through its handle.
 /// `access` decides which requests need a bearer token (see `access.rs`).
-pub fn start<W: WebsiteManagement + CheckHistory + WebsiteStats + NodeRegistry>(
+pub fn start<W: UseCases>(
     listener: TcpListener,
     state: ApiState<W>,
     access: ApiAccess,

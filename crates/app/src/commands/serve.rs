@@ -93,6 +93,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         .is_some()
         .then(|| crate::metrics::spawn_gauges(store.clone(), engine_state.clone()));
     let websites = WebsiteService::new(store, schedule, SystemClock)
+        .with_engine_state(engine_state)
         .with_address_policy(settings.address_policy()?);
     if settings.probe.allow_private {
         tracing::warn!(
@@ -111,7 +112,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     };
     let server = lookout_http::start(
         listener,
-        ApiState { websites, interval_bounds, engine: engine_state, metrics },
+        ApiState { websites, interval_bounds, metrics },
         access,
         workers,
     )?;

@@ -2,7 +2,7 @@
 //! ones for 7 days), with their heartbeats.
 
 use actix_web::{HttpResponse, web};
-use lookout_domain::node::NodeRegistry;
+use lookout_domain::node::NodeDirectory;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -26,7 +26,7 @@ struct NodeBody {
 #[utoipa::path(get, path = "/api/nodes", tag = "nodes",
     responses((status = 200, description = "Registered nodes, by id", body = [NodeBody]),
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: NodeRegistry>(
+pub(crate) async fn handle<W: NodeDirectory>(
     state: web::Data<ApiState<W>>,
 ) -> Result<HttpResponse, ApiError> {
     let now = OffsetDateTime::now_utc();

@@ -20,7 +20,7 @@ bench *ARGS:
 # Lints as CI runs them.
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
-    scripts/check-domain-purity
+    scripts/check-layering
 
 # Format the code.
 fmt:

@@ -4,9 +4,11 @@
 mod breaker;
 mod check;
 mod downtime;
+mod due;
 mod prober;
 mod recorder;
 mod service;
+mod shared_schedule;
 mod status;
 mod target;
 
@@ -14,6 +16,7 @@ pub use breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
 
 pub use check::{CheckOutcome, MonitorCheck, is_available_status};
 pub use downtime::{DowntimeTransition, DowntimeWindow};
+pub use due::{CheckResult, DueCheck};
 #[cfg(any(test, feature = "mocks"))]
 pub use prober::MockProber;
 pub use prober::Prober;
@@ -21,5 +24,10 @@ pub use prober::Prober;
 pub use recorder::MockCheckRecorder;
 pub use recorder::{AppliedTransition, CheckRecorder, RecordCheckError, RecordedCheck};
 pub use service::{CheckLogPolicy, CheckRun, MonitoringService};
+#[cfg(any(test, feature = "mocks"))]
+pub use shared_schedule::MockSharedScheduleStore;
+pub use shared_schedule::{
+    Claimed, LeasedSlot, ScheduleEntry, SharedScheduleError, SharedScheduleStore, SlotRelease,
+};
 pub use status::{EngineState, SiteState, SiteStatus};
 pub use target::CheckTarget;

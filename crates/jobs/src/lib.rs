@@ -20,25 +20,23 @@ mod local_schedule;
 mod metrics_upkeep;
 mod periodic;
 mod rollup_worker;
-mod schedule_leases;
 mod schedule_table;
 mod shared_claims;
+mod shared_returns;
 mod shared_schedule;
 mod shared_source;
-mod slot_lease;
 mod stop_signal;
 
 pub use check_worker::{CheckWorkerOptions, spawn_check_worker};
-pub use due_check::DueCheck;
+pub use due_check::{CheckJob, CheckSource, SlotReturns};
 pub use lateness::LatenessStats;
-pub use local_schedule::{LocalSchedule, ScheduleSource, ScheduleView, local_schedule};
+pub use local_schedule::{
+    LocalReturns, LocalSchedule, LocalTicket, ScheduleSource, ScheduleView, local_schedule,
+};
 pub use metrics_upkeep::MetricsUpkeep;
 pub use periodic::{PeriodicJob, Tick, spawn_periodic};
 pub use rollup_worker::{CronError, parse_cron, spawn_rollup_worker};
-pub use schedule_leases::{
-    Claimed, LeaseError, LeasedSite, Release, ScheduleEntry, ScheduleLeases,
-};
-pub use schedule_table::ScheduleTable;
+pub use schedule_table::{ScheduleTable, Taken};
+pub use shared_returns::{SharedReturns, SharedTicket};
 pub use shared_schedule::{SharedSchedule, SharedScheduleView, spawn_schedule_upkeep};
 pub use shared_source::{SharedScheduleOptions, SharedScheduleSource};
-pub use slot_lease::SlotLease;

@@ -5,20 +5,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use lookout_domain::monitoring::SharedScheduleStore;
 use lookout_domain::node::NodeId;
 use lookout_domain::website::WebsiteRepository;
-use lookout_domain::{CircuitBreaker, EngineState, MonitoringService, SystemClock, WebsiteId};
+use lookout_domain::{EngineState, ErrorChain, MonitoringService, SystemClock};
 use lookout_jobs::{
-    CheckWorkerOptions, ScheduleLeases, ScheduleSource, SharedScheduleOptions,
-    SharedScheduleSource, SharedScheduleView, spawn_check_worker, spawn_schedule_upkeep,
+    CheckWorkerOptions, ScheduleSource, SharedScheduleOptions, SharedScheduleSource,
+    SharedScheduleView, spawn_check_worker, spawn_schedule_upkeep,
 };
 use lookout_probe::HyperProber;
-use lookout_store::{BatchRecorder, Store};
-use time::OffsetDateTime;
+use lookout_store::{BatchRecorder, PgSharedSchedule, Store};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::engine_view::{EngineView, ScheduleRead};
 use crate::settings::Settings;
 
 /// How long in-flight checks may run on after SIGTERM before they are abandoned.
@@ -27,23 +26,23 @@ pub(crate) const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// Websites read per query while the local schedule loads (keeps start-up memory flat).
 const LOAD_PAGE: usize = 10_000;
 
-/// Connections of the shared schedule's own pool (claims, releases, upkeep, API changes).
-pub(crate) const SHARED_POOL_SIZE: usize = 4;
-
 /// The running engine.
 pub(crate) struct Engine {
+    /// What the API shows of it: breakers and next due times, from the schedule.
     pub(crate) state: Arc<dyn EngineState>,
     /// None on a shared node that only serves the API.
     worker: Option<JoinHandle<()>>,
-    /// Shared mode: the task returning slots, and the upkeep.
+    /// Shared mode: the task returning slots, the upkeep, and where to hand back the slots
+    /// this node still holds when it stops.
     releaser: Option<JoinHandle<()>>,
     upkeep: Option<JoinHandle<()>>,
+    holder: Option<(PgSharedSchedule, NodeId)>,
 }
 
 /// Where due checks come from.
 pub(crate) enum DueSource {
     Local(ScheduleSource),
-    Shared(ScheduleLeases),
+    Shared(PgSharedSchedule),
 }
 
 /// Loads every enabled website into the local schedule, page by page; returns how many.
@@ -96,16 +95,13 @@ pub(crate) async fn start(
         DueSource::Local(mut source) => {
             let synced = load_schedule(store, &mut source).await?;
             tracing::info!(websites = synced, "Starting scheduler: {synced} websites synced");
-            let read = ScheduleRead::Local(source.view());
-            let state: Arc<dyn EngineState> = Arc::new(EngineView::new(&monitoring, read));
-            let worker = spawn_check_worker(source.into_stream(), monitoring, options, stop);
-            Ok(Engine { state, worker: Some(worker), releaser: None, upkeep: None })
+            let state = Arc::new(source.view());
+            let worker = spawn_check_worker(source, monitoring, options, stop);
+            Ok(Engine { state, worker: Some(worker), releaser: None, upkeep: None, holder: None })
         }
         DueSource::Shared(leases) => {
-            let returned = leases
-                .return_all(node.as_str())
-                .await
-                .context("cannot reach the shared schedule")?;
+            let returned =
+                leases.return_all(node).await.context("cannot reach the shared schedule")?;
             let (added, _) = leases.sync().await.context("cannot sync the shared schedule")?;
             let scheduled = leases.scheduled().await.context("cannot read the shared schedule")?;
             tracing::info!(
@@ -118,15 +114,14 @@ pub(crate) async fn start(
             let view = SharedScheduleView::default();
             let upkeep = spawn_schedule_upkeep(leases.clone(), view.clone());
             let shared = SharedScheduleOptions::new(lease, options.concurrency);
-            let (source, releaser) = SharedScheduleSource::start(leases, node.as_str(), shared);
-            let read = ScheduleRead::Shared(view);
-            let state: Arc<dyn EngineState> = Arc::new(EngineView::new(&monitoring, read));
-            let worker = spawn_check_worker(source.into_stream(), monitoring, options, stop);
+            let (source, releaser) = SharedScheduleSource::start(leases.clone(), node, shared);
+            let worker = spawn_check_worker(source, monitoring, options, stop);
             Ok(Engine {
-                state,
+                state: Arc::new(view),
                 worker: Some(worker),
                 releaser: Some(releaser),
                 upkeep: Some(upkeep),
+                holder: Some((leases, node.clone())),
             })
         }
     }
@@ -134,31 +129,21 @@ pub(crate) async fn start(
 
 /// What an API-only node (`scheduler.enabled = false`) in shared mode shows of the engine: the
 /// shared schedule's slots and breakers, which other nodes run.
-pub(crate) fn watch_shared(leases: ScheduleLeases) -> Engine {
+pub(crate) fn watch_shared(leases: PgSharedSchedule) -> Engine {
     let view = SharedScheduleView::default();
     let upkeep = spawn_schedule_upkeep(leases, view.clone());
-    Engine { state: Arc::new(SharedOnly(view)), worker: None, releaser: None, upkeep: Some(upkeep) }
-}
-
-/// The engine state of a node that runs no checks itself.
-struct SharedOnly(SharedScheduleView);
-
-impl EngineState for SharedOnly {
-    fn breaker(&self, id: WebsiteId) -> CircuitBreaker {
-        self.0.breaker(id)
-    }
-
-    fn next_due(&self, id: WebsiteId) -> Option<OffsetDateTime> {
-        self.0.next_due(id)
-    }
-
-    fn open_breakers(&self) -> usize {
-        self.0.open_breakers()
+    Engine {
+        state: Arc::new(view),
+        worker: None,
+        releaser: None,
+        upkeep: Some(upkeep),
+        holder: None,
     }
 }
 
 impl Engine {
-    /// Waits for the worker to drain (after the stop signal) and for held slots to go back.
+    /// Waits for the worker to drain (after the stop signal), for finished slots to go back,
+    /// then hands back the slots never checked (claimed ahead, or abandoned at the drain bound).
     pub(crate) async fn stopped(self) -> anyhow::Result<()> {
         if let Some(worker) = self.worker {
             worker.await.context("check worker failed")?;
@@ -167,6 +152,16 @@ impl Engine {
             && tokio::time::timeout(DRAIN_TIMEOUT, releaser).await.is_err()
         {
             tracing::warn!("Slots not all returned to the shared schedule: their leases run out");
+        }
+        if let Some((leases, node)) = self.holder {
+            match leases.return_all(&node).await {
+                Ok(0) => {}
+                Ok(returned) => tracing::debug!(returned, "Unchecked slots handed back"),
+                Err(error) => tracing::warn!(
+                    error = %ErrorChain(&error),
+                    "Unchecked slots not handed back: their leases run out"
+                ),
+            }
         }
         if let Some(upkeep) = self.upkeep {
             upkeep.abort();

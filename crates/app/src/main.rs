@@ -5,7 +5,6 @@
 mod access;
 mod commands;
 mod engine;
-mod engine_view;
 mod heartbeat;
 mod metrics;
 mod partitions;

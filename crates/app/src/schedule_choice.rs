@@ -4,11 +4,12 @@
 use lookout_domain::website::Schedule;
 use lookout_domain::{Website, WebsiteId};
 use lookout_jobs::{LocalSchedule, SharedSchedule};
+use lookout_store::PgSharedSchedule;
 
 #[derive(Debug, Clone)]
 pub(crate) enum ScheduleChoice {
     Local(LocalSchedule),
-    Shared(SharedSchedule),
+    Shared(SharedSchedule<PgSharedSchedule>),
 }
 
 impl Schedule for ScheduleChoice {

@@ -18,10 +18,10 @@ pub use clock::MockClock;
 pub use clock::{Clock, SystemClock};
 pub use error_chain::ErrorChain;
 pub use monitoring::{
-    AppliedTransition, BreakerPolicy, CheckLogPolicy, CheckOutcome, CheckRecorder, CheckRun,
-    CheckTarget, CircuitBreaker, DowntimeTransition, DowntimeWindow, EngineState, MonitorCheck,
-    MonitoringService, ProbeFailure, Prober, RecordCheckError, RecordedCheck, SiteState,
-    SiteStatus, is_available_status,
+    AppliedTransition, BreakerPolicy, CheckLogPolicy, CheckOutcome, CheckRecorder, CheckResult,
+    CheckRun, CheckTarget, CircuitBreaker, DowntimeTransition, DowntimeWindow, DueCheck,
+    EngineState, MonitorCheck, MonitoringService, ProbeFailure, Prober, RecordCheckError,
+    RecordedCheck, SiteState, SiteStatus, is_available_status,
 };
 pub use website::{
     CheckInterval, CheckIntervalError, IntervalBounds, NewWebsite, Website, WebsiteId,

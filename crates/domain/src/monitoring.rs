@@ -4,10 +4,12 @@
 mod breaker;
 mod check;
 mod downtime;
+mod due;
 mod failure;
 mod prober;
 mod recorder;
 mod service;
+mod shared_schedule;
 mod status;
 mod target;
 
@@ -15,6 +17,7 @@ pub use breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
 
 pub use check::{CheckOutcome, MonitorCheck, is_available_status};
 pub use downtime::{DowntimeTransition, DowntimeWindow};
+pub use due::{CheckResult, DueCheck};
 pub use failure::{
     ConnectFailure, DnsFailure, HttpFailure, ProbeFailure, RedirectFailure, TlsFailure,
 };
@@ -25,6 +28,11 @@ pub use prober::Prober;
 pub use recorder::MockCheckRecorder;
 pub use recorder::{AppliedTransition, CheckRecorder, RecordCheckError, RecordedCheck};
 pub use service::{CheckLogPolicy, CheckRun, MonitoringService};
+#[cfg(any(test, feature = "mocks"))]
+pub use shared_schedule::MockSharedScheduleStore;
+pub use shared_schedule::{
+    Claimed, LeasedSlot, ScheduleEntry, SharedScheduleError, SharedScheduleStore, SlotRelease,
+};
 #[cfg(any(test, feature = "mocks"))]
 pub use status::MockEngineState;
 pub use status::{EngineState, SiteState, SiteStatus};

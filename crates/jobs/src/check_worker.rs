@@ -1,21 +1,22 @@
 //! The apalis worker that runs due checks: the schedule's stream is its backend; the layers
-//! give tracing, a concurrency limit and a per-check timeout; the handler calls the domain's
-//! monitoring service. The stream is pulled only when a slot is free, so a burst of due checks
-//! waits in the schedule rather than in a queue.
+//! give tracing and a concurrency limit; the handler runs the check through the domain's
+//! monitoring service (bounded by the check timeout) and hands the result back to the
+//! schedule. The stream is pulled only when a slot is free, so a burst of due checks waits in
+//! the schedule rather than in a queue.
 
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use apalis::prelude::{Data, Event, Monitor, WorkerBuilder, WorkerBuilderExt};
+use apalis::prelude::{Data, Monitor, WorkerBuilder, WorkerBuilderExt};
+use futures::StreamExt;
 use futures::stream::BoxStream;
-use futures::{Stream, StreamExt};
-use lookout_domain::{CheckRecorder, CheckRun, CircuitBreaker, Clock, MonitoringService, Prober};
+use lookout_domain::{CheckRecorder, CheckResult, CheckRun, Clock, MonitoringService, Prober};
 use time::OffsetDateTime;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::DueCheck;
+use crate::due_check::{CheckJob, CheckSource, SlotReturns, TicketOf, due_stream};
 use crate::lateness::LatenessStats;
 
 /// Worker settings.
@@ -23,8 +24,8 @@ use crate::lateness::LatenessStats;
 pub struct CheckWorkerOptions {
     /// Checks running at once.
     pub concurrency: usize,
-    /// A check still running after this long is abandoned (the probe's own timeout should
-    /// end it first; this is the backstop).
+    /// A check still running after this long is abandoned: its slot goes back to the schedule
+    /// as it was (the probe's own timeout should end it first; this is the backstop).
     pub check_timeout: Duration,
     /// After the stop signal, in-flight checks get this long to finish.
     pub drain_timeout: Duration,
@@ -34,8 +35,11 @@ pub struct CheckWorkerOptions {
 
 /// What the worker shares with its handlers.
 #[derive(Debug)]
-struct WorkerContext<P, R, C> {
+struct WorkerContext<P, R, C, Q> {
     service: Arc<MonitoringService<P, R, C>>,
+    /// Where results go back to the schedule.
+    returns: Q,
+    check_timeout: Duration,
     lateness: LatenessStats,
     per_site_labels: bool,
     metrics: WorkerMetrics,
@@ -47,11 +51,11 @@ struct WorkerMetrics {
     lateness: metrics::Histogram,
     duration: metrics::Histogram,
     in_flight: metrics::Gauge,
-    results: [(&'static str, metrics::Counter); 7],
+    results: [(&'static str, metrics::Counter); 8],
 }
 
-const RESULTS: [&str; 7] =
-    ["up", "down", "error", "skipped", "site_gone", "not_stored", "buffered"];
+const RESULTS: [&str; 8] =
+    ["up", "down", "error", "skipped", "site_gone", "not_stored", "buffered", "abandoned"];
 
 impl WorkerMetrics {
     fn new() -> Self {
@@ -70,25 +74,31 @@ impl WorkerMetrics {
     }
 }
 
-type DueChecks = BoxStream<'static, Result<DueCheck, Infallible>>;
+type DueChecks<T> = BoxStream<'static, Result<CheckJob<T>, Infallible>>;
 
-/// Runs the worker until `stop` turns true, then lets in-flight checks finish (bounded by
-/// `drain_timeout`). The service — and with it the recorder — is dropped when the worker ends.
-pub fn spawn_check_worker<P, R, C>(
-    due: impl Stream<Item = DueCheck> + Send + 'static,
+/// Runs the worker on `source` until `stop` turns true, then lets in-flight checks finish
+/// (bounded by `drain_timeout`). The service — and with it the recorder — and the source are
+/// dropped when the worker ends.
+pub fn spawn_check_worker<S, P, R, C>(
+    source: S,
     service: Arc<MonitoringService<P, R, C>>,
     options: CheckWorkerOptions,
     stop: watch::Receiver<bool>,
 ) -> JoinHandle<()>
 where
+    S: CheckSource,
     P: Prober,
     R: CheckRecorder,
     C: Clock,
 {
+    let returns = source.returns();
     // `Monitor::register` takes a worker factory; the one-shot stream is handed over once.
-    let backend: Mutex<Option<DueChecks>> = Mutex::new(Some(due.map(Ok).boxed()));
+    let backend: Mutex<Option<DueChecks<TicketOf<S>>>> =
+        Mutex::new(Some(due_stream(source).map(Ok).boxed()));
     let context = Arc::new(WorkerContext {
         service,
+        returns,
+        check_timeout: options.check_timeout,
         lateness: LatenessStats::default(),
         per_site_labels: options.per_site_labels,
         metrics: WorkerMetrics::new(),
@@ -104,16 +114,9 @@ where
             WorkerBuilder::new("due-checks")
                 .backend(due)
                 .concurrency(options.concurrency.max(1))
-                .timeout(options.check_timeout)
                 .enable_tracing()
                 .data(Arc::clone(&context))
-                .build(run_due_check::<P, R, C>)
-        })
-        .on_event(|_worker, event| {
-            // The handler never fails: an error here is the timeout layer abandoning a check.
-            if let Event::Error(error) = event {
-                tracing::error!(%error, "Check abandoned by the worker");
-            }
+                .build(run_due_check::<S::Returns, P, R, C>)
         })
         .shutdown_timeout(options.drain_timeout);
     tokio::spawn(async move {
@@ -142,70 +145,80 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
-/// The apalis handler: one due check.
-async fn run_due_check<P, R, C>(
-    job: DueCheck,
-    context: Data<Arc<WorkerContext<P, R, C>>>,
+/// The apalis handler: one due check, its result handed back to the schedule.
+async fn run_due_check<Q, P, R, C>(
+    job: CheckJob<Q::Ticket>,
+    context: Data<Arc<WorkerContext<P, R, C, Q>>>,
 ) -> Result<(), Infallible>
 where
+    Q: SlotReturns,
     P: Prober,
     R: CheckRecorder,
     C: Clock,
 {
-    let lateness = OffsetDateTime::now_utc() - job.due_at;
+    let CheckJob { due, ticket } = job;
+    let lateness = OffsetDateTime::now_utc() - due.due_at;
     let lateness = Duration::try_from(lateness).unwrap_or(Duration::ZERO);
     context.lateness.record(lateness);
     context.metrics.lateness.record(lateness.as_secs_f64());
     tracing::debug!(
-        website = %job.target.id,
-        due_at = %job.due_at,
+        website = %due.target.id,
+        due_at = %due.due_at,
         lateness_ms = lateness.as_millis(),
         "Running due check"
     );
     context.metrics.in_flight.increment(1.0);
     // apalis polls every job of a worker inside one task; the check itself runs as a task of its
     // own so that checks spread over all the runtime's threads. Dropping this handler (the
-    // timeout layer, the drain bound at shutdown) aborts it.
+    // drain bound at shutdown) aborts it.
     let service = Arc::clone(&context.service);
-    let target = Arc::clone(&job.target);
-    let lease = job.lease.clone();
-    let mut task = AbortOnDrop(tokio::spawn(async move {
-        // A shared slot runs under the shared breaker and hands back what the check left.
-        let Some(lease) = lease else { return service.run_check(&target).await };
-        service.restore_breaker(target.id, lease.start());
-        let run = service.run_check(&target).await;
-        lease.finish(service.breaker(target.id));
-        service.restore_breaker(target.id, CircuitBreaker::default());
-        run
-    }));
-    let run = (&mut task.0).await;
-    context.metrics.in_flight.decrement(1.0);
-    let Ok(run) = run else {
-        tracing::error!(website = %job.target.id, "Check task failed");
-        return Ok(());
-    };
-    let result = match &run {
-        CheckRun::Recorded { outcome, .. }
-        | CheckRun::NotStored { outcome }
-        | CheckRun::Buffered { outcome } => {
-            context.metrics.duration.record(outcome.response_time.as_secs_f64());
-            match (&run, outcome.is_available(), &outcome.error) {
-                (CheckRun::NotStored { .. }, _, _) => "not_stored",
-                (CheckRun::Buffered { .. }, _, _) => "buffered",
-                (_, true, _) => "up",
-                (_, false, Some(_)) => "error",
-                (_, false, None) => "down",
-            }
+    let check = due.clone();
+    let mut task = AbortOnDrop(tokio::spawn(async move { service.run_check(&check).await }));
+    let result = match tokio::time::timeout(context.check_timeout, &mut task.0).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(error)) => {
+            tracing::error!(website = %due.target.id, %error, "Check task failed");
+            due.abandoned(OffsetDateTime::now_utc())
         }
-        CheckRun::Skipped { .. } => "skipped",
-        CheckRun::SiteGone => "site_gone",
+        Err(_) => {
+            tracing::error!(
+                website = %due.target.id,
+                "Check abandoned after {} s: its slot moves on",
+                context.check_timeout.as_secs()
+            );
+            due.abandoned(OffsetDateTime::now_utc())
+        }
     };
+    drop(task);
+    context.metrics.in_flight.decrement(1.0);
+    context.returns.complete(ticket, &due, &result);
+    let label = result_label(&result);
     if context.per_site_labels {
-        let site = job.target.id.to_string();
-        metrics::counter!("lookout_checks_total", "result" => result, "website_id" => site)
+        let site = due.target.id.to_string();
+        metrics::counter!("lookout_checks_total", "result" => label, "website_id" => site)
             .increment(1);
     } else {
-        context.metrics.count(result);
+        context.metrics.count(label);
+    }
+    if let CheckRun::Recorded { outcome, .. }
+    | CheckRun::NotStored { outcome }
+    | CheckRun::Buffered { outcome } = &result.run
+    {
+        context.metrics.duration.record(outcome.response_time.as_secs_f64());
     }
     Ok(())
+}
+
+/// The `result` label of `lookout_checks_total`.
+fn result_label(result: &CheckResult) -> &'static str {
+    match &result.run {
+        CheckRun::NotStored { .. } => "not_stored",
+        CheckRun::Buffered { .. } => "buffered",
+        CheckRun::Recorded { outcome, .. } if outcome.is_available() => "up",
+        CheckRun::Recorded { outcome, .. } if outcome.error.is_some() => "error",
+        CheckRun::Recorded { .. } => "down",
+        CheckRun::Skipped { .. } => "skipped",
+        CheckRun::SiteGone => "site_gone",
+        CheckRun::Abandoned => "abandoned",
+    }
 }

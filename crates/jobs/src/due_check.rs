@@ -1,44 +1,46 @@
-//! `DueCheck`: "check website X, due at T" — the job a schedule hands to the worker.
+//! What a schedule hands the worker, and how results find their way back: a [`CheckJob`] is a
+//! due check plus the schedule's ticket for its slot; the worker runs it and hands the
+//! [`CheckResult`] back through the schedule's [`SlotReturns`] with that ticket. The local and
+//! the shared schedule differ only in what a ticket is and where a result is kept.
 
 use std::future::Future;
-use std::sync::Arc;
 
 use futures::Stream;
-use lookout_domain::CheckTarget;
-use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use lookout_domain::{CheckResult, DueCheck};
 use tokio::time::Instant;
 
-use crate::SlotLease;
-
-/// One check that has come due. Small and serialisable, as apalis jobs are.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DueCheck {
-    pub target: Arc<CheckTarget>,
-    /// When the check was due (wall clock, UTC); lateness is measured against it.
-    #[serde(with = "time::serde::rfc3339")]
-    pub due_at: OffsetDateTime,
-    /// The shared schedule's lease on this slot (none in the local schedule). The slot is
-    /// handed back when the last clone of the job is dropped.
-    #[serde(skip)]
-    pub lease: Option<Arc<SlotLease>>,
+/// One check that has come due, as the worker gets it.
+#[derive(Debug)]
+pub struct CheckJob<T> {
+    pub due: DueCheck,
+    /// The schedule's hold on the slot; goes back with the result.
+    pub ticket: T,
 }
 
-impl DueCheck {
-    /// A check of the local schedule (no lease).
-    pub fn local(target: Arc<CheckTarget>, due_at: OffsetDateTime) -> Self {
-        Self { target, due_at, lease: None }
-    }
+/// Where a schedule takes results back.
+pub trait SlotReturns: Clone + Send + Sync + 'static {
+    type Ticket: Send + Sync + 'static;
+
+    /// Keeps what the check of `due` came to: its breaker and next due time.
+    fn complete(&self, ticket: Self::Ticket, due: &DueCheck, result: &CheckResult);
 }
 
 /// A schedule the worker pulls due checks from.
-pub(crate) trait NextDue: Send + 'static {
+pub trait CheckSource: Send + 'static {
+    type Returns: SlotReturns;
+
     /// Waits for the next due check.
-    fn next_due(&mut self) -> impl Future<Output = DueCheck> + Send;
+    fn next_due(&mut self) -> impl Future<Output = CheckJob<TicketOf<Self>>> + Send;
+
+    /// Where results of this source's checks go.
+    fn returns(&self) -> Self::Returns;
 }
 
+/// The ticket type of a source.
+pub type TicketOf<S> = <<S as CheckSource>::Returns as SlotReturns>::Ticket;
+
 /// A schedule as an endless stream of due checks.
-pub(crate) fn due_stream<S: NextDue>(source: S) -> impl Stream<Item = DueCheck> + Send {
+pub(crate) fn due_stream<S: CheckSource>(source: S) -> impl Stream<Item = CheckJob<TicketOf<S>>> {
     futures::stream::unfold(source, |mut source| async move {
         let due = source.next_due().await;
         Some((due, source))

@@ -1,24 +1,28 @@
-//! The embedded schedule: a `Schedule` port handle for the API side and a stream of due
-//! checks for the worker side, joined by a channel.
+//! The embedded schedule: a `Schedule` port handle for the API side, a source of due checks
+//! for the worker side, and the returns that bring each check's result (breaker, next due
+//! time) back to it — all joined by one channel into the table the source owns.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use futures::Stream;
 use lookout_domain::website::Schedule;
-use lookout_domain::{CheckTarget, Website, WebsiteId};
+use lookout_domain::{
+    CheckResult, CheckTarget, CircuitBreaker, DueCheck, EngineState, Website, WebsiteId,
+};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::due_check::{NextDue, due_stream, sleep_until};
-use crate::{DueCheck, ScheduleTable};
+use crate::ScheduleTable;
+use crate::due_check::{CheckJob, CheckSource, SlotReturns, sleep_until};
 
 #[derive(Debug)]
 enum Command {
     Add { target: Arc<CheckTarget>, interval: Duration },
     Remove { id: WebsiteId },
     Retime { target: Arc<CheckTarget>, interval: Duration },
+    Complete { ticket: LocalTicket, breaker: CircuitBreaker, next_due: Instant },
 }
 
 /// The `Schedule` port of the embedded scheduler. Cheap to clone; changes reach the
@@ -28,73 +32,112 @@ pub struct LocalSchedule {
     commands: mpsc::UnboundedSender<Command>,
 }
 
+/// The local schedule's hold on a slot handed out.
+#[derive(Debug)]
+pub struct LocalTicket {
+    id: WebsiteId,
+    generation: u32,
+    /// The slot, on this process's monotonic clock.
+    due: Instant,
+}
+
+/// Where the worker hands results back to the local schedule.
+#[derive(Debug, Clone)]
+pub struct LocalReturns {
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+/// The schedule's state: each site's next slot, and the breakers of sites that have failed
+/// lately (a site with a clean record has no entry).
+#[derive(Debug, Default)]
+struct State {
+    table: ScheduleTable<Arc<CheckTarget>>,
+    breakers: HashMap<WebsiteId, CircuitBreaker>,
+}
+
+type SharedState = Arc<Mutex<State>>;
+
 /// Yields each scheduled site when its check comes due.
 #[derive(Debug)]
 pub struct ScheduleSource {
-    table: SharedTable,
+    state: SharedState,
     commands: mpsc::UnboundedReceiver<Command>,
-    commands_open: bool,
+    returns: LocalReturns,
 }
 
-type SharedTable = Arc<Mutex<ScheduleTable<Arc<CheckTarget>>>>;
-
-/// Read access to the schedule for status queries: when is a site due next.
+/// Read access to the schedule for status queries: when a site is due next, its breaker.
 #[derive(Debug, Clone)]
 pub struct ScheduleView {
-    table: SharedTable,
+    state: SharedState,
 }
 
-impl ScheduleView {
-    /// The next due time of a site (wall clock), if it is scheduled.
-    pub fn next_due(&self, id: WebsiteId) -> Option<OffsetDateTime> {
-        let due = lock(&self.table).next_due(id)?;
+impl EngineState for ScheduleView {
+    /// The next due time of a site (wall clock), if it is scheduled; the slot being checked
+    /// while its check runs.
+    fn next_due(&self, id: WebsiteId) -> Option<OffsetDateTime> {
+        let due = lock(&self.state).table.next_due(id)?;
         let now = Instant::now();
         let wall = OffsetDateTime::now_utc();
         Some(if due >= now { wall + (due - now) } else { wall - (now - due) })
     }
+
+    fn breaker(&self, id: WebsiteId) -> CircuitBreaker {
+        lock(&self.state).breakers.get(&id).copied().unwrap_or_default()
+    }
+
+    fn open_breakers(&self) -> usize {
+        let state = lock(&self.state);
+        state.breakers.values().filter(|b| !matches!(b, CircuitBreaker::Closed { .. })).count()
+    }
 }
 
-fn lock<T>(table: &Mutex<T>) -> MutexGuard<'_, T> {
-    table.lock().unwrap_or_else(PoisonError::into_inner)
+fn lock<T>(state: &Mutex<T>) -> MutexGuard<'_, T> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A connected pair: changes sent through the `LocalSchedule` are applied by the source.
 pub fn local_schedule() -> (LocalSchedule, ScheduleSource) {
     let (tx, rx) = mpsc::unbounded_channel();
     let source = ScheduleSource {
-        table: Arc::new(Mutex::new(ScheduleTable::new())),
+        state: SharedState::default(),
         commands: rx,
-        commands_open: true,
+        returns: LocalReturns { commands: tx.clone() },
     };
     (LocalSchedule { commands: tx }, source)
 }
 
-impl LocalSchedule {
-    fn send(&self, command: Command) {
-        // A closed channel means the scheduler has stopped: nothing is left to schedule.
-        if self.commands.send(command).is_err() {
-            tracing::debug!("Schedule change ignored: the scheduler has stopped");
-        }
+fn send(commands: &mpsc::UnboundedSender<Command>, command: Command) {
+    // A closed channel means the scheduler has stopped: nothing is left to schedule.
+    if commands.send(command).is_err() {
+        tracing::debug!("Schedule change ignored: the scheduler has stopped");
     }
 }
 
 impl Schedule for LocalSchedule {
     async fn add(&self, website: &Website) {
-        self.send(Command::Add {
-            target: Arc::new(CheckTarget::from(website)),
-            interval: website.check_interval.as_duration(),
-        });
+        let target = Arc::new(CheckTarget::from(website));
+        let interval = website.check_interval.as_duration();
+        send(&self.commands, Command::Add { target, interval });
     }
 
     async fn remove(&self, id: WebsiteId) {
-        self.send(Command::Remove { id });
+        send(&self.commands, Command::Remove { id });
     }
 
     async fn reschedule(&self, website: &Website) {
-        self.send(Command::Retime {
-            target: Arc::new(CheckTarget::from(website)),
-            interval: website.check_interval.as_duration(),
-        });
+        let target = Arc::new(CheckTarget::from(website));
+        let interval = website.check_interval.as_duration();
+        send(&self.commands, Command::Retime { target, interval });
+    }
+}
+
+impl SlotReturns for LocalReturns {
+    type Ticket = LocalTicket;
+
+    fn complete(&self, ticket: LocalTicket, due: &DueCheck, result: &CheckResult) {
+        let ahead = result.next_due - due.due_at;
+        let next_due = Duration::try_from(ahead).map_or(ticket.due, |ahead| ticket.due + ahead);
+        send(&self.commands, Command::Complete { ticket, breaker: result.breaker, next_due });
     }
 }
 
@@ -109,7 +152,7 @@ impl ScheduleSource {
     /// Schedules the enabled sites among `websites`, their first checks spread over one
     /// interval. Returns how many were scheduled.
     pub fn load(&mut self, websites: &[Website], now: Instant) -> usize {
-        let mut table = lock(&self.table);
+        let table = &mut lock(&self.state).table;
         let before = table.len();
         for website in websites.iter().filter(|w| w.enabled) {
             let interval = website.check_interval.as_duration();
@@ -122,27 +165,38 @@ impl ScheduleSource {
 
     /// Number of scheduled sites.
     pub fn len(&self) -> usize {
-        lock(&self.table).len()
+        lock(&self.state).table.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        lock(&self.table).is_empty()
+        lock(&self.state).table.is_empty()
     }
 
     /// A read handle for status queries.
     pub fn view(&self) -> ScheduleView {
-        ScheduleView { table: Arc::clone(&self.table) }
+        ScheduleView { state: Arc::clone(&self.state) }
     }
 
     fn apply(&mut self, command: Command, now: Instant) {
-        let mut table = lock(&self.table);
+        let mut state = lock(&self.state);
+        let State { table, breakers } = &mut *state;
         match command {
+            Command::Complete { ticket, breaker, next_due } => {
+                let scheduled = table.complete(ticket.id, ticket.generation, next_due);
+                if scheduled && breaker != CircuitBreaker::default() {
+                    breakers.insert(ticket.id, breaker);
+                } else {
+                    breakers.remove(&ticket.id);
+                }
+                return;
+            }
             Command::Add { target, interval } if table.contains(target.id) => {
                 table.retime(target.id, interval, now, target);
             }
             Command::Add { target, interval } => table.insert(target.id, interval, now, target),
             Command::Remove { id } => {
                 table.remove(id);
+                breakers.remove(&id);
             }
             Command::Retime { target, interval } => {
                 table.retime(target.id, interval, now, target);
@@ -152,47 +206,69 @@ impl ScheduleSource {
         tracing::debug!(scheduled = table.len(), "Schedule changed");
     }
 
-    /// Waits for the next due check. Schedule changes are applied as they arrive.
-    pub async fn next_due(&mut self) -> DueCheck {
+    /// Hands out the earliest due site, if any is due at `now`.
+    fn take_due(&self, now: Instant) -> Option<CheckJob<LocalTicket>> {
+        let mut state = lock(&self.state);
+        let taken = state.table.take_due(now)?;
+        let id = taken.payload.id;
+        let breaker = state.breakers.get(&id).copied().unwrap_or_default();
+        let late = now.saturating_duration_since(taken.due);
+        let due = DueCheck {
+            target: taken.payload,
+            due_at: OffsetDateTime::now_utc() - late,
+            interval: taken.interval,
+            breaker,
+        };
+        Some(CheckJob {
+            due,
+            ticket: LocalTicket { id, generation: taken.generation, due: taken.due },
+        })
+    }
+
+    /// Waits for the next due check. Schedule changes and results are applied as they arrive.
+    pub async fn next_due(&mut self) -> CheckJob<LocalTicket> {
         loop {
             let now = Instant::now();
             while let Ok(command) = self.commands.try_recv() {
                 self.apply(command, now);
             }
-            let popped = lock(&self.table).pop_due(now);
-            if let Some((target, due)) = popped {
-                let late = now.saturating_duration_since(due);
-                let due_at = OffsetDateTime::now_utc() - late;
-                return DueCheck::local(target, due_at);
+            if let Some(job) = self.take_due(now) {
+                return job;
             }
-            let wake = lock(&self.table).peek_due();
+            let wake = lock(&self.state).table.peek_due();
+            // The source holds a sender itself (its returns): the channel never closes.
             tokio::select! {
-                command = self.commands.recv(), if self.commands_open => match command {
-                    Some(command) => self.apply(command, Instant::now()),
-                    None => self.commands_open = false,
-                },
+                Some(command) = self.commands.recv() => self.apply(command, Instant::now()),
                 () = sleep_until(wake) => {}
             }
         }
     }
-
-    /// The source as an endless stream of due checks.
-    pub fn into_stream(self) -> impl Stream<Item = DueCheck> + Send {
-        due_stream(self)
-    }
 }
 
-impl NextDue for ScheduleSource {
-    fn next_due(&mut self) -> impl std::future::Future<Output = DueCheck> + Send {
+impl CheckSource for ScheduleSource {
+    type Returns = LocalReturns;
+
+    fn next_due(&mut self) -> impl std::future::Future<Output = CheckJob<LocalTicket>> + Send {
         ScheduleSource::next_due(self)
+    }
+
+    fn returns(&self) -> LocalReturns {
+        self.returns.clone()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use lookout_domain::{CheckInterval, IntervalBounds, WebsiteName, WebsiteUrl};
+    use lookout_domain::{CheckInterval, CheckRun, IntervalBounds, WebsiteName, WebsiteUrl};
 
     use super::*;
+
+    /// Hands a check's result back as the worker does: `breaker` after it, due at its next slot
+    /// (or when the breaker lets a trial run).
+    fn finish(source: &ScheduleSource, job: CheckJob<LocalTicket>, breaker: CircuitBreaker) {
+        let result = job.due.result(CheckRun::SiteGone, breaker, job.due.due_at);
+        source.returns().complete(job.ticket, &job.due, &result);
+    }
 
     fn website(id: i64, enabled: bool, secs: i64) -> Website {
         Website {
@@ -215,9 +291,11 @@ mod tests {
         assert_eq!(source.load(&sites, start), 90);
         let mut seen = std::collections::HashSet::new();
         for _ in 0..90 {
-            let due = source.next_due().await;
-            assert!(seen.insert(due.target.id.get()), "each site once in the first interval");
-            assert_ne!(due.target.id.get() % 10, 0, "disabled sites are not scheduled");
+            let job = source.next_due().await;
+            let id = job.due.target.id.get();
+            assert!(seen.insert(id), "each site once in the first interval");
+            assert_ne!(id % 10, 0, "disabled sites are not scheduled");
+            finish(&source, job, CircuitBreaker::default());
         }
         assert!(Instant::now() - start < Duration::from_secs(60));
         // The first checks were spread, not fired together.
@@ -229,16 +307,44 @@ mod tests {
         let (_schedule, mut source) = local_schedule();
         let start = Instant::now();
         let site = website(1, true, 5);
-        lock(&source.table).insert(
+        lock(&source.state).table.insert(
             site.id,
             Duration::from_secs(5),
             start,
             Arc::new(CheckTarget::from(&site)),
         );
         for n in 0..4u32 {
-            source.next_due().await;
+            let job = source.next_due().await;
             assert_eq!(Instant::now() - start, Duration::from_secs(5) * n);
+            assert_eq!(job.due.interval, Duration::from_secs(5));
+            finish(&source, job, CircuitBreaker::default());
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_site_is_not_handed_out_again_before_its_check_is_back() {
+        let (_schedule, mut source) = local_schedule();
+        let view = source.view();
+        let start = Instant::now();
+        source.load(&[website(1, true, 5)], start);
+        let job = source.next_due().await;
+        let id = job.due.target.id;
+        // Its check runs for three intervals: no second check of the site meanwhile.
+        let again = tokio::time::timeout(Duration::from_secs(15), source.next_due()).await;
+        assert!(again.is_err(), "handed out twice");
+        // It comes back with an open breaker: held until the trial, which the view shows.
+        let until = job.due.due_at + time::Duration::seconds(60);
+        finish(&source, job, CircuitBreaker::Open { until });
+        let next = source.next_due().await;
+        assert_eq!(next.due.target.id, id);
+        assert_eq!(next.due.breaker, CircuitBreaker::Open { until });
+        assert_eq!(view.breaker(id), CircuitBreaker::Open { until });
+        assert_eq!(view.open_breakers(), 1);
+        assert!(Instant::now() - start >= Duration::from_secs(59), "not before the trial");
+        finish(&source, next, CircuitBreaker::default());
+        tokio::task::yield_now().await;
+        let _ = tokio::time::timeout(Duration::from_millis(1), source.next_due()).await;
+        assert_eq!(view.open_breakers(), 0, "a clean record is forgotten");
     }
 
     #[tokio::test(start_paused = true)]
@@ -248,14 +354,16 @@ mod tests {
         source.load(&[website(1, true, 3600)], start);
         // Added through the API: checked right away.
         schedule.add(&website(2, true, 10)).await;
-        assert_eq!(source.next_due().await.target.id.get(), 2);
+        let job = source.next_due().await;
+        assert_eq!(job.due.target.id.get(), 2);
         assert_eq!(Instant::now(), start);
+        finish(&source, job, CircuitBreaker::default());
         // Disabled: never again.
         schedule.remove(WebsiteId::new(2).unwrap()).await;
         // Re-timed from an hour to 2 s: due within 2 s.
         schedule.reschedule(&website(1, true, 2)).await;
-        let due = source.next_due().await;
-        assert_eq!(due.target.id.get(), 1);
+        let job = source.next_due().await;
+        assert_eq!(job.due.target.id.get(), 1);
         assert!(Instant::now() - start <= Duration::from_secs(2));
         assert_eq!(source.len(), 1);
     }
@@ -277,6 +385,6 @@ mod tests {
         let waiter = tokio::spawn(async move { source.next_due().await });
         tokio::time::sleep(Duration::from_secs(30)).await;
         schedule.add(&website(5, true, 60)).await;
-        assert_eq!(waiter.await.unwrap().target.id.get(), 5);
+        assert_eq!(waiter.await.unwrap().due.target.id.get(), 5);
     }
 }

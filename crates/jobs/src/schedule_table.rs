@@ -3,6 +3,11 @@
 //! A binary heap of `(due, id, generation)` with lazy deletion: removing or re-timing a site
 //! bumps its generation, and stale heap entries are skipped when they surface. Per site this
 //! costs one map entry and (usually) one heap entry — a few dozen bytes.
+//!
+//! Two ways to take a due site: [`ScheduleTable::take_due`] hands it out until its check
+//! [completes](ScheduleTable::complete) with the next due time (the local schedule), and
+//! [`ScheduleTable::pop_due`] schedules the next slot at once (a shared node checking alone
+//! while the database is out of reach).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -15,9 +20,23 @@ use tokio::time::Instant;
 struct Entry<T> {
     /// Milliseconds (u32: 49 days at most), to keep a million entries small.
     interval_ms: u32,
+    /// The next slot; while the site is handed out, the slot being checked.
     next_due: Instant,
     generation: u32,
+    /// Handed out by `take_due`, not back yet: no heap entry.
+    in_flight: bool,
     payload: T,
+}
+
+/// An entry handed out by [`ScheduleTable::take_due`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken<T> {
+    pub payload: T,
+    /// The slot.
+    pub due: Instant,
+    /// Hands the completion to this entry (a site re-timed meanwhile has a newer one).
+    pub generation: u32,
+    pub interval: Duration,
 }
 
 /// The in-memory schedule; `T` is what a due entry hands out (the check target). Pure: every
@@ -61,15 +80,56 @@ impl<T: Clone> ScheduleTable<T> {
     pub fn insert(&mut self, id: WebsiteId, interval: Duration, first_due: Instant, payload: T) {
         let generation = self.entries.get(&id).map_or(0, |e| e.generation.wrapping_add(1));
         let interval_ms = u32::try_from(interval.as_millis()).unwrap_or(u32::MAX).max(1);
-        self.entries.insert(id, Entry { interval_ms, next_due: first_due, generation, payload });
+        let entry =
+            Entry { interval_ms, next_due: first_due, generation, in_flight: false, payload };
+        self.entries.insert(id, entry);
         self.queue.push(Reverse((first_due, id, generation)));
     }
 
     /// Changes a site's interval (and payload). The next check moves earlier when the new
     /// interval would already have brought it due sooner; otherwise the current slot is kept.
+    /// A site being checked is rescheduled from the slot after the one in progress (its
+    /// check's completion then changes only the payload's breaker, see `complete`).
     pub fn retime(&mut self, id: WebsiteId, interval: Duration, now: Instant, payload: T) {
-        let Some(next_due) = self.entries.get(&id).map(|e| e.next_due) else { return };
+        let Some(entry) = self.entries.get(&id) else { return };
+        let next_due = match entry.in_flight {
+            true => entry.next_due + Duration::from_millis(u64::from(entry.interval_ms)),
+            false => entry.next_due,
+        };
         self.insert(id, interval, next_due.min(now + interval), payload);
+    }
+
+    /// Hands out the earliest entry due at or before `now`: it is not due again until
+    /// [`ScheduleTable::complete`] says when.
+    pub fn take_due(&mut self, now: Instant) -> Option<Taken<T>> {
+        self.drop_stale();
+        let Reverse((due, id, generation)) = *self.queue.peek()?;
+        if due > now {
+            return None;
+        }
+        self.queue.pop();
+        let entry = self.entries.get_mut(&id)?;
+        entry.in_flight = true;
+        let interval = Duration::from_millis(u64::from(entry.interval_ms));
+        Some(Taken { payload: entry.payload.clone(), due, generation, interval })
+    }
+
+    /// The check of a site handed out at `generation` is over: it is due next at `next_due`.
+    /// A site removed or re-timed meanwhile keeps what that change said. Returns whether the
+    /// site is still scheduled.
+    pub fn complete(&mut self, id: WebsiteId, generation: u32, next_due: Instant) -> bool {
+        let Some(entry) = self.entries.get_mut(&id) else { return false };
+        if entry.generation == generation && entry.in_flight {
+            entry.in_flight = false;
+            entry.next_due = next_due;
+            self.queue.push(Reverse((next_due, id, generation)));
+        }
+        true
+    }
+
+    /// The payload of a scheduled site, to change it in place.
+    pub fn payload_mut(&mut self, id: WebsiteId) -> Option<&mut T> {
+        self.entries.get_mut(&id).map(|e| &mut e.payload)
     }
 
     /// Stops scheduling `id`.
@@ -219,6 +279,38 @@ mod tests {
         assert_eq!(table.pop_due(now), Some((id(1), t0)));
         assert_eq!(table.next_due(id(1)), Some(t0 + Duration::from_secs(180)));
         assert_eq!(table.pop_due(now), None);
+    }
+
+    #[test]
+    fn a_site_handed_out_is_due_again_when_its_check_says() {
+        let t0 = Instant::now();
+        let mut table = Table::new();
+        table.insert(id(1), MIN, t0, id(1));
+        let Taken { due, generation, .. } = table.take_due(t0).unwrap();
+        assert_eq!(due, t0);
+        assert_eq!(table.take_due(t0 + MIN * 2), None, "not again while its check runs");
+        assert_eq!(table.next_due(id(1)), Some(t0), "the slot in progress");
+        assert!(table.complete(id(1), generation, t0 + Duration::from_secs(300)));
+        assert_eq!(table.peek_due(), Some(t0 + Duration::from_secs(300)));
+        // Removed while checked: the completion finds nothing.
+        let generation = table.take_due(t0 + Duration::from_secs(300)).unwrap().generation;
+        table.remove(id(1));
+        assert!(!table.complete(id(1), generation, t0 + MIN));
+        assert_eq!(table.peek_due(), None);
+    }
+
+    #[test]
+    fn a_site_retimed_while_checked_keeps_the_new_timing() {
+        let t0 = Instant::now();
+        let mut table = Table::new();
+        table.insert(id(1), Duration::from_secs(3600), t0, id(1));
+        let generation = table.take_due(t0).unwrap().generation;
+        // From an hour to 5 s while the check runs: due 5 s on, whatever the check says.
+        table.retime(id(1), Duration::from_secs(5), t0, id(1));
+        assert!(table.complete(id(1), generation, t0 + Duration::from_secs(3600)));
+        assert_eq!(table.peek_due(), Some(t0 + Duration::from_secs(5)));
+        let again = table.take_due(t0 + Duration::from_secs(5)).map(|taken| taken.due);
+        assert_eq!(again, Some(t0 + Duration::from_secs(5)));
     }
 
     #[test]

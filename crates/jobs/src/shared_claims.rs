@@ -6,21 +6,23 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use lookout_domain::monitoring::{Claimed, SharedScheduleStore, SlotRelease};
+use lookout_domain::node::NodeId;
+use lookout_domain::{DueCheck, ErrorChain};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::schedule_leases::{Claimed, Release, ScheduleLeases};
-use crate::slot_lease::LeaseReturns;
-use crate::{DueCheck, SharedScheduleOptions, SlotLease};
+use crate::SharedScheduleOptions;
+use crate::due_check::CheckJob;
+use crate::shared_returns::{HeldCounts, SharedTicket};
 
 /// A claimed slot, in this node's clocks.
 #[derive(Debug)]
 pub(crate) struct HeldSlot {
     /// When it is due (local instant).
     pub(crate) at: Instant,
-    pub(crate) interval: Duration,
-    pub(crate) check: DueCheck,
+    pub(crate) job: CheckJob<SharedTicket>,
 }
 
 /// What the claimer tells the source.
@@ -37,11 +39,12 @@ pub(crate) enum ClaimNews {
 }
 
 /// A jitter seed that differs between nodes and between runs.
-fn seed(node: &str) -> u64 {
+fn seed(node: &NodeId) -> u64 {
     let clock = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64);
     let name = node
+        .as_str()
         .bytes()
         .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     (clock ^ name) | 1
@@ -58,11 +61,11 @@ fn jittered(poll: Duration, state: &mut u64) -> Duration {
 
 /// Claims while the source listens: as much as there is room for, again at once after a full
 /// batch, otherwise after a jittered poll pause; every second while claims fail.
-pub(crate) async fn claim_loop(
-    leases: ScheduleLeases,
-    node: Arc<str>,
+pub(crate) async fn claim_loop<S: SharedScheduleStore>(
+    leases: S,
+    node: NodeId,
     options: SharedScheduleOptions,
-    returns: LeaseReturns,
+    counts: HeldCounts,
     news: mpsc::Sender<ClaimNews>,
 ) {
     let mut jitter = seed(&node);
@@ -71,8 +74,8 @@ pub(crate) async fn claim_loop(
         // Claimed slots wait up to the horizon before they run, so a node holds more than it
         // runs; but a node whose worker is full claims nothing more, so that a slow node
         // leaves the sites to the others.
-        let held = returns.held.load(Ordering::Relaxed);
-        let running = returns.running.load(Ordering::Relaxed);
+        let held = counts.held.load(Ordering::Relaxed);
+        let running = counts.running.load(Ordering::Relaxed);
         let room = options.max_held.saturating_sub(held).min(options.batch);
         if room == 0 || running >= options.max_running {
             tokio::time::sleep(jittered(options.poll, &mut jitter)).await;
@@ -86,15 +89,14 @@ pub(crate) async fn claim_loop(
                     tracing::info!("Shared schedule reachable again: claiming sites");
                     let _ = news.send(ClaimNews::Reachable).await;
                 }
-                let full = claimed.sites.len() == room;
-                let count = claimed.sites.len();
+                let count = claimed.slots.len();
+                let full = count == room;
                 if count > 0 {
-                    let held = returns.held.fetch_add(count, Ordering::Relaxed) + count;
+                    counts.claimed(count);
                     metrics::counter!("lookout_schedule_claimed_total").increment(count as u64);
-                    metrics::gauge!("lookout_schedule_held").set(held as f64);
                     tracing::debug!(claimed = count, "Claimed due sites");
                 }
-                let slots = hold(claimed, &returns);
+                let slots = hold(claimed);
                 if news.send(ClaimNews::Claimed { at, slots }).await.is_err() {
                     // The source has gone; the slots went back as they were dropped.
                     return;
@@ -104,7 +106,7 @@ pub(crate) async fn claim_loop(
             Err(error) => {
                 if reachable {
                     reachable = false;
-                    tracing::warn!(%error, "Cannot claim from the shared schedule; retrying every second");
+                    tracing::warn!(error = %ErrorChain(&error), "Cannot claim from the shared schedule; retrying every second");
                     let _ = news.send(ClaimNews::Unreachable { since: at }).await;
                 }
                 Duration::from_secs(1)
@@ -114,24 +116,26 @@ pub(crate) async fn claim_loop(
     }
 }
 
-/// Wraps each claimed site in its lease, its slot translated into this node's clocks: as far
+/// Turns each claimed slot into a job, its slot translated into this node's clocks: as far
 /// from now as it is from the database's now.
-fn hold(claimed: Claimed, returns: &LeaseReturns) -> Vec<HeldSlot> {
+fn hold(claimed: Claimed) -> Vec<HeldSlot> {
     let Some(db_now) = claimed.db_now else { return Vec::new() };
     let (now, wall) = (Instant::now(), OffsetDateTime::now_utc());
+    let clock_offset = db_now - wall;
     claimed
-        .sites
+        .slots
         .into_iter()
-        .map(|site| {
-            let ahead = site.due_at - db_now;
+        .map(|slot| {
+            let ahead = slot.due_at - db_now;
             let at = Duration::try_from(ahead).map_or(now, |ahead| now + ahead);
-            let lease = SlotLease::new(site.target.id, site.due_at, site.breaker, returns.clone());
-            let check = DueCheck {
-                target: Arc::new(site.target),
-                due_at: wall + ahead,
-                lease: Some(Arc::new(lease)),
+            let due = DueCheck {
+                target: Arc::new(slot.target),
+                due_at: slot.due_at - clock_offset,
+                interval: slot.interval,
+                breaker: slot.breaker,
             };
-            HeldSlot { at, interval: site.interval, check }
+            let ticket = SharedTicket::Leased { slot: slot.due_at, clock_offset };
+            HeldSlot { at, job: CheckJob { due, ticket } }
         })
         .collect()
 }
@@ -143,10 +147,10 @@ const RELEASE_BATCH: usize = 1000;
 
 /// Writes returned slots back in batches. A write that fails is retried every second while
 /// the leases last; after that other nodes have taken the slots anyway.
-pub(crate) async fn release_loop(
-    leases: ScheduleLeases,
-    node: Arc<str>,
-    mut returned: mpsc::UnboundedReceiver<Release>,
+pub(crate) async fn release_loop<S: SharedScheduleStore>(
+    leases: S,
+    node: NodeId,
+    mut returned: mpsc::UnboundedReceiver<SlotRelease>,
     lease: Duration,
 ) {
     let mut batch = Vec::with_capacity(RELEASE_BATCH);
@@ -168,11 +172,11 @@ pub(crate) async fn release_loop(
                     break;
                 }
                 Err(error) if started.elapsed() < lease => {
-                    tracing::debug!(%error, slots = batch.len(), "Cannot return slots; retrying");
+                    tracing::debug!(error = %ErrorChain(&error), slots = batch.len(), "Cannot return slots; retrying");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
                 Err(error) => {
-                    tracing::warn!(%error, slots = batch.len(), "Slots not returned: their leases ran out");
+                    tracing::warn!(error = %ErrorChain(&error), slots = batch.len(), "Slots not returned: their leases ran out");
                     break;
                 }
             }

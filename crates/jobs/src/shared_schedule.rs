@@ -7,34 +7,33 @@ use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
+use lookout_domain::monitoring::{ScheduleEntry, SharedScheduleError, SharedScheduleStore};
 use lookout_domain::website::Schedule;
-use lookout_domain::{CircuitBreaker, Website, WebsiteId};
+use lookout_domain::{CircuitBreaker, EngineState, ErrorChain, Website, WebsiteId};
 use time::OffsetDateTime;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::schedule_leases::{LeaseError, ScheduleEntry, ScheduleLeases};
-
 /// The `Schedule` port of the shared schedule.
 #[derive(Debug, Clone)]
-pub struct SharedSchedule {
-    leases: ScheduleLeases,
+pub struct SharedSchedule<S> {
+    leases: S,
 }
 
-impl SharedSchedule {
-    pub fn new(leases: ScheduleLeases) -> Self {
+impl<S> SharedSchedule<S> {
+    pub fn new(leases: S) -> Self {
         Self { leases }
     }
 }
 
-fn log_failure(change: &str, id: WebsiteId, result: Result<(), LeaseError>) {
+fn log_failure(change: &str, id: WebsiteId, result: Result<(), SharedScheduleError>) {
     if let Err(error) = result {
         // The upkeep's sync repairs membership; a lost re-timing waits for the next slot.
-        tracing::error!(website = %id, %error, "Shared schedule not updated ({change})");
+        tracing::error!(website = %id, error = %ErrorChain(&error), "Shared schedule not updated ({change})");
     }
 }
 
-impl Schedule for SharedSchedule {
+impl<S: SharedScheduleStore> Schedule for SharedSchedule<S> {
     async fn add(&self, website: &Website) {
         let interval = website.check_interval.as_duration();
         log_failure("add", website.id, self.leases.add(website.id, interval).await);
@@ -56,24 +55,26 @@ pub struct SharedScheduleView {
     entries: Arc<RwLock<HashMap<WebsiteId, ScheduleEntry>>>,
 }
 
-impl SharedScheduleView {
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<WebsiteId, ScheduleEntry>> {
-        self.entries.read().unwrap_or_else(PoisonError::into_inner)
-    }
-
+impl EngineState for SharedScheduleView {
     /// The slot being checked now, or the next one.
-    pub fn next_due(&self, id: WebsiteId) -> Option<OffsetDateTime> {
+    fn next_due(&self, id: WebsiteId) -> Option<OffsetDateTime> {
         self.read().get(&id).map(|e| e.next_due)
     }
 
     /// The shared breaker of a site.
-    pub fn breaker(&self, id: WebsiteId) -> CircuitBreaker {
+    fn breaker(&self, id: WebsiteId) -> CircuitBreaker {
         self.read().get(&id).map(|e| e.breaker).unwrap_or_default()
     }
 
     /// Sites whose shared breaker is open.
-    pub fn open_breakers(&self) -> usize {
+    fn open_breakers(&self) -> usize {
         self.read().values().filter(|e| !matches!(e.breaker, CircuitBreaker::Closed { .. })).count()
+    }
+}
+
+impl SharedScheduleView {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<WebsiteId, ScheduleEntry>> {
+        self.entries.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn replace(&self, entries: Vec<ScheduleEntry>) {
@@ -92,7 +93,10 @@ const REFRESH_EVERY: Duration = Duration::from_millis(250);
 const REFRESH_PACING: u32 = 100;
 
 /// Syncs the schedule with the websites now and every minute, and refreshes `view`.
-pub fn spawn_schedule_upkeep(leases: ScheduleLeases, view: SharedScheduleView) -> JoinHandle<()> {
+pub fn spawn_schedule_upkeep<S: SharedScheduleStore>(
+    leases: S,
+    view: SharedScheduleView,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut next_sync = Instant::now();
         loop {
@@ -102,14 +106,18 @@ pub fn spawn_schedule_upkeep(leases: ScheduleLeases, view: SharedScheduleView) -
                     Ok((added, removed)) => {
                         tracing::info!(added, removed, "Shared schedule synced with the websites");
                     }
-                    Err(error) => tracing::warn!(%error, "Cannot sync the shared schedule"),
+                    Err(error) => {
+                        tracing::warn!(error = %ErrorChain(&error), "Cannot sync the shared schedule");
+                    }
                 }
                 next_sync = Instant::now() + SYNC_EVERY;
             }
             let started = Instant::now();
             match leases.entries().await {
                 Ok(entries) => view.replace(entries),
-                Err(error) => tracing::debug!(%error, "Cannot read the shared schedule"),
+                Err(error) => {
+                    tracing::debug!(error = %ErrorChain(&error), "Cannot read the shared schedule");
+                }
             }
             let pause = REFRESH_EVERY.max(started.elapsed() * REFRESH_PACING);
             tokio::time::sleep(pause).await;

@@ -6,21 +6,20 @@
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
-use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
-use futures::Stream;
-use lookout_domain::CheckTarget;
+use lookout_domain::monitoring::SharedScheduleStore;
+use lookout_domain::node::NodeId;
+use lookout_domain::{CheckTarget, CircuitBreaker, DueCheck, WebsiteId};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::due_check::{NextDue, due_stream, sleep_until};
-use crate::schedule_leases::ScheduleLeases;
+use crate::ScheduleTable;
+use crate::due_check::{CheckJob, CheckSource, sleep_until};
 use crate::shared_claims::{ClaimNews, HeldSlot, claim_loop, release_loop};
-use crate::slot_lease::LeaseReturns;
-use crate::{DueCheck, ScheduleTable};
+use crate::shared_returns::{HeldCounts, SharedReturns, SharedTicket};
 
 /// How the node claims from the shared schedule.
 #[derive(Debug, Clone, Copy)]
@@ -84,11 +83,14 @@ impl Ord for Waiting {
     }
 }
 
-/// A site this node held the latest slot of, and when it claimed that slot.
+/// A site this node held the latest slot of, when it claimed that slot, and its breaker as
+/// this node last saw it.
 #[derive(Debug, Clone)]
 struct OwnSite {
     target: Arc<CheckTarget>,
     claimed_at: Instant,
+    interval: Duration,
+    breaker: CircuitBreaker,
 }
 
 /// In normal running, sites whose next slot passed this long ago without this node claiming it
@@ -100,6 +102,9 @@ const FORGET_AFTER: Duration = Duration::from_secs(1);
 pub struct SharedScheduleSource {
     news: mpsc::Receiver<ClaimNews>,
     news_open: bool,
+    /// Breakers after checks made alone.
+    alone_results: mpsc::UnboundedReceiver<(WebsiteId, CircuitBreaker)>,
+    returns: SharedReturns,
     waiting: BinaryHeap<Waiting>,
     seq: u64,
     /// The sites whose latest claimed slot was this node's, due next one interval on: what
@@ -113,26 +118,25 @@ pub struct SharedScheduleSource {
 
 impl SharedScheduleSource {
     /// The source, and the task that writes returned slots back (it ends once the source and
-    /// every job it handed out are gone, after its last write).
-    pub fn start(
-        leases: ScheduleLeases,
-        node: &str,
+    /// every job it handed out are back, after its last write).
+    pub fn start<S: SharedScheduleStore + Clone>(
+        leases: S,
+        node: &NodeId,
         options: SharedScheduleOptions,
     ) -> (Self, JoinHandle<()>) {
-        let (queue, returned) = mpsc::unbounded_channel();
-        let node: Arc<str> = Arc::from(node);
-        let returns = LeaseReturns {
-            queue,
-            held: Arc::new(AtomicUsize::new(0)),
-            running: Arc::new(AtomicUsize::new(0)),
-        };
+        let (releases, released) = mpsc::unbounded_channel();
+        let (alone, alone_results) = mpsc::unbounded_channel();
+        let counts = HeldCounts::default();
+        let returns = SharedReturns { releases, alone, counts: counts.clone() };
         let releaser =
-            tokio::spawn(release_loop(leases.clone(), Arc::clone(&node), returned, options.lease));
+            tokio::spawn(release_loop(leases.clone(), node.clone(), released, options.lease));
         let (news_tx, news) = mpsc::channel(4);
-        tokio::spawn(claim_loop(leases, node, options, returns, news_tx));
+        tokio::spawn(claim_loop(leases, node.clone(), options, counts, news_tx));
         let source = Self {
             news,
             news_open: true,
+            alone_results,
+            returns,
             waiting: BinaryHeap::new(),
             seq: 0,
             own: ScheduleTable::new(),
@@ -147,8 +151,14 @@ impl SharedScheduleSource {
         match news {
             ClaimNews::Claimed { at, slots } => {
                 for slot in slots {
-                    let own = OwnSite { target: Arc::clone(&slot.check.target), claimed_at: at };
-                    self.own.insert(own.target.id, slot.interval, slot.at + slot.interval, own);
+                    let due = &slot.job.due;
+                    let own = OwnSite {
+                        target: Arc::clone(&due.target),
+                        claimed_at: at,
+                        interval: due.interval,
+                        breaker: due.breaker,
+                    };
+                    self.own.insert(own.target.id, due.interval, slot.at + due.interval, own);
                     self.seq += 1;
                     self.waiting.push(Waiting { seq: self.seq, slot });
                 }
@@ -183,22 +193,34 @@ impl SharedScheduleSource {
     }
 
     /// Waits for the next slot of this node.
-    pub async fn next_due(&mut self) -> DueCheck {
+    pub async fn next_due(&mut self) -> CheckJob<SharedTicket> {
         loop {
             while let Ok(news) = self.news.try_recv() {
                 self.take(news);
+            }
+            while let Ok((id, breaker)) = self.alone_results.try_recv() {
+                if let Some(own) = self.own.payload_mut(id) {
+                    own.breaker = breaker;
+                }
             }
             let now = Instant::now();
             if self.waiting.peek().is_some_and(|w| w.slot.at <= now)
                 && let Some(waiting) = self.waiting.pop()
             {
-                return waiting.slot.check;
+                self.returns.counts.started();
+                return waiting.slot.job;
             }
             if self.alone
                 && let Some((own, due)) = self.own.pop_due(now)
             {
                 let late = now.saturating_duration_since(due);
-                return DueCheck::local(own.target, OffsetDateTime::now_utc() - late);
+                let due = DueCheck {
+                    target: own.target,
+                    due_at: OffsetDateTime::now_utc() - late,
+                    interval: own.interval,
+                    breaker: own.breaker,
+                };
+                return CheckJob { due, ticket: SharedTicket::Alone };
             }
             let waiting = self.waiting.peek().map(|w| w.slot.at);
             let own = if self.alone { self.own.peek_due() } else { None };
@@ -215,15 +237,16 @@ impl SharedScheduleSource {
             }
         }
     }
-
-    /// The source as an endless stream of due checks.
-    pub fn into_stream(self) -> impl Stream<Item = DueCheck> + Send {
-        due_stream(self)
-    }
 }
 
-impl NextDue for SharedScheduleSource {
-    fn next_due(&mut self) -> impl std::future::Future<Output = DueCheck> + Send {
+impl CheckSource for SharedScheduleSource {
+    type Returns = SharedReturns;
+
+    fn next_due(&mut self) -> impl std::future::Future<Output = CheckJob<SharedTicket>> + Send {
         SharedScheduleSource::next_due(self)
+    }
+
+    fn returns(&self) -> SharedReturns {
+        self.returns.clone()
     }
 }

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::connection::{PgPool, SqlitePool, pg_pool, sqlite_pool};
+use crate::shared_schedule::{PgSharedSchedule, SCHEDULE_POOL_SIZE};
 use crate::{DatabaseUrl, StoreError};
 
 /// Pool sizes and timeouts.
@@ -42,6 +43,8 @@ pub(crate) enum Pools {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pools: Pools,
+    /// PostgreSQL: the shared schedule's own small pool.
+    schedule: Option<PgSharedSchedule>,
 }
 
 impl std::fmt::Debug for Store {
@@ -53,16 +56,25 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens pools for `url`. No connection is made until the first query (see [`Store::migrate`]).
     pub fn open(url: &DatabaseUrl, options: StoreOptions) -> Result<Self, StoreError> {
-        let pools = match url {
-            DatabaseUrl::Sqlite(path) => Pools::Sqlite {
-                writer: sqlite_pool(path, 1, options.connect_timeout)?,
-                readers: sqlite_pool(path, options.pool_size.max(1), options.connect_timeout)?,
-            },
+        let wait = options.connect_timeout;
+        let (pools, schedule) = match url {
+            DatabaseUrl::Sqlite(path) => {
+                let writer = sqlite_pool(path, 1, wait)?;
+                let readers = sqlite_pool(path, options.pool_size.max(1), wait)?;
+                (Pools::Sqlite { writer, readers }, None)
+            }
             DatabaseUrl::Postgres(url) => {
-                Pools::Postgres(pg_pool(url, options.pool_size.max(1), options.connect_timeout)?)
+                let pool = pg_pool(url, options.pool_size.max(1), wait)?;
+                let schedule = PgSharedSchedule { pool: pg_pool(url, SCHEDULE_POOL_SIZE, wait)? };
+                (Pools::Postgres(pool), Some(schedule))
             }
         };
-        Ok(Self { pools })
+        Ok(Self { pools, schedule })
+    }
+
+    /// The schedule many nodes share, kept in the database: PostgreSQL only.
+    pub fn shared_schedule(&self) -> Option<PgSharedSchedule> {
+        self.schedule.clone()
     }
 
     pub fn backend(&self) -> Backend {

@@ -2,7 +2,6 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use lookout_domain::SystemClock;
@@ -10,7 +9,7 @@ use lookout_domain::history::RollupService;
 use lookout_domain::website::WebsiteService;
 use lookout_http::ApiState;
 use lookout_jobs::{
-    ScheduleLeases, SharedSchedule, local_schedule, parse_cron, spawn_periodic, spawn_rollup_worker,
+    SharedSchedule, local_schedule, parse_cron, spawn_periodic, spawn_rollup_worker,
 };
 use lookout_store::CheckWriterOptions;
 use tokio::sync::watch;
@@ -59,10 +58,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     });
     let (schedule, due) = match mode {
         SchedulerMode::Shared => {
-            let wait = Duration::from_secs(settings.database.connect_timeout_secs.max(1));
-            let leases =
-                ScheduleLeases::connect(&settings.database.url, engine::SHARED_POOL_SIZE, wait)
-                    .context("cannot set up the shared schedule")?;
+            let leases = store.shared_schedule().context("the shared schedule needs PostgreSQL")?;
             (ScheduleChoice::Shared(SharedSchedule::new(leases.clone())), DueSource::Shared(leases))
         }
         _ => (ScheduleChoice::Local(local), DueSource::Local(source)),

@@ -1,13 +1,11 @@
-//! The monitoring use case: run one check of one site — circuit breaker → probe → record the
-//! check and its downtime transition → update the breaker → log.
-
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+//! The monitoring use case: run one due check of one site — circuit breaker → probe → record
+//! the check and its downtime transition → the breaker after it and the next due time → log.
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
+use super::due::{CheckResult, DueCheck};
 use super::recorder::{AppliedTransition, CheckRecorder, RecordCheckError, RecordedCheck};
 use super::target::CheckTarget;
 use crate::{CheckOutcome, Clock, ErrorChain, MonitorCheck, Prober, WebsiteId};
@@ -38,9 +36,12 @@ pub enum CheckRun {
     /// Checked, but the result could not be stored (counts as a failure for the breaker unless
     /// storage was unavailable).
     NotStored { outcome: CheckOutcome },
+    /// Given up: the check overran its bound or its task failed. Nothing was learnt.
+    Abandoned,
 }
 
-/// Runs checks; holds the per-site breakers.
+/// Runs checks. Holds no state of its own: a check's breaker comes in with the [`DueCheck`]
+/// and goes back out with the [`CheckResult`].
 #[derive(Debug)]
 pub struct MonitoringService<P, R, C> {
     prober: P,
@@ -48,8 +49,6 @@ pub struct MonitoringService<P, R, C> {
     clock: C,
     policy: BreakerPolicy,
     log: CheckLogPolicy,
-    /// Breakers of sites that have failed lately; a site with a clean record has no entry.
-    breakers: Mutex<HashMap<WebsiteId, CircuitBreaker>>,
 }
 
 impl<P, R, C> MonitoringService<P, R, C>
@@ -65,39 +64,21 @@ where
         policy: BreakerPolicy,
         log: CheckLogPolicy,
     ) -> Self {
-        Self { prober, recorder, clock, policy, log, breakers: Mutex::new(HashMap::new()) }
+        Self { prober, recorder, clock, policy, log }
     }
 
-    /// The breaker of one site as it stands.
-    pub fn breaker(&self, id: WebsiteId) -> CircuitBreaker {
-        self.lock_breakers().get(&id).copied().unwrap_or_default()
-    }
-
-    /// Sets one site's breaker, e.g. to the state a shared schedule keeps for it, before a
-    /// check. The default (closed, no failures) forgets the site.
-    pub fn restore_breaker(&self, id: WebsiteId, breaker: CircuitBreaker) {
-        let mut breakers = self.lock_breakers();
-        if breaker == CircuitBreaker::default() {
-            breakers.remove(&id);
-        } else {
-            breakers.insert(id, breaker);
-        }
-    }
-
-    /// How many sites' breakers are open (or running their trial) now.
-    pub fn open_breakers(&self) -> usize {
-        self.lock_breakers()
-            .values()
-            .filter(|b| !matches!(b, CircuitBreaker::Closed { .. }))
-            .count()
-    }
-
-    /// Runs one check of `target`.
-    pub async fn run_check(&self, target: &CheckTarget) -> CheckRun {
+    /// Runs one due check: breaker → probe → record → breaker after → next due time.
+    pub async fn run_check(&self, due: &DueCheck) -> CheckResult {
+        let target = &*due.target;
         let started_at = self.clock.now();
-        if let BreakerDecision::Blocked { until } = self.admit(target.id, started_at) {
+        // A trial the schedule saw go out but never come back runs again.
+        let mut breaker = match due.breaker {
+            CircuitBreaker::HalfOpen => CircuitBreaker::Open { until: started_at },
+            breaker => breaker,
+        };
+        if let BreakerDecision::Blocked { until } = breaker.admit(started_at) {
             tracing::debug!(website = %target.id, %until, "Check skipped: circuit breaker open");
-            return CheckRun::Skipped { until };
+            return due.result(CheckRun::Skipped { until }, breaker, started_at);
         }
         let outcome = self.prober.probe(&target.url).await;
         self.log_outcome(target, &outcome);
@@ -113,8 +94,8 @@ where
             Ok(RecordedCheck::Buffered) => (CheckRun::Buffered { outcome }, available),
             Ok(RecordedCheck::SiteGone) => {
                 tracing::debug!(website = %target.id, "Check dropped: the site was deleted or disabled meanwhile");
-                self.lock_breakers().remove(&target.id);
-                return CheckRun::SiteGone;
+                let now = self.clock.now();
+                return due.result(CheckRun::SiteGone, CircuitBreaker::default(), now);
             }
             Err(RecordCheckError::Unavailable(error)) => {
                 // The recorder warns once per outage; the site is not to blame.
@@ -126,34 +107,12 @@ where
                 (CheckRun::NotStored { outcome }, false)
             }
         };
-        self.record_result(target.id, success, self.clock.now());
-        run
+        let now = self.clock.now();
+        self.log_breaker_event(target.id, breaker.record(success, now, self.policy));
+        due.result(run, breaker, now)
     }
 
-    fn lock_breakers(&self) -> std::sync::MutexGuard<'_, HashMap<WebsiteId, CircuitBreaker>> {
-        self.breakers.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn admit(&self, id: WebsiteId, now: OffsetDateTime) -> BreakerDecision {
-        match self.lock_breakers().get_mut(&id) {
-            Some(breaker) => breaker.admit(now),
-            None => BreakerDecision::Run,
-        }
-    }
-
-    fn record_result(&self, id: WebsiteId, success: bool, now: OffsetDateTime) {
-        let event = {
-            let mut breakers = self.lock_breakers();
-            if success && !breakers.contains_key(&id) {
-                return;
-            }
-            let breaker = breakers.entry(id).or_default();
-            let event = breaker.record(success, now, self.policy);
-            if *breaker == CircuitBreaker::default() {
-                breakers.remove(&id);
-            }
-            event
-        };
+    fn log_breaker_event(&self, id: WebsiteId, event: Option<BreakerEvent>) {
         match event {
             Some(BreakerEvent::Opened { failures, .. }) => tracing::warn!(
                 website = %id,

@@ -1,7 +1,7 @@
 //! The monitoring service against mocked ports and a settable clock.
 
 use std::future::ready;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::executor::block_on;
@@ -35,12 +35,35 @@ impl Clock for FakeClock {
     }
 }
 
-fn target() -> CheckTarget {
-    CheckTarget {
+fn target() -> Arc<CheckTarget> {
+    Arc::new(CheckTarget {
         id: WebsiteId::new(7).unwrap(),
         url: WebsiteUrl::parse("https://example.com").unwrap(),
         name: WebsiteName::parse("Example").unwrap(),
+    })
+}
+
+/// The site's slot at `clock`'s time, with `breaker` as the schedule keeps it.
+fn due(clock: &FakeClock, breaker: CircuitBreaker) -> DueCheck {
+    DueCheck { target: target(), due_at: clock.now(), interval: Duration::from_secs(60), breaker }
+}
+
+/// Runs `n` checks the way a schedule does: each result's breaker goes into the next slot,
+/// one interval later. Returns the last result.
+fn run_in_turn<P: Prober, R: CheckRecorder>(
+    service: &MonitoringService<P, R, FakeClock>,
+    clock: &FakeClock,
+    n: usize,
+) -> CheckResult {
+    let mut breaker = CircuitBreaker::default();
+    let mut last = None;
+    for _ in 0..n {
+        let result = block_on(service.run_check(&due(clock, breaker)));
+        breaker = result.breaker;
+        last = Some(result);
+        clock.advance(60);
     }
+    last.unwrap()
 }
 
 fn outcome(status: Option<u16>, error: Option<ProbeFailure>) -> CheckOutcome {
@@ -91,26 +114,34 @@ fn a_successful_check_is_recorded_with_the_start_time() {
         })
         .times(1)
         .returning(|_| Box::pin(ready(Ok(RecordedCheck::Stored(AppliedTransition::Unchanged)))));
-    let service = service(prober_answering(Some(200), None, 1), recorder, FakeClock::new());
-    let run = block_on(service.run_check(&target()));
+    let clock = FakeClock::new();
+    let service = service(prober_answering(Some(200), None, 1), recorder, clock.clone());
+    let result = block_on(service.run_check(&due(&clock, CircuitBreaker::default())));
     assert_eq!(
-        run,
-        CheckRun::Recorded {
-            outcome: outcome(Some(200), None),
-            transition: AppliedTransition::Unchanged
+        result,
+        CheckResult {
+            run: CheckRun::Recorded {
+                outcome: outcome(Some(200), None),
+                transition: AppliedTransition::Unchanged
+            },
+            breaker: CircuitBreaker::default(),
+            next_due: T0 + time::Duration::seconds(60),
         }
     );
-    assert_eq!(service.breaker(target().id), CircuitBreaker::default());
 }
 
 #[test]
 fn a_failure_reports_the_window_the_store_opened() {
     let opened = AppliedTransition::Opened { at: T0 };
+    let clock = FakeClock::new();
     let service =
-        service(prober_answering(Some(503), None, 1), recorder_storing(opened), FakeClock::new());
-    let run = block_on(service.run_check(&target()));
-    assert_eq!(run, CheckRun::Recorded { outcome: outcome(Some(503), None), transition: opened });
-    assert_eq!(service.breaker(target().id), CircuitBreaker::Closed { failures: 1 });
+        service(prober_answering(Some(503), None, 1), recorder_storing(opened), clock.clone());
+    let result = block_on(service.run_check(&due(&clock, CircuitBreaker::default())));
+    assert_eq!(
+        result.run,
+        CheckRun::Recorded { outcome: outcome(Some(503), None), transition: opened }
+    );
+    assert_eq!(result.breaker, CircuitBreaker::Closed { failures: 1 });
 }
 
 #[test]
@@ -121,16 +152,20 @@ fn five_failures_open_the_breaker_and_checks_stop_until_the_cool_down() {
         recorder_storing(AppliedTransition::Unchanged),
         clock.clone(),
     );
-    for _ in 0..5 {
-        assert!(matches!(block_on(service.run_check(&target())), CheckRun::Recorded { .. }));
-        clock.advance(60);
-    }
+    let fifth = run_in_turn(&service, &clock, 5);
+    assert!(matches!(fifth.run, CheckRun::Recorded { .. }));
     let opened_until = T0 + time::Duration::seconds(4 * 60 + 300);
-    assert_eq!(service.breaker(target().id), CircuitBreaker::Open { until: opened_until });
+    assert_eq!(fifth.breaker, CircuitBreaker::Open { until: opened_until });
+    // The site is due again when the trial may run, not at its next slot.
+    assert_eq!(fifth.next_due, opened_until);
     // The prober expects exactly five calls: these do not probe.
-    assert_eq!(block_on(service.run_check(&target())), CheckRun::Skipped { until: opened_until });
+    let open = CircuitBreaker::Open { until: opened_until };
+    let skipped = block_on(service.run_check(&due(&clock, open)));
+    assert_eq!(skipped.run, CheckRun::Skipped { until: opened_until });
+    assert_eq!((skipped.breaker, skipped.next_due), (open, opened_until));
     clock.advance(120);
-    assert_eq!(block_on(service.run_check(&target())), CheckRun::Skipped { until: opened_until });
+    let skipped = block_on(service.run_check(&due(&clock, open)));
+    assert_eq!(skipped.run, CheckRun::Skipped { until: opened_until });
 }
 
 #[test]
@@ -149,12 +184,11 @@ fn the_trial_after_the_cool_down_closes_the_breaker_on_success() {
         .in_sequence(&mut sequence)
         .returning(|_| Box::pin(ready(outcome(Some(200), None))));
     let service = service(prober, recorder_storing(AppliedTransition::Unchanged), clock.clone());
-    for _ in 0..5 {
-        block_on(service.run_check(&target()));
-    }
+    let opened = run_in_turn(&service, &clock, 5).breaker;
     clock.advance(300);
-    assert!(matches!(block_on(service.run_check(&target())), CheckRun::Recorded { .. }));
-    assert_eq!(service.breaker(target().id), CircuitBreaker::default());
+    let trial = block_on(service.run_check(&due(&clock, opened)));
+    assert!(matches!(trial.run, CheckRun::Recorded { .. }));
+    assert_eq!(trial.breaker, CircuitBreaker::default());
 }
 
 #[test]
@@ -163,12 +197,15 @@ fn a_check_that_cannot_be_stored_counts_as_a_failure() {
     recorder
         .expect_record_check()
         .returning(|_| Box::pin(ready(Err(RecordCheckError::Unknown("value too long".into())))));
-    let service = service(prober_answering(Some(200), None, 5), recorder, FakeClock::new());
+    let clock = FakeClock::new();
+    let service = service(prober_answering(Some(200), None, 5), recorder, clock.clone());
+    let mut breaker = CircuitBreaker::default();
     for _ in 0..5 {
-        let run = block_on(service.run_check(&target()));
-        assert_eq!(run, CheckRun::NotStored { outcome: outcome(Some(200), None) });
+        let result = block_on(service.run_check(&due(&clock, breaker)));
+        assert_eq!(result.run, CheckRun::NotStored { outcome: outcome(Some(200), None) });
+        breaker = result.breaker;
     }
-    assert!(matches!(service.breaker(target().id), CircuitBreaker::Open { .. }));
+    assert!(matches!(breaker, CircuitBreaker::Open { .. }));
 }
 
 #[test]
@@ -183,49 +220,56 @@ fn an_outage_of_the_database_does_not_trip_breakers() {
             Err(RecordCheckError::Unavailable("outage buffer full".into()))
         }))
     });
-    let healthy = service(prober_answering(Some(200), None, 10), recorder, FakeClock::new());
-    let runs: Vec<CheckRun> = (0..10).map(|_| block_on(healthy.run_check(&target()))).collect();
+    let clock = FakeClock::new();
+    let healthy = service(prober_answering(Some(200), None, 10), recorder, clock.clone());
+    let mut breaker = CircuitBreaker::default();
+    let mut runs = Vec::new();
+    for _ in 0..10 {
+        let result = block_on(healthy.run_check(&due(&clock, breaker)));
+        breaker = result.breaker;
+        runs.push(result.run);
+    }
     assert_eq!(runs[0], CheckRun::Buffered { outcome: outcome(Some(200), None) });
     assert_eq!(runs[1], CheckRun::NotStored { outcome: outcome(Some(200), None) });
-    assert_eq!(healthy.breaker(target().id), CircuitBreaker::default());
+    assert_eq!(breaker, CircuitBreaker::default());
 
     // A failing site still trips its breaker while its results are held.
     let mut recorder = MockCheckRecorder::new();
     recorder.expect_record_check().returning(|_| Box::pin(ready(Ok(RecordedCheck::Buffered))));
-    let failing = service(prober_answering(Some(503), None, 5), recorder, FakeClock::new());
-    for _ in 0..5 {
-        block_on(failing.run_check(&target()));
-    }
-    assert!(matches!(failing.breaker(target().id), CircuitBreaker::Open { .. }));
+    let failing = service(prober_answering(Some(503), None, 5), recorder, clock.clone());
+    assert!(matches!(run_in_turn(&failing, &clock, 5).breaker, CircuitBreaker::Open { .. }));
 }
 
 #[test]
 fn a_check_of_a_deleted_site_is_dropped() {
     let mut recorder = MockCheckRecorder::new();
     recorder.expect_record_check().returning(|_| Box::pin(ready(Ok(RecordedCheck::SiteGone))));
-    let service = service(prober_answering(None, refused(), 1), recorder, FakeClock::new());
-    assert_eq!(block_on(service.run_check(&target())), CheckRun::SiteGone);
-    assert_eq!(service.breaker(target().id), CircuitBreaker::default());
+    let clock = FakeClock::new();
+    let service = service(prober_answering(None, refused(), 1), recorder, clock.clone());
+    let result = block_on(service.run_check(&due(&clock, CircuitBreaker::Closed { failures: 2 })));
+    assert_eq!(result.run, CheckRun::SiteGone);
+    assert_eq!(result.breaker, CircuitBreaker::default());
 }
 
 #[test]
-fn a_restored_breaker_governs_the_next_check() {
+fn the_breaker_handed_in_governs_the_check() {
     let clock = FakeClock::new();
     // Another node's failures left this site's breaker open for 60 s more.
     let service = service(MockProber::new(), MockCheckRecorder::new(), clock.clone());
     let until = T0 + time::Duration::seconds(60);
-    service.restore_breaker(target().id, CircuitBreaker::Open { until });
-    assert_eq!(block_on(service.run_check(&target())), CheckRun::Skipped { until });
-    assert_eq!(service.open_breakers(), 1);
-    // Restoring the default forgets the site.
-    service.restore_breaker(target().id, CircuitBreaker::default());
-    assert_eq!(service.open_breakers(), 0);
+    let skipped = block_on(service.run_check(&due(&clock, CircuitBreaker::Open { until })));
+    assert_eq!(skipped.run, CheckRun::Skipped { until });
 
     // Four failures recorded elsewhere: the fifth, here, opens the breaker.
-    let service = service_with(prober_answering(Some(500), None, 1), clock);
-    service.restore_breaker(target().id, CircuitBreaker::Closed { failures: 4 });
-    block_on(service.run_check(&target()));
-    assert!(matches!(service.breaker(target().id), CircuitBreaker::Open { .. }));
+    let service = service_with(prober_answering(Some(500), None, 1), clock.clone());
+    let fifth = block_on(service.run_check(&due(&clock, CircuitBreaker::Closed { failures: 4 })));
+    assert!(matches!(fifth.breaker, CircuitBreaker::Open { .. }));
+
+    // A trial that went out and never came back runs again.
+    let service = service_with(prober_answering(Some(200), None, 1), clock.clone());
+    let trial = block_on(service.run_check(&due(&clock, CircuitBreaker::HalfOpen)));
+    assert!(matches!(trial.run, CheckRun::Recorded { .. }));
+    assert_eq!(trial.breaker, CircuitBreaker::default());
 }
 
 fn service_with(

@@ -7,6 +7,7 @@ mod api_tokens;
 mod checks;
 mod nodes;
 mod partitions;
+mod shared_schedule;
 mod websites;
 
 use std::time::Duration;

@@ -1,0 +1,130 @@
+//! The `SharedScheduleStore` port: the schedule many nodes share (PostgreSQL). Each site has
+//! a row with its next due time, the node holding its current slot (a lease) and its breaker.
+//! Nodes claim due slots under a lease and release them with the result of the check. Every
+//! time the store works out comes from the database's clock, so nodes need not agree on theirs.
+
+use std::future::Future;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use super::breaker::CircuitBreaker;
+use super::target::CheckTarget;
+use crate::WebsiteId;
+use crate::node::NodeId;
+use crate::website::BoxError;
+
+/// A site claimed for one slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeasedSlot {
+    pub target: CheckTarget,
+    /// The slot: when the check was due (database clock).
+    pub due_at: OffsetDateTime,
+    /// The shared breaker as the last check left it.
+    pub breaker: CircuitBreaker,
+    /// The site's check interval.
+    pub interval: Duration,
+}
+
+/// What one claim returned, with the database's clock at the time.
+#[derive(Debug, Default)]
+pub struct Claimed {
+    pub slots: Vec<LeasedSlot>,
+    pub db_now: Option<OffsetDateTime>,
+}
+
+/// A checked slot handed back with what the check left: the breaker, and the next due time
+/// (database clock) for the interval the check was made with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlotRelease {
+    pub id: WebsiteId,
+    /// The slot as claimed (database clock): the release matches the claim.
+    pub slot: OffsetDateTime,
+    pub breaker: CircuitBreaker,
+    pub next_due: OffsetDateTime,
+    /// The interval `next_due` was worked out with. If the site's interval changed while the
+    /// check ran, the store works the next due time out again with the new one.
+    pub interval: Duration,
+}
+
+/// One row of the schedule, for status reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduleEntry {
+    pub id: WebsiteId,
+    /// The slot being checked now, or the next one.
+    pub next_due: OffsetDateTime,
+    pub breaker: CircuitBreaker,
+}
+
+/// A schedule operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SharedScheduleError {
+    #[error("the shared schedule is unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error(transparent)]
+    Unknown(BoxError),
+}
+
+/// The shared schedule's persistence.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait SharedScheduleStore: Send + Sync + 'static {
+    /// Claims up to `limit` enabled sites due within `horizon` for `node`, for `lease`: each is
+    /// due again when the lease runs out unless released first. A site whose lease ran out is
+    /// claimed for the slot its last holder never finished.
+    fn claim(
+        &self,
+        node: &NodeId,
+        horizon: Duration,
+        lease: Duration,
+        limit: usize,
+    ) -> impl Future<Output = Result<Claimed, SharedScheduleError>> + Send;
+
+    /// Hands checked slots back with their results. Slots no longer held by `node` (the lease
+    /// ran out and another node took it, or the site was disabled) are left alone. Returns how
+    /// many were released.
+    fn release(
+        &self,
+        node: &NodeId,
+        released: &[SlotRelease],
+    ) -> impl Future<Output = Result<usize, SharedScheduleError>> + Send;
+
+    /// Hands back every slot `node` holds, due at once (slots claimed and never checked: a
+    /// node stopping, or restarting under the same id). Returns how many.
+    fn return_all(
+        &self,
+        node: &NodeId,
+    ) -> impl Future<Output = Result<usize, SharedScheduleError>> + Send;
+
+    /// Schedules a site (created or enabled): due now, or sooner than its next slot would be.
+    fn add(
+        &self,
+        id: WebsiteId,
+        interval: Duration,
+    ) -> impl Future<Output = Result<(), SharedScheduleError>> + Send;
+
+    /// Stops scheduling a site (disabled or deleted). A check in flight finishes; its release
+    /// finds no row.
+    fn remove(&self, id: WebsiteId)
+    -> impl Future<Output = Result<(), SharedScheduleError>> + Send;
+
+    /// Pulls a free site's next slot in when its new interval brings it due sooner; a held
+    /// slot takes the new interval at its release.
+    fn retime(
+        &self,
+        id: WebsiteId,
+        interval: Duration,
+    ) -> impl Future<Output = Result<(), SharedScheduleError>> + Send;
+
+    /// Brings the rows in step with the websites: every enabled site without a row gets one,
+    /// first due at a random point of its first interval; rows of disabled sites that no one
+    /// holds go. Returns (added, removed).
+    fn sync(&self) -> impl Future<Output = Result<(usize, usize), SharedScheduleError>> + Send;
+
+    /// Every row: the slot in progress or the next one, and the breaker.
+    fn entries(
+        &self,
+    ) -> impl Future<Output = Result<Vec<ScheduleEntry>, SharedScheduleError>> + Send;
+
+    /// Rows in the schedule.
+    fn scheduled(&self) -> impl Future<Output = Result<usize, SharedScheduleError>> + Send;
+}

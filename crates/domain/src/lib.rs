@@ -19,9 +19,9 @@ pub use clock::{Clock, SystemClock};
 pub use error_chain::ErrorChain;
 pub use monitoring::{
     AppliedTransition, BreakerPolicy, CheckLogPolicy, CheckOutcome, CheckRecorder, CheckRun,
-    CheckTarget, CircuitBreaker, DowntimeTransition, DowntimeWindow, EngineState, MonitorCheck,
-    MonitoringService, Prober, RecordCheckError, RecordedCheck, SiteState, SiteStatus,
-    is_available_status,
+    CheckTarget, CircuitBreaker, DowntimeTransition, DowntimeWindow, EngineState, HealthReport,
+    MonitorCheck, MonitoringService, Prober, RecordCheckError, RecordedCheck, SiteState,
+    SiteStatus, WriteFault, WriteHealth, WriterState, is_available_status,
 };
 pub use website::{
     CheckInterval, CheckIntervalError, IntervalBounds, NewWebsite, Website, WebsiteId,

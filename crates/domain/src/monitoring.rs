@@ -1,5 +1,6 @@
 //! Monitoring: the outcome of one check, the availability rule, downtime windows and the
-//! transition rule that opens and closes them, and the `Prober` port.
+//! transition rule that opens and closes them, the `Prober` and `CheckRecorder` ports, and the
+//! recorder's write health.
 
 mod breaker;
 mod check;
@@ -9,6 +10,7 @@ mod recorder;
 mod service;
 mod status;
 mod target;
+mod write_health;
 
 pub use breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
 
@@ -23,3 +25,4 @@ pub use recorder::{AppliedTransition, CheckRecorder, RecordCheckError, RecordedC
 pub use service::{CheckLogPolicy, CheckRun, MonitoringService};
 pub use status::{EngineState, SiteState, SiteStatus};
 pub use target::CheckTarget;
+pub use write_health::{HealthReport, WriteFault, WriteHealth, WriterState};

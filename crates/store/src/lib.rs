@@ -18,9 +18,11 @@ mod rollups;
 mod rollups_sqlite;
 mod rows;
 mod schema;
+mod sqlite_transaction;
 mod store;
 mod time_conv;
 mod website_repository;
+mod writer_health;
 mod writer_loop;
 
 #[cfg(feature = "test-support")]
@@ -31,3 +33,4 @@ pub use connection::{DatabaseUrl, DatabaseUrlError};
 pub use error::StoreError;
 pub use store::{Backend, Store, StoreOptions};
 pub use website_repository::SiteCounts;
+pub use writer_health::CheckWriterHealth;

@@ -57,6 +57,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         node_id: Some(node_id.to_string()),
         ..CheckWriterOptions::default()
     });
+    let writes = recorder.health();
     let (schedule, due) = match mode {
         SchedulerMode::Shared => {
             let wait = Duration::from_secs(settings.database.connect_timeout_secs.max(1));
@@ -93,7 +94,8 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         .is_some()
         .then(|| crate::metrics::spawn_gauges(store.clone(), engine_state.clone()));
     let websites = WebsiteService::new(store, schedule, SystemClock)
-        .with_address_policy(settings.address_policy()?);
+        .with_address_policy(settings.address_policy()?)
+        .with_writer_state(Arc::new(writes));
     if settings.probe.allow_private {
         tracing::warn!(
             "probe.allow_private = true: sites may point at private and loopback addresses"

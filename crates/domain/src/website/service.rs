@@ -1,6 +1,7 @@
 //! Website management: CRUD that keeps the schedule in step with every change.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -9,7 +10,7 @@ use crate::history::{
     StatsPage, TimeRange, UptimeStats,
 };
 use crate::node::{HeartbeatError, ListNodesError, NodeInfo, NodeRegistry, Registration};
-use crate::{Clock, DowntimeWindow};
+use crate::{Clock, DowntimeWindow, HealthReport, WriterState};
 
 use super::{
     AddressPolicy, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,
@@ -43,7 +44,8 @@ pub trait WebsiteManagement: Send + Sync + 'static {
         id: WebsiteId,
     ) -> impl Future<Output = Result<(), DeleteWebsiteError>> + Send;
 
-    fn check_health(&self) -> impl Future<Output = Result<(), HealthError>> + Send;
+    /// The database answers (else `HealthError`), and whether check results are stored.
+    fn check_health(&self) -> impl Future<Output = Result<HealthReport, HealthError>> + Send;
 }
 
 /// [`WebsiteManagement`] over a repository, a schedule and a clock.
@@ -53,6 +55,8 @@ pub struct WebsiteService<R, S, C> {
     schedule: S,
     clock: C,
     addresses: AddressPolicy,
+    /// The check recorder's writes, for the health report; `None` when no recorder runs.
+    writer: Option<Arc<dyn WriterState>>,
 }
 
 impl<R, S, C> WebsiteService<R, S, C>
@@ -63,7 +67,13 @@ where
 {
     /// A service that refuses URLs whose host is a private address literal (the default policy).
     pub fn new(repository: R, schedule: S, clock: C) -> Self {
-        Self { repository, schedule, clock, addresses: AddressPolicy::default() }
+        Self { repository, schedule, clock, addresses: AddressPolicy::default(), writer: None }
+    }
+
+    /// Reports `writer`'s state in [`WebsiteManagement::check_health`].
+    pub fn with_writer_state(mut self, writer: Arc<dyn WriterState>) -> Self {
+        self.writer = Some(writer);
+        self
     }
 
     /// Uses `policy` for the address literals of new and changed URLs.
@@ -130,8 +140,10 @@ where
         Ok(())
     }
 
-    async fn check_health(&self) -> Result<(), HealthError> {
-        self.repository.ping().await
+    async fn check_health(&self) -> Result<HealthReport, HealthError> {
+        self.repository.ping().await?;
+        let writes = self.writer.as_ref().map(|w| w.write_health()).unwrap_or_default();
+        Ok(HealthReport { writes })
     }
 }
 

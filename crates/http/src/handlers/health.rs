@@ -43,7 +43,8 @@ impl From<HealthReport> for HealthBody {
     }
 }
 
-/// A 503 is one of two bodies (documentation only).
+// Only for the OpenAPI document: the handler writes either body itself.
+/// `GET /health` answering 503: the database answers but cannot write, or does not answer.
 #[derive(utoipa::ToSchema)]
 #[expect(dead_code, reason = "describes the 503 answer in the OpenAPI document")]
 #[serde(untagged)]

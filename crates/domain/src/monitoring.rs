@@ -1,5 +1,6 @@
 //! Monitoring: the outcome of one check (and why a check failed), the availability rule,
-//! downtime windows and the transition rule that opens and closes them, and the `Prober` port.
+//! downtime windows and the transition rule that opens and closes them, the `Prober`,
+//! `CheckRecorder` and `SharedScheduleStore` ports, and the recorder's write health.
 
 mod breaker;
 mod check;
@@ -12,6 +13,7 @@ mod service;
 mod shared_schedule;
 mod status;
 mod target;
+mod write_health;
 
 pub use breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
 
@@ -37,3 +39,4 @@ pub use shared_schedule::{
 pub use status::MockEngineState;
 pub use status::{EngineState, SiteState, SiteStatus};
 pub use target::CheckTarget;
+pub use write_health::{HealthReport, WriteFault, WriteHealth, WriterState};

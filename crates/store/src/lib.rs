@@ -19,9 +19,11 @@ mod rollups_sqlite;
 mod rows;
 mod schema;
 mod shared_schedule;
+mod sqlite_transaction;
 mod store;
 mod time_conv;
 mod website_repository;
+mod writer_health;
 mod writer_loop;
 
 #[cfg(feature = "test-support")]
@@ -33,3 +35,4 @@ pub use error::StoreError;
 pub use shared_schedule::PgSharedSchedule;
 pub use store::{Backend, Store, StoreOptions};
 pub use website_repository::SiteCounts;
+pub use writer_health::CheckWriterHealth;

@@ -56,6 +56,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         node_id: Some(node_id.to_string()),
         ..CheckWriterOptions::default()
     });
+    let writes = recorder.health();
     let (schedule, due) = match mode {
         SchedulerMode::Shared => {
             let leases = store.shared_schedule().context("the shared schedule needs PostgreSQL")?;
@@ -90,7 +91,8 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         .then(|| crate::metrics::spawn_gauges(store.clone(), engine_state.clone()));
     let websites = WebsiteService::new(store, schedule, SystemClock)
         .with_engine_state(engine_state)
-        .with_address_policy(settings.address_policy()?);
+        .with_address_policy(settings.address_policy()?)
+        .with_writer_state(Arc::new(writes));
     if settings.probe.allow_private {
         tracing::warn!(
             "probe.allow_private = true: sites may point at private and loopback addresses"

@@ -10,7 +10,7 @@ use crate::history::{
     CheckHistory, HistoryError, PageLimit, SlaEntry, SlaTarget, StatsPage, TimeRange, UptimeStats,
 };
 use crate::node::{ListNodesError, NodeDirectory, NodeInfo, NodeRegistry};
-use crate::{Clock, EngineState};
+use crate::{Clock, EngineState, HealthReport, WriterState};
 
 use super::{
     AddressPolicy, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,
@@ -44,7 +44,8 @@ pub trait WebsiteManagement: Send + Sync + 'static {
         id: WebsiteId,
     ) -> impl Future<Output = Result<(), DeleteWebsiteError>> + Send;
 
-    fn check_health(&self) -> impl Future<Output = Result<(), HealthError>> + Send;
+    /// The database answers (else `HealthError`), and whether check results are stored.
+    fn check_health(&self) -> impl Future<Output = Result<HealthReport, HealthError>> + Send;
 }
 
 /// The use cases the inbound adapters call — [`WebsiteManagement`], [`WebsiteHistory`]
@@ -60,6 +61,8 @@ pub struct WebsiteService<R, S, C> {
     addresses: AddressPolicy,
     /// The breakers and next due times of the running engine; `None` when no checks run here.
     pub(super) engine: Option<Arc<dyn EngineState>>,
+    /// The check recorder's writes, for the health report; `None` when no recorder runs.
+    writer: Option<Arc<dyn WriterState>>,
 }
 
 impl<R: fmt::Debug, S: fmt::Debug, C: fmt::Debug> fmt::Debug for WebsiteService<R, S, C> {
@@ -70,6 +73,7 @@ impl<R: fmt::Debug, S: fmt::Debug, C: fmt::Debug> fmt::Debug for WebsiteService<
             .field("clock", &self.clock)
             .field("addresses", &self.addresses)
             .field("engine", &self.engine.is_some())
+            .field("writer", &self.writer.is_some())
             .finish()
     }
 }
@@ -82,13 +86,26 @@ where
 {
     /// A service that refuses URLs whose host is a private address literal (the default policy).
     pub fn new(repository: R, schedule: S, clock: C) -> Self {
-        Self { repository, schedule, clock, addresses: AddressPolicy::default(), engine: None }
+        Self {
+            repository,
+            schedule,
+            clock,
+            addresses: AddressPolicy::default(),
+            engine: None,
+            writer: None,
+        }
     }
 
     /// Reads breakers and next due times from `engine` (`None`: no checks run on this node,
     /// so every breaker reads closed and no check is due).
     pub fn with_engine_state(mut self, engine: Option<Arc<dyn EngineState>>) -> Self {
         self.engine = engine;
+        self
+    }
+
+    /// Reports `writer`'s state in [`WebsiteManagement::check_health`].
+    pub fn with_writer_state(mut self, writer: Arc<dyn WriterState>) -> Self {
+        self.writer = Some(writer);
         self
     }
 
@@ -156,8 +173,10 @@ where
         Ok(())
     }
 
-    async fn check_health(&self) -> Result<(), HealthError> {
-        self.repository.ping().await
+    async fn check_health(&self) -> Result<HealthReport, HealthError> {
+        self.repository.ping().await?;
+        let writes = self.writer.as_ref().map(|w| w.write_health()).unwrap_or_default();
+        Ok(HealthReport { writes })
     }
 }
 

@@ -8,7 +8,7 @@ run:
 test:
     cargo test --workspace
 
-# Everything CI checks: format, lints, domain purity, tests.
+# Everything CI checks: format, lints, layering, tests.
 ci:
     .ci/run
 

@@ -2,6 +2,7 @@
 //! schedule ports, and the management service that keeps both in step.
 
 mod address;
+mod counts;
 mod entity;
 mod errors;
 mod id;
@@ -12,6 +13,9 @@ mod service;
 mod url;
 
 pub use address::{AddressPolicy, Cidr, CidrError, is_private_address};
+#[cfg(any(test, feature = "mocks"))]
+pub use counts::MockSiteCounter;
+pub use counts::{SiteCounter, SiteCounts, SiteCountsError};
 pub use entity::{NewWebsite, ScheduleChange, UpdatedWebsite, Website, WebsitePatch};
 pub use errors::{
     BoxError, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,

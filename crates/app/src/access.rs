@@ -1,17 +1,16 @@
 //! API authentication at start-up: the authenticator over the configured and stored tokens, the
-//! refusal to serve a non-loopback address with no token, and the task that re-reads stored
-//! tokens every `auth.refresh_secs` (the bound on a revocation taking effect).
+//! refusal to serve a non-loopback address with no token, and the `token-refresh` job that
+//! re-reads stored tokens every `auth.refresh_secs` (the bound on a revocation taking effect).
 
 use std::net::ToSocketAddrs;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use lookout_domain::ErrorChain;
 use lookout_domain::auth::{AnonymousAccess, Authenticator};
 use lookout_http::ApiAccess;
+use lookout_jobs::TokenRefresh;
 use lookout_store::Store;
-use tokio::task::JoinHandle;
 
 use crate::settings::Settings;
 
@@ -27,12 +26,13 @@ fn is_loopback_only(host: &str, port: u16) -> anyhow::Result<bool> {
     Ok(addresses.all(|address| address.ip().is_loopback()))
 }
 
-/// Builds the access control of `lookout serve` and starts the token refresh. Fails when the
-/// server would listen beyond loopback with no token and `server.allow_anonymous` is off.
+/// Builds the access control of `lookout serve` and the job that keeps its tokens fresh. Fails
+/// when the server would listen beyond loopback with no token and `server.allow_anonymous` is
+/// off.
 pub(crate) async fn start(
     settings: &Settings,
     store: &Store,
-) -> anyhow::Result<(ApiAccess, JoinHandle<()>)> {
+) -> anyhow::Result<(ApiAccess, TokenRefresh<Store>)> {
     let host = settings.server.host.as_str();
     let loopback = is_loopback_only(host, settings.server.port)?;
     let allow_anonymous = settings.server.allow_anonymous;
@@ -71,19 +71,10 @@ pub(crate) async fn start(
         );
     }
 
-    let refresh_every = Duration::from_secs(settings.auth.refresh_secs.max(1));
-    let refresher = Arc::clone(&authenticator);
-    let refresh = tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(refresh_every);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ticks.tick().await;
-        loop {
-            ticks.tick().await;
-            if let Err(error) = refresher.refresh().await {
-                tracing::warn!(error = %ErrorChain(&error), "Cannot re-read API tokens; keeping the last ones read");
-            }
-        }
-    });
+    let refresh = TokenRefresh::new(
+        Arc::clone(&authenticator),
+        Duration::from_secs(settings.auth.refresh_secs),
+    );
     let access =
         ApiAccess { control: authenticator, metrics_require_token: settings.metrics.require_token };
     Ok((access, refresh))

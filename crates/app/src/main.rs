@@ -5,9 +5,7 @@
 mod access;
 mod commands;
 mod engine;
-mod heartbeat;
 mod metrics;
-mod partitions;
 mod schedule_choice;
 mod settings;
 mod shutdown;

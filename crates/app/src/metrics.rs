@@ -1,16 +1,12 @@
-//! Prometheus metrics: the recorder (histogram buckets chosen here) and the gauges that are
-//! sampled from the database and the engine every few seconds.
+//! Prometheus metrics: the recorder (histogram buckets chosen here). The jobs that keep it
+//! (`metrics-upkeep`) and sample gauges (`site-gauges`) are in lookout-jobs.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
-use lookout_domain::EngineState;
 use lookout_http::MetricsRender;
 use lookout_jobs::MetricsUpkeep;
-use lookout_store::Store;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
-use tokio::task::JoinHandle;
 
 /// Seconds: from 1 ms to 60 s.
 const SECONDS_BUCKETS: &[f64] =
@@ -27,27 +23,4 @@ pub(crate) fn install() -> anyhow::Result<(MetricsRender, MetricsUpkeep)> {
         .context("cannot install the metrics recorder")?;
     let render = handle.clone();
     Ok((Arc::new(move || render.render()), MetricsUpkeep::new(move || handle.run_upkeep())))
-}
-
-/// Samples `lookout_sites{state}` and `lookout_circuit_breakers_open` every few seconds.
-pub(crate) fn spawn_gauges(store: Store, engine: Option<Arc<dyn EngineState>>) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(5));
-        loop {
-            tick.tick().await;
-            match store.site_counts().await {
-                Ok(counts) => {
-                    metrics::gauge!("lookout_sites", "state" => "enabled")
-                        .set(counts.enabled as f64);
-                    metrics::gauge!("lookout_sites", "state" => "disabled")
-                        .set(counts.disabled as f64);
-                    metrics::gauge!("lookout_sites", "state" => "down").set(counts.down as f64);
-                }
-                Err(error) => tracing::debug!(%error, "Cannot sample site counts"),
-            }
-            if let Some(engine) = &engine {
-                metrics::gauge!("lookout_circuit_breakers_open").set(engine.open_breakers() as f64);
-            }
-        }
-    })
 }

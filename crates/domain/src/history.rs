@@ -1,7 +1,9 @@
 //! History: reading back a site's checks (keyset-paginated, newest first) and downtime windows
-//! over a time range; statistics from raw checks and roll-ups; the roll-up and retention job.
+//! over a time range; statistics from raw checks and roll-ups; the roll-up and retention job; the daily
+//! partitions checks are kept in.
 
 mod aggregate;
+mod partitions;
 mod ports;
 mod query;
 mod retention;
@@ -10,6 +12,9 @@ mod sla;
 mod stats;
 
 pub use aggregate::{CheckAggregate, HistogramDecodeError, ResponseTimeHistogram};
+#[cfg(any(test, feature = "mocks"))]
+pub use partitions::MockCheckPartitions;
+pub use partitions::{CheckPartitions, EnsurePartitionsError};
 pub use ports::{CheckHistory, HistoryError, RollupStore};
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::{MockCheckHistory, MockRollupStore};

@@ -4,6 +4,7 @@
 //! and the node directory.
 
 mod address;
+mod counts;
 mod entity;
 mod errors;
 mod history_service;
@@ -15,6 +16,9 @@ mod service;
 mod url;
 
 pub use address::{AddressPolicy, Cidr, CidrError, is_private_address};
+#[cfg(any(test, feature = "mocks"))]
+pub use counts::MockSiteCounter;
+pub use counts::{SiteCounter, SiteCounts, SiteCountsError};
 pub use entity::{NewWebsite, ScheduleChange, UpdatedWebsite, Website, WebsitePatch};
 pub use errors::{
     BoxError, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,

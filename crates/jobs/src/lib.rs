@@ -19,9 +19,12 @@
 
 mod check_worker;
 mod due_check;
+mod job_group;
 mod lateness;
 mod local_schedule;
 mod metrics_upkeep;
+mod node_heartbeat;
+mod partition_upkeep;
 mod periodic;
 mod rollup_worker;
 mod schedule_table;
@@ -29,18 +32,27 @@ mod shared_claims;
 mod shared_returns;
 mod shared_schedule;
 mod shared_source;
+mod site_gauges;
 mod stop_signal;
+mod token_refresh;
 
 pub use check_worker::{CheckWorkerOptions, spawn_check_worker};
 pub use due_check::{CheckJob, CheckSource, SlotReturns};
+pub use job_group::JobGroup;
 pub use lateness::LatenessStats;
 pub use local_schedule::{
     LocalReturns, LocalSchedule, LocalTicket, ScheduleSource, ScheduleView, local_schedule,
 };
 pub use metrics_upkeep::MetricsUpkeep;
+pub use node_heartbeat::{
+    IdTakenOver, IdUse, NodeHeartbeat, RegisterError, RegisteredNode, register,
+};
+pub use partition_upkeep::PartitionUpkeep;
 pub use periodic::{PeriodicJob, Tick, spawn_periodic};
 pub use rollup_worker::{CronError, parse_cron, spawn_rollup_worker};
 pub use schedule_table::{ScheduleTable, Taken};
 pub use shared_returns::{SharedReturns, SharedTicket};
 pub use shared_schedule::{SharedSchedule, SharedScheduleView, spawn_schedule_upkeep};
 pub use shared_source::{SharedScheduleOptions, SharedScheduleSource};
+pub use site_gauges::SiteGauges;
+pub use token_refresh::TokenRefresh;

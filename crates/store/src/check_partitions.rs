@@ -4,6 +4,7 @@
 use diesel::sql_types::{BigInt, Date, Integer, Timestamp};
 use diesel::{QueryableByName, sql_query};
 use diesel_async::RunQueryDsl;
+use lookout_domain::history::{CheckPartitions, EnsurePartitionsError};
 use time::OffsetDateTime;
 
 use crate::store::Pools;
@@ -55,5 +56,14 @@ impl Store {
             .get_result(&mut conn)
             .await?;
         Ok(u64::try_from(dropped.dropped).unwrap_or(0))
+    }
+}
+
+impl CheckPartitions for Store {
+    async fn ensure_check_partitions(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<usize, EnsurePartitionsError> {
+        Ok(Store::ensure_check_partitions(self, now).await?)
     }
 }

@@ -5,14 +5,14 @@ use std::path::PathBuf;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use lookout_domain::website::{
     CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
-    UpdateWebsiteError,
+    SiteCountsError, UpdateWebsiteError,
 };
 
 use lookout_domain::WriteFault;
 use lookout_domain::auth::{
     CreateTokenError, FindTokenError, ListTokensError, LoadTokensError, RevokeTokenError,
 };
-use lookout_domain::history::{HistoryError, RollupError};
+use lookout_domain::history::{EnsurePartitionsError, HistoryError, RollupError};
 use lookout_domain::node::{HeartbeatError, ListNodesError};
 
 use crate::DatabaseUrlError;
@@ -147,7 +147,9 @@ into_domain_error!(
     GetWebsiteError,
     UpdateWebsiteError,
     DeleteWebsiteError,
+    SiteCountsError,
     HistoryError,
+    EnsurePartitionsError,
     RollupError,
     HeartbeatError,
     ListNodesError,

@@ -34,5 +34,4 @@ pub use connection::{DatabaseUrl, DatabaseUrlError};
 pub use error::StoreError;
 pub use shared_schedule::PgSharedSchedule;
 pub use store::{Backend, Store, StoreOptions};
-pub use website_repository::SiteCounts;
 pub use writer_health::CheckWriterHealth;

@@ -4,7 +4,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::website::{
     CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
-    UpdateWebsiteError, UpdatedWebsite, WebsiteRepository,
+    SiteCounter, SiteCounts, SiteCountsError, UpdateWebsiteError, UpdatedWebsite,
+    WebsiteRepository,
 };
 use lookout_domain::{NewWebsite, Website, WebsiteId, WebsitePatch};
 use time::OffsetDateTime;
@@ -14,31 +15,34 @@ use crate::schema::websites;
 use crate::store::with_connection;
 use crate::{Store, StoreError};
 
-/// Counts for the `lookout_sites` gauges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SiteCounts {
-    pub enabled: i64,
-    pub disabled: i64,
-    /// Sites with an open downtime window.
-    pub down: i64,
-}
-
-impl Store {
-    /// Enabled, disabled and currently-down site counts (three indexed counts).
-    pub async fn site_counts(&self) -> Result<SiteCounts, StoreError> {
-        with_connection!(self, read, |conn| {
+impl SiteCounter for Store {
+    /// Three indexed counts.
+    async fn site_counts(&self) -> Result<SiteCounts, SiteCountsError> {
+        let (enabled, all, down) = with_connection!(self, read, |conn| {
             let enabled = websites::table
                 .filter(websites::enabled.eq(true))
                 .count()
                 .get_result::<i64>(&mut conn)
-                .await?;
-            let all = websites::table.count().get_result::<i64>(&mut conn).await?;
+                .await
+                .map_err(StoreError::from)?;
+            let all = websites::table
+                .count()
+                .get_result::<i64>(&mut conn)
+                .await
+                .map_err(StoreError::from)?;
             let down = crate::schema::downtime_windows::table
                 .filter(crate::schema::downtime_windows::end_time.is_null())
                 .count()
                 .get_result::<i64>(&mut conn)
-                .await?;
-            Ok(SiteCounts { enabled, disabled: all - enabled, down })
+                .await
+                .map_err(StoreError::from)?;
+            (enabled, all, down)
+        });
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok(SiteCounts {
+            enabled: count(enabled),
+            disabled: count(all - enabled),
+            down: count(down),
         })
     }
 }

@@ -1,4 +1,6 @@
-//! `lookout serve`: the REST API and the monitoring engine, until SIGINT or SIGTERM.
+//! `lookout serve`: the REST API and the monitoring engine, until SIGINT or SIGTERM. It builds
+//! the adapters and the services, starts the jobs, serves until a signal, and stops in order.
+//! Every periodic task is a job of lookout-jobs; nothing here loops.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -9,19 +11,18 @@ use lookout_domain::history::RollupService;
 use lookout_domain::website::WebsiteService;
 use lookout_http::ApiState;
 use lookout_jobs::{
-    SharedSchedule, local_schedule, parse_cron, spawn_periodic, spawn_rollup_worker,
+    IdUse, JobGroup, PartitionUpkeep, SharedSchedule, SiteGauges, local_schedule, parse_cron,
+    register, spawn_rollup_worker,
 };
 use lookout_store::CheckWriterOptions;
-use tokio::sync::watch;
 
-use crate::engine::{self, DueSource};
-use crate::heartbeat::IdUse;
+use crate::engine::{self, DRAIN_TIMEOUT, DueSource};
 use crate::schedule_choice::ScheduleChoice;
 use crate::settings::{SchedulerMode, Settings};
 use crate::shutdown;
 
 pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
-    // First: metric handles taken before the recorder exists would record nothing.
+    // Adapters. The metrics recorder first: handles taken before it exists would record nothing.
     let (metrics, metrics_upkeep) = match settings.metrics.enabled {
         true => crate::metrics::install().map(|(render, upkeep)| (Some(render), Some(upkeep)))?,
         false => (None, None),
@@ -31,25 +32,16 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let interval_bounds = settings.interval_bounds()?;
     let node_id = settings.node_id()?;
     let mode = settings.scheduler_mode()?;
-    // Before the engine: a node must not hand back the leases of another node with its id.
+    // Before the engine: a node must not hand back the leases of another node with its id. The
+    // heartbeat starts at once (loading the engine may outlast a heartbeat) and stops last.
     let id_use = match mode {
         SchedulerMode::Shared if settings.scheduler.enabled => IdUse::Leases,
         _ => IdUse::Label,
     };
-    let mut heartbeat = crate::heartbeat::register(
-        store.clone(),
-        node_id.clone(),
-        settings.node.region.clone(),
-        id_use,
-    )
-    .await?;
-
-    let partitions = crate::partitions::spawn_partition_upkeep(store.clone());
-    let (local, source) = local_schedule();
-    let (stop_checks, checks_stopped) = watch::channel(false);
-    let rollups_stopped = checks_stopped.clone();
-    let upkeep = metrics_upkeep
-        .map(|job| spawn_periodic(job, engine::DRAIN_TIMEOUT, checks_stopped.clone()));
+    let (mut node, heartbeat) =
+        register(store.clone(), node_id.clone(), settings.node.region.clone(), id_use).await?;
+    let mut node_jobs = JobGroup::new(DRAIN_TIMEOUT);
+    node_jobs.start(heartbeat);
     let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions {
         max_batch: settings.database.max_batch,
         outage_buffer: settings.database.outage_buffer,
@@ -57,6 +49,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         ..CheckWriterOptions::default()
     });
     let writes = recorder.health();
+    let (local, source) = local_schedule();
     let (schedule, due) = match mode {
         SchedulerMode::Shared => {
             let leases = store.shared_schedule().context("the shared schedule needs PostgreSQL")?;
@@ -64,8 +57,12 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
         _ => (ScheduleChoice::Local(local), DueSource::Local(source)),
     };
+
+    // Services, and the engine running checks through them (until the checks' stop signal).
+    let mut check_jobs = JobGroup::new(DRAIN_TIMEOUT);
     let engine = if settings.scheduler.enabled {
-        Some(engine::start(&settings, &store, recorder, due, &node_id, checks_stopped).await?)
+        let stop = check_jobs.stop_signal();
+        Some(engine::start(&settings, &store, recorder, due, &node_id, stop).await?)
     } else {
         tracing::info!("Scheduler disabled (scheduler.enabled = false): no checks will run");
         drop(recorder);
@@ -76,23 +73,34 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
     };
     let engine_state = engine.as_ref().map(|e| Arc::clone(&e.state));
-
-    let rollups = settings.retention.enabled.then(|| {
-        let service = RollupService::new(store.clone(), SystemClock, settings.retention_policy());
-        let schedule = parse_cron(&settings.retention.schedule);
-        schedule.map(|schedule| {
-            spawn_rollup_worker(Arc::new(service), schedule, engine::DRAIN_TIMEOUT, rollups_stopped)
-        })
-    });
-    let rollups = rollups.transpose().context("retention.schedule")?;
-
-    let gauges = metrics
-        .is_some()
-        .then(|| crate::metrics::spawn_gauges(store.clone(), engine_state.clone()));
-    let websites = WebsiteService::new(store, schedule, SystemClock)
-        .with_engine_state(engine_state)
+    let rollups = match settings.retention.enabled {
+        true => Some((
+            RollupService::new(store.clone(), SystemClock, settings.retention_policy()),
+            parse_cron(&settings.retention.schedule).context("retention.schedule")?,
+        )),
+        false => None,
+    };
+    let websites = WebsiteService::new(store.clone(), schedule, SystemClock)
+        .with_engine_state(engine_state.clone())
         .with_address_policy(settings.address_policy()?)
         .with_writer_state(Arc::new(writes));
+
+    // Jobs. Those that only keep things up to date stop first; the rest stop with the checks.
+    let mut upkeep_jobs = JobGroup::new(DRAIN_TIMEOUT);
+    upkeep_jobs.start(PartitionUpkeep::new(store.clone(), SystemClock));
+    upkeep_jobs.start(token_refresh);
+    if metrics.is_some() {
+        upkeep_jobs.start(SiteGauges::new(store, engine_state.clone()));
+    }
+    if let Some(upkeep) = metrics_upkeep {
+        check_jobs.start(upkeep);
+    }
+    let rollups = rollups.map(|(service, schedule)| {
+        let stop = check_jobs.stop_signal();
+        spawn_rollup_worker(Arc::new(service), schedule, DRAIN_TIMEOUT, stop)
+    });
+
+    // Serve until a signal (or until another process takes this node's id).
     if settings.probe.allow_private {
         tracing::warn!(
             "probe.allow_private = true: sites may point at private and loopback addresses"
@@ -108,33 +116,24 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         0 => std::thread::available_parallelism().map_or(2, usize::from),
         n => n,
     };
-    let server = lookout_http::start(
-        listener,
-        ApiState { websites, interval_bounds, metrics },
-        access,
-        workers,
-    )?;
+    let state = ApiState { websites, interval_bounds, metrics };
+    let server = lookout_http::start(listener, state, access, workers)?;
     let handle = server.handle();
     let mut server = tokio::spawn(server);
     tracing::info!("Listening on http://{address}");
-
     let result = tokio::select! {
         signal = shutdown::signal_received() => {
             tracing::info!("{}: shutting down", signal?);
             Ok(())
         }
         result = &mut server => result.context("HTTP server task failed")?.context("HTTP server failed"),
-        result = &mut heartbeat.task => {
-            result.map_err(anyhow::Error::from).and_then(|taken| taken).context("node registration")
-        }
+        taken = node.taken_over() => Err(anyhow::Error::new(taken).context("node registration")),
     };
-    if let Some(gauges) = gauges {
-        gauges.abort();
-    }
-    partitions.abort();
-    token_refresh.abort();
-    // Stop taking checks, let in-flight ones finish (bounded), then flush their results.
-    let _ = stop_checks.send(true);
+
+    // Stop in order: stop taking checks, let in-flight ones finish (bounded), then flush their
+    // results.
+    upkeep_jobs.signal_stop();
+    check_jobs.signal_stop();
     if let Some(engine) = engine {
         engine.stopped().await?;
     }
@@ -142,11 +141,11 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         rollups.await.context("roll-up worker failed")?;
     }
     writer.await.context("check writer failed")?;
-    if let Some(upkeep) = upkeep {
-        upkeep.await.context("metrics upkeep failed")?;
-    }
+    check_jobs.stop().await.context("metrics upkeep failed")?;
+    upkeep_jobs.stop().await.context("upkeep jobs failed")?;
     // Last: the id stays this node's until its slots and results are back.
-    heartbeat.deregister().await;
+    node_jobs.stop().await.context("node heartbeat failed")?;
+    node.deregister().await;
     handle.stop(true).await;
     tracing::info!("Stopped");
     result

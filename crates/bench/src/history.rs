@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use diesel::SqliteConnection;
-use diesel_async::AsyncConnection;
-use diesel_async::SimpleAsyncConnection;
+use diesel::sql_types::{BigInt, Double};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{AsyncConnection, RunQueryDsl, SimpleAsyncConnection};
 use lookout_target_farm::TargetServer;
 
 use crate::lookout_process::{LookoutProcess, lookout_binary};
@@ -155,6 +155,65 @@ async fn measure(label: &str, workdir: &Path, url: &str, args: &Args) -> anyhow:
     Ok(())
 }
 
+#[derive(diesel::QueryableByName)]
+struct GrainSize {
+    #[diesel(sql_type = BigInt)]
+    grain: i64,
+    #[diesel(sql_type = BigInt)]
+    rows: i64,
+    #[diesel(sql_type = Double)]
+    histogram_bytes: f64,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Bytes {
+    #[diesel(sql_type = BigInt)]
+    bytes: i64,
+}
+
+/// Bytes per raw check and per roll-up row (dbstat: pages of each table and index). Hourly
+/// and daily rows share one table; they differ by their histogram's length, so each grain is
+/// given the table's fixed part per row plus its own average histogram length.
+async fn print_storage(path: &Path) -> anyhow::Result<()> {
+    let mut conn =
+        SyncConnectionWrapper::<SqliteConnection>::establish(&path.to_string_lossy()).await?;
+    conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);").await?;
+    let pages = |names: &str| {
+        format!("SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE name IN ({names})")
+    };
+    let raw: Bytes =
+        diesel::sql_query(pages("'monitor_checks', 'monitor_checks_website_timestamp'"))
+            .get_result(&mut conn)
+            .await?;
+    let rollups: Bytes = diesel::sql_query(pages("'check_rollups'")).get_result(&mut conn).await?;
+    let checks: Bytes = diesel::sql_query("SELECT COUNT(*) AS bytes FROM monitor_checks")
+        .get_result(&mut conn)
+        .await?;
+    let grains: Vec<GrainSize> = diesel::sql_query(
+        "SELECT grain, COUNT(*) AS rows,                 CAST(AVG(LENGTH(response_histogram)) AS REAL) AS histogram_bytes          FROM check_rollups GROUP BY grain ORDER BY grain",
+    )
+    .load(&mut conn)
+    .await?;
+    let rows: i64 = grains.iter().map(|g| g.rows).sum();
+    let histograms: f64 = grains.iter().map(|g| g.histogram_bytes * g.rows as f64).sum();
+    let fixed = (rollups.bytes as f64 - histograms) / rows.max(1) as f64;
+    println!(
+        "  storage        raw checks {:.1} bytes each (table + index, {} rows)",
+        raw.bytes as f64 / checks.bytes.max(1) as f64,
+        checks.bytes
+    );
+    for grain in &grains {
+        let name = if grain.grain == 3600 { "hourly" } else { "daily" };
+        println!(
+            "                 {name} roll-ups {:.0} bytes per row ({} rows, histogram {:.0} bytes)",
+            fixed + grain.histogram_bytes,
+            grain.rows,
+            grain.histogram_bytes
+        );
+    }
+    Ok(())
+}
+
 pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     let workdir = tempfile_dir()?.join("history");
     std::fs::create_dir_all(&workdir)?;
@@ -199,6 +258,7 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         checks as f64 / secs,
         String::from_utf8_lossy(&output.stdout).trim()
     );
+    print_storage(&db_path).await?;
     measure("with roll-ups", &workdir, &url, &args).await?;
     std::fs::remove_dir_all(&workdir).ok();
     Ok(())

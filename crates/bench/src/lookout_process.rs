@@ -1,4 +1,5 @@
-//! The `lookout` binary as a child process: start it, read its log, sample its RSS and CPU.
+//! The `lookout` binary as a child process: start it, read its log, sample its RSS, CPU,
+//! descriptors and threads.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,16 @@ pub(crate) struct Usage {
     pub(crate) system_secs: f64,
 }
 
+/// What the process holds at one moment, read from /proc.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Holdings {
+    /// Anonymous resident memory (`RssAnon`): the heap and stacks, not mapped files.
+    pub(crate) rss_anon_kib: u64,
+    /// Open file descriptors (entries of `/proc/<pid>/fd`).
+    pub(crate) fds: u64,
+    pub(crate) threads: u64,
+}
+
 /// The release `lookout` binary next to this executable.
 pub(crate) fn lookout_binary() -> anyhow::Result<PathBuf> {
     let me = std::env::current_exe()?;
@@ -36,7 +47,16 @@ pub(crate) fn lookout_binary() -> anyhow::Result<PathBuf> {
 
 impl LookoutProcess {
     pub(crate) fn start(workdir: &Path, env: &[(&str, String)]) -> anyhow::Result<Self> {
-        let mut command = Command::new(lookout_binary()?);
+        Self::start_binary(&lookout_binary()?, workdir, env)
+    }
+
+    /// Starts the `lookout` binary at `binary` (another build, e.g. an older commit's).
+    pub(crate) fn start_binary(
+        binary: &Path,
+        workdir: &Path,
+        env: &[(&str, String)],
+    ) -> anyhow::Result<Self> {
+        let mut command = Command::new(binary);
         command
             .current_dir(workdir)
             .env("RUST_LOG", "info")
@@ -92,17 +112,40 @@ impl LookoutProcess {
         }
     }
 
-    pub(crate) fn usage(&self) -> anyhow::Result<Usage> {
-        let pid = self.child.id();
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-        let field = |name: &str| -> u64 {
+    /// An error (with the log) when lookout has exited.
+    pub(crate) fn ensure_running(&mut self) -> anyhow::Result<()> {
+        match self.child.try_wait()? {
+            Some(status) => bail!("lookout exited ({status}):\n{}", self.logs().join("\n")),
+            None => Ok(()),
+        }
+    }
+
+    /// A number field (`VmRSS:`, `Threads:` ...) of `/proc/<pid>/status`; 0 when absent.
+    fn status_fields(&self) -> anyhow::Result<impl Fn(&str) -> u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
+        Ok(move |name: &str| -> u64 {
             status
                 .lines()
                 .find(|l| l.starts_with(name))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0)
-        };
+        })
+    }
+
+    pub(crate) fn holdings(&self) -> anyhow::Result<Holdings> {
+        let field = self.status_fields()?;
+        let fds = std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))?.count();
+        Ok(Holdings {
+            rss_anon_kib: field("RssAnon:"),
+            fds: u64::try_from(fds)?,
+            threads: field("Threads:"),
+        })
+    }
+
+    pub(crate) fn usage(&self) -> anyhow::Result<Usage> {
+        let pid = self.child.id();
+        let field = self.status_fields()?;
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
         // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
         let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);

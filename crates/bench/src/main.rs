@@ -10,12 +10,18 @@
 //! - `scale-out`: on PostgreSQL, 1 node local vs 1 node shared vs N nodes shared — checks/s,
 //!   lateness, lookout's and the database's CPU, schedule row updates and commits (alias
 //!   `scale`).
+//! - `soak`: the release binary for many minutes at a steady rate (default 10,000 checks/s for
+//!   10 minutes) on SQLite or PostgreSQL, nobody scraping `/metrics` — anonymous RSS,
+//!   descriptors, threads, WAL size, bytes per stored check, lateness p99 and checks/s every
+//!   minute, then a PASS/FAIL verdict on memory growth, leaks and the WAL's bound.
 
 mod history;
 mod idle;
 mod lookout_process;
+mod postgres_db;
 mod scale_out;
 mod sites;
+mod soak;
 mod stats;
 mod throughput;
 mod wrk;
@@ -40,6 +46,8 @@ enum Command {
     /// The shared schedule's cost on PostgreSQL: local vs shared, 1 vs N nodes.
     #[command(alias = "scale")]
     ScaleOut(scale_out::Args),
+    /// Minutes at a steady rate with nobody scraping: memory, descriptors, threads, WAL, storage.
+    Soak(soak::Args),
 }
 
 #[tokio::main]
@@ -49,5 +57,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Idle(args) => idle::run(args).await,
         Command::History(args) => history::run(args).await,
         Command::ScaleOut(args) => scale_out::run(args).await,
+        Command::Soak(args) => soak::run(args).await,
     }
 }

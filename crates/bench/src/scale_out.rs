@@ -7,12 +7,12 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use diesel::sql_types::{BigInt, Double};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
-use lookout_store::{DatabaseUrl, Store, StoreOptions};
+use diesel::sql_types::Double;
+use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use lookout_target_farm::TargetServer;
 
 use crate::lookout_process::{LookoutProcess, log_number};
+use crate::postgres_db::{BenchDatabase, number};
 use crate::throughput::tempfile_dir;
 
 #[derive(Debug, clap::Args)]
@@ -69,28 +69,9 @@ impl Figures {
 }
 
 #[derive(diesel::QueryableByName)]
-struct Number {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-#[derive(diesel::QueryableByName)]
 struct Seconds {
     #[diesel(sql_type = Double)]
     s: f64,
-}
-
-/// `postgres://host/db` with its database swapped for `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-    let authority = base.find("://").map_or(0, |i| i + 3);
-    let base = base[authority..].find('/').map_or(base, |slash| &base[..authority + slash]);
-    query.map_or_else(|| format!("{base}/{name}"), |q| format!("{base}/{name}?{q}"))
-}
-
-async fn number(conn: &mut AsyncPgConnection, sql: &str) -> anyhow::Result<i64> {
-    let row: Number = diesel::sql_query(sql).get_result(conn).await.context(sql.to_owned())?;
-    Ok(row.n)
 }
 
 /// CPU seconds used so far by every process named `postgres` (the server and its backends).
@@ -156,30 +137,10 @@ async fn run_case(
     nodes: usize,
 ) -> anyhow::Result<Figures> {
     let name = format!("lookout_bench_{}_{mode}_{nodes}", std::process::id());
-    let mut admin = AsyncPgConnection::establish(&args.database_url).await?;
-    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).await?;
-    admin.batch_execute(&format!("CREATE DATABASE {name}")).await?;
-    let url = with_database(&args.database_url, &name);
-    let store = Store::open(&DatabaseUrl::parse(&url)?, StoreOptions::default())?;
-    store.migrate().await?;
-    drop(store);
-    let mut conn = AsyncPgConnection::establish(&url).await?;
-    let base_case: String = bases
-        .iter()
-        .enumerate()
-        .map(|(i, base)| format!("WHEN {i} THEN '{base}'"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    conn.batch_execute(&format!(
-        "INSERT INTO websites (url, name, enabled, check_interval, created_at, updated_at) \
-         SELECT (CASE n % {listeners} {base_case} END) || '/s/' || n, 'site ' || n, true, \
-                {interval}, '2026-01-01', '2026-01-01' FROM generate_series(1, {sites}) n",
-        listeners = bases.len().max(1),
-        interval = args.interval,
-        sites = args.sites,
-    ))
-    .await
-    .context("inserting sites")?;
+    let database = BenchDatabase::create(&args.database_url, &name).await?;
+    database.insert_sites(bases, args.sites, args.interval).await?;
+    let url = database.url.clone();
+    let mut conn = database.connect().await?;
 
     let workdir = tempfile_dir()?.join(&name);
     let mut processes = Vec::new();
@@ -238,7 +199,7 @@ async fn run_case(
     )
     .await?;
     drop(conn);
-    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+    database.drop_database().await?;
     std::fs::remove_dir_all(&workdir).ok();
     let window = to.s - from.s;
     Ok(Figures {

@@ -8,7 +8,7 @@ run:
 test:
     cargo test --workspace
 
-# Everything CI checks: format, lints, domain purity, tests.
+# Everything CI checks: format, lints, layering, tests.
 ci:
     .ci/run
 
@@ -20,7 +20,7 @@ bench *ARGS:
 # Lints as CI runs them.
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
-    scripts/check-domain-purity
+    scripts/check-layering
 
 # Format the code.
 fmt:

@@ -1,4 +1,5 @@
-//! `GET /health`: 200 while the database answers, 503 while it does not.
+//! `GET /health`: 200 while the database answers, 503 while it does not (a full disk: see
+//! `disk_full.rs`).
 
 use std::time::Duration;
 
@@ -8,7 +9,9 @@ use serde_json::json;
 use crate::helpers::{TestApp, on_both_backends};
 
 on_both_backends!(healthy_when_the_database_answers, |app| {
-    assert_eq!(app.get("/health").await, (200, json!({ "status": "ok", "database": "ok" })));
+    let healthy = json!({ "status": "ok", "database": "ok", "writes": "ok",
+        "checks_held": 0, "checks_dropped": 0 });
+    assert_eq!(app.get("/health").await, (200, healthy));
 });
 
 #[tokio::test(flavor = "multi_thread")]

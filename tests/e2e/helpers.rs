@@ -12,7 +12,10 @@ use serde_json::Value;
 macro_rules! with_both_databases {
     ($name:ident, |$db:ident| $body:expr) => {
         mod $name {
-            #[allow(unused_imports)]
+            #[allow(
+                unused_imports,
+                reason = "only some bodies use it: `expect` would fail on the rest"
+            )]
             use super::*;
 
             #[tokio::test(flavor = "multi_thread")]
@@ -38,7 +41,10 @@ pub(crate) use with_both_databases;
 macro_rules! on_both_backends {
     ($name:ident, |$app:ident| $body:expr) => {
         mod $name {
-            #[allow(unused_imports)]
+            #[allow(
+                unused_imports,
+                reason = "only some bodies use it: `expect` would fail on the rest"
+            )]
             use super::*;
 
             #[tokio::test(flavor = "multi_thread")]
@@ -245,6 +251,30 @@ impl TestApp {
         response(request.send().await.unwrap()).await
     }
 
+    /// The Prometheus text of `GET /metrics`.
+    pub async fn metrics_text(&self) -> String {
+        self.client.get(self.url("/metrics")).send().await.unwrap().text().await.unwrap()
+    }
+
+    /// Creates `count` websites at `/s/{n}` of `farm`, checked every `interval` seconds, through
+    /// the API; returns their ids.
+    pub async fn create_sites(
+        &self,
+        farm: &lookout_target_farm::TargetServer,
+        count: usize,
+        interval: u64,
+    ) -> Vec<Value> {
+        let mut ids = Vec::new();
+        for n in 0..count {
+            let url = farm.url(&format!("/s/{n}"));
+            let body = serde_json::json!({ "url": url, "name": format!("S{n}"), "check_interval": interval });
+            let (status, site) = self.post_json("/api/websites", &body).await;
+            assert_eq!(status, 201, "{site}");
+            ids.push(site["id"].clone());
+        }
+        ids
+    }
+
     /// Creates a website and returns its JSON, asserting 201.
     pub async fn create_website(&self, url: &str, name: &str) -> Value {
         let (status, body) =
@@ -264,6 +294,27 @@ impl Drop for TestApp {
 pub fn send_sigterm(child: &Child) {
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     assert!(status.is_ok_and(|s| s.success()), "cannot signal lookout");
+}
+
+/// Polls `condition` every 50 ms for up to `timeout`.
+pub async fn eventually(timeout: Duration, mut condition: impl AsyncFnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if condition().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// The value of the first sample of metric `name` in a Prometheus text (0 when absent).
+pub fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find(|line| line.starts_with(name))
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0.0)
 }
 
 /// Status and JSON body (`Null` when empty).

@@ -8,6 +8,7 @@ mod address_guard;
 mod auth;
 mod binary;
 mod crash;
+mod disk_full;
 mod health;
 mod history;
 mod hostile_input;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use lookout_target_farm::TargetServer;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestDatabase, with_both_databases};
+use crate::helpers::{TestApp, TestDatabase, eventually, with_both_databases};
 
 /// Environment for fast checks: 1 s intervals allowed, short probe timeout, no retry pauses.
 const FAST: &[(&str, &str)] = &[
@@ -30,18 +30,6 @@ async fn add_site(app: &TestApp, url: &str, name: &str, interval: u32) -> Value 
         .await;
     assert_eq!(status, 201, "{body}");
     body
-}
-
-/// Polls `condition` every 50 ms for up to `timeout`.
-async fn eventually(timeout: Duration, mut condition: impl AsyncFnMut() -> bool) -> bool {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if condition().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
 }
 
 with_both_databases!(checks_each_site_on_its_interval_and_stores_every_check, |db| {

@@ -7,7 +7,13 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestDatabase};
 
 /// Validates `body` against the schema the spec documents for `method path` → `status`.
-fn assert_matches_spec(spec: &Value, method: &str, path: &str, status: u16, body: &Value) {
+pub(crate) fn assert_matches_spec(
+    spec: &Value,
+    method: &str,
+    path: &str,
+    status: u16,
+    body: &Value,
+) {
     let responses = &spec["paths"][path][method]["responses"];
     let documented = &responses[status.to_string()];
     assert!(documented.is_object(), "{method} {path} → {status} is not documented: {responses}");

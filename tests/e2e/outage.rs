@@ -12,23 +12,11 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, metric};
 
 const SITES: usize = 10;
 /// Ten sites checked every second fill it after about 40 s.
 const BUFFER: u64 = 400;
-
-fn metric(text: &str, name: &str) -> f64 {
-    text.lines()
-        .find(|line| line.starts_with(name))
-        .and_then(|line| line.rsplit(' ').next())
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(0.0)
-}
-
-async fn metrics(app: &TestApp) -> String {
-    app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap()
-}
 
 async fn checks_between(
     app: &TestApp,
@@ -75,13 +63,7 @@ async fn ride_out(mode: &str) {
         ],
     )
     .await;
-    let mut sites = Vec::new();
-    for n in 0..SITES {
-        let body = json!({ "url": farm.url(&format!("/s/{n}")), "name": format!("S{n}"), "check_interval": 1 });
-        let (status, site) = app.post_json("/api/websites", &body).await;
-        assert_eq!(status, 201, "{site}");
-        sites.push(site["id"].clone());
-    }
+    let sites = app.create_sites(&farm, SITES, 1).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
 
     let stopped_at = OffsetDateTime::now_utc();
@@ -98,10 +80,10 @@ async fn ride_out(mode: &str) {
     let (status, body) = app.get("/api/websites").await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["code"], "service_unavailable");
-    let held = metric(&metrics(&app).await, "lookout_checks_held");
+    let held = metric(&app.metrics_text().await, "lookout_checks_held");
     assert!(held > 0.0, "results are held during the outage");
     tokio::time::sleep(Duration::from_secs(outage_secs).saturating_sub(started.elapsed())).await;
-    let text = metrics(&app).await;
+    let text = app.metrics_text().await;
     let full = outage_secs >= 50;
     if full {
         assert_eq!(metric(&text, "lookout_checks_held"), BUFFER as f64, "held up to the bound");
@@ -121,7 +103,7 @@ async fn ride_out(mode: &str) {
     assert!(back, "{:?}", app.logs());
     let resumed_at = OffsetDateTime::now_utc();
     assert_eq!(app.get("/health").await.0, 200);
-    assert_eq!(metric(&metrics(&app).await, "lookout_checks_held"), 0.0);
+    assert_eq!(metric(&app.metrics_text().await, "lookout_checks_held"), 0.0);
 
     // The first ~35 s of the outage were held and are now stored, about one check a second.
     let early =

@@ -20,8 +20,9 @@ pub use error_chain::ErrorChain;
 pub use monitoring::{
     AppliedTransition, BreakerPolicy, CheckLogPolicy, CheckOutcome, CheckRecorder, CheckResult,
     CheckRun, CheckTarget, CircuitBreaker, DowntimeTransition, DowntimeWindow, DueCheck,
-    EngineState, MonitorCheck, MonitoringService, Prober, RecordCheckError, RecordedCheck,
-    SiteState, SiteStatus, is_available_status,
+    EngineState, HealthReport, MonitorCheck, MonitoringService, ProbeFailure, Prober,
+    RecordCheckError, RecordedCheck, SiteState, SiteStatus, WriteFault, WriteHealth, WriterState,
+    is_available_status,
 };
 pub use website::{
     CheckInterval, CheckIntervalError, IntervalBounds, NewWebsite, Website, WebsiteId,

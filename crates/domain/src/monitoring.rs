@@ -1,22 +1,28 @@
-//! Monitoring: the outcome of one check, the availability rule, downtime windows and the
-//! transition rule that opens and closes them, and the `Prober` port.
+//! Monitoring: the outcome of one check (and why a check failed), the availability rule,
+//! downtime windows and the transition rule that opens and closes them, the `Prober`,
+//! `CheckRecorder` and `SharedScheduleStore` ports, and the recorder's write health.
 
 mod breaker;
 mod check;
 mod downtime;
 mod due;
+mod failure;
 mod prober;
 mod recorder;
 mod service;
 mod shared_schedule;
 mod status;
 mod target;
+mod write_health;
 
 pub use breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
 
 pub use check::{CheckOutcome, MonitorCheck, is_available_status};
 pub use downtime::{DowntimeTransition, DowntimeWindow};
 pub use due::{CheckResult, DueCheck};
+pub use failure::{
+    ConnectFailure, DnsFailure, HttpFailure, ProbeFailure, RedirectFailure, TlsFailure,
+};
 #[cfg(any(test, feature = "mocks"))]
 pub use prober::MockProber;
 pub use prober::Prober;
@@ -29,5 +35,8 @@ pub use shared_schedule::MockSharedScheduleStore;
 pub use shared_schedule::{
     Claimed, LeasedSlot, ScheduleEntry, SharedScheduleError, SharedScheduleStore, SlotRelease,
 };
+#[cfg(any(test, feature = "mocks"))]
+pub use status::MockEngineState;
 pub use status::{EngineState, SiteState, SiteStatus};
 pub use target::CheckTarget;
+pub use write_health::{HealthReport, WriteFault, WriteHealth, WriterState};

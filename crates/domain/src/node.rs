@@ -87,7 +87,7 @@ pub enum ListNodesError {
     Unknown(BoxError),
 }
 
-/// Where nodes register.
+/// Where nodes register (the outbound port the heartbeat and the directory use).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait NodeRegistry: Send + Sync + 'static {
     /// Registers `node` or renews its heartbeat (the whole row replaced), unless another
@@ -112,6 +112,14 @@ pub trait NodeRegistry: Send + Sync + 'static {
     ) -> impl Future<Output = Result<usize, HeartbeatError>> + Send;
 
     /// Every node that ever registered, by id.
+    fn list_nodes(&self) -> impl Future<Output = Result<Vec<NodeInfo>, ListNodesError>> + Send;
+}
+
+/// The nodes, as the inbound adapters see them (`GET /api/nodes`).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait NodeDirectory: Send + Sync + 'static {
+    /// Every node registered with this database (running ones, and crashed ones until
+    /// forgotten), by id.
     fn list_nodes(&self) -> impl Future<Output = Result<Vec<NodeInfo>, ListNodesError>> + Send;
 }
 

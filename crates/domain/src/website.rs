@@ -1,10 +1,13 @@
 //! Websites: the sites lookout watches, their parse-once values, the repository and
-//! schedule ports, and the management service that keeps both in step.
+//! schedule ports, and `WebsiteService`, which implements the use cases the inbound adapters
+//! call: management (keeping repository and schedule in step), history and status, statistics,
+//! and the node directory.
 
 mod address;
 mod counts;
 mod entity;
 mod errors;
+mod history_service;
 mod id;
 mod interval;
 mod name;
@@ -19,8 +22,9 @@ pub use counts::{SiteCounter, SiteCounts, SiteCountsError};
 pub use entity::{NewWebsite, ScheduleChange, UpdatedWebsite, Website, WebsitePatch};
 pub use errors::{
     BoxError, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,
-    ListWebsitesError, UpdateWebsiteError,
+    ListWebsitesError, UpdateWebsiteError, WebsiteStatusError,
 };
+pub use history_service::WebsiteHistory;
 pub use id::{WebsiteId, WebsiteIdError};
 pub use interval::{
     CheckInterval, CheckIntervalError, DEFAULT_INTERVAL_SECS, IntervalBounds, IntervalBoundsError,

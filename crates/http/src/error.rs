@@ -13,7 +13,7 @@ use lookout_domain::history::HistoryError;
 use lookout_domain::node::ListNodesError;
 use lookout_domain::website::{
     CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
-    UpdateWebsiteError,
+    UpdateWebsiteError, WebsiteStatusError,
 };
 use serde::Serialize;
 
@@ -167,6 +167,16 @@ impl From<HistoryError> for ApiError {
     }
 }
 
+impl From<WebsiteStatusError> for ApiError {
+    fn from(error: WebsiteStatusError) -> Self {
+        match &error {
+            WebsiteStatusError::NotFound(id) => Self::website_not_found(&id.to_string()),
+            WebsiteStatusError::Unavailable(_) => Self::unavailable(&error),
+            WebsiteStatusError::Unknown(_) => Self::internal(&error),
+        }
+    }
+}
+
 impl From<ListNodesError> for ApiError {
     fn from(error: ListNodesError) -> Self {
         match &error {
@@ -253,27 +263,17 @@ pub(crate) async fn not_found(request: HttpRequest) -> HttpResponse {
         .error_response()
 }
 
-/// The methods a route takes, for the `Allow` header of a 405 (the routes in `server.rs`).
-fn allowed_methods(pattern: Option<&str>) -> &'static str {
-    match pattern {
-        Some("/api/websites") => "GET, POST",
-        Some("/api/websites/{id}") => "GET, PATCH, DELETE",
-        _ => "GET",
-    }
-}
-
-/// 405 for a known path with a method it does not take, with the `Allow` header.
-pub(crate) async fn method_not_allowed(request: HttpRequest) -> HttpResponse {
+/// 405 for a known path with a method it does not take, with the `Allow` header (`allow`: the
+/// methods the path takes, as `server.rs` registered them).
+pub(crate) fn method_not_allowed(request: &HttpRequest, allow: &str) -> HttpResponse {
     let mut response = ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
         format!("{} is not allowed on {}", request.method(), request.path()),
     )
     .error_response();
-    let allow = allowed_methods(request.match_pattern().as_deref());
-    response.headers_mut().insert(
-        actix_web::http::header::ALLOW,
-        actix_web::http::header::HeaderValue::from_static(allow),
-    );
+    if let Ok(allow) = actix_web::http::header::HeaderValue::from_str(allow) {
+        response.headers_mut().insert(actix_web::http::header::ALLOW, allow);
+    }
     response
 }

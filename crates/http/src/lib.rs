@@ -1,5 +1,6 @@
-//! lookout's HTTP adapter (actix-web): the REST API over the website use cases, its DTOs, and
-//! the mapping of every error to a status code and a stable JSON body
+//! lookout's HTTP adapter (actix-web): the REST API over the domain's use cases (websites,
+//! history and status, statistics, nodes; tokens in the access middleware), its DTOs, and the
+//! mapping of every error to a status code and a stable JSON body
 //! `{"code": "...", "message": "...", "field": "..."}`.
 
 mod access;
@@ -7,9 +8,12 @@ mod dto;
 mod error;
 mod handlers;
 mod openapi;
+mod request_metrics;
 mod server;
+mod state;
 
 pub use access::ApiAccess;
 pub use actix_web::dev::{Server, ServerHandle};
 pub use error::ApiError;
-pub use server::{ApiState, MetricsRender, configure, start};
+pub use server::{configure, start};
+pub use state::{ApiState, MetricsRender, UseCases};

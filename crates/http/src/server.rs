@@ -1,127 +1,91 @@
 //! Routing, extractor configuration and the server itself.
 
+use std::future::ready;
 use std::net::TcpListener;
-
-use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
 use std::sync::Arc;
 
-use lookout_domain::history::CheckHistory;
-use lookout_domain::node::NodeRegistry;
-use lookout_domain::website::{WebsiteManagement, WebsiteStats};
-use lookout_domain::{EngineState, IntervalBounds};
+use actix_web::dev::Server;
+use actix_web::http::Method;
+use actix_web::middleware::from_fn;
+use actix_web::{
+    App, FromRequest, Handler, HttpRequest, HttpServer, Resource, Responder, Route, web,
+};
 
 use crate::access::{ApiAccess, check_access};
 use crate::error::{json_error_handler, method_not_allowed, not_found, query_error_handler};
-use crate::handlers::get_metrics::record_request_metrics;
 use crate::handlers::{
     create_website, delete_website, get_metrics, get_stats, get_status, get_website, health,
     list_checks, list_downtimes, list_nodes, list_stats, list_websites, sla_report, update_website,
 };
+use crate::request_metrics::record_request_metrics;
+use crate::state::{ApiState, UseCases};
 
 /// Largest request body accepted (64 KiB); larger ones get 413.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Renders the Prometheus text exposition of every metric.
-pub type MetricsRender = Arc<dyn Fn() -> String + Send + Sync>;
-
-/// What every handler can reach.
-pub struct ApiState<W> {
-    /// `GET /metrics`; `None` answers 404.
-    pub metrics: Option<MetricsRender>,
-    pub websites: W,
-    /// Bounds for `check_interval`, from configuration.
-    pub interval_bounds: IntervalBounds,
-    /// The running engine's breakers and schedule; `None` when the scheduler is off.
-    pub engine: Option<Arc<dyn EngineState>>,
+/// One method of a resource and its handler.
+fn on<F, Args>(method: Method, handler: F) -> (Method, Route)
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    (method.clone(), web::method(method).to(handler))
 }
 
-impl<W: std::fmt::Debug> std::fmt::Debug for ApiState<W> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiState")
-            .field("websites", &self.websites)
-            .field("interval_bounds", &self.interval_bounds)
-            .field("engine", &self.engine.is_some())
-            .finish()
-    }
+/// `path` with a handler per method; any other method gets 405 with an `Allow` header naming
+/// the methods it takes.
+fn resource<const N: usize>(path: &str, routes: [(Method, Route); N]) -> Resource {
+    let allow: Arc<str> =
+        routes.iter().map(|(method, _)| method.as_str()).collect::<Vec<_>>().join(", ").into();
+    routes
+        .into_iter()
+        .fold(web::resource(path), |resource, (_, route)| resource.route(route))
+        .default_service(web::to(move |request: HttpRequest| {
+            ready(method_not_allowed(&request, &allow))
+        }))
 }
 
 /// Registers lookout's routes on an actix `ServiceConfig`.
-pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats + NodeRegistry>(
+pub fn configure<W: UseCases>(
     state: web::Data<ApiState<W>>,
 ) -> impl Fn(&mut web::ServiceConfig) + Clone {
     move |cfg: &mut web::ServiceConfig| {
+        use Method as M;
         cfg.app_data(state.clone())
             .app_data(
                 web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(json_error_handler),
             )
             .app_data(web::PayloadConfig::default().limit(MAX_BODY_BYTES))
-            .app_data(web::QueryConfig::default().error_handler(query_error_handler))
-            .service(
-                web::resource("/metrics")
-                    .route(web::get().to(get_metrics::handle::<W>))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/api/openapi.json")
-                    .route(web::get().to(crate::openapi::handle))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/health")
-                    .route(web::get().to(health::handle::<W>))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/api/nodes")
-                    .route(web::get().to(list_nodes::handle::<W>))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/api/stats")
-                    .route(web::get().to(list_stats::handle::<W>))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/api/reports/sla")
-                    .route(web::get().to(sla_report::handle::<W>))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/api/websites")
-                    .route(web::get().to(list_websites::handle::<W>))
-                    .route(web::post().to(create_website::handle::<W>))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/api/websites/{id}/checks")
-                    .route(web::get().to(list_checks::handle::<W>))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/api/websites/{id}/status")
-                    .route(web::get().to(get_status::handle::<W>))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/api/websites/{id}/stats")
-                    .route(web::get().to(get_stats::handle::<W>))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/api/websites/{id}/downtimes")
-                    .route(web::get().to(list_downtimes::handle::<W>))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/api/websites/{id}")
-                    .route(web::get().to(get_website::handle::<W>))
-                    .route(web::patch().to(update_website::handle::<W>))
-                    .route(web::delete().to(delete_website::handle::<W>))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .default_service(web::to(not_found));
+            .app_data(web::QueryConfig::default().error_handler(query_error_handler));
+        let routes = [
+            resource("/metrics", [on(M::GET, get_metrics::handle::<W>)]),
+            resource("/api/openapi.json", [on(M::GET, crate::openapi::handle)]),
+            resource("/health", [on(M::GET, health::handle::<W>)]),
+            resource("/api/nodes", [on(M::GET, list_nodes::handle::<W>)]),
+            resource("/api/stats", [on(M::GET, list_stats::handle::<W>)]),
+            resource("/api/reports/sla", [on(M::GET, sla_report::handle::<W>)]),
+            resource(
+                "/api/websites",
+                [on(M::GET, list_websites::handle::<W>), on(M::POST, create_website::handle::<W>)],
+            ),
+            resource("/api/websites/{id}/checks", [on(M::GET, list_checks::handle::<W>)]),
+            resource("/api/websites/{id}/status", [on(M::GET, get_status::handle::<W>)]),
+            resource("/api/websites/{id}/stats", [on(M::GET, get_stats::handle::<W>)]),
+            resource("/api/websites/{id}/downtimes", [on(M::GET, list_downtimes::handle::<W>)]),
+            resource(
+                "/api/websites/{id}",
+                [
+                    on(M::GET, get_website::handle::<W>),
+                    on(M::PATCH, update_website::handle::<W>),
+                    on(M::DELETE, delete_website::handle::<W>),
+                ],
+            ),
+        ];
+        for route in routes {
+            cfg.service(route);
+        }
+        cfg.default_service(web::to(not_found));
     }
 }
 
@@ -129,7 +93,7 @@ pub fn configure<W: WebsiteManagement + CheckHistory + WebsiteStats + NodeRegist
 /// actix's own signal handling is off: the caller awaits the returned future and stops it
 /// through its handle.
 /// `access` decides which requests need a bearer token (see `access.rs`).
-pub fn start<W: WebsiteManagement + CheckHistory + WebsiteStats + NodeRegistry>(
+pub fn start<W: UseCases>(
     listener: TcpListener,
     state: ApiState<W>,
     access: ApiAccess,

@@ -1,17 +1,21 @@
-//! lookout's scheduling adapter.
+//! lookout's scheduling adapter: which site is due when, the worker that runs due checks, and
+//! every periodic job.
 //!
-//! Two schedules feed one worker. The embedded (single-node) schedule keeps every enabled
-//! site's next due time in memory: [`ScheduleTable`] is the pure data structure,
-//! [`LocalSchedule`] is the `Schedule` port the API changes go through, and [`ScheduleSource`]
-//! turns the table into a stream of [`DueCheck`]s, each yielded when its time comes.
-//! The shared schedule (PostgreSQL, many nodes) keeps the due times, leases and breakers in
-//! the `check_schedule` table: [`SharedSchedule`] is its `Schedule` port,
-//! [`SharedScheduleSource`] claims due sites (`FOR UPDATE SKIP LOCKED`) and hands them out with
-//! a [`SlotLease`], and [`spawn_schedule_upkeep`] keeps the rows in step with the websites.
-//! [`spawn_check_worker`] runs due checks through an apalis worker into the domain's
-//! monitoring service. [`spawn_rollup_worker`] runs the roll-up and retention job on a cron
-//! schedule (apalis-cron). [`spawn_periodic`] runs a [`PeriodicJob`] (e.g. [`MetricsUpkeep`])
-//! every period.
+//! One path for every check: a schedule hands out a [`CheckJob`] (the domain's `DueCheck`:
+//! site, slot, interval, breaker; plus the schedule's ticket for the slot), the worker
+//! ([`spawn_check_worker`]) runs it through the domain's monitoring service and hands the
+//! `CheckResult` (breaker after it, next due time) back through the schedule's
+//! [`SlotReturns`]. The two schedules differ only there:
+//! - local (one node, in memory): [`ScheduleTable`] is the pure data structure,
+//!   [`LocalSchedule`] the `Schedule` port the API's changes go through, [`ScheduleSource`]
+//!   hands out each site when due and takes its result back into the table;
+//! - shared (many nodes, PostgreSQL through the domain's `SharedScheduleStore` port):
+//!   [`SharedSchedule`] is the `Schedule` port, [`SharedScheduleSource`] claims due slots under a
+//!   lease and hands them out when due, results go back as releases written in batches, and
+//!   [`spawn_schedule_upkeep`] keeps the rows in step with the websites and the read view fresh.
+//!
+//! [`spawn_rollup_worker`] runs the roll-up and retention job on a cron schedule (apalis-cron);
+//! [`spawn_periodic`] runs a [`PeriodicJob`] (e.g. [`MetricsUpkeep`]) every period.
 
 mod check_worker;
 mod due_check;

@@ -75,7 +75,8 @@ async fn run_rollup<S: RollupStore, C: Clock>(
             Ok(())
         }
         Err(RollupError::Unavailable(error)) => {
-            tracing::warn!(%error, "Roll-up skipped: database unavailable; the next run retries");
+            let error = lookout_domain::ErrorChain(&*error);
+            tracing::warn!(%error, "Roll-up skipped: the database is unavailable or cannot write; the next run retries");
             Ok(())
         }
         Err(error) => {

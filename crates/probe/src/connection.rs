@@ -11,6 +11,9 @@ use http::{HeaderValue, Request, StatusCode};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use lookout_domain::monitoring::{
+    ConnectFailure, DnsFailure, HttpFailure, ProbeFailure, TlsFailure,
+};
 use lookout_domain::website::AddressPolicy;
 use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
@@ -19,7 +22,7 @@ use tokio::time::Instant;
 use tokio_rustls::TlsConnector;
 use url::Url;
 
-use crate::failure::{self, Failure};
+use crate::failure;
 
 /// What one request got back.
 #[derive(Debug)]
@@ -57,20 +60,20 @@ impl Client {
     }
 
     /// Makes one request to `url` over a new connection.
-    pub(crate) async fn exchange(&self, url: &Url) -> Result<Exchange, Failure> {
+    pub(crate) async fn exchange(&self, url: &Url) -> Result<Exchange, ProbeFailure> {
         let target = Target::of(url)?;
         let mut addresses = target.resolve().await?;
         // Checked after resolution, so that a name that resolves (or re-binds) to a private
         // address is caught too.
         addresses.retain(|address| self.addresses.permits(address.ip()));
         if addresses.is_empty() {
-            return Err(Failure::Server("blocked: private address".into()));
+            return Err(ProbeFailure::BlockedAddress);
         }
         let started = Instant::now();
         let tcp = connect_any(&addresses).await?;
         let (mut sender, connection) = if target.https {
             let name = ServerName::try_from(target.host.clone()).map_err(|_| {
-                Failure::Server(format!("tls: invalid server name {}", target.host))
+                ProbeFailure::Tls(TlsFailure::InvalidServerName(target.host.clone()))
             })?;
             let tls = self.tls.connect(name, tcp).await.map_err(|e| failure::tls(&e))?;
             let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
@@ -109,7 +112,7 @@ impl Client {
         url: &Url,
         target: &Target,
         h2: bool,
-    ) -> Result<Request<Empty<Bytes>>, Failure> {
+    ) -> Result<Request<Empty<Bytes>>, ProbeFailure> {
         let path = match url.query() {
             Some(query) => format!("{}?{query}", url.path()),
             None => url.path().to_owned(),
@@ -123,7 +126,7 @@ impl Client {
         }
         builder
             .body(Empty::new())
-            .map_err(|e| Failure::Server(format!("http: cannot build the request: {e}")))
+            .map_err(|e| ProbeFailure::Http(HttpFailure::CannotBuildRequest(e.to_string())))
     }
 }
 
@@ -137,13 +140,13 @@ struct Target {
 }
 
 impl Target {
-    fn of(url: &Url) -> Result<Self, Failure> {
+    fn of(url: &Url) -> Result<Self, ProbeFailure> {
         let https = url.scheme() == "https";
         let host = match url.host() {
             Some(url::Host::Domain(domain)) => domain.to_owned(),
             Some(url::Host::Ipv4(ip)) => ip.to_string(),
             Some(url::Host::Ipv6(ip)) => ip.to_string(),
-            None => return Err(Failure::Server("url has no host".into())),
+            None => return Err(ProbeFailure::UrlWithoutHost),
         };
         let port = url.port_or_known_default().unwrap_or(if https { 443 } else { 80 });
         let host_in_authority = url.host_str().unwrap_or(&host).to_owned();
@@ -154,7 +157,7 @@ impl Target {
         Ok(Self { host, port, https, authority })
     }
 
-    async fn resolve(&self) -> Result<Vec<SocketAddr>, Failure> {
+    async fn resolve(&self) -> Result<Vec<SocketAddr>, ProbeFailure> {
         if let Ok(ip) = self.host.parse::<IpAddr>() {
             return Ok(vec![SocketAddr::new(ip, self.port)]);
         }
@@ -163,15 +166,15 @@ impl Target {
             .map_err(|e| failure::dns(&e))?
             .collect();
         if addresses.is_empty() {
-            return Err(Failure::Connect("dns: no such host".into()));
+            return Err(ProbeFailure::Dns(DnsFailure::NoSuchHost));
         }
         Ok(addresses)
     }
 }
 
 /// Tries each address in turn; the last error counts.
-async fn connect_any(addresses: &[SocketAddr]) -> Result<TcpStream, Failure> {
-    let mut last = Failure::Connect("connect: no address".into());
+async fn connect_any(addresses: &[SocketAddr]) -> Result<TcpStream, ProbeFailure> {
+    let mut last = ProbeFailure::Connect(ConnectFailure::NoAddress);
     for address in addresses {
         match TcpStream::connect(address).await {
             Ok(stream) => {
@@ -191,7 +194,7 @@ enum Sender {
 }
 
 impl Sender {
-    async fn handshake<IO>(io: IO, h2: bool) -> Result<(Self, Connection), Failure>
+    async fn handshake<IO>(io: IO, h2: bool) -> Result<(Self, Connection), ProbeFailure>
     where
         IO: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
     {

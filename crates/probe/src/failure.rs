@@ -1,113 +1,112 @@
-//! Why a check failed, as the short texts lookout records: `connection refused`,
-//! `dns: no such host`, `tls: certificate expired`, `http: invalid response`, ...
+//! The probe's errors (io, rustls, hyper) mapped to the domain's `ProbeFailure`, whose texts
+//! lookout records: `connection refused`, `dns: no such host`, `tls: certificate expired`,
+//! `http: invalid response`, ...
 
 use std::error::Error as StdError;
 use std::io;
 
-/// A failed attempt. `Connect` failures never reached the server and may be retried.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Failure {
-    Connect(String),
-    Server(String),
+use lookout_domain::monitoring::{
+    ConnectFailure, DnsFailure, HttpFailure, ProbeFailure, TlsFailure,
+};
+
+/// Whether `failure` happened before the server was reached, so that another attempt may
+/// succeed (DNS, TCP connect).
+pub(crate) fn retryable(failure: &ProbeFailure) -> bool {
+    matches!(failure, ProbeFailure::Dns(_) | ProbeFailure::Connect(_))
 }
 
-impl Failure {
-    pub(crate) fn text(&self) -> &str {
-        match self {
-            Self::Connect(text) | Self::Server(text) => text,
-        }
-    }
-}
-
-pub(crate) fn dns(error: &io::Error) -> Failure {
+pub(crate) fn dns(error: &io::Error) -> ProbeFailure {
     let message = error.to_string();
-    let text = if message.contains("not known")
+    let failure = if message.contains("not known")
         || message.contains("No address associated")
         || message.contains("nodename nor servname")
         || message.contains("no addresses")
     {
-        "dns: no such host".to_owned()
+        DnsFailure::NoSuchHost
     } else if message.contains("Temporary failure") {
-        "dns: temporary failure in name resolution".to_owned()
+        DnsFailure::Temporary
     } else {
-        format!("dns: {message}")
+        DnsFailure::Other(message)
     };
-    Failure::Connect(text)
+    ProbeFailure::Dns(failure)
 }
 
-pub(crate) fn connect(error: &io::Error) -> Failure {
-    let text = match error.kind() {
-        io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
-        io::ErrorKind::TimedOut => "connection timed out".to_owned(),
-        io::ErrorKind::HostUnreachable => "host unreachable".to_owned(),
-        io::ErrorKind::NetworkUnreachable => "network unreachable".to_owned(),
-        io::ErrorKind::AddrNotAvailable => "connect: no local address available".to_owned(),
-        _ => format!("connect: {error}"),
+pub(crate) fn connect(error: &io::Error) -> ProbeFailure {
+    let failure = match error.kind() {
+        io::ErrorKind::ConnectionRefused => ConnectFailure::Refused,
+        io::ErrorKind::TimedOut => ConnectFailure::TimedOut,
+        io::ErrorKind::HostUnreachable => ConnectFailure::HostUnreachable,
+        io::ErrorKind::NetworkUnreachable => ConnectFailure::NetworkUnreachable,
+        io::ErrorKind::AddrNotAvailable => ConnectFailure::NoLocalAddress,
+        _ => ConnectFailure::Other(error.to_string()),
     };
-    Failure::Connect(text)
+    ProbeFailure::Connect(failure)
 }
 
-pub(crate) fn tls(error: &io::Error) -> Failure {
-    let text = match find_source::<rustls::Error>(error) {
+pub(crate) fn tls(error: &io::Error) -> ProbeFailure {
+    let failure = match find_source::<rustls::Error>(error) {
         Some(rustls::Error::InvalidCertificate(cert)) => certificate(cert),
-        Some(rustls::Error::NoApplicationProtocol) => "tls: no common application protocol".into(),
-        Some(other) => format!("tls: {other}"),
+        Some(rustls::Error::NoApplicationProtocol) => TlsFailure::NoCommonProtocol,
+        Some(other) => TlsFailure::Other(other.to_string()),
         None => match error.kind() {
             io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset => {
-                "tls: connection closed during handshake".to_owned()
+                TlsFailure::ClosedDuringHandshake
             }
-            _ => format!("tls: handshake failed: {error}"),
+            _ => TlsFailure::HandshakeFailed(error.to_string()),
         },
     };
-    Failure::Server(text)
+    ProbeFailure::Tls(failure)
 }
 
-fn certificate(error: &rustls::CertificateError) -> String {
+fn certificate(error: &rustls::CertificateError) -> TlsFailure {
     use rustls::CertificateError as E;
     match error {
-        E::Expired | E::ExpiredContext { .. } => "tls: certificate expired".into(),
-        E::NotValidYet | E::NotValidYetContext { .. } => "tls: certificate not yet valid".into(),
-        E::UnknownIssuer => "tls: certificate signed by an unknown authority".into(),
-        E::NotValidForName | E::NotValidForNameContext { .. } => {
-            "tls: certificate not valid for this host".into()
-        }
-        E::Revoked => "tls: certificate revoked".into(),
-        E::BadSignature => "tls: bad certificate signature".into(),
-        other => format!("tls: invalid certificate: {other:?}"),
+        E::Expired | E::ExpiredContext { .. } => TlsFailure::CertificateExpired,
+        E::NotValidYet | E::NotValidYetContext { .. } => TlsFailure::CertificateNotYetValid,
+        E::UnknownIssuer => TlsFailure::UnknownIssuer,
+        E::NotValidForName | E::NotValidForNameContext { .. } => TlsFailure::WrongHost,
+        E::Revoked => TlsFailure::CertificateRevoked,
+        E::BadSignature => TlsFailure::BadSignature,
+        other => TlsFailure::InvalidCertificate(format!("{other:?}")),
     }
 }
 
 /// A failure while exchanging the request and the response headers.
-pub(crate) fn request(error: &hyper::Error) -> Failure {
-    Failure::Server(http_text(error, "http"))
+pub(crate) fn request(error: &hyper::Error) -> ProbeFailure {
+    ProbeFailure::Http(http_failure(error))
 }
 
-/// A failure while reading the body.
-pub(crate) fn body(error: &hyper::Error) -> Failure {
-    Failure::Server(http_text(error, "http: body"))
+/// A failure while reading the body (a response head that hyper refuses is one whenever seen).
+pub(crate) fn body(error: &hyper::Error) -> ProbeFailure {
+    match http_failure(error) {
+        head @ (HttpFailure::HeadersTooLarge | HttpFailure::InvalidResponse) => {
+            ProbeFailure::Http(head)
+        }
+        other => ProbeFailure::Body(other),
+    }
 }
 
-fn http_text(error: &hyper::Error, prefix: &str) -> String {
+fn http_failure(error: &hyper::Error) -> HttpFailure {
     if let Some(io) = find_source::<io::Error>(error) {
         match io.kind() {
-            io::ErrorKind::ConnectionReset => return format!("{prefix}: connection reset"),
-            io::ErrorKind::BrokenPipe => return format!("{prefix}: connection closed"),
+            io::ErrorKind::ConnectionReset => return HttpFailure::ConnectionReset,
+            io::ErrorKind::BrokenPipe => return HttpFailure::ConnectionClosed,
             _ => {}
         }
     }
     if error.is_parse_too_large() {
-        return "http: response headers too large".to_owned();
+        return HttpFailure::HeadersTooLarge;
     }
     if error.is_parse() || error.is_parse_status() {
-        return "http: invalid response".to_owned();
+        return HttpFailure::InvalidResponse;
     }
     if error.is_incomplete_message() {
-        return format!("{prefix}: connection closed before the message completed");
+        return HttpFailure::Incomplete;
     }
     if error.is_canceled() || error.is_closed() {
-        return format!("{prefix}: connection closed");
+        return HttpFailure::ConnectionClosed;
     }
-    format!("{prefix}: {error}")
+    HttpFailure::Other(error.to_string())
 }
 
 /// The first error of type `T` in `error`'s source chain (itself included).
@@ -137,10 +136,13 @@ mod tests {
     #[test]
     fn connect_errors_are_short_and_retryable() {
         let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
-        assert_eq!(connect(&refused), Failure::Connect("connection refused".into()));
+        assert_eq!(connect(&refused), ProbeFailure::Connect(ConnectFailure::Refused));
+        assert_eq!(connect(&refused).to_string(), "connection refused");
+        assert!(retryable(&connect(&refused)));
         let dns_error =
             io::Error::other("failed to lookup address information: Name or service not known");
-        assert_eq!(dns(&dns_error), Failure::Connect("dns: no such host".into()));
+        assert_eq!(dns(&dns_error).to_string(), "dns: no such host");
+        assert!(retryable(&dns(&dns_error)));
     }
 
     #[test]
@@ -149,11 +151,12 @@ mod tests {
             io::ErrorKind::InvalidData,
             rustls::Error::InvalidCertificate(rustls::CertificateError::Expired),
         );
-        assert_eq!(tls(&expired), Failure::Server("tls: certificate expired".into()));
+        assert_eq!(tls(&expired).to_string(), "tls: certificate expired");
+        assert!(!retryable(&tls(&expired)));
         let unknown = io::Error::new(
             io::ErrorKind::InvalidData,
             rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
         );
-        assert_eq!(tls(&unknown).text(), "tls: certificate signed by an unknown authority");
+        assert_eq!(tls(&unknown).to_string(), "tls: certificate signed by an unknown authority");
     }
 }

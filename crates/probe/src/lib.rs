@@ -2,7 +2,8 @@
 //!
 //! Every check opens a fresh connection (DNS → TCP → TLS with ALPN → HTTP/1.1 or HTTP/2), sends
 //! one `GET`, reads the body up to a limit, and reports the status, the time from the first byte
-//! sent (the TCP connect) to the end of the body, and a short error text when it failed.
+//! sent (the TCP connect) to the end of the body, and why it failed (the domain's `ProbeFailure`,
+//! mapped from io, rustls and hyper errors in `failure.rs`).
 //! Connection failures that never reached the server are retried; the whole check is bounded by
 //! one timeout.
 

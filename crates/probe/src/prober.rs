@@ -5,13 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderValue;
+use lookout_domain::monitoring::{ProbeFailure, RedirectFailure};
 use lookout_domain::{CheckOutcome, Prober, WebsiteUrl};
 use tokio::time::Instant;
 use url::Url;
 
 use crate::ProbeOptions;
 use crate::connection::{Client, Exchange};
-use crate::failure::Failure;
+use crate::failure;
 use crate::tls::{TlsConfigError, client_config};
 
 /// The shared HTTP(S) client lookout checks sites with. Cheap to clone.
@@ -40,9 +41,10 @@ impl HyperProber {
         concat!("lookout/", env!("CARGO_PKG_VERSION"))
     }
 
-    async fn check(&self, url: &WebsiteUrl) -> Result<(Exchange, Duration), String> {
+    async fn check(&self, url: &WebsiteUrl) -> Result<(Exchange, Duration), ProbeFailure> {
         let options = &self.inner.options;
-        let mut current = Url::parse(url.as_str()).map_err(|e| format!("invalid url: {e}"))?;
+        let mut current =
+            Url::parse(url.as_str()).map_err(|e| ProbeFailure::InvalidUrl(e.to_string()))?;
         let mut total = Duration::ZERO;
         let mut hops = 0;
         loop {
@@ -53,56 +55,48 @@ impl HyperProber {
                 return Ok((exchange, total));
             };
             if hops >= options.max_redirects {
-                return Err(format!(
-                    "http: too many redirects (more than {})",
-                    options.max_redirects
-                ));
+                let max = options.max_redirects;
+                return Err(ProbeFailure::Redirect(RedirectFailure::TooMany { max }));
             }
-            current = current
-                .join(location)
-                .map_err(|e| format!("http: invalid redirect location {location:?}: {e}"))?;
+            current = current.join(location).map_err(|e| {
+                ProbeFailure::Redirect(RedirectFailure::InvalidLocation {
+                    location: location.to_owned(),
+                    reason: e.to_string(),
+                })
+            })?;
             if !matches!(current.scheme(), "http" | "https") {
-                return Err(format!("http: redirect to unsupported scheme {}", current.scheme()));
+                let scheme = current.scheme().to_owned();
+                return Err(ProbeFailure::Redirect(RedirectFailure::UnsupportedScheme(scheme)));
             }
             hops += 1;
         }
     }
 
     /// One request, retried while attempts fail before reaching the server.
-    async fn attempts(&self, url: &Url) -> Result<Exchange, String> {
+    async fn attempts(&self, url: &Url) -> Result<Exchange, ProbeFailure> {
         let options = &self.inner.options;
-        let mut failures: Vec<String> = Vec::new();
+        let mut failures: Vec<ProbeFailure> = Vec::new();
         let mut backoff = options.retry_backoff;
         loop {
             match self.inner.client.exchange(url).await {
                 Ok(exchange) => return Ok(exchange),
-                Err(Failure::Connect(text)) if failures.len() < options.retries as usize => {
-                    tracing::debug!(%url, attempt = failures.len() + 1, error = %text, "Connect failed, retrying");
-                    failures.push(text);
+                Err(failure)
+                    if failure::retryable(&failure)
+                        && failures.len() < options.retries as usize =>
+                {
+                    tracing::debug!(%url, attempt = failures.len() + 1, error = %failure, "Connect failed, retrying");
+                    failures.push(failure);
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(Duration::from_secs(2));
                 }
-                Err(failure) if failures.is_empty() => return Err(failure.text().to_owned()),
+                Err(failure) if failures.is_empty() => return Err(failure),
                 Err(failure) => {
-                    failures.push(failure.text().to_owned());
-                    return Err(summarise(&failures));
+                    failures.push(failure);
+                    return Err(ProbeFailure::Attempts(failures));
                 }
             }
         }
     }
-}
-
-/// `connection refused (4 attempts: connection refused; connection refused; ...)`, or the one
-/// text when every attempt failed the same way.
-fn summarise(failures: &[String]) -> String {
-    let last = failures.last().map_or("", String::as_str);
-    let attempts = failures
-        .iter()
-        .enumerate()
-        .map(|(i, text)| format!("#{}: {text}", i + 1))
-        .collect::<Vec<_>>()
-        .join("; ");
-    format!("{last} after {} attempts ({attempts})", failures.len())
 }
 
 impl Prober for HyperProber {
@@ -115,44 +109,16 @@ impl Prober for HyperProber {
                 response_time: total,
                 error: None,
             },
-            Ok(Err(error)) => CheckOutcome {
+            Ok(Err(failure)) => CheckOutcome {
                 status_code: None,
                 response_time: started.elapsed(),
-                error: Some(error),
+                error: Some(failure),
             },
             Err(_) => CheckOutcome {
                 status_code: None,
                 response_time: started.elapsed(),
-                error: Some(format!("timeout after {}", format_secs(timeout))),
+                error: Some(ProbeFailure::Timeout { after: timeout }),
             },
         }
-    }
-}
-
-fn format_secs(duration: Duration) -> String {
-    if duration.subsec_millis() == 0 {
-        format!("{}s", duration.as_secs())
-    } else {
-        format!("{:.1}s", duration.as_secs_f64())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn summarises_every_attempt() {
-        let failures = vec!["connection refused".to_owned(), "connection refused".to_owned()];
-        assert_eq!(
-            summarise(&failures),
-            "connection refused after 2 attempts (#1: connection refused; #2: connection refused)"
-        );
-    }
-
-    #[test]
-    fn formats_timeouts() {
-        assert_eq!(format_secs(Duration::from_secs(30)), "30s");
-        assert_eq!(format_secs(Duration::from_millis(1500)), "1.5s");
     }
 }

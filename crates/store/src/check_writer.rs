@@ -1,7 +1,7 @@
 //! The check writer: a task that stores checks in batches (group commit) and answers each
 //! caller with what its check did. While one batch is written the next one queues, so under load
-//! batches grow by themselves and at rest a check is written at once. While the database is
-//! unavailable it holds checks (see `writer_loop.rs`).
+//! batches grow by themselves and at rest a check is written at once. While the database cannot
+//! write (unavailable, disk full) it holds checks (see `writer_loop.rs`).
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -17,7 +17,9 @@ use tokio::task::JoinHandle;
 use crate::check_batch::{OpenWindow, open_windows_query, plan, site_ids};
 use crate::check_batch_sqlite::write_batch_sqlite;
 use crate::schema::{downtime_windows, monitor_checks, websites};
+use crate::sqlite_transaction::immediate_transaction;
 use crate::store::Pools;
+use crate::writer_health::CheckWriterHealth;
 use crate::{Store, StoreError};
 
 /// Batching settings.
@@ -27,7 +29,7 @@ pub struct CheckWriterOptions {
     pub max_batch: usize,
     /// Checks that may wait for the writer before callers wait too.
     pub queue_capacity: usize,
-    /// Checks held while the database is unavailable; beyond this they are dropped.
+    /// Checks held while the database cannot write; beyond this they are dropped.
     pub outage_buffer: usize,
     /// How often the writer tries again while it holds checks.
     pub retry_interval: Duration,
@@ -54,6 +56,14 @@ pub(crate) type Reply = oneshot::Sender<Result<RecordedCheck, RecordCheckError>>
 #[derive(Debug, Clone)]
 pub struct BatchRecorder {
     queue: mpsc::Sender<(MonitorCheck, Reply)>,
+    health: CheckWriterHealth,
+}
+
+impl BatchRecorder {
+    /// The writer's health: writing, or holding results and why (outlives the writer).
+    pub fn health(&self) -> CheckWriterHealth {
+        self.health.clone()
+    }
 }
 
 impl CheckRecorder for BatchRecorder {
@@ -73,8 +83,11 @@ impl Store {
     ) -> (BatchRecorder, JoinHandle<()>) {
         let (queue, receiver) = mpsc::channel(options.queue_capacity.max(1));
         let store = self.clone();
-        let task = tokio::spawn(async move { store.run_writer(receiver, options).await });
-        (BatchRecorder { queue }, task)
+        let health = CheckWriterHealth::default();
+        let published = health.clone();
+        let task =
+            tokio::spawn(async move { store.run_writer(receiver, options, published).await });
+        (BatchRecorder { queue, health }, task)
     }
 
     /// Stores `checks` and applies their downtime transitions in one transaction. A site deleted
@@ -113,7 +126,7 @@ impl Store {
                 // One blocking hop for the whole batch, on SQLite's single writer connection.
                 Ok(conn
                     .spawn_blocking(move |conn: &mut SqliteConnection| {
-                        conn.immediate_transaction(|conn| {
+                        immediate_transaction(conn, |conn| {
                             write_batch_sqlite(conn, &checks, now, node.as_deref())
                         })
                     })

@@ -8,6 +8,7 @@ use lookout_domain::website::{
     SiteCountsError, UpdateWebsiteError,
 };
 
+use lookout_domain::WriteFault;
 use lookout_domain::auth::{
     CreateTokenError, FindTokenError, ListTokensError, LoadTokensError, RevokeTokenError,
 };
@@ -31,6 +32,13 @@ pub enum StoreError {
     Pool(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database answers but cannot write: its disk is full (SQLite `SQLITE_FULL`,
+    /// PostgreSQL `53100`).
+    #[error("the database's disk is full")]
+    DiskFull(#[source] DieselError),
+    /// The database answers but its storage fails to write (SQLite `SQLITE_IOERR`).
+    #[error("the database's storage failed to write")]
+    StorageIo(#[source] DieselError),
     #[error("database query failed")]
     Query(#[source] DieselError),
     #[error("migrations failed: {0}")]
@@ -40,9 +48,20 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// True when the database could not be reached at all (as opposed to a query that failed).
+    /// True when the database could not be reached, or cannot write for now (a full disk, an
+    /// I/O error) — as opposed to a query that failed. Callers answer 503 and retry later.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, Self::Unavailable(_))
+        self.write_fault().is_some()
+    }
+
+    /// Why writes fail for now, when they do: the check writer holds results meanwhile.
+    pub fn write_fault(&self) -> Option<WriteFault> {
+        match self {
+            Self::Unavailable(_) => Some(WriteFault::Unavailable),
+            Self::DiskFull(_) => Some(WriteFault::DiskFull),
+            Self::StorageIo(_) => Some(WriteFault::IoError),
+            _ => None,
+        }
     }
 
     /// True when the error is a violation of a unique constraint.
@@ -64,8 +83,40 @@ impl From<DieselError> for StoreError {
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())
             }
-            other => Self::Query(other),
+            other => match storage_fault(&other) {
+                Some(WriteFault::DiskFull) => Self::DiskFull(other),
+                Some(_) => Self::StorageIo(other),
+                None => Self::Query(other),
+            },
         }
+    }
+}
+
+/// What a failed statement says about the storage under the database. Neither backend's error
+/// code reaches us through diesel (SQLite's result code, PostgreSQL's SQLSTATE), so this reads
+/// the messages: SQLite's are fixed English texts per result code; PostgreSQL's carry the
+/// operating system's `strerror` and, for `53100 disk_full`, the hint "Check free disk space."
+/// (a PostgreSQL server whose `lc_messages` is not English translates both: there a full disk
+/// stays an unknown failure).
+fn storage_fault(error: &DieselError) -> Option<WriteFault> {
+    match error {
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            let message = info.message();
+            let full =
+                ["database or disk is full", "No space left on device", "Disk quota exceeded"];
+            if full.iter().any(|text| message.contains(text))
+                || info.hint().is_some_and(|hint| hint.contains("Check free disk space"))
+            {
+                Some(WriteFault::DiskFull)
+            } else if message.contains("disk I/O error") {
+                Some(WriteFault::IoError)
+            } else {
+                None
+            }
+        }
+        // A COMMIT that failed, and whose ROLLBACK failed too: the commit's error is the cause.
+        DieselError::RollbackErrorOnCommit { commit_error, .. } => storage_fault(commit_error),
+        _ => None,
     }
 }
 
@@ -115,5 +166,84 @@ into_domain_error!(
 impl From<StoreError> for HealthError {
     fn from(error: StoreError) -> Self {
         Self(Box::new(error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::DatabaseErrorInformation;
+
+    use super::*;
+
+    /// A database error as a backend reports it.
+    #[derive(Debug)]
+    struct Reported {
+        message: &'static str,
+        hint: Option<&'static str>,
+    }
+
+    impl DatabaseErrorInformation for Reported {
+        fn message(&self) -> &str {
+            self.message
+        }
+        fn details(&self) -> Option<&str> {
+            None
+        }
+        fn hint(&self) -> Option<&str> {
+            self.hint
+        }
+        fn table_name(&self) -> Option<&str> {
+            None
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            None
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    fn reported(message: &'static str, hint: Option<&'static str>) -> DieselError {
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, Box::new(Reported { message, hint }))
+    }
+
+    fn fault(error: DieselError) -> Option<WriteFault> {
+        StoreError::from(error).write_fault()
+    }
+
+    #[test]
+    fn a_full_disk_on_either_backend_is_a_disk_full_fault() {
+        // SQLite's SQLITE_FULL.
+        assert_eq!(fault(reported("database or disk is full", None)), Some(WriteFault::DiskFull));
+        // PostgreSQL's 53100: a table, a temporary file, a quota.
+        let extend = "could not extend file \"base/16384/16397\": No space left on device";
+        let hint = Some("Check free disk space.");
+        assert_eq!(fault(reported(extend, hint)), Some(WriteFault::DiskFull));
+        let temp = "could not write block 12 of temporary file: No space left on device";
+        assert_eq!(fault(reported(temp, None)), Some(WriteFault::DiskFull));
+        let quota = "could not extend file \"base/16384/16397\": Disk quota exceeded";
+        assert_eq!(fault(reported(quota, hint)), Some(WriteFault::DiskFull));
+        // A COMMIT that failed for lack of room, whose ROLLBACK failed too.
+        let both = DieselError::RollbackErrorOnCommit {
+            rollback_error: Box::new(reported("cannot rollback - no transaction is active", None)),
+            commit_error: Box::new(reported("database or disk is full", None)),
+        };
+        assert_eq!(fault(both), Some(WriteFault::DiskFull));
+    }
+
+    #[test]
+    fn an_io_error_is_a_storage_fault_and_other_failures_are_not() {
+        assert_eq!(fault(reported("disk I/O error", None)), Some(WriteFault::IoError));
+        assert!(StoreError::from(reported("disk I/O error", None)).is_unavailable());
+        assert_eq!(fault(reported("no such table: websites", None)), None);
+        assert_eq!(fault(DieselError::NotFound), None);
+        let unique = DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            Box::new(Reported { message: "database or disk is full", hint: None }),
+        );
+        assert_eq!(fault(unique), None, "only errors of unknown kind are read");
     }
 }

@@ -19,9 +19,11 @@ mod rollups_sqlite;
 mod rows;
 mod schema;
 mod shared_schedule;
+mod sqlite_transaction;
 mod store;
 mod time_conv;
 mod website_repository;
+mod writer_health;
 mod writer_loop;
 
 #[cfg(feature = "test-support")]
@@ -32,3 +34,4 @@ pub use connection::{DatabaseUrl, DatabaseUrlError};
 pub use error::StoreError;
 pub use shared_schedule::PgSharedSchedule;
 pub use store::{Backend, Store, StoreOptions};
+pub use writer_health::CheckWriterHealth;

@@ -14,6 +14,7 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use crate::check_sums::{RollupRow, Sums, grain_column};
 use crate::rollups_sqlite::replace_rollups_sqlite;
 use crate::schema::{check_rollups, monitor_checks, rollup_marks, websites};
+use crate::sqlite_transaction::immediate_transaction;
 use crate::store::{Pools, with_connection};
 use crate::time_conv::{from_column, to_column};
 use crate::{Store, StoreError};
@@ -54,7 +55,7 @@ impl Store {
             Pools::Sqlite { writer, .. } => {
                 let mut conn = writer.get().await?;
                 conn.spawn_blocking(move |conn: &mut SqliteConnection| {
-                    conn.immediate_transaction(|conn| {
+                    immediate_transaction(conn, |conn| {
                         replace_rollups_sqlite(conn, &batch, grain, start, rows)
                     })
                 })

@@ -48,6 +48,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         node_id: Some(node_id.to_string()),
         ..CheckWriterOptions::default()
     });
+    let writes = recorder.health();
     let (local, source) = local_schedule();
     let (schedule, due) = match mode {
         SchedulerMode::Shared => {
@@ -80,7 +81,9 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         false => None,
     };
     let websites = WebsiteService::new(store.clone(), schedule, SystemClock)
-        .with_address_policy(settings.address_policy()?);
+        .with_engine_state(engine_state.clone())
+        .with_address_policy(settings.address_policy()?)
+        .with_writer_state(Arc::new(writes));
 
     // Jobs. Those that only keep things up to date stop first; the rest stop with the checks.
     let mut upkeep_jobs = JobGroup::new(DRAIN_TIMEOUT);
@@ -103,17 +106,9 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
             "probe.allow_private = true: sites may point at private and loopback addresses"
         );
     }
-    let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
-        .with_context(|| {
-            format!("cannot listen on {}:{}", settings.server.host, settings.server.port)
-        })?;
-    listener.set_nonblocking(true)?;
+    let (listener, workers) = listen(&settings)?;
     let address = listener.local_addr()?;
-    let workers = match settings.server.workers {
-        0 => std::thread::available_parallelism().map_or(2, usize::from),
-        n => n,
-    };
-    let state = ApiState { websites, interval_bounds, engine: engine_state, metrics };
+    let state = ApiState { websites, interval_bounds, metrics };
     let server = lookout_http::start(listener, state, access, workers)?;
     let handle = server.handle();
     let mut server = tokio::spawn(server);
@@ -146,4 +141,18 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     handle.stop(true).await;
     tracing::info!("Stopped");
     result
+}
+
+/// The server's socket (port 0 allowed) and how many HTTP workers serve it.
+fn listen(settings: &Settings) -> anyhow::Result<(TcpListener, usize)> {
+    let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
+        .with_context(|| {
+            format!("cannot listen on {}:{}", settings.server.host, settings.server.port)
+        })?;
+    listener.set_nonblocking(true)?;
+    let workers = match settings.server.workers {
+        0 => std::thread::available_parallelism().map_or(2, usize::from),
+        n => n,
+    };
+    Ok((listener, workers))
 }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use super::ProbeFailure;
 use crate::WebsiteId;
 
 /// A response status counts as available when it is 2xx or 3xx.
@@ -11,13 +12,13 @@ pub fn is_available_status(status: u16) -> bool {
     (200..=399).contains(&status)
 }
 
-/// What a probe saw: a status (when the server answered), how long it took, and an error text
-/// when it did not get a usable answer.
+/// What a probe saw: a status (when the server answered), how long it took, and why it did not
+/// get a usable answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckOutcome {
     pub status_code: Option<u16>,
     pub response_time: Duration,
-    pub error: Option<String>,
+    pub error: Option<ProbeFailure>,
 }
 
 impl CheckOutcome {
@@ -36,6 +37,7 @@ pub struct MonitorCheck {
     /// Seconds from the first byte sent to the end of the body (or to the failure).
     pub response_time: f64,
     pub is_available: bool,
+    /// The failure's text (`ProbeFailure`'s `Display`).
     pub error_message: Option<String>,
 }
 
@@ -52,7 +54,7 @@ impl MonitorCheck {
             is_available: outcome.is_available(),
             status_code: outcome.status_code,
             response_time: outcome.response_time.as_secs_f64(),
-            error_message: outcome.error,
+            error_message: outcome.error.map(|failure| failure.to_string()),
         }
     }
 }
@@ -60,13 +62,10 @@ impl MonitorCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::monitoring::{ConnectFailure, HttpFailure};
 
-    fn outcome(status: Option<u16>, error: Option<&str>) -> CheckOutcome {
-        CheckOutcome {
-            status_code: status,
-            response_time: Duration::from_millis(120),
-            error: error.map(str::to_owned),
-        }
+    fn outcome(status: Option<u16>, error: Option<ProbeFailure>) -> CheckOutcome {
+        CheckOutcome { status_code: status, response_time: Duration::from_millis(120), error }
     }
 
     #[test]
@@ -81,8 +80,10 @@ mod tests {
         for status in [100, 101, 199, 400, 404, 429, 500, 503, 599] {
             assert!(!outcome(Some(status), None).is_available(), "{status}");
         }
-        assert!(!outcome(None, Some("timeout after 30s")).is_available());
-        assert!(!outcome(Some(200), Some("http: body exceeded limit")).is_available());
+        let timeout = ProbeFailure::Timeout { after: Duration::from_secs(30) };
+        assert!(!outcome(None, Some(timeout)).is_available());
+        let reset = ProbeFailure::Body(HttpFailure::ConnectionReset);
+        assert!(!outcome(Some(200), Some(reset)).is_available());
     }
 
     #[test]
@@ -94,5 +95,17 @@ mod tests {
         assert!(!check.is_available);
         assert!((check.response_time - 0.12).abs() < 1e-9);
         assert_eq!(check.error_message, None);
+    }
+
+    #[test]
+    fn the_record_keeps_the_failure_as_its_text() {
+        let id = WebsiteId::new(3).unwrap();
+        let refused = ProbeFailure::Connect(ConnectFailure::Refused);
+        let check = MonitorCheck::from_outcome(
+            id,
+            OffsetDateTime::UNIX_EPOCH,
+            outcome(None, Some(refused)),
+        );
+        assert_eq!(check.error_message.as_deref(), Some("connection refused"));
     }
 }

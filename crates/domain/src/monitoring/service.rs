@@ -139,7 +139,7 @@ where
         let status = outcome.status_code.map_or_else(|| "none".to_owned(), |s| s.to_string());
         let time = outcome.response_time.as_secs_f64();
         match &outcome.error {
-            Some(error) if error.starts_with("timeout") => tracing::warn!(
+            Some(error @ super::ProbeFailure::Timeout { .. }) => tracing::warn!(
                 "Check completed for {}: status={status}, time={time:.3}s, available={available}, error={error}",
                 target.url
             ),

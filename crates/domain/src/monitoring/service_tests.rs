@@ -8,7 +8,9 @@ use futures::executor::block_on;
 use time::macros::datetime;
 
 use super::*;
-use crate::monitoring::{MockCheckRecorder, MockProber, RecordCheckError};
+use crate::monitoring::{
+    ConnectFailure, MockCheckRecorder, MockProber, ProbeFailure, RecordCheckError,
+};
 use crate::{WebsiteName, WebsiteUrl};
 
 const T0: OffsetDateTime = datetime!(2026-11-28 12:00:00 UTC);
@@ -64,18 +66,21 @@ fn run_in_turn<P: Prober, R: CheckRecorder>(
     last.unwrap()
 }
 
-fn outcome(status: Option<u16>, error: Option<&str>) -> CheckOutcome {
-    CheckOutcome {
-        status_code: status,
-        response_time: Duration::from_millis(120),
-        error: error.map(str::to_owned),
-    }
+fn outcome(status: Option<u16>, error: Option<ProbeFailure>) -> CheckOutcome {
+    CheckOutcome { status_code: status, response_time: Duration::from_millis(120), error }
 }
 
-fn prober_answering(status: Option<u16>, error: Option<&'static str>, times: usize) -> MockProber {
+fn prober_answering(status: Option<u16>, error: Option<ProbeFailure>, times: usize) -> MockProber {
     let mut prober = MockProber::new();
-    prober.expect_probe().times(times).returning(move |_| Box::pin(ready(outcome(status, error))));
     prober
+        .expect_probe()
+        .times(times)
+        .returning(move |_| Box::pin(ready(outcome(status, error.clone()))));
+    prober
+}
+
+fn refused() -> Option<ProbeFailure> {
+    Some(ProbeFailure::Connect(ConnectFailure::Refused))
 }
 
 fn recorder_storing(transition: AppliedTransition) -> MockCheckRecorder {
@@ -143,7 +148,7 @@ fn a_failure_reports_the_window_the_store_opened() {
 fn five_failures_open_the_breaker_and_checks_stop_until_the_cool_down() {
     let clock = FakeClock::new();
     let service = service(
-        prober_answering(None, Some("connection refused"), 5),
+        prober_answering(None, refused(), 5),
         recorder_storing(AppliedTransition::Unchanged),
         clock.clone(),
     );
@@ -240,8 +245,7 @@ fn a_check_of_a_deleted_site_is_dropped() {
     let mut recorder = MockCheckRecorder::new();
     recorder.expect_record_check().returning(|_| Box::pin(ready(Ok(RecordedCheck::SiteGone))));
     let clock = FakeClock::new();
-    let service =
-        service(prober_answering(None, Some("connection refused"), 1), recorder, clock.clone());
+    let service = service(prober_answering(None, refused(), 1), recorder, clock.clone());
     let result = block_on(service.run_check(&due(&clock, CircuitBreaker::Closed { failures: 2 })));
     assert_eq!(result.run, CheckRun::SiteGone);
     assert_eq!(result.breaker, CircuitBreaker::default());

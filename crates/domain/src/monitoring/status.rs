@@ -8,6 +8,7 @@ use crate::{DowntimeWindow, Website, WebsiteId};
 
 /// What the running engine knows about a site (the breaker and the schedule live in memory).
 /// Object-safe, so that the API can hold one whatever the engine's types.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait EngineState: Send + Sync + 'static {
     fn breaker(&self, id: WebsiteId) -> CircuitBreaker;
     /// When the site is checked next; `None` when it is not scheduled.

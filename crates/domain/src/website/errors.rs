@@ -1,6 +1,7 @@
 //! One error enum per website operation.
 
 use super::{WebsiteId, WebsiteUrl};
+use crate::history::HistoryError;
 
 /// A failure the domain cannot interpret (storage down, a bug): carried, never inspected.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -61,6 +62,36 @@ pub enum DeleteWebsiteError {
     Unavailable(#[source] BoxError),
     #[error(transparent)]
     Unknown(BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebsiteStatusError {
+    #[error("website {0} not found")]
+    NotFound(WebsiteId),
+    #[error("storage is unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error(transparent)]
+    Unknown(BoxError),
+}
+
+impl From<GetWebsiteError> for WebsiteStatusError {
+    fn from(error: GetWebsiteError) -> Self {
+        match error {
+            GetWebsiteError::NotFound(id) => Self::NotFound(id),
+            GetWebsiteError::Unavailable(e) => Self::Unavailable(e),
+            GetWebsiteError::Unknown(e) => Self::Unknown(e),
+        }
+    }
+}
+
+impl From<HistoryError> for WebsiteStatusError {
+    fn from(error: HistoryError) -> Self {
+        match error {
+            HistoryError::NotFound(id) => Self::NotFound(id),
+            HistoryError::Unavailable(e) => Self::Unavailable(e),
+            HistoryError::Unknown(e) => Self::Unknown(e),
+        }
+    }
 }
 
 /// The database does not answer.

@@ -1,15 +1,16 @@
 //! Website management: CRUD that keeps the schedule in step with every change.
 
+use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
 use crate::history::{
-    CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, SlaEntry, SlaTarget, StatsInput,
-    StatsPage, TimeRange, UptimeStats,
+    CheckHistory, HistoryError, PageLimit, SlaEntry, SlaTarget, StatsPage, TimeRange, UptimeStats,
 };
-use crate::node::{HeartbeatError, ListNodesError, NodeInfo, NodeRegistry, Registration};
-use crate::{Clock, DowntimeWindow};
+use crate::node::{ListNodesError, NodeDirectory, NodeInfo, NodeRegistry};
+use crate::{Clock, EngineState, HealthReport, WriterState};
 
 use super::{
     AddressPolicy, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,
@@ -43,16 +44,38 @@ pub trait WebsiteManagement: Send + Sync + 'static {
         id: WebsiteId,
     ) -> impl Future<Output = Result<(), DeleteWebsiteError>> + Send;
 
-    fn check_health(&self) -> impl Future<Output = Result<(), HealthError>> + Send;
+    /// The database answers (else `HealthError`), and whether check results are stored.
+    fn check_health(&self) -> impl Future<Output = Result<HealthReport, HealthError>> + Send;
 }
 
-/// [`WebsiteManagement`] over a repository, a schedule and a clock.
-#[derive(Debug, Clone)]
+/// The use cases the inbound adapters call — [`WebsiteManagement`], [`WebsiteHistory`]
+/// (with the status of a site), [`WebsiteStats`] and [`NodeDirectory`] — over a repository, a
+/// schedule, a clock and, while checks run, the engine's state.
+///
+/// [`WebsiteHistory`]: super::WebsiteHistory
+#[derive(Clone)]
 pub struct WebsiteService<R, S, C> {
-    repository: R,
+    pub(super) repository: R,
     schedule: S,
     clock: C,
     addresses: AddressPolicy,
+    /// The breakers and next due times of the running engine; `None` when no checks run here.
+    pub(super) engine: Option<Arc<dyn EngineState>>,
+    /// The check recorder's writes, for the health report; `None` when no recorder runs.
+    writer: Option<Arc<dyn WriterState>>,
+}
+
+impl<R: fmt::Debug, S: fmt::Debug, C: fmt::Debug> fmt::Debug for WebsiteService<R, S, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebsiteService")
+            .field("repository", &self.repository)
+            .field("schedule", &self.schedule)
+            .field("clock", &self.clock)
+            .field("addresses", &self.addresses)
+            .field("engine", &self.engine.is_some())
+            .field("writer", &self.writer.is_some())
+            .finish()
+    }
 }
 
 impl<R, S, C> WebsiteService<R, S, C>
@@ -63,7 +86,27 @@ where
 {
     /// A service that refuses URLs whose host is a private address literal (the default policy).
     pub fn new(repository: R, schedule: S, clock: C) -> Self {
-        Self { repository, schedule, clock, addresses: AddressPolicy::default() }
+        Self {
+            repository,
+            schedule,
+            clock,
+            addresses: AddressPolicy::default(),
+            engine: None,
+            writer: None,
+        }
+    }
+
+    /// Reads breakers and next due times from `engine` (`None`: no checks run on this node,
+    /// so every breaker reads closed and no check is due).
+    pub fn with_engine_state(mut self, engine: Option<Arc<dyn EngineState>>) -> Self {
+        self.engine = engine;
+        self
+    }
+
+    /// Reports `writer`'s state in [`WebsiteManagement::check_health`].
+    pub fn with_writer_state(mut self, writer: Arc<dyn WriterState>) -> Self {
+        self.writer = Some(writer);
+        self
     }
 
     /// Uses `policy` for the address literals of new and changed URLs.
@@ -130,91 +173,20 @@ where
         Ok(())
     }
 
-    async fn check_health(&self) -> Result<(), HealthError> {
-        self.repository.ping().await
+    async fn check_health(&self) -> Result<HealthReport, HealthError> {
+        self.repository.ping().await?;
+        let writes = self.writer.as_ref().map(|w| w.write_health()).unwrap_or_default();
+        Ok(HealthReport { writes })
     }
 }
 
-/// History reads go straight to the repository.
-impl<R, S, C> CheckHistory for WebsiteService<R, S, C>
-where
-    R: WebsiteRepository + CheckHistory,
-    S: Schedule,
-    C: Clock,
-{
-    fn list_checks(
-        &self,
-        id: WebsiteId,
-        range: TimeRange,
-        limit: PageLimit,
-        cursor: Option<CheckCursor>,
-    ) -> impl Future<Output = Result<CheckPage, HistoryError>> + Send {
-        self.repository.list_checks(id, range, limit, cursor)
-    }
-
-    fn stats_input(
-        &self,
-        id: WebsiteId,
-        range: TimeRange,
-    ) -> impl Future<Output = Result<StatsInput, HistoryError>> + Send {
-        self.repository.stats_input(id, range)
-    }
-
-    fn stats_inputs(
-        &self,
-        range: TimeRange,
-        after: Option<WebsiteId>,
-        limit: PageLimit,
-    ) -> impl Future<Output = Result<Vec<(Website, StatsInput)>, HistoryError>> + Send {
-        self.repository.stats_inputs(range, after, limit)
-    }
-
-    fn list_downtimes(
-        &self,
-        id: WebsiteId,
-        range: TimeRange,
-    ) -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send {
-        self.repository.list_downtimes(id, range)
-    }
-
-    fn sla_input(
-        &self,
-        range: TimeRange,
-    ) -> impl Future<Output = Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError>> + Send
-    {
-        self.repository.sla_input(range)
-    }
-}
-
-/// The node directory goes straight to the repository too.
-impl<R, S, C> NodeRegistry for WebsiteService<R, S, C>
+/// Listing nodes reads the registry; registering (the heartbeat) is the app's, not a use case.
+impl<R, S, C> NodeDirectory for WebsiteService<R, S, C>
 where
     R: WebsiteRepository + NodeRegistry,
     S: Schedule,
     C: Clock,
 {
-    fn heartbeat(
-        &self,
-        node: &NodeInfo,
-        free_before: OffsetDateTime,
-    ) -> impl Future<Output = Result<Registration, HeartbeatError>> + Send {
-        self.repository.heartbeat(node, free_before)
-    }
-
-    fn deregister(
-        &self,
-        node: &NodeInfo,
-    ) -> impl Future<Output = Result<(), HeartbeatError>> + Send {
-        self.repository.deregister(node)
-    }
-
-    fn forget_nodes(
-        &self,
-        silent_before: OffsetDateTime,
-    ) -> impl Future<Output = Result<usize, HeartbeatError>> + Send {
-        self.repository.forget_nodes(silent_before)
-    }
-
     fn list_nodes(&self) -> impl Future<Output = Result<Vec<NodeInfo>, ListNodesError>> + Send {
         self.repository.list_nodes()
     }

@@ -288,3 +288,42 @@ fn private_address_literals_are_refused_unless_the_policy_allows_them() {
         allowing.create_website(new).await.unwrap();
     });
 }
+
+/// A check recorder's writes, as a fixed value.
+#[derive(Debug)]
+struct FixedWrites(crate::WriteHealth);
+
+impl crate::WriterState for FixedWrites {
+    fn write_health(&self) -> crate::WriteHealth {
+        self.0
+    }
+}
+
+fn pinging(answers: bool) -> MockWebsiteRepository {
+    let mut repository = MockWebsiteRepository::new();
+    repository.expect_ping().returning(move || {
+        let result = if answers { Ok(()) } else { Err(HealthError("no answer".into())) };
+        Box::pin(ready(result))
+    });
+    repository
+}
+
+#[test]
+fn health_reports_the_writes_once_the_database_answers() {
+    block_on(async {
+        let service = WebsiteService::new(pinging(true), untouched_schedule(), clock());
+        assert!(service.check_health().await.unwrap().is_healthy(), "no recorder: healthy");
+
+        let full =
+            crate::WriteHealth { fault: Some(crate::WriteFault::DiskFull), held: 12, dropped: 3 };
+        let service = WebsiteService::new(pinging(true), untouched_schedule(), clock())
+            .with_writer_state(std::sync::Arc::new(FixedWrites(full)));
+        let report = service.check_health().await.unwrap();
+        assert_eq!(report.writes, full);
+        assert!(!report.is_healthy());
+
+        let service = WebsiteService::new(pinging(false), untouched_schedule(), clock())
+            .with_writer_state(std::sync::Arc::new(FixedWrites(full)));
+        assert!(service.check_health().await.is_err(), "no answer: an error, whatever the writes");
+    });
+}

@@ -6,7 +6,7 @@ use lookout_domain::website::WebsiteManagement;
 
 use crate::ApiError;
 use crate::dto::{CreateWebsiteRequest, WebsiteResponse};
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[utoipa::path(post, path = "/api/websites", tag = "websites",
     request_body = crate::dto::CreateWebsiteRequest,

@@ -5,7 +5,7 @@ use lookout_domain::website::WebsiteManagement;
 
 use crate::ApiError;
 use crate::dto::parse_website_id;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[utoipa::path(delete, path = "/api/websites/{id}", tag = "websites", params(("id" = i64, Path, description = "Website id")),
     responses((status = 204, description = "Deleted with its checks and windows"),

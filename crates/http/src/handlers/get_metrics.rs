@@ -1,14 +1,9 @@
-//! `GET /metrics` (Prometheus text format) and the middleware that measures every API request.
+//! `GET /metrics`: every metric in the Prometheus text format.
 
-use std::time::Instant;
-
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
 use crate::ApiError;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[utoipa::path(get, path = "/metrics", tag = "health",
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String),
@@ -22,31 +17,4 @@ pub(crate) async fn handle<W: 'static>(
             .body(render())),
         None => Err(ApiError::not_found("metrics are not enabled")),
     }
-}
-
-/// Counts requests by method, route pattern (not the raw path: bounded cardinality) and status,
-/// and times them.
-pub(crate) async fn record_request_metrics(
-    request: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
-    let response = next.call(request).await?;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!(
-        "lookout_http_requests_total",
-        "method" => method.clone(),
-        "route" => route.clone(),
-        "status" => status
-    )
-    .increment(1);
-    metrics::histogram!(
-        "lookout_http_request_duration_seconds",
-        "method" => method,
-        "route" => route
-    )
-    .record(started.elapsed().as_secs_f64());
-    Ok(response)
 }

@@ -10,11 +10,14 @@ use time::OffsetDateTime;
 use super::history_query::instant;
 use crate::ApiError;
 use crate::dto::parse_website_id;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 /// A named range ending now (documentation only: the query keeps the raw text to report it).
 #[derive(Debug, utoipa::ToSchema)]
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "documentation only: the query keeps the raw text; the variants name the values in the OpenAPI schema"
+)]
 pub(crate) enum StatsWindow {
     #[schema(rename = "24h")]
     Day,

@@ -1,10 +1,10 @@
-//! `GET /api/websites/{id}/status`: up / down / unknown / paused, the last check, the open
-//! window, the circuit breaker and the next check.
+//! `GET /api/websites/{id}/status`: the status the domain derives
+//! (`WebsiteHistory::website_status`: up / down / unknown / paused, the last check, the open
+//! window, the circuit breaker and the next check), in JSON.
 
 use actix_web::{HttpResponse, web};
-use lookout_domain::history::{CheckHistory, PageLimit, TimeRange};
-use lookout_domain::website::WebsiteManagement;
-use lookout_domain::{CircuitBreaker, SiteState, SiteStatus};
+use lookout_domain::website::WebsiteHistory;
+use lookout_domain::{CircuitBreaker, SiteState};
 use serde::Serialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -12,7 +12,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::ApiError;
 use crate::dto::parse_website_id;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct StatusBody {
@@ -36,27 +36,13 @@ fn rfc3339(at: OffsetDateTime) -> String {
 #[utoipa::path(get, path = "/api/websites/{id}/status", tag = "history", params(("id" = i64, Path, description = "Website id")),
     responses((status = 200, description = "Current status", body = StatusBody),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement + CheckHistory>(
+pub(crate) async fn handle<W: WebsiteHistory>(
     state: web::Data<ApiState<W>>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_website_id(&path)?;
-    let website = state.websites.get_website(id).await?;
-    let last = state.websites.list_checks(id, TimeRange::default(), PageLimit::MIN, None).await?;
     let now = OffsetDateTime::now_utc();
-    let ongoing = TimeRange::new(Some(now), None).unwrap_or_default();
-    let open = state
-        .websites
-        .list_downtimes(id, ongoing)
-        .await?
-        .into_iter()
-        .find(|window| window.is_open());
-    let (breaker, next_due) = match &state.engine {
-        Some(engine) => (engine.breaker(id), engine.next_due(id)),
-        None => (CircuitBreaker::default(), None),
-    };
-    let status =
-        SiteStatus::derive(&website, last.checks.into_iter().next(), open, breaker, next_due);
+    let status = state.websites.website_status(id, now).await?;
     let body = StatusBody {
         website_id: id.get(),
         state: match status.state {

@@ -5,7 +5,7 @@ use lookout_domain::website::WebsiteManagement;
 
 use crate::ApiError;
 use crate::dto::{WebsiteResponse, parse_website_id};
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[utoipa::path(get, path = "/api/websites/{id}", tag = "websites", params(("id" = i64, Path, description = "Website id")),
     responses((status = 200, description = "The website", body = crate::dto::WebsiteResponse),

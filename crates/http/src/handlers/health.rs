@@ -1,25 +1,92 @@
-//! `GET /health`: 200 when the database answers, 503 when it does not.
+//! `GET /health`: 200 when the database answers and check results are stored; 503 with the
+//! same body when the database answers but cannot write (a full disk, say: `"writes":
+//! "disk_full"`); 503 with the error body when the database does not answer.
 
 use actix_web::{HttpResponse, web};
+use lookout_domain::HealthReport;
 use lookout_domain::website::WebsiteManagement;
 use serde::Serialize;
 
 use crate::ApiError;
-use crate::server::ApiState;
+use crate::error::ErrorBody;
+use crate::state::ApiState;
 
-/// `{"status": "ok", "database": "ok"}`
+/// `{"status": "ok", "database": "ok", "writes": "ok", "checks_held": 0, "checks_dropped": 0}`
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct HealthBody {
+    /// `ok`, or `degraded` while check results cannot be written.
+    #[schema(example = "ok")]
     status: &'static str,
+    /// `ok`: the database answers (otherwise the answer is the 503 error body).
+    #[schema(example = "ok")]
     database: &'static str,
+    /// Whether check results are written: `ok`, or why not — `disk_full`, `io_error`
+    /// (the database's storage fails to write), `unavailable`.
+    #[schema(example = "ok")]
+    writes: &'static str,
+    /// Check results held in memory, to be written when the database can write again.
+    checks_held: u64,
+    /// Check results dropped since writing stopped (beyond `database.outage_buffer`).
+    checks_dropped: u64,
+}
+
+impl From<HealthReport> for HealthBody {
+    fn from(report: HealthReport) -> Self {
+        let writes = report.writes;
+        Self {
+            status: if report.is_healthy() { "ok" } else { "degraded" },
+            database: "ok",
+            writes: writes.fault.map_or("ok", |fault| fault.code()),
+            checks_held: writes.held,
+            checks_dropped: writes.dropped,
+        }
+    }
+}
+
+// Only for the OpenAPI document: the handler writes either body itself.
+/// `GET /health` answering 503: the database answers but cannot write, or does not answer.
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "describes the 503 answer in the OpenAPI document")]
+#[serde(untagged)]
+enum HealthUnavailable {
+    /// The database answers but cannot write.
+    Degraded(HealthBody),
+    /// The database does not answer.
+    Unreachable(ErrorBody),
 }
 
 #[utoipa::path(get, path = "/health", tag = "health",
-    responses((status = 200, description = "The database answers", body = HealthBody),
-        (status = 503, description = "The database does not answer", body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "The database answers and check results are written", body = HealthBody),
+        (status = 503, description = "The database answers but cannot write (a health body naming why, \
+            e.g. `\"writes\": \"disk_full\"`), or does not answer (an error body)", body = HealthUnavailable)))]
 pub(crate) async fn handle<W: WebsiteManagement>(
     state: web::Data<ApiState<W>>,
 ) -> Result<HttpResponse, ApiError> {
-    state.websites.check_health().await?;
-    Ok(HttpResponse::Ok().json(HealthBody { status: "ok", database: "ok" }))
+    let report = state.websites.check_health().await?;
+    let body = HealthBody::from(report);
+    Ok(match report.is_healthy() {
+        true => HttpResponse::Ok().json(body),
+        false => HttpResponse::ServiceUnavailable().json(body),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use lookout_domain::{WriteFault, WriteHealth};
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn the_body_names_why_writes_fail() {
+        let ok = serde_json::to_value(HealthBody::from(HealthReport::default())).unwrap();
+        let expected = json!({ "status": "ok", "database": "ok", "writes": "ok",
+            "checks_held": 0, "checks_dropped": 0 });
+        assert_eq!(ok, expected);
+        let writes = WriteHealth { fault: Some(WriteFault::DiskFull), held: 7, dropped: 2 };
+        let full = serde_json::to_value(HealthBody::from(HealthReport { writes })).unwrap();
+        let expected = json!({ "status": "degraded", "database": "ok", "writes": "disk_full",
+            "checks_held": 7, "checks_dropped": 2 });
+        assert_eq!(full, expected);
+    }
 }

@@ -1,15 +1,14 @@
 //! `GET /api/websites/{id}/checks?from=&to=&limit=&cursor=`: checks, newest first, in pages.
 
 use actix_web::{HttpResponse, web};
-use lookout_domain::history::CheckHistory;
-use lookout_domain::website::WebsiteManagement;
+use lookout_domain::website::WebsiteHistory;
 use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::history_query::HistoryQuery;
 use crate::ApiError;
 use crate::dto::parse_website_id;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CheckResponse {
@@ -35,7 +34,7 @@ struct CheckPageResponse {
     responses((status = 200, description = "Checks, newest first", body = CheckPageResponse),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement + CheckHistory>(
+pub(crate) async fn handle<W: WebsiteHistory>(
     state: web::Data<ApiState<W>>,
     path: web::Path<String>,
     query: web::Query<HistoryQuery>,

@@ -2,15 +2,14 @@
 //! an ongoing one has `end_time: null` and its duration so far.
 
 use actix_web::{HttpResponse, web};
-use lookout_domain::history::CheckHistory;
-use lookout_domain::website::WebsiteManagement;
+use lookout_domain::website::WebsiteHistory;
 use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::history_query::HistoryQuery;
 use crate::ApiError;
 use crate::dto::parse_website_id;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct DowntimeResponse {
@@ -29,7 +28,7 @@ struct DowntimeResponse {
     responses((status = 200, description = "Windows overlapping the range", body = Vec<DowntimeResponse>),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement + CheckHistory>(
+pub(crate) async fn handle<W: WebsiteHistory>(
     state: web::Data<ApiState<W>>,
     path: web::Path<String>,
     query: web::Query<HistoryQuery>,

@@ -2,12 +2,12 @@
 //! ones for 7 days), with their heartbeats.
 
 use actix_web::{HttpResponse, web};
-use lookout_domain::node::NodeRegistry;
+use lookout_domain::node::NodeDirectory;
 use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::ApiError;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct NodeBody {
@@ -26,7 +26,7 @@ struct NodeBody {
 #[utoipa::path(get, path = "/api/nodes", tag = "nodes",
     responses((status = 200, description = "Registered nodes, by id", body = [NodeBody]),
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: NodeRegistry>(
+pub(crate) async fn handle<W: NodeDirectory>(
     state: web::Data<ApiState<W>>,
 ) -> Result<HttpResponse, ApiError> {
     let now = OffsetDateTime::now_utc();

@@ -11,7 +11,7 @@ use super::get_stats::{StatsBody, StatsWindow, stats_range};
 use super::history_query::parse_limit;
 use crate::ApiError;
 use crate::dto::WebsiteResponse;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

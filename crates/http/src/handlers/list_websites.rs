@@ -5,7 +5,7 @@ use lookout_domain::website::WebsiteManagement;
 
 use crate::ApiError;
 use crate::dto::WebsiteResponse;
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[utoipa::path(get, path = "/api/websites", tag = "websites",
     responses((status = 200, description = "Every website, ordered by id", body = Vec<crate::dto::WebsiteResponse>),

@@ -5,7 +5,7 @@ use lookout_domain::website::WebsiteManagement;
 
 use crate::ApiError;
 use crate::dto::{PatchWebsiteRequest, WebsiteResponse, parse_website_id};
-use crate::server::ApiState;
+use crate::state::ApiState;
 
 #[utoipa::path(patch, path = "/api/websites/{id}", tag = "websites", params(("id" = i64, Path, description = "Website id")),
     request_body = crate::dto::PatchWebsiteRequest,

@@ -1,7 +1,9 @@
 //! Throwaway databases for tests: a temporary SQLite file, or a fresh PostgreSQL database
 //! created on the server named by `LOOKOUT_TEST_POSTGRES_URL` and dropped afterwards, or a
-//! whole throwaway PostgreSQL cluster for tests that stop the database.
+//! whole throwaway PostgreSQL cluster for tests that stop the database, or a small filesystem
+//! for tests that fill the disk.
 
+mod small_filesystem;
 mod throwaway_postgres;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -11,6 +13,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use crate::DatabaseUrl;
 use crate::connection::SqliteConnectionAsync;
 
+pub use small_filesystem::{MountRefused, SmallFilesystem};
 pub use throwaway_postgres::ThrowawayPostgres;
 
 /// The environment variable holding an admin URL of a PostgreSQL server for tests, e.g.
@@ -34,6 +37,8 @@ enum Cleanup {
         admin_url: String,
         name: String,
     },
+    /// A file the caller keeps (and deletes).
+    Kept,
 }
 
 impl TestDatabase {
@@ -42,6 +47,11 @@ impl TestDatabase {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("cannot create a temp dir: {e}"));
         let url = format!("sqlite://{}", dir.path().join("lookout.db").display());
         Self { url, cleanup: Cleanup::Sqlite(dir) }
+    }
+
+    /// The SQLite file at `path` (created by lookout if missing), which the caller keeps.
+    pub fn sqlite_file(path: &std::path::Path) -> Self {
+        Self { url: format!("sqlite://{}", path.display()), cleanup: Cleanup::Kept }
     }
 
     /// A new, empty PostgreSQL database, or `None` when no test server is configured.
@@ -117,6 +127,22 @@ impl TestDatabase {
         };
         result.unwrap_or_else(|e| panic!("{sql}: {e}")).n
     }
+}
+
+/// `PRAGMA integrity_check` on the SQLite file at `path`: `"ok"`, or the problems it found, one
+/// per line.
+pub fn sqlite_integrity_check(path: &std::path::Path) -> Result<String, diesel::result::Error> {
+    use diesel::{Connection, RunQueryDsl, SqliteConnection};
+    let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+        .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
+    let rows: Vec<IntegrityRow> = diesel::sql_query("PRAGMA integrity_check").load(&mut conn)?;
+    Ok(rows.into_iter().map(|row| row.integrity_check).collect::<Vec<_>>().join("\n"))
+}
+
+#[derive(diesel::QueryableByName)]
+struct IntegrityRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    integrity_check: String,
 }
 
 #[derive(diesel::QueryableByName)]

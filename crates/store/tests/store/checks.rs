@@ -7,7 +7,7 @@ use lookout_store::CheckWriterOptions;
 
 use crate::*;
 
-fn check(site: WebsiteId, secs: i64, available: bool) -> MonitorCheck {
+pub(crate) fn check(site: WebsiteId, secs: i64, available: bool) -> MonitorCheck {
     MonitorCheck {
         website_id: site,
         timestamp: T0 + time::Duration::seconds(secs),

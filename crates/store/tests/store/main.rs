@@ -5,6 +5,7 @@
 
 mod api_tokens;
 mod checks;
+mod disk_full;
 mod nodes;
 mod partitions;
 mod shared_schedule;

@@ -1,0 +1,89 @@
+//! What was seen of a website — its checks, its downtime windows — and its status now, as the
+//! inbound adapters see them.
+
+use std::future::Future;
+
+use time::OffsetDateTime;
+
+use super::{Schedule, WebsiteId, WebsiteRepository, WebsiteService, WebsiteStatusError};
+use crate::history::{CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, TimeRange};
+use crate::{CircuitBreaker, Clock, DowntimeWindow, SiteStatus};
+
+/// History and status of one website.
+pub trait WebsiteHistory: Send + Sync + 'static {
+    /// Checks of `id` with `timestamp` in `range`, newest first, strictly after `cursor` in that
+    /// order, at most `limit`.
+    fn list_checks(
+        &self,
+        id: WebsiteId,
+        range: TimeRange,
+        limit: PageLimit,
+        cursor: Option<CheckCursor>,
+    ) -> impl Future<Output = Result<CheckPage, HistoryError>> + Send;
+
+    /// Downtime windows of `id` that overlap `range` (open ones included), oldest first.
+    fn list_downtimes(
+        &self,
+        id: WebsiteId,
+        range: TimeRange,
+    ) -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send;
+
+    /// The site's status at `now`: its state (`SiteStatus::derive`), last check, open window,
+    /// breaker and next check.
+    fn website_status(
+        &self,
+        id: WebsiteId,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<SiteStatus, WebsiteStatusError>> + Send;
+}
+
+impl<R, S, C> WebsiteHistory for WebsiteService<R, S, C>
+where
+    R: WebsiteRepository + CheckHistory,
+    S: Schedule,
+    C: Clock,
+{
+    fn list_checks(
+        &self,
+        id: WebsiteId,
+        range: TimeRange,
+        limit: PageLimit,
+        cursor: Option<CheckCursor>,
+    ) -> impl Future<Output = Result<CheckPage, HistoryError>> + Send {
+        self.repository.list_checks(id, range, limit, cursor)
+    }
+
+    fn list_downtimes(
+        &self,
+        id: WebsiteId,
+        range: TimeRange,
+    ) -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send {
+        self.repository.list_downtimes(id, range)
+    }
+
+    async fn website_status(
+        &self,
+        id: WebsiteId,
+        now: OffsetDateTime,
+    ) -> Result<SiteStatus, WebsiteStatusError> {
+        let website = self.repository.get_website(id).await?;
+        let last =
+            self.repository.list_checks(id, TimeRange::default(), PageLimit::MIN, None).await?;
+        let ongoing = TimeRange::new(Some(now), None).unwrap_or_default();
+        let open = self
+            .repository
+            .list_downtimes(id, ongoing)
+            .await?
+            .into_iter()
+            .find(DowntimeWindow::is_open);
+        let (breaker, next_due) = match &self.engine {
+            Some(engine) => (engine.breaker(id), engine.next_due(id)),
+            None => (CircuitBreaker::default(), None),
+        };
+        Ok(SiteStatus::derive(&website, last.checks.into_iter().next(), open, breaker, next_due))
+    }
+}
+
+#[cfg(test)]
+#[path = "history_service_tests.rs"]
+mod tests;

@@ -106,16 +106,8 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
             "probe.allow_private = true: sites may point at private and loopback addresses"
         );
     }
-    let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
-        .with_context(|| {
-            format!("cannot listen on {}:{}", settings.server.host, settings.server.port)
-        })?;
-    listener.set_nonblocking(true)?;
+    let (listener, workers) = listen(&settings)?;
     let address = listener.local_addr()?;
-    let workers = match settings.server.workers {
-        0 => std::thread::available_parallelism().map_or(2, usize::from),
-        n => n,
-    };
     let state = ApiState { websites, interval_bounds, metrics };
     let server = lookout_http::start(listener, state, access, workers)?;
     let handle = server.handle();
@@ -149,4 +141,18 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     handle.stop(true).await;
     tracing::info!("Stopped");
     result
+}
+
+/// The server's socket (port 0 allowed) and how many HTTP workers serve it.
+fn listen(settings: &Settings) -> anyhow::Result<(TcpListener, usize)> {
+    let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
+        .with_context(|| {
+            format!("cannot listen on {}:{}", settings.server.host, settings.server.port)
+        })?;
+    listener.set_nonblocking(true)?;
+    let workers = match settings.server.workers {
+        0 => std::thread::available_parallelism().map_or(2, usize::from),
+        n => n,
+    };
+    Ok((listener, workers))
 }

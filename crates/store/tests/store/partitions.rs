@@ -2,7 +2,7 @@
 //! moved out of the DEFAULT partition, safe to make from several nodes at once, and dropped
 //! whole by retention while newer checks stay.
 
-use lookout_domain::history::{Expiring, RollupStore};
+use lookout_domain::history::{CheckPartitions, Expiring, RollupStore};
 use time::Duration as TimeDuration;
 
 use super::*;
@@ -143,3 +143,15 @@ async fn a_check_written_while_a_day_is_partitioned_lands_in_the_new_partition()
         format!("SELECT COUNT(*) AS n FROM {}", partition(time::macros::date!(2035 - 07 - 01)));
     assert_eq!(count(&db, &day).await, 2, "both checks of the day are in its partition");
 }
+
+on_both_backends!(the_partition_port_makes_the_days_around_now_once, |store, _db| {
+    let now = time::macros::datetime!(2036-01-10 12:00 UTC);
+    let made = CheckPartitions::ensure_check_partitions(&store, now).await.unwrap();
+    let days = match store.backend() {
+        Backend::Postgres => 5,
+        // One table: nothing to make.
+        Backend::Sqlite => 0,
+    };
+    assert_eq!(made, days, "2036-01-09 to 2036-01-13");
+    assert_eq!(CheckPartitions::ensure_check_partitions(&store, now).await.unwrap(), 0);
+});

@@ -1,5 +1,7 @@
 //! The websites table.
 
+use lookout_domain::website::{SiteCounter, SiteCounts};
+
 use crate::*;
 
 on_both_backends!(creates_and_reads_back, |store, _db| {
@@ -204,4 +206,22 @@ on_both_backends!(lists_enabled_websites_page_by_page, |store, _db| {
         }
     }
     assert_eq!(seen, enabled);
+});
+
+on_both_backends!(counts_sites_enabled_disabled_and_down, |store, db| {
+    assert_eq!(store.site_counts().await.unwrap(), SiteCounts::default());
+    let mut ids = Vec::new();
+    for (host, enabled) in [("a", true), ("b", true), ("c", false)] {
+        let url = format!("https://{host}.example");
+        ids.push(store.create_website(&new_site(&url, enabled), T0).await.unwrap().id);
+    }
+    for (site, end) in [(ids[0], "NULL"), (ids[1], "'2026-11-28 12:02:00'")] {
+        let window = format!(
+            "INSERT INTO downtime_windows (website_id, start_time, end_time, created_at) \
+             VALUES ({site}, '2026-11-28 12:00:00', {end}, '2026-11-28 12:00:00')"
+        );
+        execute(&db, &window).await.unwrap();
+    }
+    let counts = store.site_counts().await.unwrap();
+    assert_eq!(counts, SiteCounts { enabled: 2, disabled: 1, down: 1 }, "one window still open");
 });

@@ -5,6 +5,7 @@
 //! availability and downtime transitions, the ports the adapters implement, and the use-case
 //! services built on those ports. Nothing here performs I/O: time is always passed in.
 
+pub mod alerting;
 pub mod auth;
 pub mod clock;
 mod error_chain;

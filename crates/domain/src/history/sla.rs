@@ -85,6 +85,7 @@ mod tests {
             name: WebsiteName::parse("Example").unwrap(),
             enabled: true,
             check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
+            alerts: None,
             created_at,
             updated_at: created_at,
         }

@@ -51,15 +51,20 @@ impl DueCheck {
         first + step.saturating_mul(skipped)
     }
 
-    /// The result of a check that ended at `now` with `breaker`: due next at the next slot,
-    /// or when an open breaker lets the trial run, if later.
+    /// The result of a check that ended at `now` with `breaker`: due next at the next slot
+    /// (or sooner, when the alert policy wants the result confirmed), or when an open breaker
+    /// lets the trial run, if later.
     pub fn result(
         &self,
         run: CheckRun,
         breaker: CircuitBreaker,
         now: OffsetDateTime,
     ) -> CheckResult {
-        let slot = self.next_slot(now);
+        let mut slot = self.next_slot(now);
+        if let CheckRun::Recorded { recheck_after: Some(after), .. } = &run {
+            let confirm = now + time::Duration::try_from(*after).unwrap_or(time::Duration::MAX);
+            slot = slot.min(confirm);
+        }
         let next_due = match breaker {
             CircuitBreaker::Open { until } => slot.max(until),
             CircuitBreaker::Closed { .. } | CircuitBreaker::HalfOpen => slot,
@@ -127,6 +132,23 @@ mod tests {
             at(1),
         );
         assert_eq!(early.next_due, at(60));
+    }
+
+    #[test]
+    fn a_result_to_confirm_is_checked_again_soon_but_never_later_than_its_slot() {
+        use crate::{AppliedTransition, CheckOutcome};
+        let run = |after: u64| CheckRun::Recorded {
+            outcome: CheckOutcome {
+                status_code: Some(503),
+                response_time: Duration::from_millis(5),
+                error: None,
+            },
+            transition: AppliedTransition::Unchanged,
+            recheck_after: Some(Duration::from_secs(after)),
+        };
+        let due = due(CircuitBreaker::default());
+        assert_eq!(due.result(run(10), CircuitBreaker::default(), at(1)).next_due, at(11));
+        assert_eq!(due.result(run(300), CircuitBreaker::default(), at(1)).next_due, at(60));
     }
 
     #[test]

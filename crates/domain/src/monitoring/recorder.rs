@@ -11,8 +11,10 @@ use crate::website::BoxError;
 /// What recording a check did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordedCheck {
-    /// Stored; the site's downtime changed as described.
-    Stored(AppliedTransition),
+    /// Stored; the site's downtime changed as described. `recheck_after`: the site's alert
+    /// policy wants the result confirmed (it disagrees with the site's incident state, not yet
+    /// often enough), so the site is checked again this soon instead of a whole interval later.
+    Stored { window: AppliedTransition, recheck_after: Option<Duration> },
     /// Not stored: the site was deleted or disabled while the check ran.
     SiteGone,
     /// Not stored yet: the database is unavailable and the recorder holds the check; it is

@@ -27,8 +27,12 @@ pub enum CheckLogPolicy {
 pub enum CheckRun {
     /// The breaker is open: the site was not checked.
     Skipped { until: OffsetDateTime },
-    /// Checked and stored.
-    Recorded { outcome: CheckOutcome, transition: AppliedTransition },
+    /// Checked and stored; `recheck_after` as in [`RecordedCheck::Stored`].
+    Recorded {
+        outcome: CheckOutcome,
+        transition: AppliedTransition,
+        recheck_after: Option<std::time::Duration>,
+    },
     /// Checked, but the site was deleted or disabled meanwhile: the result was dropped.
     SiteGone,
     /// Checked; the database is unavailable and the recorder holds the result until it returns.
@@ -87,9 +91,9 @@ where
         // What the breaker learns: the site's answer — except that a check that could not be
         // stored for a reason other than an outage counts as a failure.
         let (run, success) = match self.recorder.record_check(check).await {
-            Ok(RecordedCheck::Stored(transition)) => {
+            Ok(RecordedCheck::Stored { window: transition, recheck_after }) => {
                 log_transition(target, transition);
-                (CheckRun::Recorded { outcome, transition }, available)
+                (CheckRun::Recorded { outcome, transition, recheck_after }, available)
             }
             Ok(RecordedCheck::Buffered) => (CheckRun::Buffered { outcome }, available),
             Ok(RecordedCheck::SiteGone) => {

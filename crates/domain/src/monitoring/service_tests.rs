@@ -85,9 +85,9 @@ fn refused() -> Option<ProbeFailure> {
 
 fn recorder_storing(transition: AppliedTransition) -> MockCheckRecorder {
     let mut recorder = MockCheckRecorder::new();
-    recorder
-        .expect_record_check()
-        .returning(move |_| Box::pin(ready(Ok(RecordedCheck::Stored(transition)))));
+    recorder.expect_record_check().returning(move |_| {
+        Box::pin(ready(Ok(RecordedCheck::Stored { window: transition, recheck_after: None })))
+    });
     recorder
 }
 
@@ -113,7 +113,12 @@ fn a_successful_check_is_recorded_with_the_start_time() {
                 && check.error_message.is_none()
         })
         .times(1)
-        .returning(|_| Box::pin(ready(Ok(RecordedCheck::Stored(AppliedTransition::Unchanged)))));
+        .returning(|_| {
+            Box::pin(ready(Ok(RecordedCheck::Stored {
+                window: AppliedTransition::Unchanged,
+                recheck_after: None,
+            })))
+        });
     let clock = FakeClock::new();
     let service = service(prober_answering(Some(200), None, 1), recorder, clock.clone());
     let result = block_on(service.run_check(&due(&clock, CircuitBreaker::default())));
@@ -122,7 +127,8 @@ fn a_successful_check_is_recorded_with_the_start_time() {
         CheckResult {
             run: CheckRun::Recorded {
                 outcome: outcome(Some(200), None),
-                transition: AppliedTransition::Unchanged
+                transition: AppliedTransition::Unchanged,
+                recheck_after: None,
             },
             breaker: CircuitBreaker::default(),
             next_due: T0 + time::Duration::seconds(60),
@@ -139,7 +145,11 @@ fn a_failure_reports_the_window_the_store_opened() {
     let result = block_on(service.run_check(&due(&clock, CircuitBreaker::default())));
     assert_eq!(
         result.run,
-        CheckRun::Recorded { outcome: outcome(Some(503), None), transition: opened }
+        CheckRun::Recorded {
+            outcome: outcome(Some(503), None),
+            transition: opened,
+            recheck_after: None,
+        }
     );
     assert_eq!(result.breaker, CircuitBreaker::Closed { failures: 1 });
 }

@@ -78,6 +78,7 @@ mod tests {
             name: WebsiteName::parse("Example").unwrap(),
             enabled,
             check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
+            alerts: None,
             created_at: T0,
             updated_at: T0,
         }

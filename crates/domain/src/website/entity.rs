@@ -3,6 +3,7 @@
 use time::OffsetDateTime;
 
 use super::{CheckInterval, WebsiteId, WebsiteName, WebsiteUrl};
+use crate::alerting::AlertPolicy;
 
 /// A website that lookout watches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +13,8 @@ pub struct Website {
     pub name: WebsiteName,
     pub enabled: bool,
     pub check_interval: CheckInterval,
+    /// The site's own alert settings (`None`: the defaults and the default channels).
+    pub alerts: Option<AlertPolicy>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -23,6 +26,7 @@ pub struct NewWebsite {
     pub name: WebsiteName,
     pub enabled: bool,
     pub check_interval: CheckInterval,
+    pub alerts: Option<AlertPolicy>,
 }
 
 /// A partial change to a website; `None` leaves a field as it is.
@@ -32,6 +36,8 @@ pub struct WebsitePatch {
     pub name: Option<WebsiteName>,
     pub enabled: Option<bool>,
     pub check_interval: Option<CheckInterval>,
+    /// `Some(None)` removes the site's own alert settings.
+    pub alerts: Option<Option<AlertPolicy>>,
 }
 
 impl WebsitePatch {
@@ -41,6 +47,7 @@ impl WebsitePatch {
             && self.name.is_none()
             && self.enabled.is_none()
             && self.check_interval.is_none()
+            && self.alerts.is_none()
     }
 }
 

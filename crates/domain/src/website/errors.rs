@@ -1,6 +1,7 @@
 //! One error enum per website operation.
 
 use super::{WebsiteId, WebsiteUrl};
+use crate::alerting::ChannelId;
 use crate::history::HistoryError;
 
 /// A failure the domain cannot interpret (storage down, a bug): carried, never inspected.
@@ -10,6 +11,9 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub enum CreateWebsiteError {
     #[error("a website with url {0} already exists")]
     DuplicateUrl(WebsiteUrl),
+    #[error("alerts: no channel with id {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    UnknownChannels(Vec<ChannelId>),
+
     #[error(
         "url points at a private address ({0}); allow it with probe.allow_private or probe.allowed_cidrs"
     )]
@@ -48,6 +52,8 @@ pub enum UpdateWebsiteError {
     BlockedAddress(std::net::IpAddr),
     #[error("a website with url {0} already exists")]
     DuplicateUrl(WebsiteUrl),
+    #[error("alerts: no channel with id {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    UnknownChannels(Vec<ChannelId>),
     #[error("storage is unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]

@@ -75,6 +75,7 @@ fn website(enabled: bool) -> Website {
         name: WebsiteName::parse("Example").unwrap(),
         enabled,
         check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
+        alerts: None,
         created_at: CREATED,
         updated_at: CREATED,
     }

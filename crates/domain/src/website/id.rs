@@ -15,6 +15,9 @@ pub struct WebsiteId(i64);
 pub struct WebsiteIdError(pub i64);
 
 impl WebsiteId {
+    /// The smallest id.
+    pub const MIN: Self = Self(1);
+
     /// Accepts any positive id.
     pub fn new(raw: i64) -> Result<Self, WebsiteIdError> {
         if raw > 0 { Ok(Self(raw)) } else { Err(WebsiteIdError(raw)) }

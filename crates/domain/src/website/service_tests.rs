@@ -33,6 +33,7 @@ fn website(enabled: bool, secs: i64) -> Website {
         name: WebsiteName::parse("Example").unwrap(),
         enabled,
         check_interval: interval(secs),
+        alerts: None,
         created_at: EARLIER,
         updated_at: EARLIER,
     }
@@ -71,6 +72,7 @@ fn new_website(enabled: bool) -> NewWebsite {
         name: WebsiteName::parse("Example").unwrap(),
         enabled,
         check_interval: interval(300),
+        alerts: None,
     }
 }
 

@@ -59,6 +59,11 @@ impl ChannelKind {
         }
     }
 
+    /// Whether one message may carry several events (a template renders one event).
+    pub fn groups(self) -> bool {
+        !matches!(self, Self::Template)
+    }
+
     pub fn parse(raw: &str) -> Option<Self> {
         match raw {
             "webhook" => Some(Self::Webhook),

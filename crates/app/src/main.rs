@@ -3,6 +3,7 @@
 //! roll-up and retention job once.
 
 mod access;
+mod alert_settings;
 mod commands;
 mod engine;
 mod metrics;

@@ -15,6 +15,8 @@ use lookout_domain::{BreakerPolicy, CheckLogPolicy, IntervalBounds};
 use lookout_probe::ProbeOptions;
 use serde::Deserialize;
 
+use crate::alert_settings::{AlertSettings, SmtpSettings};
+
 const BUILT_IN_DEFAULTS: &str = include_str!("../../../config/default.toml");
 
 #[derive(Debug, Clone, Deserialize)]
@@ -31,6 +33,8 @@ pub(crate) struct Settings {
     pub(crate) metrics: MetricsSettings,
     pub(crate) log: LogSettings,
     pub(crate) auth: AuthSettings,
+    pub(crate) alerts: AlertSettings,
+    pub(crate) smtp: SmtpSettings,
 }
 
 /// `[auth]`: API tokens from configuration (secrets: `Debug` shows only how many).
@@ -244,6 +248,8 @@ impl Settings {
         if self.auth.refresh_secs == 0 {
             bail!("auth.refresh_secs must be at least 1");
         }
+        self.alerts.validate()?;
+        self.smtp.validate()?;
         Ok(())
     }
 

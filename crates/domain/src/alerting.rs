@@ -42,7 +42,7 @@ pub use policy::{
 pub use ports::{
     AlertStoreError, AttemptRecord, ChannelConfigError, ChannelDeletion, ChannelRepository,
     DeliveryRecord, DueDelivery, IncidentDetail, IncidentFilter, IncidentStore, Notifier, Outbox,
-    OutboxGauge, TimerCandidate,
+    OutboxGauge, TimerCandidate, TimerCandidates,
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::{MockChannelRepository, MockIncidentStore, MockNotifier, MockOutbox};

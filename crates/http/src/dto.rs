@@ -59,6 +59,7 @@ impl CreateWebsiteRequest {
                 Some(secs) => parse_interval(secs, bounds)?,
                 None => bounds.default_interval(),
             },
+            alerts: None,
         })
     }
 }
@@ -108,6 +109,7 @@ impl PatchWebsiteRequest {
             check_interval: patch_field("check_interval", self.check_interval, |secs| {
                 parse_interval(secs, bounds)
             })?,
+            alerts: None,
         })
     }
 }

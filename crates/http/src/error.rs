@@ -110,6 +110,7 @@ impl From<CreateWebsiteError> for ApiError {
         match &error {
             CreateWebsiteError::DuplicateUrl(url) => Self::duplicate_url(url),
             CreateWebsiteError::BlockedAddress(_) => Self::validation("url", &error),
+            CreateWebsiteError::UnknownChannels(_) => Self::validation("alerts.channels", &error),
             CreateWebsiteError::Unavailable(_) => Self::unavailable(&error),
             CreateWebsiteError::Unknown(_) => Self::internal(&error),
         }
@@ -141,6 +142,7 @@ impl From<UpdateWebsiteError> for ApiError {
             UpdateWebsiteError::NotFound(id) => Self::website_not_found(&id.to_string()),
             UpdateWebsiteError::DuplicateUrl(url) => Self::duplicate_url(url),
             UpdateWebsiteError::BlockedAddress(_) => Self::validation("url", &error),
+            UpdateWebsiteError::UnknownChannels(_) => Self::validation("alerts.channels", &error),
             UpdateWebsiteError::Unavailable(_) => Self::unavailable(&error),
             UpdateWebsiteError::Unknown(_) => Self::internal(&error),
         }

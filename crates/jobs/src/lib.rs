@@ -17,6 +17,7 @@
 //! [`spawn_rollup_worker`] runs the roll-up and retention job on a cron schedule (apalis-cron);
 //! [`spawn_periodic`] runs a [`PeriodicJob`] (e.g. [`MetricsUpkeep`]) every period.
 
+mod alert_upkeep;
 mod check_worker;
 mod due_check;
 mod job_group;
@@ -24,6 +25,7 @@ mod lateness;
 mod local_schedule;
 mod metrics_upkeep;
 mod node_heartbeat;
+mod outbox_dispatch;
 mod partition_upkeep;
 mod periodic;
 mod rollup_worker;
@@ -36,6 +38,7 @@ mod site_gauges;
 mod stop_signal;
 mod token_refresh;
 
+pub use alert_upkeep::AlertUpkeep;
 pub use check_worker::{CheckWorkerOptions, spawn_check_worker};
 pub use due_check::{CheckJob, CheckSource, SlotReturns};
 pub use job_group::JobGroup;
@@ -47,6 +50,7 @@ pub use metrics_upkeep::MetricsUpkeep;
 pub use node_heartbeat::{
     IdTakenOver, IdUse, NodeHeartbeat, RegisterError, RegisteredNode, register,
 };
+pub use outbox_dispatch::{OutboxDispatch, OutboxOptions};
 pub use partition_upkeep::PartitionUpkeep;
 pub use periodic::{PeriodicJob, Tick, spawn_periodic};
 pub use rollup_worker::{CronError, parse_cron, spawn_rollup_worker};

@@ -278,6 +278,7 @@ mod tests {
             enabled,
             check_interval: CheckInterval::new(secs, IntervalBounds::new(1, 3600).unwrap())
                 .unwrap(),
+            alerts: None,
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,
         }

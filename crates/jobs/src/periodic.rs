@@ -12,7 +12,7 @@ use std::time::Duration;
 use apalis::prelude::{Data, Monitor, WorkerBuilder, WorkerBuilderExt};
 use futures::StreamExt;
 use futures::stream::BoxStream;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 
@@ -29,6 +29,12 @@ pub trait PeriodicJob: Send + Sync + 'static {
         false
     }
 
+    /// A signal that brings the next run forward (e.g. "deliveries were queued"): a run starts
+    /// as soon as the previous one is done instead of at the next tick.
+    fn wake(&self) -> Option<Arc<Notify>> {
+        None
+    }
+
     /// One run. A run reports its own failures (the job knows what they mean); the next run
     /// comes on time whatever this one did.
     fn run(&self) -> impl Future<Output = ()> + Send;
@@ -38,17 +44,32 @@ pub trait PeriodicJob: Send + Sync + 'static {
 #[derive(Debug, Clone, Copy)]
 pub struct Tick(pub u64);
 
-/// The ticks of `job`: every period from start-up (or from one period on).
-fn ticks(period: Duration, at_start: bool) -> BoxStream<'static, Result<Tick, Infallible>> {
+/// The ticks of `job`: every period from start-up (or from one period on), and whenever its
+/// wake signal fires.
+fn ticks(
+    period: Duration,
+    at_start: bool,
+    wake: Option<Arc<Notify>>,
+) -> BoxStream<'static, Result<Tick, Infallible>> {
     let period = period.max(Duration::from_millis(1));
     let first = if at_start { Instant::now() } else { Instant::now() + period };
     let mut clock = tokio::time::interval_at(first, period);
     clock.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    futures::stream::unfold((clock, 0_u64), |(mut clock, n)| async move {
+    let clock = futures::stream::unfold(clock, |mut clock| async move {
         clock.tick().await;
-        Some((Ok(Tick(n)), (clock, n + 1)))
-    })
-    .boxed()
+        Some(((), clock))
+    });
+    let ticks = match wake {
+        None => clock.boxed(),
+        Some(wake) => {
+            let woken = futures::stream::unfold(wake, |wake| async move {
+                wake.notified().await;
+                Some(((), wake))
+            });
+            futures::stream::select(clock, woken).boxed()
+        }
+    };
+    ticks.enumerate().map(|(n, ())| Ok(Tick(n as u64))).boxed()
 }
 
 /// Runs `job` every period until `stop` turns true; a run in progress then gets
@@ -60,7 +81,7 @@ pub fn spawn_periodic<J: PeriodicJob>(
 ) -> JoinHandle<()> {
     let name = job.name();
     // `Monitor::register` takes a worker factory; the one-shot tick stream is handed over once.
-    let backend = Mutex::new(Some(ticks(job.period(), job.runs_at_start())));
+    let backend = Mutex::new(Some(ticks(job.period(), job.runs_at_start(), job.wake())));
     let job = Arc::new(job);
     let monitor = Monitor::new()
         .register(move |_restarts| {

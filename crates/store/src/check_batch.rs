@@ -137,9 +137,31 @@ pub(crate) fn plan(
                 }
                 DowntimeTransition::Unchanged => AppliedTransition::Unchanged,
             };
-        plan.results.push(RecordedCheck::Stored(applied));
+        plan.results.push(RecordedCheck::Stored { window: applied, recheck_after: None });
     }
     plan
+}
+
+/// The checks of `checks` that are stored (their site is live), in order.
+pub(crate) fn stored_checks<'a>(
+    checks: &'a [MonitorCheck],
+    live: &HashSet<i64>,
+) -> Vec<&'a MonitorCheck> {
+    checks.iter().filter(|c| live.contains(&c.website_id.get())).collect()
+}
+
+/// Hands each stored check's "check again soon" (in order) to its result.
+pub(crate) fn apply_rechecks(
+    results: &mut [RecordedCheck],
+    rechecks: &[Option<std::time::Duration>],
+) {
+    let stored = results.iter_mut().filter_map(|r| match r {
+        RecordedCheck::Stored { recheck_after, .. } => Some(recheck_after),
+        RecordedCheck::SiteGone | RecordedCheck::Buffered => None,
+    });
+    for (slot, recheck) in stored.zip(rechecks) {
+        *slot = *recheck;
+    }
 }
 
 /// The open windows of `sites`.
@@ -191,16 +213,23 @@ mod tests {
         assert_eq!(
             plan.results,
             vec![
-                RecordedCheck::Stored(AppliedTransition::Opened { at: T0 }),
-                RecordedCheck::Stored(AppliedTransition::Unchanged),
-                RecordedCheck::Stored(AppliedTransition::Closed {
-                    started: T0,
-                    ended: T0 + time::Duration::seconds(20),
-                    duration: Duration::from_secs(20),
-                }),
-                RecordedCheck::Stored(AppliedTransition::Opened {
-                    at: T0 + time::Duration::seconds(30)
-                }),
+                RecordedCheck::Stored {
+                    window: AppliedTransition::Opened { at: T0 },
+                    recheck_after: None
+                },
+                RecordedCheck::Stored { window: AppliedTransition::Unchanged, recheck_after: None },
+                RecordedCheck::Stored {
+                    window: AppliedTransition::Closed {
+                        started: T0,
+                        ended: T0 + time::Duration::seconds(20),
+                        duration: Duration::from_secs(20),
+                    },
+                    recheck_after: None
+                },
+                RecordedCheck::Stored {
+                    window: AppliedTransition::Opened { at: T0 + time::Duration::seconds(30) },
+                    recheck_after: None
+                },
             ]
         );
     }

@@ -1,14 +1,20 @@
 //! Writing a batch of checks on SQLite, as one blocking closure on the sync connection (one
 //! hop to the blocking pool per batch instead of one per statement).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use diesel::SqliteConnection;
 use diesel::prelude::*;
+use lookout_domain::alerting::AlertDefaults;
 use lookout_domain::{MonitorCheck, RecordedCheck};
 use time::OffsetDateTime;
 
-use crate::check_batch::{BatchPlan, OpenWindow, open_windows_query, plan, site_ids};
+use crate::alert_batch::{StateRow, plan_alerts, sites_needing_policy, states_query};
+use crate::alert_batch_write::write_alert_plan;
+use crate::alert_policies::{assemble, policies_query, policy_channels_query};
+use crate::check_batch::{
+    BatchPlan, OpenWindow, apply_rechecks, open_windows_query, plan, site_ids, stored_checks,
+};
 use crate::schema::{downtime_windows, monitor_checks, websites};
 
 pub(crate) fn write_batch_sqlite(
@@ -16,7 +22,8 @@ pub(crate) fn write_batch_sqlite(
     checks: &[MonitorCheck],
     now: OffsetDateTime,
     node: Option<&str>,
-) -> QueryResult<Vec<RecordedCheck>> {
+    defaults: &AlertDefaults,
+) -> QueryResult<(Vec<RecordedCheck>, usize)> {
     let ids = site_ids(checks);
     let live: HashSet<i64> = websites::table
         .filter(websites::id.eq_any(&ids))
@@ -27,7 +34,7 @@ pub(crate) fn write_batch_sqlite(
         .collect();
     let live_ids: Vec<i64> = live.iter().copied().collect();
     let open: Vec<OpenWindow> = open_windows_query(&live_ids).load(conn)?;
-    let BatchPlan { checks: rows, new_windows, closes, results } =
+    let BatchPlan { checks: rows, new_windows, closes, mut results } =
         plan(checks, &live, &open, now, node);
     diesel::insert_into(monitor_checks::table).values(&rows).execute(conn)?;
     if !new_windows.is_empty() {
@@ -38,5 +45,16 @@ pub(crate) fn write_batch_sqlite(
             .set(downtime_windows::end_time.eq(end))
             .execute(conn)?;
     }
-    Ok(results)
+    let stored = stored_checks(checks, &live);
+    let states: Vec<StateRow> = states_query(&live_ids).load(conn)?;
+    let needing = sites_needing_policy(&stored, &states);
+    let policies = if needing.is_empty() {
+        HashMap::new()
+    } else {
+        assemble(policies_query(&needing).load(conn)?, policy_channels_query(&needing).load(conn)?)
+    };
+    let alerts = plan_alerts(&stored, &states, &policies, defaults);
+    let queued = write_alert_plan!(sync, conn, &alerts, &policies, defaults, now);
+    apply_rechecks(&mut results, &alerts.recheck_after);
+    Ok((results, queued))
 }

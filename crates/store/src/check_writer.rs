@@ -3,18 +3,25 @@
 //! batches grow by themselves and at rest a check is written at once. While the database cannot
 //! write (unavailable, disk full) it holds checks (see `writer_loop.rs`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::SqliteConnection;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
+use lookout_domain::alerting::AlertDefaults;
 use lookout_domain::{CheckRecorder, MonitorCheck, RecordCheckError, RecordedCheck};
 use time::OffsetDateTime;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::check_batch::{OpenWindow, open_windows_query, plan, site_ids};
+use crate::alert_batch::{StateRow, plan_alerts, sites_needing_policy, states_query};
+use crate::alert_batch_write::write_alert_plan;
+use crate::alert_policies::{assemble, policies_query, policy_channels_query};
+use crate::check_batch::{
+    OpenWindow, apply_rechecks, open_windows_query, plan, site_ids, stored_checks,
+};
 use crate::check_batch_sqlite::write_batch_sqlite;
 use crate::schema::{downtime_windows, monitor_checks, websites};
 use crate::sqlite_transaction::immediate_transaction;
@@ -35,6 +42,10 @@ pub struct CheckWriterOptions {
     pub retry_interval: Duration,
     /// Recorded with every check: the node that made it.
     pub node_id: Option<String>,
+    /// The alert settings of sites that have none of their own (config `alerts.*`).
+    pub alerts: AlertDefaults,
+    /// Woken when a batch queued deliveries, so the outbox worker sends them at once.
+    pub outbox_signal: Option<Arc<Notify>>,
 }
 
 impl Default for CheckWriterOptions {
@@ -45,6 +56,8 @@ impl Default for CheckWriterOptions {
             outage_buffer: 100_000,
             retry_interval: Duration::from_secs(1),
             node_id: None,
+            alerts: AlertDefaults::default(),
+            outbox_signal: None,
         }
     }
 }
@@ -90,44 +103,57 @@ impl Store {
         (BatchRecorder { queue, health }, task)
     }
 
-    /// Stores `checks` and applies their downtime transitions in one transaction. A site deleted
-    /// by a concurrent transaction makes the insert fail its foreign key: plan again.
+    /// Stores `checks` and applies their downtime and incident transitions in one transaction
+    /// (queuing the deliveries of the incidents they open and resolve). A site deleted by a
+    /// concurrent transaction makes the insert fail its foreign key: plan again.
     pub(crate) async fn write_checks(
         &self,
         checks: &[MonitorCheck],
-        node: Option<&str>,
+        options: &CheckWriterOptions,
     ) -> Result<Vec<RecordedCheck>, StoreError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.write_checks_once(checks, node).await {
+            match self.write_checks_once(checks, options).await {
+                Ok((results, queued)) => {
+                    if queued > 0
+                        && let Some(signal) = &options.outbox_signal
+                    {
+                        signal.notify_one();
+                    }
+                    return Ok(results);
+                }
                 Err(StoreError::Query(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::ForeignKeyViolation,
                     _,
                 ))) if attempt < 3 => {
                     tokio::time::sleep(Duration::from_millis(5)).await;
                 }
-                other => return other,
+                Err(other) => return Err(other),
             }
         }
     }
 
+    /// One attempt: the results, and how many deliveries the batch queued.
     async fn write_checks_once(
         &self,
         checks: &[MonitorCheck],
-        node: Option<&str>,
-    ) -> Result<Vec<RecordedCheck>, StoreError> {
+        options: &CheckWriterOptions,
+    ) -> Result<(Vec<RecordedCheck>, usize), StoreError> {
         let now = OffsetDateTime::now_utc();
+        let node = options.node_id.as_deref();
+        let defaults = &options.alerts;
         match &self.pools {
             Pools::Sqlite { writer, .. } => {
                 let mut conn = writer.get().await?;
                 let checks = checks.to_vec();
                 let node = node.map(str::to_owned);
+                let defaults = *defaults;
                 // One blocking hop for the whole batch, on SQLite's single writer connection.
                 Ok(conn
                     .spawn_blocking(move |conn: &mut SqliteConnection| {
                         immediate_transaction(conn, |conn| {
-                            write_batch_sqlite(conn, &checks, now, node.as_deref())
+                            write_batch_sqlite(conn, &checks, now, node.as_deref(), &defaults)
                         })
                     })
                     .await?)
@@ -148,7 +174,7 @@ impl Store {
                         let live_ids: Vec<i64> = live.iter().copied().collect();
                         let open: Vec<OpenWindow> =
                             open_windows_query(&live_ids).load(conn).await?;
-                        let plan = plan(checks, &live, &open, now, node);
+                        let mut plan = plan(checks, &live, &open, now, node);
                         diesel::insert_into(monitor_checks::table)
                             .values(&plan.checks)
                             .execute(conn)
@@ -165,7 +191,22 @@ impl Store {
                                 .execute(conn)
                                 .await?;
                         }
-                        Ok::<_, diesel::result::Error>(plan.results)
+                        let stored = stored_checks(checks, &live);
+                        let states: Vec<StateRow> = states_query(&live_ids).load(conn).await?;
+                        let needing = sites_needing_policy(&stored, &states);
+                        let policies = if needing.is_empty() {
+                            HashMap::new()
+                        } else {
+                            assemble(
+                                policies_query(&needing).load(conn).await?,
+                                policy_channels_query(&needing).load(conn).await?,
+                            )
+                        };
+                        let alerts = plan_alerts(&stored, &states, &policies, defaults);
+                        let queued =
+                            write_alert_plan!(async, conn, &alerts, &policies, defaults, now);
+                        apply_rechecks(&mut plan.results, &alerts.recheck_after);
+                        Ok::<_, diesel::result::Error>((plan.results, queued))
                     })
                     .await?;
                 Ok(results)

@@ -9,6 +9,7 @@ use lookout_domain::website::{
 };
 
 use lookout_domain::WriteFault;
+use lookout_domain::alerting::AlertStoreError;
 use lookout_domain::auth::{
     CreateTokenError, FindTokenError, ListTokensError, LoadTokensError, RevokeTokenError,
 };
@@ -154,6 +155,8 @@ into_domain_error!(
     HeartbeatError,
     ListNodesError,
 );
+
+into_domain_error!(AlertStoreError);
 
 into_domain_error!(
     CreateTokenError,

@@ -3,17 +3,24 @@
 //! time by the database URL. Row types and diesel errors stay in here; the rest of lookout sees
 //! domain types and domain errors only.
 
+mod alert_batch;
+mod alert_batch_write;
+mod alert_policies;
 mod api_tokens;
+mod channels;
 mod check_batch;
 mod check_batch_sqlite;
 mod check_partitions;
 mod check_sums;
 mod check_writer;
 mod connection;
+mod delivery_rows;
 mod error;
 mod history;
+mod incidents;
 mod migrations;
 mod nodes;
+mod outbox;
 mod rollups;
 mod rollups_sqlite;
 mod rows;

@@ -36,6 +36,8 @@ impl TryFrom<WebsiteRow> for Website {
             check_interval: u32::try_from(row.check_interval)
                 .map(CheckInterval::from_stored)
                 .map_err(|_| corrupt("negative check_interval"))?,
+            // Read with the site by the repository (`alert_policies`).
+            alerts: None,
             created_at: from_column(row.created_at),
             updated_at: from_column(row.updated_at),
         })

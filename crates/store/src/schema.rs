@@ -87,3 +87,106 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    channels (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        config -> Text,
+        is_default -> Bool,
+        last_message_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alert_policies (website_id) {
+        website_id -> BigInt,
+        failure_threshold -> Nullable<Integer>,
+        success_threshold -> Nullable<Integer>,
+        confirm_after_secs -> Nullable<BigInt>,
+        reminder_every_secs -> Nullable<BigInt>,
+        max_reminders -> Nullable<Integer>,
+        channels_set -> Bool,
+    }
+}
+
+diesel::table! {
+    alert_policy_channels (website_id, escalate_after_secs, channel_id) {
+        website_id -> BigInt,
+        channel_id -> BigInt,
+        escalate_after_secs -> BigInt,
+    }
+}
+
+diesel::table! {
+    alert_states (website_id) {
+        website_id -> BigInt,
+        failures -> Integer,
+        successes -> Integer,
+        incident_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    incidents (id) {
+        id -> BigInt,
+        website_id -> BigInt,
+        opened_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        acknowledged_at -> Nullable<Timestamp>,
+        reminders_sent -> Integer,
+        escalations_done -> Integer,
+        first_check -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> BigInt,
+        channel_id -> BigInt,
+        incident_id -> Nullable<BigInt>,
+        website_id -> Nullable<BigInt>,
+        event -> Text,
+        dedup_key -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        next_attempt_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    delivery_attempts (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        attempted_at -> Timestamp,
+        duration_ms -> BigInt,
+        outcome -> Text,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(alert_policy_channels -> channels (channel_id));
+diesel::joinable!(deliveries -> channels (channel_id));
+diesel::joinable!(deliveries -> incidents (incident_id));
+diesel::joinable!(incidents -> websites (website_id));
+diesel::joinable!(delivery_attempts -> deliveries (delivery_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    channels,
+    alert_policies,
+    alert_policy_channels,
+    alert_states,
+    incidents,
+    deliveries,
+    delivery_attempts,
+    websites
+);

@@ -1,7 +1,12 @@
 //! `WebsiteRepository` on the store: the websites table on either backend.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
+use lookout_domain::alerting::{AlertPolicy, ChannelId};
+
+use crate::alert_policies::save_policy;
 use lookout_domain::website::{
     CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
     SiteCounter, SiteCounts, SiteCountsError, UpdateWebsiteError, UpdatedWebsite,
@@ -10,8 +15,9 @@ use lookout_domain::website::{
 use lookout_domain::{NewWebsite, Website, WebsiteId, WebsitePatch};
 use time::OffsetDateTime;
 
+use crate::alert_policies::{PolicyRow, assemble, policies_query, policy_channels_query};
 use crate::rows::{NewWebsiteRow, WebsiteChangeset, WebsiteRow, updated_pair};
-use crate::schema::websites;
+use crate::schema::{alert_policies, websites};
 use crate::store::with_connection;
 use crate::{Store, StoreError};
 
@@ -54,22 +60,36 @@ impl WebsiteRepository for Store {
         now: OffsetDateTime,
     ) -> Result<Website, CreateWebsiteError> {
         let row = NewWebsiteRow::new(new, now);
-        let inserted: Result<WebsiteRow, StoreError> = async {
+        let inserted: Result<WebsiteRow, PolicyTxError> = async {
             with_connection!(self, write, |conn| {
-                Ok(diesel::insert_into(websites::table)
-                    .values(&row)
-                    .returning(WebsiteRow::as_returning())
-                    .get_result(&mut conn)
-                    .await?)
+                conn.transaction(async |conn| {
+                    let row: WebsiteRow = diesel::insert_into(websites::table)
+                        .values(&row)
+                        .returning(WebsiteRow::as_returning())
+                        .get_result(conn)
+                        .await?;
+                    if let Some(policy) = &new.alerts {
+                        save_policy!(conn, row.id, policy);
+                    }
+                    Ok::<_, PolicyTxError>(row)
+                })
+                .await
             })
         }
         .await;
         match inserted {
-            Ok(row) => Ok(row.try_into()?),
-            Err(e) if e.is_unique_violation() => {
+            Ok(row) => {
+                let mut website = Website::try_from(row)?;
+                website.alerts = new.alerts.clone();
+                Ok(website)
+            }
+            Err(PolicyTxError::UnknownChannels(ids)) => {
+                Err(CreateWebsiteError::UnknownChannels(ids))
+            }
+            Err(PolicyTxError::Store(e)) if e.is_unique_violation() => {
                 Err(CreateWebsiteError::DuplicateUrl(new.url.clone()))
             }
-            Err(e) => Err(e.into()),
+            Err(PolicyTxError::Store(e)) => Err(e.into()),
         }
     }
 
@@ -82,7 +102,7 @@ impl WebsiteRepository for Store {
                 .await
                 .map_err(StoreError::from)?
         });
-        Ok(rows.into_iter().map(Website::try_from).collect::<Result<_, _>>()?)
+        Ok(self.with_policies(rows).await?)
     }
 
     async fn list_enabled_websites(
@@ -103,7 +123,7 @@ impl WebsiteRepository for Store {
                 .await
                 .map_err(StoreError::from)?
         });
-        Ok(rows.into_iter().map(Website::try_from).collect::<Result<_, _>>()?)
+        Ok(self.with_policies(rows).await?)
     }
 
     async fn get_website(&self, id: WebsiteId) -> Result<Website, GetWebsiteError> {
@@ -117,7 +137,7 @@ impl WebsiteRepository for Store {
                 .map_err(StoreError::from)?
         });
         match row {
-            Some(row) => Ok(row.try_into()?),
+            Some(row) => Ok(self.with_policies(vec![row]).await?.remove(0)),
             None => Err(GetWebsiteError::NotFound(id)),
         }
     }
@@ -130,7 +150,8 @@ impl WebsiteRepository for Store {
     ) -> Result<UpdatedWebsite, UpdateWebsiteError> {
         let changes = WebsiteChangeset::new(patch, now);
         let empty = patch.is_empty();
-        let result: Result<(WebsiteRow, WebsiteRow), StoreError> = async {
+        type Before = (WebsiteRow, Option<AlertPolicy>);
+        let result: Result<(Before, WebsiteRow), PolicyTxError> = async {
             with_connection!(self, write, |conn| {
                 conn.transaction(async |conn| {
                     let before: WebsiteRow = websites::table
@@ -138,6 +159,20 @@ impl WebsiteRepository for Store {
                         .select(WebsiteRow::as_select())
                         .first(conn)
                         .await?;
+                    let before_policy = assemble(
+                        policies_query(&[id.get()]).load(conn).await?,
+                        policy_channels_query(&[id.get()]).load(conn).await?,
+                    )
+                    .remove(&id.get());
+                    match &patch.alerts {
+                        Some(Some(policy)) => save_policy!(conn, id.get(), policy),
+                        Some(None) => {
+                            diesel::delete(alert_policies::table.find(id.get()))
+                                .execute(conn)
+                                .await?;
+                        }
+                        None => {}
+                    }
                     let after: WebsiteRow = if empty {
                         websites::table
                             .find(id.get())
@@ -151,21 +186,30 @@ impl WebsiteRepository for Store {
                             .get_result(conn)
                             .await?
                     };
-                    Ok::<_, diesel::result::Error>((before, after))
+                    Ok::<_, PolicyTxError>(((before, before_policy), after))
                 })
                 .await
-                .map_err(StoreError::from)
             })
         }
         .await;
         match result {
-            Ok((before, after)) => Ok(updated_pair(before, after)?),
-            Err(e) if e.is_not_found() => Err(UpdateWebsiteError::NotFound(id)),
-            Err(e) if e.is_unique_violation() => match &patch.url {
+            Ok(((before, before_policy), after)) => {
+                let mut pair = updated_pair(before, after)?;
+                pair.before.alerts = before_policy;
+                pair.after = self.with_policies_of(pair.after).await?;
+                Ok(pair)
+            }
+            Err(PolicyTxError::UnknownChannels(ids)) => {
+                Err(UpdateWebsiteError::UnknownChannels(ids))
+            }
+            Err(PolicyTxError::Store(e)) if e.is_not_found() => {
+                Err(UpdateWebsiteError::NotFound(id))
+            }
+            Err(PolicyTxError::Store(e)) if e.is_unique_violation() => match &patch.url {
                 Some(url) => Err(UpdateWebsiteError::DuplicateUrl(url.clone())),
                 None => Err(e.into()),
             },
-            Err(e) => Err(e.into()),
+            Err(PolicyTxError::Store(e)) => Err(e.into()),
         }
     }
 
@@ -184,5 +228,71 @@ impl WebsiteRepository for Store {
             diesel::sql_query("SELECT 1").execute(&mut conn).await.map_err(StoreError::from)?;
         });
         Ok(())
+    }
+}
+
+/// A website write that also saves its alert policy.
+#[derive(Debug)]
+enum PolicyTxError {
+    Store(StoreError),
+    UnknownChannels(Vec<ChannelId>),
+}
+
+impl From<StoreError> for PolicyTxError {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl From<diesel::result::Error> for PolicyTxError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Store(StoreError::from(error))
+    }
+}
+
+impl Store {
+    /// Websites from rows, each with its alert policy (two queries for the whole list).
+    async fn with_policies(&self, rows: Vec<WebsiteRow>) -> Result<Vec<Website>, StoreError> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut policies: HashMap<i64, AlertPolicy> = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            with_connection!(self, read, |conn| {
+                let rows: Vec<PolicyRow> =
+                    policies_query(&ids).load(&mut conn).await.map_err(StoreError::from)?;
+                if rows.is_empty() {
+                    HashMap::new()
+                } else {
+                    let channels = policy_channels_query(&ids)
+                        .load(&mut conn)
+                        .await
+                        .map_err(StoreError::from)?;
+                    assemble(rows, channels)
+                }
+            })
+        };
+        rows.into_iter()
+            .map(|row| {
+                let id = row.id;
+                let mut website = Website::try_from(row)?;
+                website.alerts = policies.remove(&id);
+                Ok(website)
+            })
+            .collect()
+    }
+
+    async fn with_policies_of(&self, website: Website) -> Result<Website, StoreError> {
+        let policies = self.policies_of(&[website.id.get()]).await?;
+        Ok(Website { alerts: policies.into_iter().next().map(|(_, p)| p), ..website })
+    }
+
+    async fn policies_of(&self, ids: &[i64]) -> Result<HashMap<i64, AlertPolicy>, StoreError> {
+        Ok(with_connection!(self, read, |conn| {
+            let rows: Vec<PolicyRow> =
+                policies_query(ids).load(&mut conn).await.map_err(StoreError::from)?;
+            let channels =
+                policy_channels_query(ids).load(&mut conn).await.map_err(StoreError::from)?;
+            assemble(rows, channels)
+        }))
     }
 }

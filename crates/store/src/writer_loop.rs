@@ -67,7 +67,6 @@ impl Store {
         health: CheckWriterHealth,
     ) {
         let max_batch = options.max_batch.max(1);
-        let node = options.node_id.as_deref();
         let metrics = Signals::new(health);
         let mut held = Held::default();
         let mut checks = Vec::with_capacity(max_batch);
@@ -106,7 +105,7 @@ impl Store {
             }
             tracing::debug!(checks = checks.len(), "Writing a batch of checks");
             metrics.batch_size.record(checks.len() as f64);
-            match self.write_checks(&checks, node).await {
+            match self.write_checks(&checks, &options).await {
                 Ok(results) => {
                     for (reply, result) in replies.drain(..).zip(results) {
                         let _ = reply.send(Ok(result));
@@ -141,10 +140,10 @@ impl Store {
         options: &CheckWriterOptions,
         metrics: &Signals,
     ) -> bool {
-        let (max_batch, node) = (options.max_batch.max(1), options.node_id.as_deref());
+        let max_batch = options.max_batch.max(1);
         let batch: Vec<MonitorCheck> = held.checks.iter().take(max_batch).cloned().collect();
         metrics.batch_size.record(batch.len() as f64);
-        match self.write_checks(&batch, node).await {
+        match self.write_checks(&batch, options).await {
             Ok(results) => {
                 held.checks.drain(..batch.len());
                 held.stored += batch.len() as u64;
@@ -261,10 +260,10 @@ fn log_resumed(fault: Option<WriteFault>, stored: u64, dropped: u64) {
 fn log_late_transition(check: &MonitorCheck, result: RecordedCheck) {
     let site = check.website_id;
     match result {
-        RecordedCheck::Stored(AppliedTransition::Opened { at }) => {
+        RecordedCheck::Stored { window: AppliedTransition::Opened { at }, .. } => {
             tracing::warn!(website = %site, "Downtime window opened for website {site} at {at} (stored late)");
         }
-        RecordedCheck::Stored(AppliedTransition::Closed { duration, .. }) => {
+        RecordedCheck::Stored { window: AppliedTransition::Closed { duration, .. }, .. } => {
             tracing::info!(website = %site, "Downtime window closed for website {site}. Duration: {:.1}s (stored late)", duration.as_secs_f64());
         }
         _ => {}

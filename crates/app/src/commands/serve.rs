@@ -11,10 +11,11 @@ use lookout_domain::history::RollupService;
 use lookout_domain::website::WebsiteService;
 use lookout_http::ApiState;
 use lookout_jobs::{
-    IdUse, JobGroup, PartitionUpkeep, SharedSchedule, SiteGauges, local_schedule, parse_cron,
-    register, spawn_rollup_worker,
+    AlertUpkeep, IdUse, JobGroup, PartitionUpkeep, SharedSchedule, SiteGauges, local_schedule,
+    parse_cron, register, spawn_rollup_worker,
 };
 use lookout_store::CheckWriterOptions;
+use tokio::sync::Notify;
 
 use crate::engine::{self, DRAIN_TIMEOUT, DueSource};
 use crate::schedule_choice::ScheduleChoice;
@@ -42,10 +43,16 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         register(store.clone(), node_id.clone(), settings.node.region.clone(), id_use).await?;
     let mut node_jobs = JobGroup::new(DRAIN_TIMEOUT);
     node_jobs.start(heartbeat);
+    // Woken when deliveries are queued (by a check's transaction or a reminder), so the
+    // outbox worker sends them at once.
+    let outbox_signal = Arc::new(Notify::new());
+    let alert_defaults = settings.alerts.defaults()?;
     let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions {
         max_batch: settings.database.max_batch,
         outage_buffer: settings.database.outage_buffer,
         node_id: Some(node_id.to_string()),
+        alerts: alert_defaults,
+        outbox_signal: Some(Arc::clone(&outbox_signal)),
         ..CheckWriterOptions::default()
     });
     let writes = recorder.health();
@@ -89,6 +96,12 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let mut upkeep_jobs = JobGroup::new(DRAIN_TIMEOUT);
     upkeep_jobs.start(PartitionUpkeep::new(store.clone(), SystemClock));
     upkeep_jobs.start(token_refresh);
+    upkeep_jobs.start(AlertUpkeep::new(
+        store.clone(),
+        SystemClock,
+        alert_defaults,
+        Arc::clone(&outbox_signal),
+    ));
     if metrics.is_some() {
         upkeep_jobs.start(SiteGauges::new(store, engine_state.clone()));
     }

@@ -7,8 +7,8 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::{
-    AfterAttempt, AlertEvent, Channel, ChannelConfig, ChannelId, ChannelKind, ChannelPatch,
-    DeliveryId, DeliveryStatus, EffectivePolicy, EventCheck, EventWebsite, Incident, IncidentId,
+    AfterAttempt, AlertEvent, AlertPolicy, Channel, ChannelConfig, ChannelId, ChannelKind,
+    ChannelPatch, DeliveryId, DeliveryStatus, EventCheck, EventWebsite, Incident, IncidentId,
     NewChannel, SendOutcome,
 };
 use crate::WebsiteId;
@@ -192,7 +192,7 @@ pub trait Outbox: Send + Sync + 'static {
     /// Open, unacknowledged incidents, each with what its reminders and escalations need.
     fn timer_candidates(
         &self,
-    ) -> impl Future<Output = Result<Vec<TimerCandidate>, AlertStoreError>> + Send;
+    ) -> impl Future<Output = Result<TimerCandidates, AlertStoreError>> + Send;
 
     /// Queues an incident's timed events and stores its counters, in one transaction; an
     /// event already queued (by another node) is not queued twice. Returns how many
@@ -224,12 +224,19 @@ pub trait Outbox: Send + Sync + 'static {
     ) -> impl Future<Output = Result<OutboxGauge, AlertStoreError>> + Send;
 }
 
+/// Open, unacknowledged incidents and the default channels.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TimerCandidates {
+    pub default_channels: Vec<ChannelId>,
+    pub incidents: Vec<TimerCandidate>,
+}
+
 /// An open incident whose reminders and escalations may be due.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimerCandidate {
     pub incident: Incident,
-    /// The site's policy, already resolved against the defaults and default channels.
-    pub policy: EffectivePolicy,
+    /// The site's own alert settings, if it has any.
+    pub policy: Option<AlertPolicy>,
     pub website: EventWebsite,
     /// The check that opened the incident, when it is still stored.
     pub check: Option<EventCheck>,

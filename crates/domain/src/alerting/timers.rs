@@ -3,7 +3,10 @@
 
 use time::OffsetDateTime;
 
-use super::{AlertEvent, AlertStoreError, ChannelId, EffectivePolicy, EventKind, Incident, Outbox};
+use super::{
+    AlertDefaults, AlertEvent, AlertStoreError, ChannelId, EffectivePolicy, EventKind, Incident,
+    Outbox,
+};
 
 /// One timed event an incident is owed now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,12 +69,18 @@ pub fn due_timed_events(
 /// each event is queued once). Returns how many deliveries were queued.
 pub async fn queue_due_timers<O: Outbox>(
     outbox: &O,
+    defaults: &AlertDefaults,
     now: OffsetDateTime,
 ) -> Result<u64, AlertStoreError> {
     let mut queued = 0;
-    for candidate in outbox.timer_candidates().await? {
-        let (events, reminders, escalations) =
-            due_timed_events(&candidate.incident, &candidate.policy, now);
+    let candidates = outbox.timer_candidates().await?;
+    for candidate in candidates.incidents {
+        let policy = candidate
+            .policy
+            .clone()
+            .unwrap_or_default()
+            .resolve(defaults, &candidates.default_channels);
+        let (events, reminders, escalations) = due_timed_events(&candidate.incident, &policy, now);
         if events.is_empty() {
             continue;
         }

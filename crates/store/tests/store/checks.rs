@@ -18,24 +18,29 @@ pub(crate) fn check(site: WebsiteId, secs: i64, available: bool) -> MonitorCheck
     }
 }
 
+/// The downtime change of a stored check.
+pub(crate) fn window(recorded: RecordedCheck) -> Option<AppliedTransition> {
+    match recorded {
+        RecordedCheck::Stored { window, .. } => Some(window),
+        RecordedCheck::SiteGone | RecordedCheck::Buffered => None,
+    }
+}
+
 on_both_backends!(a_failure_opens_one_window_and_a_success_closes_it, |store, db| {
     let site = store.create_website(&new_site("https://example.com", true), T0).await.unwrap().id;
     let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions::default());
     let record = |secs, ok| recorder.record_check(check(site, secs, ok));
-    assert_eq!(record(0, true).await.unwrap(), RecordedCheck::Stored(AppliedTransition::Unchanged));
+    assert_eq!(window(record(0, true).await.unwrap()), Some(AppliedTransition::Unchanged));
     let opened = T0 + time::Duration::seconds(60);
     assert_eq!(
-        record(60, false).await.unwrap(),
-        RecordedCheck::Stored(AppliedTransition::Opened { at: opened })
+        window(record(60, false).await.unwrap()),
+        Some(AppliedTransition::Opened { at: opened })
     );
-    assert_eq!(
-        record(120, false).await.unwrap(),
-        RecordedCheck::Stored(AppliedTransition::Unchanged)
-    );
+    assert_eq!(window(record(120, false).await.unwrap()), Some(AppliedTransition::Unchanged));
     let closed = record(180, true).await.unwrap();
     assert_eq!(
-        closed,
-        RecordedCheck::Stored(AppliedTransition::Closed {
+        window(closed),
+        Some(AppliedTransition::Closed {
             started: opened,
             ended: T0 + time::Duration::seconds(180),
             duration: std::time::Duration::from_secs(120),
@@ -93,8 +98,9 @@ on_both_backends!(
                 for i in 0..20 {
                     let ok = !(5..15).contains(&i);
                     let secs = i64::try_from(i * 60 + n).unwrap();
-                    if let RecordedCheck::Stored(AppliedTransition::Opened { .. }) =
-                        recorder.record_check(check(site, secs, ok)).await.unwrap()
+                    if let RecordedCheck::Stored {
+                        window: AppliedTransition::Opened { .. }, ..
+                    } = recorder.record_check(check(site, secs, ok)).await.unwrap()
                     {
                         opened += 1;
                     }
@@ -127,12 +133,12 @@ on_both_backends!(an_open_window_survives_a_restart, |store, db| {
     let reopened = open(&db).await;
     let (recorder, _writer) = reopened.spawn_check_writer(CheckWriterOptions::default());
     assert_eq!(
-        recorder.record_check(check(site, 30, false)).await.unwrap(),
-        RecordedCheck::Stored(AppliedTransition::Unchanged)
+        window(recorder.record_check(check(site, 30, false)).await.unwrap()),
+        Some(AppliedTransition::Unchanged)
     );
     let closed = recorder.record_check(check(site, 90, true)).await.unwrap();
     assert!(
-        matches!(closed, RecordedCheck::Stored(AppliedTransition::Closed { started, .. }) if started == T0)
+        matches!(closed, RecordedCheck::Stored { window: AppliedTransition::Closed { started, .. }, .. } if started == T0)
     );
     assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM downtime_windows").await, 1);
 });

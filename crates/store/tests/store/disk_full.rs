@@ -47,7 +47,7 @@ async fn a_full_disk_holds_results_and_writing_resumes_when_space_returns() {
         let answer = recorder.record_check(check(site, n, true)).await.unwrap();
         n += 1;
         match answer {
-            RecordedCheck::Stored(_) => stored += 1,
+            RecordedCheck::Stored { .. } => stored += 1,
             RecordedCheck::Buffered => break,
             RecordedCheck::SiteGone => panic!("the site exists"),
         }
@@ -88,7 +88,10 @@ async fn a_full_disk_holds_results_and_writing_resumes_when_space_returns() {
     assert_eq!(windows[0].start_time, went_down, "opened by the first failed check held");
     assert_eq!(windows[0].end_time, None);
     let answer = recorder.record_check(check(site, n, true)).await.unwrap();
-    assert!(matches!(answer, RecordedCheck::Stored(AppliedTransition::Closed { .. })));
+    assert!(matches!(
+        answer,
+        RecordedCheck::Stored { window: AppliedTransition::Closed { .. }, .. }
+    ));
 
     drop(recorder);
     writer.await.unwrap();

@@ -3,6 +3,7 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
+mod alerts;
 mod api_tokens;
 mod checks;
 mod disk_full;
@@ -68,6 +69,7 @@ pub(crate) fn new_site(url: &str, enabled: bool) -> NewWebsite {
         name: WebsiteName::parse("Example").unwrap(),
         enabled,
         check_interval: CheckInterval::new(120, IntervalBounds::default()).unwrap(),
+        alerts: None,
     }
 }
 

@@ -1,0 +1,426 @@
+//! The `Outbox` port on the store: deliveries waiting to be sent, leased to one node at a time
+//! (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite has one writer), every attempt recorded, the
+//! timed events (reminders, escalations) queued once by their dedup keys.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use lookout_domain::alerting::{
+    AfterAttempt, AlertEvent, AlertStoreError, AttemptRecord, Channel, ChannelId, DeliveryId,
+    DeliveryRecord, DeliveryStatus, DueDelivery, IncidentId, Outbox, OutboxGauge, SendOutcome,
+    TimerCandidate, TimerCandidates,
+};
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+use crate::alert_policies::{
+    assemble, default_channels_query, policies_query, policy_channels_query,
+};
+use crate::channels::ChannelRow;
+use crate::delivery_rows::{IncidentRow, NewDeliveryRow, SiteRow, event_website};
+use crate::incidents::{DeliveryJoin, delivery_join, delivery_record};
+use crate::schema::{channels, deliveries, delivery_attempts, incidents, websites};
+use crate::store::{Pools, with_connection};
+use crate::time_conv::{from_column, to_column};
+use crate::{Store, StoreError};
+
+const WAITING: [&str; 2] = ["pending", "failed"];
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = delivery_attempts)]
+struct AttemptRow {
+    delivery_id: i64,
+    attempted_at: PrimitiveDateTime,
+    duration_ms: i64,
+    outcome: &'static str,
+    status_code: Option<i32>,
+    error: Option<String>,
+}
+
+/// The ids of up to `limit` waiting deliveries due at `now` whose lease (if any) ran out.
+macro_rules! due_ids_query {
+    ($now:expr, $limit:expr) => {
+        deliveries::table
+            .filter(deliveries::status.eq_any(WAITING))
+            .filter(deliveries::next_attempt_at.le($now))
+            .filter(deliveries::lease_until.is_null().or(deliveries::lease_until.lt($now)))
+            .order(deliveries::next_attempt_at)
+            .limit($limit)
+            .select(deliveries::id)
+    };
+}
+
+type DueRow = (i64, i64, String, i32, PrimitiveDateTime);
+
+fn status_code(outcome: &SendOutcome) -> Option<i32> {
+    match outcome {
+        SendOutcome::Delivered { status_code }
+        | SendOutcome::Retry { status_code, .. }
+        | SendOutcome::Reject { status_code, .. } => status_code.map(i32::from),
+    }
+}
+
+impl Outbox for Store {
+    async fn claim_due(
+        &self,
+        owner: &str,
+        now: OffsetDateTime,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<DueDelivery>, AlertStoreError> {
+        let at = to_column(now);
+        let until = to_column(now + lease);
+        let limit = i64::from(limit.max(1));
+        let lease_them = |ids: &[i64]| {
+            diesel::update(deliveries::table.filter(deliveries::id.eq_any(ids.to_vec()))).set((
+                deliveries::lease_owner.eq(owner.to_owned()),
+                deliveries::lease_until.eq(until),
+            ))
+        };
+        let rows: Vec<DueRow> = match &self.pools {
+            Pools::Postgres(pool) => {
+                let mut conn = pool.get().await.map_err(StoreError::from)?;
+                conn.transaction(async |conn| {
+                    let ids: Vec<i64> =
+                        due_ids_query!(at, limit).for_update().skip_locked().load(conn).await?;
+                    if ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    lease_them(&ids).execute(conn).await?;
+                    due_rows(&ids).load(conn).await
+                })
+                .await
+                .map_err(StoreError::from)?
+            }
+            Pools::Sqlite { writer, .. } => {
+                let mut conn = writer.get().await.map_err(StoreError::from)?;
+                conn.transaction(async |conn| {
+                    let ids: Vec<i64> = due_ids_query!(at, limit).load(conn).await?;
+                    if ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    lease_them(&ids).execute(conn).await?;
+                    due_rows(&ids).load(conn).await
+                })
+                .await
+                .map_err(StoreError::from)?
+            }
+        };
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let channel_ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+        let channel_rows: Vec<ChannelRow> = with_connection!(self, read, |conn| {
+            channels::table
+                .filter(channels::id.eq_any(&channel_ids))
+                .select(ChannelRow::as_select())
+                .load(&mut conn)
+                .await
+                .map_err(StoreError::from)?
+        });
+        let mut channels_by_id: HashMap<i64, Channel> = HashMap::new();
+        for row in channel_rows {
+            let channel = Channel::try_from(row)?;
+            channels_by_id.insert(channel.id.get(), channel);
+        }
+        let mut due = Vec::with_capacity(rows.len());
+        for (id, channel, payload, attempts, created_at) in rows {
+            let (Some(channel), Ok(event)) =
+                (channels_by_id.get(&channel), serde_json::from_str::<AlertEvent>(&payload))
+            else {
+                tracing::error!(
+                    delivery = id,
+                    "Delivery has an unreadable payload or no channel; marking it dead"
+                );
+                self.mark_dead(id, "unreadable payload").await?;
+                continue;
+            };
+            due.push(DueDelivery {
+                id: DeliveryId::new(id).map_err(|e| StoreError::CorruptRow(e.to_string()))?,
+                channel: channel.clone(),
+                event,
+                attempts: u32::try_from(attempts).unwrap_or(0),
+                created_at: from_column(created_at),
+            });
+        }
+        Ok(due)
+    }
+
+    async fn record_attempts(&self, attempts: &[AttemptRecord]) -> Result<(), AlertStoreError> {
+        if attempts.is_empty() {
+            return Ok(());
+        }
+        with_connection!(self, write, |conn| {
+            conn.transaction(async |conn| {
+                for attempt in attempts {
+                    let id = attempt.delivery.get();
+                    let (outcome, error) = match &attempt.outcome {
+                        SendOutcome::Delivered { .. } => ("delivered", None),
+                        SendOutcome::Retry { error, .. } => ("retry", Some(error.clone())),
+                        SendOutcome::Reject { error, .. } => ("rejected", Some(error.clone())),
+                    };
+                    diesel::insert_into(delivery_attempts::table)
+                        .values(AttemptRow {
+                            delivery_id: id,
+                            attempted_at: to_column(attempt.at),
+                            duration_ms: i64::try_from(attempt.duration.as_millis())
+                                .unwrap_or(i64::MAX),
+                            outcome,
+                            status_code: status_code(&attempt.outcome),
+                            error: error.clone(),
+                        })
+                        .execute(conn)
+                        .await?;
+                    let (status, next, delivered) = match attempt.next {
+                        AfterAttempt::Delivered => (
+                            DeliveryStatus::Delivered,
+                            None,
+                            Some(to_column(attempt.at + attempt.duration)),
+                        ),
+                        AfterAttempt::RetryAt(at) => {
+                            (DeliveryStatus::Failed, Some(to_column(at)), None)
+                        }
+                        AfterAttempt::Dead => (DeliveryStatus::Dead, None, None),
+                    };
+                    diesel::update(deliveries::table.find(id))
+                        .set((
+                            deliveries::status.eq(status.as_str()),
+                            deliveries::attempts.eq(deliveries::attempts + 1),
+                            deliveries::last_error.eq(error),
+                            deliveries::next_attempt_at.eq(next),
+                            deliveries::delivered_at.eq(delivered),
+                            deliveries::lease_owner.eq(None::<String>),
+                            deliveries::lease_until.eq(None::<PrimitiveDateTime>),
+                        ))
+                        .execute(conn)
+                        .await?;
+                }
+                Ok::<_, diesel::result::Error>(())
+            })
+            .await
+            .map_err(StoreError::from)?
+        });
+        Ok(())
+    }
+
+    async fn queue_leased(
+        &self,
+        channel: ChannelId,
+        event: &AlertEvent,
+        owner: &str,
+        now: OffsetDateTime,
+    ) -> Result<DeliveryId, AlertStoreError> {
+        let row =
+            NewDeliveryRow::new(channel, event, now).leased(owner, now + Duration::from_secs(120));
+        let id: i64 = with_connection!(self, write, |conn| {
+            diesel::insert_into(deliveries::table)
+                .values(&row)
+                .returning(deliveries::id)
+                .get_result(&mut conn)
+                .await
+                .map_err(StoreError::from)?
+        });
+        Ok(DeliveryId::new(id).map_err(|e| StoreError::CorruptRow(e.to_string()))?)
+    }
+
+    async fn timer_candidates(&self) -> Result<TimerCandidates, AlertStoreError> {
+        let (rows, defaults): (Vec<(IncidentRow, SiteRow)>, Vec<i64>) =
+            with_connection!(self, read, |conn| {
+                let rows = incidents::table
+                    .inner_join(websites::table)
+                    .filter(incidents::resolved_at.is_null())
+                    .filter(incidents::acknowledged_at.is_null())
+                    .select((
+                        IncidentRow::as_select(),
+                        (websites::id, websites::name, websites::url),
+                    ))
+                    .load(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?;
+                let defaults =
+                    default_channels_query().load(&mut conn).await.map_err(StoreError::from)?;
+                (rows, defaults)
+            });
+        let sites: Vec<i64> = rows.iter().map(|(r, _)| r.website_id).collect();
+        let mut policies = if sites.is_empty() {
+            HashMap::new()
+        } else {
+            with_connection!(self, read, |conn| {
+                let rows =
+                    policies_query(&sites).load(&mut conn).await.map_err(StoreError::from)?;
+                let channels = policy_channels_query(&sites)
+                    .load(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?;
+                assemble(rows, channels)
+            })
+        };
+        let mut incidents = Vec::with_capacity(rows.len());
+        for (row, site) in rows {
+            let Some(website) = event_website(&site) else { continue };
+            incidents.push(TimerCandidate {
+                incident: row.incident()?,
+                policy: policies.remove(&row.website_id),
+                website,
+                check: row.check(),
+            });
+        }
+        Ok(TimerCandidates {
+            default_channels: defaults
+                .into_iter()
+                .filter_map(|id| ChannelId::new(id).ok())
+                .collect(),
+            incidents,
+        })
+    }
+
+    async fn queue_timed(
+        &self,
+        incident: IncidentId,
+        counters: (u32, u32),
+        to_queue: &[(ChannelId, AlertEvent)],
+        now: OffsetDateTime,
+    ) -> Result<u64, AlertStoreError> {
+        let rows: Vec<NewDeliveryRow> = to_queue
+            .iter()
+            .map(|(channel, event)| NewDeliveryRow::new(*channel, event, now))
+            .collect();
+        let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+        let queued: usize = with_connection!(self, write, |conn| {
+            conn.transaction(async |conn| {
+                let still_open = diesel::update(
+                    incidents::table
+                        .find(incident.get())
+                        .filter(incidents::resolved_at.is_null())
+                        .filter(incidents::acknowledged_at.is_null()),
+                )
+                .set((
+                    incidents::reminders_sent.eq(count(counters.0)),
+                    incidents::escalations_done.eq(count(counters.1)),
+                ))
+                .execute(conn)
+                .await?;
+                let mut queued = 0;
+                if still_open > 0 {
+                    for row in &rows {
+                        queued += diesel::insert_into(deliveries::table)
+                            .values(row)
+                            .on_conflict_do_nothing()
+                            .execute(conn)
+                            .await?;
+                    }
+                }
+                Ok::<_, diesel::result::Error>(queued)
+            })
+            .await
+            .map_err(StoreError::from)?
+        });
+        Ok(queued as u64)
+    }
+
+    async fn list_deliveries(
+        &self,
+        status: Option<DeliveryStatus>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRecord>, AlertStoreError> {
+        let limit = i64::from(limit.max(1));
+        let joins: Vec<DeliveryJoin> = with_connection!(self, read, |conn| {
+            let mut query = delivery_join().order(deliveries::id.desc()).limit(limit).into_boxed();
+            if let Some(status) = status {
+                query = query.filter(deliveries::status.eq(status.as_str()));
+            }
+            query.load(&mut conn).await.map_err(StoreError::from)?
+        });
+        Ok(joins.into_iter().map(delivery_record).collect::<Result<_, _>>()?)
+    }
+
+    async fn retry_delivery(
+        &self,
+        id: DeliveryId,
+        now: OffsetDateTime,
+    ) -> Result<Option<DeliveryRecord>, AlertStoreError> {
+        let join: Option<DeliveryJoin> = with_connection!(self, write, |conn| {
+            diesel::update(
+                deliveries::table
+                    .find(id.get())
+                    .filter(deliveries::status.eq_any(["failed", "dead"])),
+            )
+            .set((
+                deliveries::status.eq(DeliveryStatus::Pending.as_str()),
+                deliveries::next_attempt_at.eq(Some(to_column(now))),
+                deliveries::lease_owner.eq(None::<String>),
+                deliveries::lease_until.eq(None::<PrimitiveDateTime>),
+            ))
+            .execute(&mut conn)
+            .await
+            .map_err(StoreError::from)?;
+            delivery_join()
+                .filter(deliveries::id.eq(id.get()))
+                .first(&mut conn)
+                .await
+                .optional()
+                .map_err(StoreError::from)?
+        });
+        Ok(join.map(delivery_record).transpose()?)
+    }
+
+    async fn gauge(&self, now: OffsetDateTime) -> Result<OutboxGauge, AlertStoreError> {
+        let (waiting, oldest, open): (i64, Option<PrimitiveDateTime>, i64) =
+            with_connection!(self, read, |conn| {
+                let waiting = deliveries::table
+                    .filter(deliveries::status.eq_any(WAITING))
+                    .count()
+                    .get_result::<i64>(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?;
+                let oldest = deliveries::table
+                    .filter(deliveries::status.eq_any(WAITING))
+                    .select(diesel::dsl::min(deliveries::created_at))
+                    .first::<Option<PrimitiveDateTime>>(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?;
+                let open = incidents::table
+                    .filter(incidents::resolved_at.is_null())
+                    .count()
+                    .get_result::<i64>(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?;
+                (waiting, oldest, open)
+            });
+        Ok(OutboxGauge {
+            waiting: u64::try_from(waiting).unwrap_or(0),
+            oldest: oldest.and_then(|at| Duration::try_from(now - from_column(at)).ok()),
+            open_incidents: u64::try_from(open).unwrap_or(0),
+        })
+    }
+}
+
+/// What a claim needs of each leased delivery.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn due_rows<'a>(ids: &'a [i64]) -> _ {
+    deliveries::table.filter(deliveries::id.eq_any(ids)).order(deliveries::id).select((
+        deliveries::id,
+        deliveries::channel_id,
+        deliveries::payload,
+        deliveries::attempts,
+        deliveries::created_at,
+    ))
+}
+
+impl Store {
+    async fn mark_dead(&self, id: i64, why: &str) -> Result<(), StoreError> {
+        with_connection!(self, write, |conn| {
+            diesel::update(deliveries::table.find(id))
+                .set((
+                    deliveries::status.eq(DeliveryStatus::Dead.as_str()),
+                    deliveries::last_error.eq(Some(why.to_owned())),
+                    deliveries::next_attempt_at.eq(None::<PrimitiveDateTime>),
+                ))
+                .execute(&mut conn)
+                .await
+                .map_err(StoreError::from)?;
+        });
+        Ok(())
+    }
+}

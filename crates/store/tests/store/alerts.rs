@@ -1,0 +1,204 @@
+//! Alerting in the store: channels, site policies, incidents opened and resolved in the check's
+//! transaction (once, whatever the state says), and the outbox.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use lookout_domain::alerting::{
+    AfterAttempt, AlertEvent, AlertPolicy, AttemptRecord, ChannelConfig, ChannelDeletion,
+    ChannelId, ChannelName, ChannelRepository, DeliveryStatus, IncidentFilter, IncidentStore,
+    NewChannel, Outbox, Secret, SendOutcome,
+};
+use lookout_domain::website::{CreateWebsiteError, UpdateWebsiteError};
+use lookout_domain::{CheckRecorder, RecordedCheck};
+use lookout_store::CheckWriterOptions;
+
+use crate::checks::check;
+use crate::*;
+
+fn webhook(name: &str, default: bool) -> NewChannel {
+    NewChannel {
+        name: ChannelName::parse(name).unwrap(),
+        config: ChannelConfig::Webhook {
+            url: WebsiteUrl::parse("https://hooks.example.com/lookout").unwrap(),
+            secret: Some(Secret::new("s3cret-signing-key")),
+            headers: vec![],
+        },
+        is_default: default,
+    }
+}
+
+fn recheck(recorded: &RecordedCheck) -> Option<Duration> {
+    match recorded {
+        RecordedCheck::Stored { recheck_after, .. } => *recheck_after,
+        _ => None,
+    }
+}
+
+on_both_backends!(channels_keep_their_secrets_and_a_used_one_needs_force, |store, db| {
+    let ops = store.create_channel(&webhook("ops", true), T0).await.unwrap();
+    assert_eq!(
+        store.get_channel(ops.id).await.unwrap().unwrap().config,
+        webhook("ops", true).config
+    );
+    let policy = AlertPolicy { channels: Some(vec![ops.id]), ..AlertPolicy::default() };
+    let site = NewWebsite { alerts: Some(policy.clone()), ..new_site("https://example.com", true) };
+    let site = store.create_website(&site, T0).await.unwrap();
+    assert_eq!(store.get_website(site.id).await.unwrap().alerts, Some(policy));
+    match store.delete_channel(ops.id, false).await.unwrap() {
+        ChannelDeletion::InUse { websites } => assert_eq!(websites, vec![site.id]),
+        other => panic!("expected InUse, got {other:?}"),
+    }
+    assert_eq!(store.delete_channel(ops.id, true).await.unwrap(), ChannelDeletion::Deleted);
+    assert_eq!(store.delete_channel(ops.id, true).await.unwrap(), ChannelDeletion::NotFound);
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM alert_policy_channels").await, 0);
+    let after = store.get_website(site.id).await.unwrap().alerts.unwrap();
+    assert_eq!(after.channels, Some(vec![]), "the site keeps its policy, without the channel");
+});
+
+on_both_backends!(a_policy_naming_an_unknown_channel_is_refused, |store, db| {
+    let ghost = ChannelId::new(999).unwrap();
+    let policy = AlertPolicy { channels: Some(vec![ghost]), ..AlertPolicy::default() };
+    let site = NewWebsite { alerts: Some(policy.clone()), ..new_site("https://example.com", true) };
+    match store.create_website(&site, T0).await.unwrap_err() {
+        CreateWebsiteError::UnknownChannels(ids) => assert_eq!(ids, vec![ghost]),
+        other => panic!("expected UnknownChannels, got {other:?}"),
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM websites").await, 0, "nothing was stored");
+    let site = store.create_website(&new_site("https://example.com", true), T0).await.unwrap();
+    let patch = WebsitePatch { alerts: Some(Some(policy)), ..WebsitePatch::default() };
+    assert!(matches!(
+        store.update_website(site.id, &patch, T1).await.unwrap_err(),
+        UpdateWebsiteError::UnknownChannels(_)
+    ));
+    let strict = AlertPolicy { failure_threshold: NonZeroU32::new(5), ..AlertPolicy::default() };
+    let patch = WebsitePatch { alerts: Some(Some(strict.clone())), ..WebsitePatch::default() };
+    let updated = store.update_website(site.id, &patch, T1).await.unwrap();
+    assert_eq!((updated.before.alerts, updated.after.alerts), (None, Some(strict)));
+    let cleared = WebsitePatch { alerts: Some(None), ..WebsitePatch::default() };
+    assert_eq!(store.update_website(site.id, &cleared, T1).await.unwrap().after.alerts, None);
+});
+
+on_both_backends!(
+    failures_are_confirmed_then_open_one_incident_and_a_success_resolves_it,
+    |store, db| {
+        let ops = store.create_channel(&webhook("ops", true), T0).await.unwrap();
+        let site =
+            store.create_website(&new_site("https://example.com", true), T0).await.unwrap().id;
+        let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions::default());
+        let up = recorder.record_check(check(site, 0, true)).await.unwrap();
+        assert_eq!(recheck(&up), None);
+        let first = recorder.record_check(check(site, 60, false)).await.unwrap();
+        assert_eq!(recheck(&first), Some(Duration::from_secs(30)), "confirm before alerting");
+        assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM incidents").await, 0);
+        let second = recorder.record_check(check(site, 90, false)).await.unwrap();
+        assert_eq!(recheck(&second), None);
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) AS n FROM incidents WHERE resolved_at IS NULL").await,
+            1
+        );
+        let open = store
+            .list_incidents(IncidentFilter { open: Some(true), limit: 10, ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].deliveries.len(), 1);
+        assert_eq!(open[0].deliveries[0].channel_id, ops.id);
+        assert_eq!(open[0].deliveries[0].event, "firing");
+        assert_eq!(open[0].deliveries[0].status, DeliveryStatus::Pending);
+        recorder.record_check(check(site, 120, false)).await.unwrap();
+        recorder.record_check(check(site, 180, true)).await.unwrap();
+        drop(recorder);
+        writer.await.unwrap();
+        let incident = store.get_incident(open[0].incident.id).await.unwrap().unwrap();
+        assert_eq!(incident.incident.resolved_at, Some(T0 + time::Duration::seconds(180)));
+        let events: Vec<&str> = incident.deliveries.iter().map(|d| d.event.as_str()).collect();
+        assert_eq!(events, vec!["firing", "resolved"]);
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) AS n FROM alert_states").await,
+            0,
+            "back to nothing stored"
+        );
+    }
+);
+
+on_both_backends!(an_incident_opens_once_even_when_the_state_is_lost, |store, db| {
+    store.create_channel(&webhook("ops", true), T0).await.unwrap();
+    let site = store.create_website(&new_site("https://example.com", true), T0).await.unwrap().id;
+    let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions::default());
+    for secs in [0, 30] {
+        recorder.record_check(check(site, secs, false)).await.unwrap();
+    }
+    // As if another node had opened it and this node's view of the state were stale.
+    execute(&db, "DELETE FROM alert_states").await.unwrap();
+    for secs in [60, 90] {
+        recorder.record_check(check(site, secs, false)).await.unwrap();
+    }
+    drop(recorder);
+    writer.await.unwrap();
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM incidents").await, 1);
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM deliveries WHERE event = 'firing'").await, 1);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) AS n FROM alert_states WHERE incident_id IS NOT NULL").await,
+        1
+    );
+    // The database refuses a second open incident and a second copy of an event.
+    assert!(execute(&db, &format!("INSERT INTO incidents (website_id, opened_at, reminders_sent, escalations_done) VALUES ({site}, '2026-11-28 13:00:00', 0, 0)")).await.is_err());
+    assert!(execute(&db, "INSERT INTO deliveries (channel_id, event, dedup_key, payload, status, attempts, created_at) SELECT channel_id, event, dedup_key, payload, status, attempts, created_at FROM deliveries").await.is_err());
+});
+
+on_both_backends!(the_outbox_leases_records_retries_and_gives_up, |store, db| {
+    let ops = store.create_channel(&webhook("ops", false), T0).await.unwrap();
+    let event = AlertEvent::test(ops.id, T0);
+    let leased = store.queue_leased(ops.id, &event, "api", T0).await.unwrap();
+    assert!(
+        store.claim_due("node-a", T0, Duration::from_secs(60), 10).await.unwrap().is_empty(),
+        "leased to the API"
+    );
+    let retry =
+        SendOutcome::Retry { error: "HTTP 503".into(), status_code: Some(503), retry_after: None };
+    let next = T0 + time::Duration::seconds(2);
+    let attempt = AttemptRecord {
+        delivery: leased,
+        at: T0,
+        duration: Duration::from_millis(5),
+        outcome: retry.clone(),
+        next: AfterAttempt::RetryAt(next),
+    };
+    store.record_attempts(&[attempt]).await.unwrap();
+    let failed = store.list_deliveries(Some(DeliveryStatus::Failed), 10).await.unwrap();
+    assert_eq!(
+        (failed.len(), failed[0].attempts, failed[0].last_error.as_deref()),
+        (1, 1, Some("HTTP 503"))
+    );
+    assert!(
+        store.claim_due("node-a", T0, Duration::from_secs(60), 10).await.unwrap().is_empty(),
+        "not due yet"
+    );
+    let due = store.claim_due("node-a", next, Duration::from_secs(60), 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].event, event);
+    assert_eq!(due[0].attempts, 1);
+    assert!(
+        store.claim_due("node-b", next, Duration::from_secs(60), 10).await.unwrap().is_empty(),
+        "one lease at a time"
+    );
+    let later = next + time::Duration::seconds(61);
+    assert_eq!(
+        store.claim_due("node-b", later, Duration::from_secs(60), 10).await.unwrap().len(),
+        1,
+        "a lease that ran out is taken over"
+    );
+    let dead = AttemptRecord {
+        delivery: leased,
+        at: later,
+        duration: Duration::from_millis(5),
+        outcome: retry,
+        next: AfterAttempt::Dead,
+    };
+    store.record_attempts(&[dead]).await.unwrap();
+    assert_eq!(store.list_deliveries(Some(DeliveryStatus::Dead), 10).await.unwrap().len(), 1);
+    let again = store.retry_delivery(leased, later).await.unwrap().unwrap();
+    assert_eq!(again.status, DeliveryStatus::Pending);
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM delivery_attempts").await, 2);
+});

@@ -100,7 +100,12 @@ fn fields(event: &AlertEvent, now: OffsetDateTime) -> Vec<Value> {
 fn group(events: &[AlertEvent], now: OffsetDateTime) -> Value {
     let count = GroupCount::of(events);
     let summary = count.text("recovered");
-    let emoji = if count.down > 0 { "🔴" } else { "✅" };
+    let emoji = match count {
+        GroupCount { down: 1.., .. } => "🔴",
+        GroupCount { flapping: 1.., .. } => "〰️",
+        GroupCount { resolved: 1.., .. } => "✅",
+        _ => "🧪",
+    };
     let mut blocks = vec![json!({
         "type": "header",
         "text": {"type": "plain_text", "text": truncate(&format!("{emoji} {summary}"), MAX_HEADER_CHARS), "emoji": true}

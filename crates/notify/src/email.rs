@@ -7,6 +7,7 @@
 use std::time::SystemTime;
 
 use lettre::Message;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lookout_domain::alerting::{AlertEvent, EmailAddress, EventKind};
 use time::OffsetDateTime;
@@ -57,6 +58,49 @@ impl Threading {
     }
 }
 
+/// `Auto-Submitted: auto-generated` (RFC 3834): out-of-office replies leave alerts alone.
+#[derive(Debug, Clone, Copy)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
+}
+
+/// `X-Lookout-Event: firing` (`group` for several), for mail filters.
+#[derive(Debug, Clone)]
+struct LookoutEvent(&'static str);
+
+impl Header for LookoutEvent {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("X-Lookout-Event")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self("group"))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.to_owned())
+    }
+}
+
+fn event_names(events: &[AlertEvent]) -> &'static str {
+    match events {
+        [event] => event.event.as_str(),
+        _ => "group",
+    }
+}
+
 /// The mail for `events` from `from` to `to`.
 pub(crate) fn message(
     from: &Mailbox,
@@ -69,7 +113,9 @@ pub(crate) fn message(
         .from(from.clone())
         .subject(subject(events))
         .date(SystemTime::from(now))
-        .message_id(Some(threading.message_id));
+        .message_id(Some(threading.message_id))
+        .header(AutoSubmitted)
+        .header(LookoutEvent(event_names(events)));
     for address in to {
         let mailbox: Mailbox = address
             .as_str()

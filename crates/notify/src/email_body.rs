@@ -24,7 +24,10 @@ fn rows(event: &AlertEvent, now: OffsetDateTime) -> Vec<(&'static str, String)> 
         rows.push(("Site", website.name.clone()));
         rows.push(("URL", website.url.clone()));
     }
-    rows.push(("Status", format!("{} — {}", headline.verb, headline.detail)));
+    rows.push(("Status", headline.verb.to_owned()));
+    if event.event == EventKind::Flapping {
+        rows.push(("Note", headline.detail.clone()));
+    }
     if let Some(incident) = &event.incident {
         rows.push(("Down since", human_time(incident.opened_at)));
         match incident.resolved_at {

@@ -94,6 +94,14 @@ pub(crate) fn of_failure(error: &reqwest::Error, timeout: Duration) -> SendOutco
     if let Some(io) = find::<io::Error>(error) {
         return retry(io_text(io, timeout));
     }
+    if let Some(http) = find::<hyper::Error>(error) {
+        if http.is_parse() || http.is_parse_status() || http.is_parse_too_large() {
+            return retry("the answer is not HTTP".to_owned());
+        }
+        if http.is_incomplete_message() || http.is_closed() || http.is_canceled() {
+            return retry("connection closed before an answer".to_owned());
+        }
+    }
     if error.is_connect() {
         return retry("connection failed".to_owned());
     }

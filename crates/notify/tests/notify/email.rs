@@ -77,6 +77,8 @@ async fn the_resolved_mail_threads_under_the_firing_one() {
     assert_eq!(firing.header("Message-ID").as_deref(), Some("<incident-7-firing@lookout>"));
     assert_eq!(firing.header("In-Reply-To"), None);
     assert!(firing.header("Date").is_some());
+    assert_eq!(firing.header("Auto-Submitted").as_deref(), Some("auto-generated"));
+    assert_eq!(firing.header("X-Lookout-Event").as_deref(), Some("firing"));
     assert!(firing.header("Content-Type").unwrap().starts_with("multipart/alternative"));
 
     let message = parsed(&firing);
@@ -116,6 +118,7 @@ async fn reminders_thread_too_and_groups_are_summed_up() {
     assert_eq!(reminder.header("In-Reply-To").as_deref(), Some("<incident-7-firing@lookout>"));
     assert_eq!(grouped.header("Subject").as_deref(), Some("[lookout] 3 sites down, 1 resolved"));
     assert!(grouped.header("Message-ID").unwrap().starts_with("<group-"));
+    assert_eq!(grouped.header("X-Lookout-Event").as_deref(), Some("group"));
     let text = parsed(&grouped).body_text(0).unwrap().into_owned();
     for site in ["Site 1", "Site 2", "Site 3", "Site 4"] {
         assert!(text.contains(site), "{text}");

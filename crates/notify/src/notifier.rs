@@ -27,8 +27,8 @@ struct Inner {
 
 impl ChannelNotifier {
     /// A notifier with these options (the HTTP client and the SMTP transport are built here).
-    pub fn new(options: &NotifyOptions) -> Result<Self, NotifyBuildError> {
-        let http = HttpSender::new(options)?;
+    pub fn new(options: NotifyOptions) -> Result<Self, NotifyBuildError> {
+        let http = HttpSender::new(&options)?;
         let smtp =
             options.smtp.as_ref().map(|smtp| SmtpSender::new(smtp, options.timeout)).transpose()?;
         Ok(Self { inner: Arc::new(Inner { http, smtp }) })

@@ -27,7 +27,7 @@ fn settings(server: &SmtpReceiver, tls: SmtpTls, ca: Option<&TestCa>) -> SmtpSet
 }
 
 fn mailer(smtp: SmtpSettings) -> ChannelNotifier {
-    ChannelNotifier::new(&NotifyOptions {
+    ChannelNotifier::new(NotifyOptions {
         timeout: Duration::from_secs(5),
         smtp: Some(smtp),
         ..NotifyOptions::default()

@@ -29,7 +29,7 @@ pub fn notifier() -> ChannelNotifier {
 }
 
 pub fn notifier_with(options: NotifyOptions) -> ChannelNotifier {
-    ChannelNotifier::new(&options).unwrap()
+    ChannelNotifier::new(options).unwrap()
 }
 
 pub fn channel(config: ChannelConfig) -> Channel {

@@ -4,12 +4,21 @@
 //! (`?status=503&delay_ms=200&body_bytes=10&redirect=3&loop=1&endless=1&trickle=1&reset=1`), or to
 //! a status set per path at run time ([`TargetServer::set_status`]), and counts hits per path.
 //! [`RawTarget`] misbehaves below HTTP (never answers, sends garbage, huge headers).
+//! [`WebhookReceiver`] records alert deliveries and answers as a test scripts it (204, 500,
+//! 429 with `Retry-After`, no answer at all). [`SmtpReceiver`] is a small SMTP server that keeps
+//! the mail it accepts (plain, STARTTLS or TLS).
 //! [`TestCa`] is a private certificate authority for HTTPS targets.
 
 mod ca;
+mod listener;
 mod raw;
+mod receiver;
 mod server;
+mod smtp;
 
 pub use ca::TestCa;
+pub use listener::Tls;
 pub use raw::{RawBehaviour, RawTarget};
-pub use server::{TargetServer, Tls};
+pub use receiver::{Answer, ReceivedRequest, WebhookReceiver};
+pub use server::TargetServer;
+pub use smtp::{ReceivedMail, SmtpReceiver, SmtpSecurity};

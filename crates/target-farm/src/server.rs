@@ -1,7 +1,6 @@
 //! `TargetServer`: an HTTP(S) server whose answers the query string (or the test) decides.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,25 +9,12 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use http::{Request, Response, StatusCode};
-use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::{Bytes, Frame, Incoming};
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use rustls::ServerConfig;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use tokio_rustls::TlsAcceptor;
 
-type Body = BoxBody<Bytes, io::Error>;
-
-/// TLS set-up of a target.
-#[derive(Debug, Clone)]
-pub enum Tls {
-    Plain,
-    Https(Arc<ServerConfig>),
-}
+use crate::listener::{Answered, Body, Tls, accept_loop};
 
 #[derive(Debug, Default)]
 struct State {
@@ -60,7 +46,10 @@ impl TargetServer {
         let address = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
         let state = Arc::new(State::default());
         let https = matches!(tls, Tls::Https(_));
-        let task = tokio::spawn(accept_loop(listener, tls, Arc::clone(&state)));
+        let handler_state = Arc::clone(&state);
+        let task = tokio::spawn(accept_loop(listener, tls, move |request| {
+            respond(request, Arc::clone(&handler_state))
+        }));
         Self { address, https, state, task }
     }
 
@@ -114,33 +103,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-async fn accept_loop(listener: TcpListener, tls: Tls, state: Arc<State>) {
-    let acceptor = match &tls {
-        Tls::Https(config) => Some(TlsAcceptor::from(Arc::clone(config))),
-        Tls::Plain => None,
-    };
-    loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
-        let _ = stream.set_nodelay(true);
-        let state = Arc::clone(&state);
-        let acceptor = acceptor.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |request| respond(request, Arc::clone(&state)));
-            let builder = auto::Builder::new(TokioExecutor::new());
-            match acceptor {
-                Some(acceptor) => {
-                    if let Ok(tls) = acceptor.accept(stream).await {
-                        let _ = builder.serve_connection(TokioIo::new(tls), service).await;
-                    }
-                }
-                None => {
-                    let _ = builder.serve_connection(TokioIo::new(stream), service).await;
-                }
-            }
-        });
-    }
-}
-
 fn query_params(request: &Request<Incoming>) -> HashMap<String, String> {
     request
         .uri()
@@ -152,10 +114,7 @@ fn query_params(request: &Request<Incoming>) -> HashMap<String, String> {
         .collect()
 }
 
-async fn respond(
-    request: Request<Incoming>,
-    state: Arc<State>,
-) -> Result<Response<Body>, Infallible> {
+async fn respond(request: Request<Incoming>, state: Arc<State>) -> Answered {
     let path = request.uri().path().to_owned();
     state.total.fetch_add(1, Ordering::Relaxed);
     *lock(&state.hits).entry(path.clone()).or_default() += 1;

@@ -76,14 +76,15 @@ pub(crate) struct TemplateConfigBody {
     body_template: String,
 }
 
-/// A channel's configuration: its shape depends on the channel's `kind`.
+/// A channel's configuration: its shape depends on the channel's `kind`. The most specific
+/// shape comes first: generated clients try them in order and take the first that reads.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub(crate) enum ChannelConfigBody {
-    Webhook(WebhookConfigBody),
-    Slack(SlackConfigBody),
-    Email(EmailConfigBody),
     Template(TemplateConfigBody),
+    Email(EmailConfigBody),
+    Slack(SlackConfigBody),
+    Webhook(WebhookConfigBody),
 }
 
 /// Parses `raw` as the config of a `kind` channel. `stored` is the channel's current config

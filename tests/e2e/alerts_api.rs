@@ -12,6 +12,10 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 
+/// A mail server in configuration, so that email channels can be made (nothing is sent).
+const WITH_SMTP: &[(&str, &str)] =
+    &[("LOOKOUT__SMTP__HOST", "127.0.0.1"), ("LOOKOUT__SMTP__TLS", "none")];
+
 /// Asserts an error answer: status, code, and the field it names (`None`: no field).
 fn assert_error(result: (u16, Value), status: u16, code: &str, field: Option<&str>) {
     let (got, body) = result;

@@ -6,8 +6,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::receiver::Receiver;
-use super::{create_channel, post, webhook};
-use crate::helpers::{eventually, on_both_backends};
+use super::{WITH_SMTP, create_channel, post, webhook};
+use crate::helpers::{TestApp, eventually, on_both_backends, with_both_databases};
 
 /// Every secret the tests send; none may appear in any answer.
 const SECRETS: [&str; 4] = ["s3cret-signing", "Bearer t0ken", "T000/B000/xyz", "tmpl-t0ken"];
@@ -19,7 +19,8 @@ fn assert_no_secret(body: &Value) {
     }
 }
 
-on_both_backends!(every_kind_round_trips_with_secrets_masked, |app| {
+with_both_databases!(every_kind_round_trips_with_secrets_masked, |db| {
+    let app = TestApp::start(&db, WITH_SMTP).await;
     let response = app
         .client
         .post(app.url("/api/channels"))

@@ -42,6 +42,9 @@ on_both_backends!(bad_channels_are_422_naming_the_field, |app| {
     for (body, field) in cases {
         assert_invalid(app.post_json("/api/channels", &body).await, field);
     }
+    // Without a mail server in configuration, email channels cannot be made.
+    let mail = json!({ "name": "x", "kind": "email", "config": { "to": ["ops@example.com"] } });
+    assert_invalid(app.post_json("/api/channels", &mail).await, "kind");
     // A template of another content type need not be JSON.
     let text = template(json!({ "url": url, "content_type": "text/plain", "body_template": "event={{ event }}" }));
     assert_eq!(app.post_json("/api/channels", &text).await.0, 201);

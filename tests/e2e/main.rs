@@ -5,6 +5,7 @@
 mod helpers;
 
 mod address_guard;
+mod alerts_api;
 mod auth;
 mod binary;
 mod crash;

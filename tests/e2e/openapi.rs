@@ -45,7 +45,13 @@ async fn every_operation_is_documented_and_answers_as_documented() {
         .collect();
     operations.sort();
     let expected = [
+        ("delete", "/api/channels/{id}"),
         ("delete", "/api/websites/{id}"),
+        ("get", "/api/channels"),
+        ("get", "/api/channels/{id}"),
+        ("get", "/api/deliveries"),
+        ("get", "/api/incidents"),
+        ("get", "/api/incidents/{id}"),
         ("get", "/api/nodes"),
         ("get", "/api/openapi.json"),
         ("get", "/api/reports/sla"),
@@ -58,7 +64,12 @@ async fn every_operation_is_documented_and_answers_as_documented() {
         ("get", "/api/websites/{id}/status"),
         ("get", "/health"),
         ("get", "/metrics"),
+        ("patch", "/api/channels/{id}"),
         ("patch", "/api/websites/{id}"),
+        ("post", "/api/channels"),
+        ("post", "/api/channels/{id}/test"),
+        ("post", "/api/deliveries/{id}/retry"),
+        ("post", "/api/incidents/{id}/ack"),
         ("post", "/api/websites"),
     ];
     let expected: Vec<(String, String)> =
@@ -72,6 +83,15 @@ async fn every_operation_is_documented_and_answers_as_documented() {
     assert_matches_spec(&spec, "post", "/api/websites", status, &created);
     let id = created["id"].clone();
     let one = format!("/api/websites/{id}");
+    let (status, hook) = app
+        .post_json(
+            "/api/channels",
+            &json!({ "name": "ops", "kind": "webhook", "config": {
+                "url": "https://hooks.example.com/x", "secret": "s", "headers": { "A": "b" } } }),
+        )
+        .await;
+    assert_matches_spec(&spec, "post", "/api/channels", status, &hook);
+    let channel = format!("/api/channels/{}", hook["id"]);
     let cases: Vec<(&str, &str, String, Option<Value>)> = vec![
         (
             "post",
@@ -100,6 +120,60 @@ async fn every_operation_is_documented_and_answers_as_documented() {
         ("get", "/api/stats", "/api/stats?cursor=x".into(), None),
         ("get", "/api/reports/sla", "/api/reports/sla".into(), None),
         ("get", "/api/reports/sla", "/api/reports/sla?target=101".into(), None),
+        (
+            "post",
+            "/api/websites",
+            "/api/websites".into(),
+            Some(json!({ "url": "https://alerts.example", "name": "x",
+                "alerts": { "failure_threshold": 3, "escalate": [] } })),
+        ),
+        (
+            "post",
+            "/api/websites",
+            "/api/websites".into(),
+            Some(json!({ "url": "https://alerts.example", "name": "x",
+                "alerts": { "failure_threshold": 0 } })),
+        ),
+        ("patch", "/api/websites/{id}", one.clone(), Some(json!({ "alerts": null }))),
+        ("get", "/api/channels", "/api/channels".into(), None),
+        ("get", "/api/channels/{id}", channel.clone(), None),
+        ("get", "/api/channels/{id}", "/api/channels/999".into(), None),
+        (
+            "post",
+            "/api/channels",
+            "/api/channels".into(),
+            Some(json!({ "name": "x", "kind": "email", "config": { "to": ["nobody"] } })),
+        ),
+        (
+            "post",
+            "/api/channels",
+            "/api/channels".into(),
+            Some(json!({ "name": "mail", "kind": "email", "config": { "to": ["ops@example.com"] } })),
+        ),
+        (
+            "post",
+            "/api/channels",
+            "/api/channels".into(),
+            Some(json!({ "name": "chat", "kind": "slack",
+                "config": { "webhook_url": "https://hooks.slack.com/services/T/B/x" } })),
+        ),
+        (
+            "post",
+            "/api/channels",
+            "/api/channels".into(),
+            Some(json!({ "name": "tpl", "kind": "template", "config": {
+                "url": "https://events.example.com/", "body_template": "{\"e\": \"{{ event }}\"}",
+                "headers": { "X-Token": "t" } } })),
+        ),
+        ("patch", "/api/channels/{id}", channel.clone(), Some(json!({ "default": true }))),
+        ("patch", "/api/channels/{id}", channel.clone(), Some(json!({ "kind": "slack" }))),
+        ("get", "/api/incidents", "/api/incidents".into(), None),
+        ("get", "/api/incidents", "/api/incidents?state=shut".into(), None),
+        ("get", "/api/incidents/{id}", "/api/incidents/999".into(), None),
+        ("post", "/api/incidents/{id}/ack", "/api/incidents/999/ack".into(), Some(Value::Null)),
+        ("get", "/api/deliveries", "/api/deliveries?status=dead".into(), None),
+        ("get", "/api/deliveries", "/api/deliveries?limit=0".into(), None),
+        ("post", "/api/deliveries/{id}/retry", "/api/deliveries/999/retry".into(), Some(Value::Null)),
         ("get", "/health", "/health".into(), None),
         ("get", "/api/openapi.json", "/api/openapi.json".into(), None),
     ];
@@ -118,4 +192,6 @@ async fn every_operation_is_documented_and_answers_as_documented() {
     assert_matches_spec(&spec, "get", "/metrics", response.status().as_u16(), &Value::Null);
     let (status, _) = app.delete(&one).await;
     assert_matches_spec(&spec, "delete", "/api/websites/{id}", status, &Value::Null);
+    let (status, _) = app.delete(&channel).await;
+    assert_matches_spec(&spec, "delete", "/api/channels/{id}", status, &Value::Null);
 }

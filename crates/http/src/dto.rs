@@ -1,4 +1,10 @@
-//! Wire shapes of the API and their conversion into domain values (parse once, here).
+//! Wire shapes of the API and their conversion into domain values (parse once, here): websites
+//! here, their alert settings, channels, incidents and deliveries in the submodules.
+
+mod alert_policy;
+mod channel;
+mod channel_config;
+mod incident;
 
 use lookout_domain::{
     CheckInterval, IntervalBounds, NewWebsite, Website, WebsiteId, WebsiteName, WebsitePatch,
@@ -7,6 +13,16 @@ use lookout_domain::{
 use serde::{Deserialize, Deserializer, Serialize};
 use time::OffsetDateTime;
 
+pub(crate) use self::alert_policy::{AlertPolicyBody, ChannelIdBody};
+pub(crate) use self::channel::{
+    ChannelKindBody, ChannelResponse, CreateChannelRequest, PatchChannelRequest,
+    TestDeliveryResponse, parse_channel_id,
+};
+pub(crate) use self::channel_config::ChannelConfigBody;
+pub(crate) use self::incident::{
+    DeliveryResponse, DeliveryStatusBody, IncidentResponse, IncidentState, parse_delivery_id,
+    parse_incident_id,
+};
 use crate::ApiError;
 
 /// A website as the API returns it.
@@ -17,6 +33,9 @@ pub(crate) struct WebsiteResponse {
     name: String,
     enabled: bool,
     check_interval: u32,
+    /// The site's own alert settings; `null` when it has none (the defaults from configuration
+    /// and the channels marked `default` apply).
+    alerts: Option<AlertPolicyBody>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -31,6 +50,7 @@ impl From<Website> for WebsiteResponse {
             name: website.name.as_str().to_owned(),
             enabled: website.enabled,
             check_interval: website.check_interval.secs(),
+            alerts: website.alerts.as_ref().map(AlertPolicyBody::from),
             created_at: website.created_at,
             updated_at: website.updated_at,
         }
@@ -47,6 +67,9 @@ pub(crate) struct CreateWebsiteRequest {
     enabled: Option<bool>,
     #[serde(default)]
     check_interval: Option<i64>,
+    /// The site's own alert settings (left out or `null`: none).
+    #[serde(default)]
+    alerts: Option<AlertPolicyBody>,
 }
 
 impl CreateWebsiteRequest {
@@ -59,12 +82,13 @@ impl CreateWebsiteRequest {
                 Some(secs) => parse_interval(secs, bounds)?,
                 None => bounds.default_interval(),
             },
-            alerts: None,
+            alerts: self.alerts.map(AlertPolicyBody::try_into_domain).transpose()?,
         })
     }
 }
 
-/// Body of `PATCH /api/websites/{id}`: every field optional, none may be `null`.
+/// Body of `PATCH /api/websites/{id}`: every field optional, none may be `null` but `alerts`
+/// (`null` removes the site's own alert settings).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PatchWebsiteRequest {
@@ -76,6 +100,9 @@ pub(crate) struct PatchWebsiteRequest {
     enabled: Option<Option<bool>>,
     #[serde(default, deserialize_with = "present")]
     check_interval: Option<Option<i64>>,
+    /// Replaces the site's own alert settings as a whole; `null` removes them.
+    #[serde(default, deserialize_with = "present")]
+    alerts: Option<Option<AlertPolicyBody>>,
 }
 
 /// Tells a field given as `null` (`Some(None)`) from a field left out (`None`).
@@ -109,7 +136,10 @@ impl PatchWebsiteRequest {
             check_interval: patch_field("check_interval", self.check_interval, |secs| {
                 parse_interval(secs, bounds)
             })?,
-            alerts: None,
+            alerts: self
+                .alerts
+                .map(|alerts| alerts.map(AlertPolicyBody::try_into_domain).transpose())
+                .transpose()?,
         })
     }
 }

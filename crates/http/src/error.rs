@@ -17,6 +17,8 @@ use lookout_domain::website::{
 };
 use serde::Serialize;
 
+mod alerting;
+
 /// An error response: status, stable machine code, human message, and the offending field.
 #[derive(Debug)]
 pub struct ApiError {
@@ -30,22 +32,32 @@ pub struct ApiError {
 pub(crate) struct ErrorBody {
     code: &'static str,
     message: String,
+    /// The offending field or parameter, as a path into the request (`config.to[1]`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'static str>,
+    field: Option<String>,
+    /// On 409 for deleting a channel: the sites whose alert policies use it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    websites: Option<Vec<i64>>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        let body = ErrorBody { code, message: message.into(), field: None };
+        let body = ErrorBody { code, message: message.into(), field: None, websites: None };
         Self { status, body, challenge: None }
     }
 
     /// 422: a value that parses as JSON but is not acceptable.
-    pub fn validation(field: &'static str, message: impl fmt::Display) -> Self {
+    pub fn validation(field: impl Into<String>, message: impl fmt::Display) -> Self {
         let mut error =
             Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", message.to_string());
-        error.body.field = Some(field);
+        error.body.field = Some(field.into());
         error
+    }
+
+    /// The field a 422 names (for tests).
+    #[cfg(test)]
+    pub(crate) fn field(&self) -> Option<&str> {
+        self.body.field.as_deref()
     }
 
     /// 404 with a message of the caller's.
@@ -64,7 +76,7 @@ impl ApiError {
             "duplicate_url",
             format!("a website with url {url} already exists"),
         );
-        error.body.field = Some("url");
+        error.body.field = Some("url".to_owned());
         error
     }
 

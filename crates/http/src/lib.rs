@@ -1,7 +1,7 @@
 //! lookout's HTTP adapter (actix-web): the REST API over the domain's use cases (websites,
-//! history and status, statistics, nodes; tokens in the access middleware), its DTOs, and the
-//! mapping of every error to a status code and a stable JSON body
-//! `{"code": "...", "message": "...", "field": "..."}`.
+//! history and status, statistics, nodes, alert channels, incidents and deliveries; tokens in
+//! the access middleware), its DTOs, and the mapping of every error to a status code and a
+//! stable JSON body `{"code": "...", "message": "...", "field": "..."}`.
 
 mod access;
 mod dto;

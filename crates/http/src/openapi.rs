@@ -7,15 +7,19 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::handlers::{
-    create_website, delete_website, get_metrics, get_stats, get_status, get_website, health,
-    list_checks, list_downtimes, list_nodes, list_stats, list_websites, sla_report, update_website,
+    acknowledge_incident, create_channel, create_website, delete_channel, delete_website,
+    get_channel, get_incident, get_metrics, get_stats, get_status, get_website, health,
+    list_channels, list_checks, list_deliveries, list_downtimes, list_incidents, list_nodes,
+    list_stats, list_websites, retry_delivery, sla_report, test_channel, update_channel,
+    update_website,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "lookout",
-        description = "Website uptime monitor: websites, checks, downtime windows, statistics."
+        description = "Website uptime monitor: websites, checks, downtime windows, statistics; \
+            alerts: channels, incidents and their deliveries."
     ),
     modifiers(&BearerAuth),
     paths(
@@ -33,15 +37,34 @@ use crate::handlers::{
         list_nodes::handle,
         get_status::handle,
         sla_report::handle,
+        list_channels::handle,
+        create_channel::handle,
+        get_channel::handle,
+        update_channel::handle,
+        delete_channel::handle,
+        test_channel::handle,
+        list_incidents::handle,
+        get_incident::handle,
+        acknowledge_incident::handle,
+        list_deliveries::handle,
+        retry_delivery::handle,
         handle,
     ),
-    // Referenced only through `value_type` in query parameters, so not collected by itself.
-    components(schemas(get_stats::StatsWindow))
+    // Referenced only through `value_type` (in query parameters and the channel bodies), so
+    // not collected by themselves.
+    components(schemas(
+        get_stats::StatsWindow,
+        crate::dto::IncidentState,
+        crate::dto::DeliveryStatusBody,
+        crate::dto::ChannelKindBody,
+        crate::dto::ChannelConfigBody,
+        crate::dto::ChannelIdBody,
+    ))
 )]
 pub(crate) struct ApiDoc;
 
 /// The spec itself.
-#[utoipa::path(get, path = "/api/openapi.json", tag = "health",
+#[utoipa::path(get, operation_id = "get_openapi", path = "/api/openapi.json", tag = "health",
     responses((status = 200, description = "This OpenAPI document")))]
 pub(crate) async fn handle() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
@@ -103,4 +126,29 @@ impl Modify for BearerAuth {
 fn error_response(description: &str) -> utoipa::openapi::Response {
     let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
     ResponseBuilder::new().description(description).content("application/json", content).build()
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::OpenApi;
+
+    #[test]
+    fn operation_ids_are_unique_and_path_ids_are_positive() {
+        let spec = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        let mut ids = Vec::new();
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                ids.push(operation["operationId"].as_str().unwrap().to_owned());
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    if parameter["in"] == "path" {
+                        assert_eq!(parameter["schema"]["minimum"], 1, "{method} {path}");
+                    }
+                }
+            }
+        }
+        let count = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "generated clients name their functions by operationId");
+    }
 }

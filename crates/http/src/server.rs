@@ -10,12 +10,16 @@ use actix_web::middleware::from_fn;
 use actix_web::{
     App, FromRequest, Handler, HttpRequest, HttpServer, Resource, Responder, Route, web,
 };
+use lookout_domain::alerting::{ChannelManagement, IncidentDesk};
 
 use crate::access::{ApiAccess, check_access};
 use crate::error::{json_error_handler, method_not_allowed, not_found, query_error_handler};
 use crate::handlers::{
-    create_website, delete_website, get_metrics, get_stats, get_status, get_website, health,
-    list_checks, list_downtimes, list_nodes, list_stats, list_websites, sla_report, update_website,
+    acknowledge_incident, create_channel, create_website, delete_channel, delete_website,
+    get_channel, get_incident, get_metrics, get_stats, get_status, get_website, health,
+    list_channels, list_checks, list_deliveries, list_downtimes, list_incidents, list_nodes,
+    list_stats, list_websites, retry_delivery, sla_report, test_channel, update_channel,
+    update_website,
 };
 use crate::request_metrics::record_request_metrics;
 use crate::state::{ApiState, UseCases};
@@ -47,8 +51,8 @@ fn resource<const N: usize>(path: &str, routes: [(Method, Route); N]) -> Resourc
 }
 
 /// Registers lookout's routes on an actix `ServiceConfig`.
-pub fn configure<W: UseCases>(
-    state: web::Data<ApiState<W>>,
+pub fn configure<W: UseCases, C: ChannelManagement, I: IncidentDesk>(
+    state: web::Data<ApiState<W, C, I>>,
 ) -> impl Fn(&mut web::ServiceConfig) + Clone {
     move |cfg: &mut web::ServiceConfig| {
         use Method as M;
@@ -59,26 +63,59 @@ pub fn configure<W: UseCases>(
             .app_data(web::PayloadConfig::default().limit(MAX_BODY_BYTES))
             .app_data(web::QueryConfig::default().error_handler(query_error_handler));
         let routes = [
-            resource("/metrics", [on(M::GET, get_metrics::handle::<W>)]),
+            resource("/metrics", [on(M::GET, get_metrics::handle::<W, C, I>)]),
             resource("/api/openapi.json", [on(M::GET, crate::openapi::handle)]),
-            resource("/health", [on(M::GET, health::handle::<W>)]),
-            resource("/api/nodes", [on(M::GET, list_nodes::handle::<W>)]),
-            resource("/api/stats", [on(M::GET, list_stats::handle::<W>)]),
-            resource("/api/reports/sla", [on(M::GET, sla_report::handle::<W>)]),
+            resource("/health", [on(M::GET, health::handle::<W, C, I>)]),
+            resource("/api/nodes", [on(M::GET, list_nodes::handle::<W, C, I>)]),
+            resource("/api/stats", [on(M::GET, list_stats::handle::<W, C, I>)]),
+            resource("/api/reports/sla", [on(M::GET, sla_report::handle::<W, C, I>)]),
             resource(
                 "/api/websites",
-                [on(M::GET, list_websites::handle::<W>), on(M::POST, create_website::handle::<W>)],
+                [
+                    on(M::GET, list_websites::handle::<W, C, I>),
+                    on(M::POST, create_website::handle::<W, C, I>),
+                ],
             ),
-            resource("/api/websites/{id}/checks", [on(M::GET, list_checks::handle::<W>)]),
-            resource("/api/websites/{id}/status", [on(M::GET, get_status::handle::<W>)]),
-            resource("/api/websites/{id}/stats", [on(M::GET, get_stats::handle::<W>)]),
-            resource("/api/websites/{id}/downtimes", [on(M::GET, list_downtimes::handle::<W>)]),
+            resource("/api/websites/{id}/checks", [on(M::GET, list_checks::handle::<W, C, I>)]),
+            resource("/api/websites/{id}/status", [on(M::GET, get_status::handle::<W, C, I>)]),
+            resource("/api/websites/{id}/stats", [on(M::GET, get_stats::handle::<W, C, I>)]),
+            resource(
+                "/api/websites/{id}/downtimes",
+                [on(M::GET, list_downtimes::handle::<W, C, I>)],
+            ),
+            resource(
+                "/api/channels",
+                [
+                    on(M::GET, list_channels::handle::<W, C, I>),
+                    on(M::POST, create_channel::handle::<W, C, I>),
+                ],
+            ),
+            resource(
+                "/api/channels/{id}",
+                [
+                    on(M::GET, get_channel::handle::<W, C, I>),
+                    on(M::PATCH, update_channel::handle::<W, C, I>),
+                    on(M::DELETE, delete_channel::handle::<W, C, I>),
+                ],
+            ),
+            resource("/api/channels/{id}/test", [on(M::POST, test_channel::handle::<W, C, I>)]),
+            resource("/api/incidents", [on(M::GET, list_incidents::handle::<W, C, I>)]),
+            resource("/api/incidents/{id}", [on(M::GET, get_incident::handle::<W, C, I>)]),
+            resource(
+                "/api/incidents/{id}/ack",
+                [on(M::POST, acknowledge_incident::handle::<W, C, I>)],
+            ),
+            resource("/api/deliveries", [on(M::GET, list_deliveries::handle::<W, C, I>)]),
+            resource(
+                "/api/deliveries/{id}/retry",
+                [on(M::POST, retry_delivery::handle::<W, C, I>)],
+            ),
             resource(
                 "/api/websites/{id}",
                 [
-                    on(M::GET, get_website::handle::<W>),
-                    on(M::PATCH, update_website::handle::<W>),
-                    on(M::DELETE, delete_website::handle::<W>),
+                    on(M::GET, get_website::handle::<W, C, I>),
+                    on(M::PATCH, update_website::handle::<W, C, I>),
+                    on(M::DELETE, delete_website::handle::<W, C, I>),
                 ],
             ),
         ];
@@ -93,9 +130,9 @@ pub fn configure<W: UseCases>(
 /// actix's own signal handling is off: the caller awaits the returned future and stops it
 /// through its handle.
 /// `access` decides which requests need a bearer token (see `access.rs`).
-pub fn start<W: UseCases>(
+pub fn start<W: UseCases, C: ChannelManagement, I: IncidentDesk>(
     listener: TcpListener,
-    state: ApiState<W>,
+    state: ApiState<W, C, I>,
     access: ApiAccess,
     workers: usize,
 ) -> std::io::Result<Server> {

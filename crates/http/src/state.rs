@@ -10,25 +10,35 @@ use lookout_domain::website::{WebsiteHistory, WebsiteManagement, WebsiteStats};
 /// Renders the Prometheus text exposition of every metric.
 pub type MetricsRender = Arc<dyn Fn() -> String + Send + Sync>;
 
-/// Every use case the API calls (the domain's `WebsiteService` is one).
+/// Every website use case the API calls (the domain's `WebsiteService` is one).
 pub trait UseCases: WebsiteManagement + WebsiteHistory + WebsiteStats + NodeDirectory {}
 
 impl<T: WebsiteManagement + WebsiteHistory + WebsiteStats + NodeDirectory> UseCases for T {}
 
-/// What every handler can reach.
-pub struct ApiState<W> {
+/// What every handler can reach. `W`: the website use cases ([`UseCases`]); `C`: the channel
+/// use cases (`ChannelManagement`, e.g. the domain's `ChannelService`); `I`: the incident and
+/// delivery use cases (`IncidentDesk`, e.g. `IncidentService`).
+pub struct ApiState<W, C, I> {
     /// `GET /metrics`; `None` answers 404.
     pub metrics: Option<MetricsRender>,
-    /// The use cases; each handler asks only for the ones it calls.
+    /// The website use cases; each handler asks only for the ones it calls.
     pub websites: W,
+    /// The channel use cases (`/api/channels`).
+    pub channels: C,
+    /// The incident and delivery use cases (`/api/incidents`, `/api/deliveries`).
+    pub incidents: I,
     /// Bounds for `check_interval`, from configuration.
     pub interval_bounds: IntervalBounds,
 }
 
-impl<W: std::fmt::Debug> std::fmt::Debug for ApiState<W> {
+impl<W: std::fmt::Debug, C: std::fmt::Debug, I: std::fmt::Debug> std::fmt::Debug
+    for ApiState<W, C, I>
+{
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiState")
             .field("websites", &self.websites)
+            .field("channels", &self.channels)
+            .field("incidents", &self.incidents)
             .field("interval_bounds", &self.interval_bounds)
             .finish_non_exhaustive()
     }

@@ -122,13 +122,13 @@ pub(crate) struct StatsBody {
     longest_outage: Option<f64>,
 }
 
-#[utoipa::path(get, path = "/api/websites/{id}/stats", tag = "history",
-    params(("id" = i64, Path, description = "Website id"), StatsQuery),
+#[utoipa::path(get, operation_id = "get_stats", path = "/api/websites/{id}/stats", tag = "history",
+    params(("id" = i64, Path, minimum = 1, description = "Website id"), StatsQuery),
     responses((status = 200, description = "Statistics over the range", body = StatsBody),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats>(
-    state: web::Data<ApiState<W>>,
+pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats, C, I>(
+    state: web::Data<ApiState<W, C, I>>,
     path: web::Path<String>,
     query: web::Query<StatsQuery>,
 ) -> Result<HttpResponse, ApiError> {

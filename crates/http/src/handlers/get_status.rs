@@ -33,11 +33,11 @@ fn rfc3339(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
 
-#[utoipa::path(get, path = "/api/websites/{id}/status", tag = "history", params(("id" = i64, Path, description = "Website id")),
+#[utoipa::path(get, operation_id = "get_status", path = "/api/websites/{id}/status", tag = "history", params(("id" = i64, Path, minimum = 1, description = "Website id")),
     responses((status = 200, description = "Current status", body = StatusBody),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteHistory>(
-    state: web::Data<ApiState<W>>,
+pub(crate) async fn handle<W: WebsiteHistory, C, I>(
+    state: web::Data<ApiState<W, C, I>>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_website_id(&path)?;

@@ -55,12 +55,12 @@ enum HealthUnavailable {
     Unreachable(ErrorBody),
 }
 
-#[utoipa::path(get, path = "/health", tag = "health",
+#[utoipa::path(get, operation_id = "health", path = "/health", tag = "health",
     responses((status = 200, description = "The database answers and check results are written", body = HealthBody),
         (status = 503, description = "The database answers but cannot write (a health body naming why, \
             e.g. `\"writes\": \"disk_full\"`), or does not answer (an error body)", body = HealthUnavailable)))]
-pub(crate) async fn handle<W: WebsiteManagement>(
-    state: web::Data<ApiState<W>>,
+pub(crate) async fn handle<W: WebsiteManagement, C, I>(
+    state: web::Data<ApiState<W, C, I>>,
 ) -> Result<HttpResponse, ApiError> {
     let report = state.websites.check_health().await?;
     let body = HealthBody::from(report);

@@ -29,13 +29,13 @@ struct CheckPageResponse {
     next_cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/websites/{id}/checks", tag = "history",
-    params(("id" = i64, Path, description = "Website id"), super::history_query::HistoryQuery),
+#[utoipa::path(get, operation_id = "list_checks", path = "/api/websites/{id}/checks", tag = "history",
+    params(("id" = i64, Path, minimum = 1, description = "Website id"), super::history_query::HistoryQuery),
     responses((status = 200, description = "Checks, newest first", body = CheckPageResponse),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteHistory>(
-    state: web::Data<ApiState<W>>,
+pub(crate) async fn handle<W: WebsiteHistory, C, I>(
+    state: web::Data<ApiState<W, C, I>>,
     path: web::Path<String>,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {

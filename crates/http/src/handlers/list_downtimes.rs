@@ -23,13 +23,13 @@ struct DowntimeResponse {
     duration: f64,
 }
 
-#[utoipa::path(get, path = "/api/websites/{id}/downtimes", tag = "history",
-    params(("id" = i64, Path, description = "Website id"), super::history_query::HistoryQuery),
+#[utoipa::path(get, operation_id = "list_downtimes", path = "/api/websites/{id}/downtimes", tag = "history",
+    params(("id" = i64, Path, minimum = 1, description = "Website id"), super::history_query::HistoryQuery),
     responses((status = 200, description = "Windows overlapping the range", body = Vec<DowntimeResponse>),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteHistory>(
-    state: web::Data<ApiState<W>>,
+pub(crate) async fn handle<W: WebsiteHistory, C, I>(
+    state: web::Data<ApiState<W, C, I>>,
     path: web::Path<String>,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {

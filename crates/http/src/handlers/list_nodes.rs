@@ -23,11 +23,11 @@ struct NodeBody {
     alive: bool,
 }
 
-#[utoipa::path(get, path = "/api/nodes", tag = "nodes",
+#[utoipa::path(get, operation_id = "list_nodes", path = "/api/nodes", tag = "nodes",
     responses((status = 200, description = "Registered nodes, by id", body = [NodeBody]),
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: NodeDirectory>(
-    state: web::Data<ApiState<W>>,
+pub(crate) async fn handle<W: NodeDirectory, C, I>(
+    state: web::Data<ApiState<W, C, I>>,
 ) -> Result<HttpResponse, ApiError> {
     let now = OffsetDateTime::now_utc();
     let nodes: Vec<NodeBody> = state

@@ -51,12 +51,12 @@ fn parse_cursor(raw: &str) -> Result<WebsiteId, ApiError> {
     })
 }
 
-#[utoipa::path(get, path = "/api/stats", tag = "history",
+#[utoipa::path(get, operation_id = "list_stats", path = "/api/stats", tag = "history",
     params(AllStatsQuery),
     responses((status = 200, description = "Statistics of a page of sites", body = StatsPageBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteStats>(
-    state: web::Data<ApiState<W>>,
+pub(crate) async fn handle<W: WebsiteStats, C, I>(
+    state: web::Data<ApiState<W, C, I>>,
     query: web::Query<AllStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (from, to) = stats_range(

@@ -96,11 +96,11 @@ fn to_csv(sites: &[SlaSite]) -> String {
     out
 }
 
-#[utoipa::path(get, path = "/api/reports/sla", tag = "history", params(SlaQuery),
+#[utoipa::path(get, operation_id = "sla_report", path = "/api/reports/sla", tag = "history", params(SlaQuery),
     responses((status = 200, description = "The report (JSON, or CSV with format=csv)", body = SlaBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats>(
-    state: web::Data<ApiState<W>>,
+pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats, C, I>(
+    state: web::Data<ApiState<W, C, I>>,
     query: web::Query<SlaQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let now = OffsetDateTime::now_utc();

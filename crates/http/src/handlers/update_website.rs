@@ -1,4 +1,5 @@
-//! `PATCH /api/websites/{id}`: change any of url, name, enabled, check_interval.
+//! `PATCH /api/websites/{id}`: change any of url, name, enabled, check_interval, alerts (`null`
+//! removes the site's own alert settings).
 
 use actix_web::{HttpResponse, web};
 use lookout_domain::website::WebsiteManagement;
@@ -7,16 +8,18 @@ use crate::ApiError;
 use crate::dto::{PatchWebsiteRequest, WebsiteResponse, parse_website_id};
 use crate::state::ApiState;
 
-#[utoipa::path(patch, path = "/api/websites/{id}", tag = "websites", params(("id" = i64, Path, description = "Website id")),
+#[utoipa::path(patch, operation_id = "update_website", path = "/api/websites/{id}", tag = "websites", params(("id" = i64, Path, minimum = 1, description = "Website id")),
     request_body = crate::dto::PatchWebsiteRequest,
     responses((status = 200, description = "The updated website", body = crate::dto::WebsiteResponse),
         (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 409, description = "Duplicate url", body = crate::error::ErrorBody),
         (status = 415, description = "Body is not JSON", body = crate::error::ErrorBody),
-        (status = 422, description = "Invalid value", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement>(
-    state: web::Data<ApiState<W>>,
+        (status = 422, description = "Invalid value (`field` names it, e.g. `url`, \
+            `alerts.failure_threshold`; `alerts.channels` for a channel that does not exist)",
+            body = crate::error::ErrorBody)))]
+pub(crate) async fn handle<W: WebsiteManagement, C, I>(
+    state: web::Data<ApiState<W, C, I>>,
     path: web::Path<String>,
     body: web::Json<PatchWebsiteRequest>,
 ) -> Result<HttpResponse, ApiError> {

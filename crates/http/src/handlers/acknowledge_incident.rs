@@ -1,0 +1,26 @@
+//! `POST /api/incidents/{id}/ack`: acknowledges the incident (no more reminders or
+//! escalation; acknowledging again keeps the first time) and answers with it.
+
+use actix_web::{HttpResponse, web};
+use lookout_domain::alerting::IncidentDesk;
+use time::OffsetDateTime;
+
+use crate::ApiError;
+use crate::dto::{IncidentResponse, parse_incident_id};
+use crate::state::ApiState;
+
+#[utoipa::path(post, operation_id = "acknowledge_incident", path = "/api/incidents/{id}/ack", tag = "incidents",
+    params(("id" = i64, Path, minimum = 1, description = "Incident id")),
+    responses((status = 200, description = "The acknowledged incident", body = crate::dto::IncidentResponse),
+        (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
+        (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
+pub(crate) async fn handle<W, C, I: IncidentDesk>(
+    state: web::Data<ApiState<W, C, I>>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_incident_id(&path)?;
+    state.incidents.acknowledge(id).await?;
+    // Read back with its site's name and notifications: the same shape as `GET`.
+    let detail = state.incidents.get_incident(id).await?;
+    Ok(HttpResponse::Ok().json(IncidentResponse::new(detail, OffsetDateTime::now_utc())))
+}

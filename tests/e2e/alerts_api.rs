@@ -6,7 +6,6 @@ mod channels;
 mod channels_errors;
 mod incidents;
 mod policies;
-mod receiver;
 
 use serde_json::{Value, json};
 

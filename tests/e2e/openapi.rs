@@ -148,7 +148,9 @@ async fn every_operation_is_documented_and_answers_as_documented() {
             "post",
             "/api/channels",
             "/api/channels".into(),
-            Some(json!({ "name": "mail", "kind": "email", "config": { "to": ["ops@example.com"] } })),
+            Some(
+                json!({ "name": "mail", "kind": "email", "config": { "to": ["ops@example.com"] } }),
+            ),
         ),
         (
             "post",
@@ -173,7 +175,12 @@ async fn every_operation_is_documented_and_answers_as_documented() {
         ("post", "/api/incidents/{id}/ack", "/api/incidents/999/ack".into(), Some(Value::Null)),
         ("get", "/api/deliveries", "/api/deliveries?status=dead".into(), None),
         ("get", "/api/deliveries", "/api/deliveries?limit=0".into(), None),
-        ("post", "/api/deliveries/{id}/retry", "/api/deliveries/999/retry".into(), Some(Value::Null)),
+        (
+            "post",
+            "/api/deliveries/{id}/retry",
+            "/api/deliveries/999/retry".into(),
+            Some(Value::Null),
+        ),
         ("get", "/health", "/health".into(), None),
         ("get", "/api/openapi.json", "/api/openapi.json".into(), None),
     ];

@@ -4,9 +4,12 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use anyhow::bail;
-use lookout_domain::alerting::{AlertDefaults, AlertPolicy, RetryPolicy};
+use anyhow::{Context, bail};
+use lookout_domain::alerting::{AlertDefaults, AlertPolicy, RetryPolicy, Secret};
+use lookout_notify::{NotifyOptions, SmtpTls};
 use serde::Deserialize;
+
+use crate::settings::Settings;
 
 /// `[alerts]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -19,7 +22,6 @@ pub(crate) struct AlertSettings {
     pub(crate) max_reminders: u32,
     pub(crate) retry_max_secs: u64,
     pub(crate) give_up_after_secs: u64,
-    #[expect(dead_code, reason = "read by the outbox worker once the notifier is wired in")]
     pub(crate) group_wait_secs: u64,
     pub(crate) send_timeout_secs: u64,
     pub(crate) flap_transitions: u32,
@@ -132,4 +134,30 @@ impl SmtpSettings {
         }
         Ok(())
     }
+}
+
+/// The notifier's options: the send bound, the same address guard as the probe, the probe's
+/// extra CA certificates, and the mail server.
+pub(crate) fn notify_options(settings: &Settings) -> anyhow::Result<NotifyOptions> {
+    let smtp = &settings.smtp;
+    let mail = if smtp.host.is_empty() {
+        None
+    } else {
+        let extra_roots = settings.probe_options()?.extra_roots;
+        Some(lookout_notify::SmtpSettings {
+            host: smtp.host.clone(),
+            port: smtp.port,
+            tls: SmtpTls::parse(&smtp.tls).context("smtp.tls")?,
+            username: Some(smtp.username.clone()).filter(|u| !u.is_empty()),
+            password: Some(smtp.password.clone()).filter(|p| !p.is_empty()).map(Secret::new),
+            from: smtp.from.clone(),
+            extra_roots,
+        })
+    };
+    Ok(NotifyOptions {
+        timeout: settings.alerts.send_timeout()?,
+        addresses: settings.address_policy()?,
+        extra_roots: settings.probe_options()?.extra_roots,
+        smtp: mail,
+    })
 }

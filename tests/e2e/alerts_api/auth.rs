@@ -29,8 +29,13 @@ async fn reads_need_read_scope_and_changes_write_scope() {
         }
         request.send().await.unwrap().status().as_u16()
     };
-    let reads = ["/api/channels", "/api/channels/1", "/api/incidents", "/api/incidents/1",
-        "/api/deliveries"];
+    let reads = [
+        "/api/channels",
+        "/api/channels/1",
+        "/api/incidents",
+        "/api/incidents/1",
+        "/api/deliveries",
+    ];
     for path in reads {
         assert_eq!(status(Method::GET, path, None).await, 401, "{path}");
         assert_ne!(status(Method::GET, path, Some(READ)).await, 401, "{path}");

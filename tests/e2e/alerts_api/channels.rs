@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::receiver::Receiver;
 use super::{WITH_SMTP, create_channel, post, webhook};
 use crate::helpers::{TestApp, eventually, on_both_backends, with_both_databases};
+use lookout_target_farm::WebhookReceiver;
 
 /// Every secret the tests send; none may appear in any answer.
 const SECRETS: [&str; 4] = ["s3cret-signing", "Bearer t0ken", "T000/B000/xyz", "tmpl-t0ken"];
@@ -45,18 +45,27 @@ with_both_databases!(every_kind_round_trips_with_secrets_masked, |db| {
     assert!(hook["created_at"].as_str().is_some_and(|t| t.ends_with('Z')), "{hook}");
     assert_eq!(app.get(&location).await, (200, hook.clone()));
 
-    let slack = create_channel(&app, json!({ "name": "chat", "kind": "slack",
-        "config": { "webhook_url": "https://hooks.slack.com/services/T000/B000/xyz" } }))
+    let slack = create_channel(
+        &app,
+        json!({ "name": "chat", "kind": "slack",
+        "config": { "webhook_url": "https://hooks.slack.com/services/T000/B000/xyz" } }),
+    )
     .await;
     assert_eq!(slack["config"], json!({ "webhook_url": "***" }));
     assert_eq!(slack["default"], false);
-    let mail = create_channel(&app, json!({ "name": "mail", "kind": "email",
-        "config": { "to": ["ops@example.com", "oncall@example.org"] } }))
+    let mail = create_channel(
+        &app,
+        json!({ "name": "mail", "kind": "email",
+        "config": { "to": ["ops@example.com", "oncall@example.org"] } }),
+    )
     .await;
     assert_eq!(mail["config"], json!({ "to": ["ops@example.com", "oncall@example.org"] }));
-    let template = create_channel(&app, json!({ "name": "pager", "kind": "template", "config": {
+    let template = create_channel(
+        &app,
+        json!({ "name": "pager", "kind": "template", "config": {
         "url": "https://events.example.com/v2/enqueue", "headers": { "X-Token": "tmpl-t0ken" },
-        "body_template": "{\"summary\": \"{{ event }} {{ website.name }}\"}" } }))
+        "body_template": "{\"summary\": \"{{ event }} {{ website.name }}\"}" } }),
+    )
     .await;
     assert_eq!(
         template["config"],
@@ -77,10 +86,13 @@ with_both_databases!(every_kind_round_trips_with_secrets_masked, |db| {
 });
 
 on_both_backends!(patch_changes_fields_and_the_mask_keeps_secrets, |app| {
-    let receiver = Receiver::start();
-    let created = create_channel(&app, json!({ "name": "ops", "kind": "webhook", "config": {
+    let receiver = WebhookReceiver::start().await;
+    let created = create_channel(
+        &app,
+        json!({ "name": "ops", "kind": "webhook", "config": {
         "url": "https://old.example.com/hook", "secret": "s3cret-signing",
-        "headers": { "Authorization": "Bearer t0ken" } } }))
+        "headers": { "Authorization": "Bearer t0ken" } } }),
+    )
     .await;
     let path = format!("/api/channels/{}", created["id"]);
 
@@ -91,28 +103,36 @@ on_both_backends!(patch_changes_fields_and_the_mask_keeps_secrets, |app| {
     assert_eq!(renamed["config"], created["config"]);
     assert_eq!(renamed["created_at"], created["created_at"]);
     let (status, flagged) = app.patch_json(&path, &json!({ "default": true })).await;
-    assert_eq!((status, &flagged["default"], &flagged["name"]), (200, &json!(true), &json!("ops-2")));
+    assert_eq!(
+        (status, &flagged["default"], &flagged["name"]),
+        (200, &json!(true), &json!("ops-2"))
+    );
     assert_eq!(app.patch_json(&path, &json!({})).await.0, 200, "an empty patch changes nothing");
 
     // The config as shown, sent back with a new url: the secrets stay.
     let mut config = created["config"].clone();
-    config["url"] = json!(receiver.url);
+    config["url"] = json!(receiver.url("/hook"));
     let (status, moved) =
         app.patch_json(&path, &json!({ "kind": "webhook", "config": config })).await;
     assert_eq!(status, 200, "{moved}");
-    assert_eq!(moved["config"], json!({ "url": receiver.url, "secret": "***",
-        "headers": { "Authorization": "***" } }));
+    assert_eq!(
+        moved["config"],
+        json!({ "url": receiver.url("/hook"), "secret": "***",
+        "headers": { "Authorization": "***" } })
+    );
     assert_eq!(app.get(&path).await, (200, moved.clone()));
 
     // The test send shows what is stored: the header's value and a signature.
     let (status, test) = post(&app, &format!("{path}/test")).await;
     assert_eq!(status, 200, "{test}");
     assert_eq!(test["status"], "delivered", "{test}");
-    assert_eq!(test["status_code"], 200);
+    assert_eq!(test["status_code"], 204, "the receiver answers 204 No Content");
     assert_eq!(test["error"], Value::Null);
     assert!(test["delivery_id"].as_i64().is_some_and(|id| id > 0), "{test}");
-    assert!(eventually(Duration::from_secs(10), async || !receiver.requests().is_empty()).await);
-    let request = receiver.requests().remove(0);
+    assert!(
+        eventually(Duration::from_secs(10), async || !receiver.requests("/hook").is_empty()).await
+    );
+    let request = receiver.requests("/hook").remove(0);
     assert_eq!(request.header("authorization"), Some("Bearer t0ken"));
     assert!(
         request.header("x-lookout-signature").is_some_and(|s| s.starts_with("t=")),
@@ -123,15 +143,21 @@ on_both_backends!(patch_changes_fields_and_the_mask_keeps_secrets, |app| {
     assert_eq!(event["event"], "test", "{event}");
 
     // Leaving the secret out removes it; a header sent with a new value replaces it.
-    let config = json!({ "url": receiver.url, "headers": { "Authorization": "Bearer new" } });
+    let config =
+        json!({ "url": receiver.url("/hook"), "headers": { "Authorization": "Bearer new" } });
     let (status, unsigned) = app.patch_json(&path, &json!({ "config": config })).await;
     assert_eq!(status, 200, "{unsigned}");
-    assert_eq!(unsigned["config"], json!({ "url": receiver.url,
-        "headers": { "Authorization": "***" } }));
+    assert_eq!(
+        unsigned["config"],
+        json!({ "url": receiver.url("/hook"),
+        "headers": { "Authorization": "***" } })
+    );
     let (status, test) = post(&app, &format!("{path}/test")).await;
     assert_eq!((status, &test["status"]), (200, &json!("delivered")), "{test}");
-    assert!(eventually(Duration::from_secs(10), async || receiver.requests().len() >= 2).await);
-    let request = receiver.requests().remove(1);
+    assert!(
+        eventually(Duration::from_secs(10), async || receiver.requests("/hook").len() >= 2).await
+    );
+    let request = receiver.requests("/hook").remove(1);
     assert_eq!(request.header("authorization"), Some("Bearer new"));
     assert_eq!(request.header("x-lookout-signature"), None);
     assert!(unsigned["updated_at"].as_str() >= created["updated_at"].as_str());

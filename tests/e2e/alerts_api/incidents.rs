@@ -7,9 +7,9 @@ use std::time::Duration;
 use lookout_target_farm::TargetServer;
 use serde_json::{Value, json};
 
-use super::receiver::Receiver;
 use super::{assert_error, assert_invalid, post, webhook};
 use crate::helpers::{TestApp, eventually, on_both_backends, with_both_databases};
+use lookout_target_farm::WebhookReceiver;
 
 on_both_backends!(bad_list_parameters_are_422_and_unknown_ids_404, |app| {
     assert_eq!(app.get("/api/incidents").await, (200, json!([])));
@@ -31,8 +31,7 @@ on_both_backends!(bad_list_parameters_are_422_and_unknown_ids_404, |app| {
     ] {
         assert_invalid(app.get(&format!("/api/incidents?{query}")).await, field);
     }
-    for (query, field) in [("status=sent", "status"), ("limit=0", "limit"), ("limit=-1", "limit")]
-    {
+    for (query, field) in [("status=sent", "status"), ("limit=0", "limit"), ("limit=-1", "limit")] {
         assert_invalid(app.get(&format!("/api/deliveries?{query}")).await, field);
     }
     let (status, body) = app.get("/api/incidents?colour=red").await;
@@ -58,8 +57,7 @@ const FAST: &[(&str, &str)] = &[
 
 /// The site's incidents in `state`.
 async fn incidents(app: &TestApp, site: &Value, state: &str) -> Vec<Value> {
-    let (status, list) =
-        app.get(&format!("/api/incidents?state={state}&website_id={site}")).await;
+    let (status, list) = app.get(&format!("/api/incidents?state={state}&website_id={site}")).await;
     assert_eq!(status, 200, "{list}");
     list.as_array().unwrap().clone()
 }
@@ -67,19 +65,18 @@ async fn incidents(app: &TestApp, site: &Value, state: &str) -> Vec<Value> {
 with_both_databases!(an_incident_opens_is_acknowledged_and_resolves, |db| {
     let farm = TargetServer::start().await;
     farm.set_status("/flaky", 503);
-    let receiver = Receiver::start();
+    let receiver = WebhookReceiver::start().await;
     let app = TestApp::start(&db, FAST).await;
-    let hook = webhook(&app, "ops", &receiver.url).await;
+    let hook = webhook(&app, "ops", &receiver.url("/hook")).await;
     let body = json!({ "url": farm.url("/flaky"), "name": "Flaky", "check_interval": 1,
         "alerts": { "channels": [hook], "failure_threshold": 1, "success_threshold": 1,
             "confirm_after_secs": 1 } });
     let (status, site) = app.post_json("/api/websites", &body).await;
     assert_eq!(status, 201, "{site}");
     let id = site["id"].clone();
-    let opened = eventually(Duration::from_secs(30), async || {
-        incidents(&app, &id, "open").await.len() == 1
-    })
-    .await;
+    let opened =
+        eventually(Duration::from_secs(30), async || incidents(&app, &id, "open").await.len() == 1)
+            .await;
     assert!(opened, "an incident opens: {}", app.logs().join("\n"));
     let incident = incidents(&app, &id, "open").await.remove(0);
     assert_eq!(incident["website_id"], id);
@@ -112,7 +109,7 @@ with_both_databases!(an_incident_opens_is_acknowledged_and_resolves, |db| {
     assert_eq!(firing["channel_kind"], "webhook");
     assert!(firing["dedup_key"].as_str().is_some_and(|k| !k.is_empty()), "{firing}");
     assert!(firing["delivered_at"].is_string(), "{firing}");
-    assert!(receiver.requests().iter().any(|r| {
+    assert!(receiver.requests("/hook").iter().any(|r| {
         serde_json::from_slice::<Value>(&r.body).is_ok_and(|e| e["event"] == "firing")
             && r.header("idempotency-key") == firing["dedup_key"].as_str()
     }));

@@ -17,7 +17,10 @@ on_both_backends!(a_site_alerts_round_trip, |app| {
         "confirm_after_secs": 20, "reminder_every_secs": 0, "max_reminders": 5,
         "escalate": [{ "after_secs": 1800, "channels": [boss] }] });
     let (status, site) = app
-        .post_json("/api/websites", &json!({ "url": "https://a.example", "name": "A", "alerts": alerts }))
+        .post_json(
+            "/api/websites",
+            &json!({ "url": "https://a.example", "name": "A", "alerts": alerts }),
+        )
         .await;
     assert_eq!(status, 201, "{site}");
     assert_eq!(site["alerts"], alerts);
@@ -42,7 +45,10 @@ on_both_backends!(a_site_alerts_round_trip, |app| {
 
     // A client that never sends `alerts` keeps working.
     let (status, seed) = app
-        .post_json("/api/websites", &json!({ "url": "https://seed.example", "name": "Seed", "alerts": null }))
+        .post_json(
+            "/api/websites",
+            &json!({ "url": "https://seed.example", "name": "Seed", "alerts": null }),
+        )
         .await;
     assert_eq!((status, &seed["alerts"]), (201, &Value::Null));
 });
@@ -62,8 +68,14 @@ on_both_backends!(bad_policies_are_422_naming_the_field, |app| {
         (json!({ "confirm_after_secs": 0 }), "alerts.confirm_after_secs"),
         (json!({ "reminder_every_secs": 10 }), "alerts.reminder_every_secs"),
         (json!({ "max_reminders": 1001 }), "alerts.max_reminders"),
-        (json!({ "escalate": [{ "after_secs": 0, "channels": [ops] }] }), "alerts.escalate[0].after_secs"),
-        (json!({ "escalate": [{ "after_secs": 60, "channels": [] }] }), "alerts.escalate[0].channels"),
+        (
+            json!({ "escalate": [{ "after_secs": 0, "channels": [ops] }] }),
+            "alerts.escalate[0].after_secs",
+        ),
+        (
+            json!({ "escalate": [{ "after_secs": 60, "channels": [] }] }),
+            "alerts.escalate[0].channels",
+        ),
     ];
     for (alerts, field) in cases {
         let create = json!({ "url": "https://b.example", "name": "B", "alerts": alerts });

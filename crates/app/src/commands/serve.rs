@@ -7,13 +7,15 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use lookout_domain::SystemClock;
+use lookout_domain::alerting::{ChannelService, Dispatcher, IncidentService};
 use lookout_domain::history::RollupService;
 use lookout_domain::website::WebsiteService;
 use lookout_http::ApiState;
 use lookout_jobs::{
-    AlertUpkeep, IdUse, JobGroup, PartitionUpkeep, SharedSchedule, SiteGauges, local_schedule,
-    parse_cron, register, spawn_rollup_worker,
+    AlertUpkeep, IdUse, JobGroup, OutboxDispatch, OutboxOptions, PartitionUpkeep, SharedSchedule,
+    SiteGauges, local_schedule, parse_cron, register, spawn_rollup_worker,
 };
+use lookout_notify::ChannelNotifier;
 use lookout_store::CheckWriterOptions;
 use tokio::sync::Notify;
 
@@ -87,6 +89,17 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         )),
         false => None,
     };
+    let notifier = ChannelNotifier::new(crate::alert_settings::notify_options(&settings)?)
+        .context("cannot set up the notifier")?;
+    let channels = ChannelService::new(
+        store.clone(),
+        store.clone(),
+        notifier.clone(),
+        SystemClock,
+        settings.address_policy()?,
+        node_id.to_string(),
+    );
+    let incidents = IncidentService::new(store.clone(), store.clone(), SystemClock);
     let websites = WebsiteService::new(store.clone(), schedule, SystemClock)
         .with_engine_state(engine_state.clone())
         .with_address_policy(settings.address_policy()?)
@@ -96,6 +109,13 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let mut upkeep_jobs = JobGroup::new(DRAIN_TIMEOUT);
     upkeep_jobs.start(PartitionUpkeep::new(store.clone(), SystemClock));
     upkeep_jobs.start(token_refresh);
+    check_jobs.start(OutboxDispatch::new(
+        store.clone(),
+        Dispatcher::new(notifier, SystemClock, settings.alerts.retry_policy()?),
+        SystemClock,
+        outbox_options(&settings, &node_id)?,
+        Arc::clone(&outbox_signal),
+    ));
     upkeep_jobs.start(AlertUpkeep::new(
         store.clone(),
         SystemClock,
@@ -121,7 +141,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     let (listener, workers) = listen(&settings)?;
     let address = listener.local_addr()?;
-    let state = ApiState { websites, interval_bounds, metrics };
+    let state = ApiState { websites, channels, incidents, interval_bounds, metrics };
     let server = lookout_http::start(listener, state, access, workers)?;
     let handle = server.handle();
     let mut server = tokio::spawn(server);
@@ -154,6 +174,23 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     handle.stop(true).await;
     tracing::info!("Stopped");
     result
+}
+
+/// The outbox worker's settings: a lease outlasts the slowest batch of sends.
+fn outbox_options(
+    settings: &Settings,
+    node: &lookout_domain::node::NodeId,
+) -> anyhow::Result<OutboxOptions> {
+    const BATCH: u32 = 256;
+    const CONCURRENCY: usize = 32;
+    let rounds = BATCH.div_ceil(CONCURRENCY as u32);
+    Ok(OutboxOptions {
+        owner: node.to_string(),
+        lease: settings.alerts.send_timeout()? * rounds + std::time::Duration::from_secs(30),
+        batch: BATCH,
+        concurrency: CONCURRENCY,
+        grouping: settings.alerts.group_wait_secs > 0,
+    })
 }
 
 /// The server's socket (port 0 allowed) and how many HTTP workers serve it.

@@ -10,6 +10,7 @@ use lookout_domain::{
     CheckInterval, IntervalBounds, NewWebsite, Website, WebsiteId, WebsiteName, WebsitePatch,
     WebsiteUrl,
 };
+use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize};
 use time::OffsetDateTime;
 
@@ -69,7 +70,8 @@ pub(crate) struct CreateWebsiteRequest {
     check_interval: Option<i64>,
     /// The site's own alert settings (left out or `null`: none).
     #[serde(default)]
-    alerts: Option<AlertPolicyBody>,
+    #[schema(value_type = Option<AlertPolicyBody>)]
+    alerts: Option<JsonObject<AlertPolicyBody>>,
 }
 
 impl CreateWebsiteRequest {
@@ -82,7 +84,7 @@ impl CreateWebsiteRequest {
                 Some(secs) => parse_interval(secs, bounds)?,
                 None => bounds.default_interval(),
             },
-            alerts: self.alerts.map(AlertPolicyBody::try_into_domain).transpose()?,
+            alerts: self.alerts.map(|alerts| alerts.0.try_into_domain()).transpose()?,
         })
     }
 }
@@ -102,7 +104,32 @@ pub(crate) struct PatchWebsiteRequest {
     check_interval: Option<Option<i64>>,
     /// Replaces the site's own alert settings as a whole; `null` removes them.
     #[serde(default, deserialize_with = "present")]
-    alerts: Option<Option<AlertPolicyBody>>,
+    #[schema(value_type = Option<AlertPolicyBody>)]
+    alerts: Option<Option<JsonObject<AlertPolicyBody>>>,
+}
+
+/// A JSON object read as `T`. serde reads a struct from an array too (its fields in order), so
+/// `[]` would pass for a body whose fields are all optional; this takes objects only.
+#[derive(Debug)]
+pub(crate) struct JsonObject<T>(pub(crate) T);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for JsonObject<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let object = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        T::deserialize(serde_json::Value::Object(object)).map(Self).map_err(D::Error::custom)
+    }
+}
+
+impl<T: Serialize> Serialize for JsonObject<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<T> JsonObject<T> {
+    pub(crate) fn into_inner(self) -> T {
+        self.0
+    }
 }
 
 /// Tells a field given as `null` (`Some(None)`) from a field left out (`None`).
@@ -138,7 +165,7 @@ impl PatchWebsiteRequest {
             })?,
             alerts: self
                 .alerts
-                .map(|alerts| alerts.map(AlertPolicyBody::try_into_domain).transpose())
+                .map(|alerts| alerts.map(|alerts| alerts.0.try_into_domain()).transpose())
                 .transpose()?,
         })
     }

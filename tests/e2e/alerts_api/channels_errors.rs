@@ -79,6 +79,7 @@ on_both_backends!(bad_channels_are_422_naming_the_field, |app| {
         json!({ "name": "x", "kind": "webhook" }),
         json!({ "kind": "webhook", "config": { "url": url } }),
         json!({ "name": "x", "kind": "webhook", "config": { "url": url }, "default": "yes" }),
+        json!(["x", "webhook", { "url": url }]),
     ] {
         let (status, answer) = app.post_json("/api/channels", &body).await;
         assert_eq!(

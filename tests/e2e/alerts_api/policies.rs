@@ -82,10 +82,15 @@ on_both_backends!(bad_policies_are_422_naming_the_field, |app| {
         assert_invalid(app.post_json("/api/websites", &create).await, field);
         assert_invalid(app.patch_json(&path, &json!({ "alerts": alerts })).await, field);
     }
-    let (status, body) = app
-        .patch_json(&path, &json!({ "alerts": { "failure_threshold": 2, "colour": "red" } }))
-        .await;
-    assert_eq!((status, &body["code"]), (422, &json!("validation_failed")), "{body}");
+    // Wrong shapes: an unknown field, an array where an object belongs.
+    for alerts in [
+        json!({ "failure_threshold": 2, "colour": "red" }),
+        json!([]),
+        json!({ "escalate": [[60, [ops]]] }),
+    ] {
+        let (status, body) = app.patch_json(&path, &json!({ "alerts": alerts })).await;
+        assert_eq!((status, &body["code"]), (422, &json!("validation_failed")), "{body}");
+    }
     let (_, list) = app.get("/api/websites").await;
     assert_eq!(list.as_array().unwrap().len(), 1, "nothing else was stored: {list}");
     assert_eq!(app.get(&path).await.1["alerts"], Value::Null, "nothing was changed");

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 
+use super::JsonObject;
 use crate::ApiError;
 
 /// A site's own alert settings; every field optional. Left-out fields (or `null`) take the
@@ -45,8 +46,8 @@ pub(crate) struct AlertPolicyBody {
     /// Steps that tell more channels when the incident stays open and unacknowledged (at
     /// most 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(max_items = 10)]
-    escalate: Option<Vec<EscalationBody>>,
+    #[schema(max_items = 10, value_type = Option<Vec<EscalationBody>>)]
+    escalate: Option<Vec<JsonObject<EscalationBody>>>,
 }
 
 /// One escalation step.
@@ -103,7 +104,7 @@ impl AlertPolicyBody {
                     steps
                         .into_iter()
                         .enumerate()
-                        .map(|(i, step)| step.try_into_domain(i))
+                        .map(|(i, step)| step.0.try_into_domain(i))
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .transpose()?,
@@ -163,9 +164,11 @@ impl From<&AlertPolicy> for AlertPolicyBody {
             escalate: policy.escalate.as_ref().map(|steps| {
                 steps
                     .iter()
-                    .map(|step| EscalationBody {
-                        after_secs: wide(step.after_secs),
-                        channels: ids(&step.channels),
+                    .map(|step| {
+                        JsonObject(EscalationBody {
+                            after_secs: wide(step.after_secs),
+                            channels: ids(&step.channels),
+                        })
                     })
                     .collect()
             }),
@@ -224,5 +227,7 @@ mod tests {
             assert_eq!(parse(body.clone()).unwrap_err(), field, "{body}");
         }
         assert!(parse(json!({ "colour": 1 })).is_err(), "unknown fields are refused");
+        let array = json!({ "escalate": [[60, [1]]] });
+        assert!(parse(array).is_err(), "a step is an object, not its fields in order");
     }
 }

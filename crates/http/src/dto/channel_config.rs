@@ -182,6 +182,10 @@ pub(crate) fn parse_config(
 /// The JSON shape of one kind's config; a wrong shape (unknown or missing field, wrong type)
 /// names `config`.
 fn shape<T: DeserializeOwned>(raw: serde_json::Value) -> Result<T, ApiError> {
+    // serde reads a struct from an array too (its fields in order): objects only.
+    if !raw.is_object() {
+        return Err(ApiError::validation("config", "config must be an object"));
+    }
     serde_json::from_value(raw).map_err(|e| ApiError::validation("config", format!("config: {e}")))
 }
 

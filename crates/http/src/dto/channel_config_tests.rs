@@ -102,6 +102,7 @@ fn bad_fields_are_named() {
         (Webhook, json!({ "url": "https://x.example", "headers": many }), "config.headers"),
         (Webhook, json!({ "url": "https://x.example", "body_template": "x" }), "config"),
         (Webhook, json!("https://x.example"), "config"),
+        (Webhook, json!(["https://x.example"]), "config"),
         (Slack, json!({ "webhook_url": "not a url" }), "config.webhook_url"),
         (Email, json!({ "to": [] }), "config.to"),
         (Email, json!({ "to": ["ops@example.com", "nobody"] }), "config.to[1]"),

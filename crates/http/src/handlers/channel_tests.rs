@@ -101,6 +101,7 @@ async fn call(state: &web::Data<State>, request: test::TestRequest) -> (u16, Val
     let app = test::init_service(
         App::new()
             .app_data(state.clone())
+            .app_data(web::JsonConfig::default().error_handler(crate::error::json_error_handler))
             .route(
                 "/api/channels",
                 web::post().to(create_channel::handle::<(), MemoryChannels, ()>),
@@ -192,6 +193,11 @@ async fn another_kind_is_refused_naming_kind() {
     let patch = test::TestRequest::patch().uri("/api/channels/1").set_json(body);
     let (status, error) = call(&state, patch).await;
     assert_eq!((status, &error["field"]), (422, &json!("kind")), "{error}");
+    // A body is an object: not its fields in order, not an empty array.
+    for body in [json!([]), json!(["renamed"])] {
+        let patch = test::TestRequest::patch().uri("/api/channels/1").set_json(body);
+        assert_eq!(call(&state, patch).await.0, 422);
+    }
     let missing =
         test::TestRequest::patch().uri("/api/channels/9").set_json(json!({ "kind": "slack" }));
     assert_eq!(call(&state, missing).await.0, 404);

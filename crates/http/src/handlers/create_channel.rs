@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use lookout_domain::alerting::ChannelManagement;
 
 use crate::ApiError;
-use crate::dto::{ChannelResponse, CreateChannelRequest};
+use crate::dto::{ChannelResponse, CreateChannelRequest, JsonObject};
 use crate::state::ApiState;
 
 #[utoipa::path(post, operation_id = "create_channel", path = "/api/channels", tag = "channels",
@@ -20,9 +20,9 @@ use crate::state::ApiState;
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W, C: ChannelManagement, I>(
     state: web::Data<ApiState<W, C, I>>,
-    body: web::Json<CreateChannelRequest>,
+    body: web::Json<JsonObject<CreateChannelRequest>>,
 ) -> Result<HttpResponse, ApiError> {
-    let new = body.into_inner().try_into_domain()?;
+    let new = body.into_inner().into_inner().try_into_domain()?;
     let channel = state.channels.create_channel(new).await?;
     let location = format!("/api/channels/{}", channel.id);
     Ok(HttpResponse::Created()

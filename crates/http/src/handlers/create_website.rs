@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use lookout_domain::website::WebsiteManagement;
 
 use crate::ApiError;
-use crate::dto::{CreateWebsiteRequest, WebsiteResponse};
+use crate::dto::{CreateWebsiteRequest, JsonObject, WebsiteResponse};
 use crate::state::ApiState;
 
 #[utoipa::path(post, operation_id = "create_website", path = "/api/websites", tag = "websites",
@@ -20,9 +20,9 @@ use crate::state::ApiState;
             body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement, C, I>(
     state: web::Data<ApiState<W, C, I>>,
-    body: web::Json<CreateWebsiteRequest>,
+    body: web::Json<JsonObject<CreateWebsiteRequest>>,
 ) -> Result<HttpResponse, ApiError> {
-    let new = body.into_inner().try_into_domain(state.interval_bounds)?;
+    let new = body.into_inner().into_inner().try_into_domain(state.interval_bounds)?;
     let website = state.websites.create_website(new).await?;
     let location = format!("/api/websites/{}", website.id);
     Ok(HttpResponse::Created()

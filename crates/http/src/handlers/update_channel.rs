@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use lookout_domain::alerting::ChannelManagement;
 
 use crate::ApiError;
-use crate::dto::{ChannelResponse, PatchChannelRequest, parse_channel_id};
+use crate::dto::{ChannelResponse, JsonObject, PatchChannelRequest, parse_channel_id};
 use crate::state::ApiState;
 
 #[utoipa::path(patch, operation_id = "update_channel", path = "/api/channels/{id}", tag = "channels",
@@ -23,10 +23,10 @@ use crate::state::ApiState;
 pub(crate) async fn handle<W, C: ChannelManagement, I>(
     state: web::Data<ApiState<W, C, I>>,
     path: web::Path<String>,
-    body: web::Json<PatchChannelRequest>,
+    body: web::Json<JsonObject<PatchChannelRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_channel_id(&path)?;
-    let request = body.into_inner();
+    let request = body.into_inner().into_inner();
     let stored = match request.needs_stored() {
         true => Some(state.channels.get_channel(id).await?),
         false => None,

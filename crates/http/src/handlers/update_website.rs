@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use lookout_domain::website::WebsiteManagement;
 
 use crate::ApiError;
-use crate::dto::{PatchWebsiteRequest, WebsiteResponse, parse_website_id};
+use crate::dto::{JsonObject, PatchWebsiteRequest, WebsiteResponse, parse_website_id};
 use crate::state::ApiState;
 
 #[utoipa::path(patch, operation_id = "update_website", path = "/api/websites/{id}", tag = "websites", params(("id" = i64, Path, minimum = 1, description = "Website id")),
@@ -21,10 +21,10 @@ use crate::state::ApiState;
 pub(crate) async fn handle<W: WebsiteManagement, C, I>(
     state: web::Data<ApiState<W, C, I>>,
     path: web::Path<String>,
-    body: web::Json<PatchWebsiteRequest>,
+    body: web::Json<JsonObject<PatchWebsiteRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_website_id(&path)?;
-    let patch = body.into_inner().try_into_domain(state.interval_bounds)?;
+    let patch = body.into_inner().into_inner().try_into_domain(state.interval_bounds)?;
     let website = state.websites.update_website(id, patch).await?;
     Ok(HttpResponse::Ok().json(WebsiteResponse::from(website)))
 }

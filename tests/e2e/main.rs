@@ -6,6 +6,7 @@ mod helpers;
 
 mod address_guard;
 mod alerts_api;
+mod alerts_delivery;
 mod auth;
 mod binary;
 mod crash;

@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use lookout_domain::alerting::{AlertDefaults, AlertPolicy, RetryPolicy, Secret};
+use lookout_domain::alerting::{AlertDefaults, AlertPolicy, ChannelPacing, RetryPolicy, Secret};
 use lookout_notify::{NotifyOptions, SmtpTls};
 use serde::Deserialize;
 
@@ -24,8 +24,6 @@ pub(crate) struct AlertSettings {
     pub(crate) give_up_after_secs: u64,
     pub(crate) group_wait_secs: u64,
     pub(crate) send_timeout_secs: u64,
-    pub(crate) flap_transitions: u32,
-    pub(crate) flap_window_secs: u64,
     pub(crate) rate_limit_per_hour: u32,
 }
 
@@ -98,6 +96,14 @@ impl AlertSettings {
         })
     }
 
+    /// How often one channel gets a message.
+    pub(crate) fn pacing(&self) -> ChannelPacing {
+        ChannelPacing {
+            group_wait: Duration::from_secs(self.group_wait_secs),
+            per_hour: self.rate_limit_per_hour,
+        }
+    }
+
     /// The bound on one send.
     pub(crate) fn send_timeout(&self) -> anyhow::Result<Duration> {
         if !(1..=300).contains(&self.send_timeout_secs) {
@@ -111,9 +117,6 @@ impl AlertSettings {
         self.defaults()?;
         self.retry_policy()?;
         self.send_timeout()?;
-        if self.flap_transitions == 0 || self.flap_window_secs == 0 {
-            bail!("alerts.flap_transitions and alerts.flap_window_secs must be at least 1");
-        }
         if self.rate_limit_per_hour == 0 {
             bail!("alerts.rate_limit_per_hour must be at least 1");
         }

@@ -22,7 +22,9 @@ pub use channel::{
     TemplateMethod, parse_header,
 };
 pub use channel_service::{ChannelManagement, ChannelService, TestDelivery};
-pub use delivery::{AfterAttempt, DeliveryStatus, RetryPolicy, SendOutcome};
+pub use delivery::{
+    AfterAttempt, ChannelPacing, DeliveryStatus, RATE_WINDOW, RetryPolicy, SendOutcome,
+};
 pub use desk::{IncidentDesk, IncidentService};
 pub use dispatch::{
     Dispatcher, MAX_EVENTS_PER_MESSAGE, Message, group_messages, jitter, outcome_text,

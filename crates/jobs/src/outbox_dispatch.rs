@@ -9,7 +9,8 @@ use std::time::Duration;
 use futures::StreamExt;
 use lookout_domain::Clock;
 use lookout_domain::alerting::{
-    AfterAttempt, AttemptRecord, Dispatcher, Notifier, Outbox, SendOutcome, group_messages,
+    AfterAttempt, AttemptRecord, ChannelPacing, Dispatcher, Notifier, Outbox, SendOutcome,
+    group_messages,
 };
 use tokio::sync::Notify;
 
@@ -28,6 +29,8 @@ pub struct OutboxOptions {
     pub concurrency: usize,
     /// Whether a channel's deliveries go out together.
     pub grouping: bool,
+    /// How often one channel gets a message.
+    pub pacing: ChannelPacing,
 }
 
 /// Sends the outbox's due deliveries.
@@ -68,6 +71,7 @@ impl<O: Outbox, N: Notifier, C: Clock + Clone> OutboxDispatch<O, N, C> {
                 self.clock.now(),
                 self.options.lease,
                 self.options.batch,
+                self.options.pacing,
             )
             .await
         {

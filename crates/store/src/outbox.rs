@@ -8,9 +8,9 @@ use std::time::Duration;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::alerting::{
-    AfterAttempt, AlertEvent, AlertStoreError, AttemptRecord, Channel, ChannelId, DeliveryId,
-    DeliveryRecord, DeliveryStatus, DueDelivery, IncidentId, Outbox, OutboxGauge, SendOutcome,
-    TimerCandidate, TimerCandidates,
+    AfterAttempt, AlertEvent, AlertStoreError, AttemptRecord, Channel, ChannelId, ChannelPacing,
+    DeliveryId, DeliveryRecord, DeliveryStatus, DueDelivery, IncidentId, Outbox, OutboxGauge,
+    SendOutcome, TimerCandidate, TimerCandidates,
 };
 use time::{OffsetDateTime, PrimitiveDateTime};
 
@@ -27,6 +27,14 @@ use crate::{Store, StoreError};
 
 const WAITING: [&str; 2] = ["pending", "failed"];
 
+/// No lease.
+fn released() -> (
+    diesel::dsl::Eq<deliveries::lease_owner, Option<String>>,
+    diesel::dsl::Eq<deliveries::lease_until, Option<PrimitiveDateTime>>,
+) {
+    (deliveries::lease_owner.eq(None), deliveries::lease_until.eq(None))
+}
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = delivery_attempts)]
 struct AttemptRow {
@@ -38,13 +46,25 @@ struct AttemptRow {
     error: Option<String>,
 }
 
-/// The ids of up to `limit` waiting deliveries due at `now` whose lease (if any) ran out.
+/// The ids of up to `limit` waiting deliveries due at `now` whose lease (if any) ran out, of
+/// channels that are ready (`ChannelPacing::cutoffs`: last message before `$group_cut`, hour
+/// begun before `$hour_cut` or with room left).
 macro_rules! due_ids_query {
-    ($now:expr, $limit:expr) => {
+    ($now:expr, $limit:expr, $group_cut:expr, $hour_cut:expr, $per_hour:expr) => {
         deliveries::table
+            .inner_join(channels::table)
             .filter(deliveries::status.eq_any(WAITING))
             .filter(deliveries::next_attempt_at.le($now))
             .filter(deliveries::lease_until.is_null().or(deliveries::lease_until.lt($now)))
+            .filter(
+                channels::last_message_at.is_null().or(channels::last_message_at.le($group_cut)),
+            )
+            .filter(
+                channels::window_started_at
+                    .is_null()
+                    .or(channels::window_started_at.le($hour_cut))
+                    .or(channels::window_messages.lt($per_hour)),
+            )
             .order(deliveries::next_attempt_at)
             .limit($limit)
             .select(deliveries::id)
@@ -61,6 +81,51 @@ fn status_code(outcome: &SendOutcome) -> Option<i32> {
     }
 }
 
+/// Moves each channel's pacing on by the messages of `$attempts` (one message = one channel
+/// at one attempt time): its last message, and its hour's count. In the caller's transaction.
+macro_rules! count_messages {
+    ($conn:expr, $attempts:expr) => {{
+        let attempts: &[AttemptRecord] = $attempts;
+        let ids: Vec<i64> = attempts.iter().map(|a| a.delivery.get()).collect();
+        let owners: HashMap<i64, i64> = deliveries::table
+            .filter(deliveries::id.eq_any(&ids))
+            .select((deliveries::id, deliveries::channel_id))
+            .load::<(i64, i64)>($conn)
+            .await?
+            .into_iter()
+            .collect();
+        let mut messages: HashMap<i64, Vec<OffsetDateTime>> = HashMap::new();
+        for attempt in attempts {
+            if let Some(channel) = owners.get(&attempt.delivery.get()) {
+                let times = messages.entry(*channel).or_default();
+                if !times.contains(&attempt.at) {
+                    times.push(attempt.at);
+                }
+            }
+        }
+        for (channel, times) in messages {
+            let Some(last) = times.iter().max().copied() else { continue };
+            let (start, sent): (Option<PrimitiveDateTime>, i32) = channels::table
+                .find(channel)
+                .select((channels::window_started_at, channels::window_messages))
+                .first($conn)
+                .await?;
+            let count = u32::try_from(times.len()).unwrap_or(u32::MAX);
+            let sent = u32::try_from(sent).unwrap_or(0);
+            let (start, sent) =
+                ChannelPacing::hour_after(start.map(from_column), sent, count, last);
+            diesel::update(channels::table.find(channel))
+                .set((
+                    channels::last_message_at.eq(Some(to_column(last))),
+                    channels::window_started_at.eq(Some(to_column(start))),
+                    channels::window_messages.eq(i32::try_from(sent).unwrap_or(i32::MAX)),
+                ))
+                .execute($conn)
+                .await?;
+        }
+    }};
+}
+
 impl Outbox for Store {
     async fn claim_due(
         &self,
@@ -68,8 +133,12 @@ impl Outbox for Store {
         now: OffsetDateTime,
         lease: Duration,
         limit: u32,
+        pacing: ChannelPacing,
     ) -> Result<Vec<DueDelivery>, AlertStoreError> {
         let at = to_column(now);
+        let (group_cut, hour_cut) = pacing.cutoffs(now);
+        let (group_cut, hour_cut) = (to_column(group_cut), to_column(hour_cut));
+        let per_hour = i32::try_from(pacing.per_hour).unwrap_or(i32::MAX);
         let until = to_column(now + lease);
         let limit = i64::from(limit.max(1));
         let lease_them = |ids: &[i64]| {
@@ -82,8 +151,11 @@ impl Outbox for Store {
             Pools::Postgres(pool) => {
                 let mut conn = pool.get().await.map_err(StoreError::from)?;
                 conn.transaction(async |conn| {
-                    let ids: Vec<i64> =
-                        due_ids_query!(at, limit).for_update().skip_locked().load(conn).await?;
+                    let ids: Vec<i64> = due_ids_query!(at, limit, group_cut, hour_cut, per_hour)
+                        .for_update()
+                        .skip_locked()
+                        .load(conn)
+                        .await?;
                     if ids.is_empty() {
                         return Ok(Vec::new());
                     }
@@ -96,7 +168,8 @@ impl Outbox for Store {
             Pools::Sqlite { writer, .. } => {
                 let mut conn = writer.get().await.map_err(StoreError::from)?;
                 conn.transaction(async |conn| {
-                    let ids: Vec<i64> = due_ids_query!(at, limit).load(conn).await?;
+                    let ids: Vec<i64> =
+                        due_ids_query!(at, limit, group_cut, hour_cut, per_hour).load(conn).await?;
                     if ids.is_empty() {
                         return Ok(Vec::new());
                     }
@@ -145,6 +218,28 @@ impl Outbox for Store {
             });
         }
         Ok(due)
+    }
+
+    async fn release_leases(&self, owner: &str) -> Result<u64, AlertStoreError> {
+        let released = match &self.pools {
+            Pools::Sqlite { writer, .. } => {
+                let mut conn = writer.get().await.map_err(StoreError::from)?;
+                diesel::update(deliveries::table.filter(deliveries::lease_owner.is_not_null()))
+                    .set(released())
+                    .execute(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?
+            }
+            Pools::Postgres(pool) => {
+                let mut conn = pool.get().await.map_err(StoreError::from)?;
+                diesel::update(deliveries::table.filter(deliveries::lease_owner.eq(owner)))
+                    .set(released())
+                    .execute(&mut conn)
+                    .await
+                    .map_err(StoreError::from)?
+            }
+        };
+        Ok(released as u64)
     }
 
     async fn record_attempts(&self, attempts: &[AttemptRecord]) -> Result<(), AlertStoreError> {
@@ -196,6 +291,7 @@ impl Outbox for Store {
                         .execute(conn)
                         .await?;
                 }
+                count_messages!(conn, attempts);
                 Ok::<_, diesel::result::Error>(())
             })
             .await

@@ -96,6 +96,8 @@ diesel::table! {
         config -> Text,
         is_default -> Bool,
         last_message_at -> Nullable<Timestamp>,
+        window_started_at -> Nullable<Timestamp>,
+        window_messages -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

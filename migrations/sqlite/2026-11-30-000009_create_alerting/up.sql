@@ -2,7 +2,9 @@
 -- Timestamps are UTC.
 
 -- Where events go. `config` is the channel's JSON configuration, secrets included (the API
--- never returns them). `last_message_at`: the last message sent, for grouping.
+-- never returns them). `last_message_at`: the last message sent (events within
+-- alerts.group_wait_secs of it wait and go out together); `window_started_at` and
+-- `window_messages`: the messages of the current hour (alerts.rate_limit_per_hour).
 CREATE TABLE channels (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     name            TEXT    NOT NULL,
@@ -10,6 +12,8 @@ CREATE TABLE channels (
     config          TEXT    NOT NULL,
     is_default      BOOLEAN NOT NULL DEFAULT 0,
     last_message_at TIMESTAMP,
+    window_started_at TIMESTAMP,
+    window_messages INTEGER NOT NULL DEFAULT 0,
     created_at      TIMESTAMP NOT NULL,
     updated_at      TIMESTAMP NOT NULL
 );

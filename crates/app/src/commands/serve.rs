@@ -109,6 +109,14 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let mut upkeep_jobs = JobGroup::new(DRAIN_TIMEOUT);
     upkeep_jobs.start(PartitionUpkeep::new(store.clone(), SystemClock));
     upkeep_jobs.start(token_refresh);
+    // What this node was sending when it stopped goes out again at once.
+    match lookout_domain::alerting::Outbox::release_leases(&store, node_id.as_str()).await {
+        Ok(0) => {}
+        Ok(released) => {
+            tracing::info!(released, "Deliveries left in flight by the last run queued again")
+        }
+        Err(error) => tracing::warn!(%error, "Cannot release this node's delivery leases"),
+    }
     check_jobs.start(OutboxDispatch::new(
         store.clone(),
         Dispatcher::new(notifier, SystemClock, settings.alerts.retry_policy()?),
@@ -190,6 +198,7 @@ fn outbox_options(
         batch: BATCH,
         concurrency: CONCURRENCY,
         grouping: settings.alerts.group_wait_secs > 0,
+        pacing: settings.alerts.pacing(),
     })
 }
 

@@ -76,6 +76,47 @@ impl Default for RetryPolicy {
     }
 }
 
+/// How often one channel gets a message (config `alerts.group_wait_secs`,
+/// `alerts.rate_limit_per_hour`). A channel is ready when its last message is at least
+/// `group_wait` old (events meanwhile wait and go out together) and it has had fewer than
+/// `per_hour` messages in its current hour; a channel held by the limit gets everything that
+/// waited in its next message, summarised, instead of losing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelPacing {
+    pub group_wait: Duration,
+    pub per_hour: u32,
+}
+
+impl Default for ChannelPacing {
+    fn default() -> Self {
+        Self { group_wait: Duration::from_secs(10), per_hour: 60 }
+    }
+}
+
+/// The hour a channel's message count runs over.
+pub const RATE_WINDOW: Duration = Duration::from_secs(3600);
+
+impl ChannelPacing {
+    /// A channel is ready at `now` when its last message was at or before the first cut-off
+    /// and its current hour began at or before the second (or it has room left in it).
+    pub fn cutoffs(&self, now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {
+        (now - self.group_wait, now - RATE_WINDOW)
+    }
+
+    /// A channel's hour after `messages` more messages at `now`: (start, count).
+    pub fn hour_after(
+        window_start: Option<OffsetDateTime>,
+        sent: u32,
+        messages: u32,
+        now: OffsetDateTime,
+    ) -> (OffsetDateTime, u32) {
+        match window_start {
+            Some(start) if now - start < RATE_WINDOW => (start, sent.saturating_add(messages)),
+            _ => (now, messages),
+        }
+    }
+}
+
 /// The delivery's next state after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterAttempt {
@@ -167,6 +208,17 @@ mod tests {
         assert_eq!(policy.after(&retry(None), 20, T0, late, 0.5), AfterAttempt::Dead);
         let ok = SendOutcome::Delivered { status_code: Some(204) };
         assert_eq!(policy.after(&ok, 3, T0, late, 0.5), AfterAttempt::Delivered);
+    }
+
+    #[test]
+    fn a_channel_hour_counts_messages_and_starts_again_after_an_hour() {
+        let pacing = ChannelPacing::default();
+        assert_eq!(ChannelPacing::hour_after(None, 0, 2, T0), (T0, 2));
+        let later = T0 + Duration::from_secs(600);
+        assert_eq!(ChannelPacing::hour_after(Some(T0), 2, 1, later), (T0, 3));
+        let next_hour = T0 + Duration::from_secs(3600);
+        assert_eq!(ChannelPacing::hour_after(Some(T0), 60, 1, next_hour), (next_hour, 1));
+        assert_eq!(pacing.cutoffs(later), (later - Duration::from_secs(10), later - RATE_WINDOW));
     }
 
     #[test]

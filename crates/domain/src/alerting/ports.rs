@@ -8,8 +8,8 @@ use time::OffsetDateTime;
 
 use super::{
     AfterAttempt, AlertEvent, AlertPolicy, Channel, ChannelConfig, ChannelId, ChannelKind,
-    ChannelPatch, DeliveryId, DeliveryStatus, EventCheck, EventWebsite, Incident, IncidentId,
-    NewChannel, SendOutcome,
+    ChannelPacing, ChannelPatch, DeliveryId, DeliveryStatus, EventCheck, EventWebsite, Incident,
+    IncidentId, NewChannel, SendOutcome,
 };
 use crate::WebsiteId;
 use crate::website::BoxError;
@@ -164,16 +164,28 @@ pub struct OutboxGauge {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait Outbox: Send + Sync + 'static {
     /// Leases up to `limit` deliveries due at `now` to `owner` for `lease` (another node takes
-    /// them over when the lease runs out before an attempt is recorded).
+    /// them over when the lease runs out before an attempt is recorded), of channels that are
+    /// ready by `pacing`.
     fn claim_due(
         &self,
         owner: &str,
         now: OffsetDateTime,
         lease: Duration,
         limit: u32,
+        pacing: ChannelPacing,
     ) -> impl Future<Output = Result<Vec<DueDelivery>, AlertStoreError>> + Send;
 
-    /// Records attempts and sets each delivery's next state.
+    /// Gives up the leases `owner` holds (a node starting again under its id: what it was
+    /// sending when it stopped goes out at once, not when the leases run out). On a database
+    /// only one node can use (SQLite), every lease is this node's.
+    fn release_leases(
+        &self,
+        owner: &str,
+    ) -> impl Future<Output = Result<u64, AlertStoreError>> + Send;
+
+    /// Records attempts and sets each delivery's next state; counts each channel's messages
+    /// (attempts at one time to one channel are one message, see
+    /// [`ChannelPacing::hour_after`]).
     fn record_attempts(
         &self,
         attempts: &[AttemptRecord],

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use lookout_domain::alerting::{
     AfterAttempt, AlertEvent, AlertPolicy, AttemptRecord, ChannelConfig, ChannelDeletion,
-    ChannelId, ChannelName, ChannelRepository, DeliveryStatus, IncidentFilter, IncidentStore,
-    NewChannel, Outbox, Secret, SendOutcome,
+    ChannelId, ChannelName, ChannelPacing, ChannelRepository, DeliveryStatus, IncidentFilter,
+    IncidentStore, NewChannel, Outbox, Secret, SendOutcome,
 };
 use lookout_domain::website::{CreateWebsiteError, UpdateWebsiteError};
 use lookout_domain::{CheckRecorder, RecordedCheck};
@@ -15,6 +15,9 @@ use lookout_store::CheckWriterOptions;
 
 use crate::checks::check;
 use crate::*;
+
+/// No grouping, no rate limit.
+const NO_PACING: ChannelPacing = ChannelPacing { group_wait: Duration::ZERO, per_hour: u32::MAX };
 
 fn webhook(name: &str, default: bool) -> NewChannel {
     NewChannel {
@@ -152,7 +155,11 @@ on_both_backends!(the_outbox_leases_records_retries_and_gives_up, |store, db| {
     let event = AlertEvent::test(ops.id, T0);
     let leased = store.queue_leased(ops.id, &event, "api", T0).await.unwrap();
     assert!(
-        store.claim_due("node-a", T0, Duration::from_secs(60), 10).await.unwrap().is_empty(),
+        store
+            .claim_due("node-a", T0, Duration::from_secs(60), 10, NO_PACING)
+            .await
+            .unwrap()
+            .is_empty(),
         "leased to the API"
     );
     let retry =
@@ -172,20 +179,33 @@ on_both_backends!(the_outbox_leases_records_retries_and_gives_up, |store, db| {
         (1, 1, Some("HTTP 503"))
     );
     assert!(
-        store.claim_due("node-a", T0, Duration::from_secs(60), 10).await.unwrap().is_empty(),
+        store
+            .claim_due("node-a", T0, Duration::from_secs(60), 10, NO_PACING)
+            .await
+            .unwrap()
+            .is_empty(),
         "not due yet"
     );
-    let due = store.claim_due("node-a", next, Duration::from_secs(60), 10).await.unwrap();
+    let due =
+        store.claim_due("node-a", next, Duration::from_secs(60), 10, NO_PACING).await.unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].event, event);
     assert_eq!(due[0].attempts, 1);
     assert!(
-        store.claim_due("node-b", next, Duration::from_secs(60), 10).await.unwrap().is_empty(),
+        store
+            .claim_due("node-b", next, Duration::from_secs(60), 10, NO_PACING)
+            .await
+            .unwrap()
+            .is_empty(),
         "one lease at a time"
     );
     let later = next + time::Duration::seconds(61);
     assert_eq!(
-        store.claim_due("node-b", later, Duration::from_secs(60), 10).await.unwrap().len(),
+        store
+            .claim_due("node-b", later, Duration::from_secs(60), 10, NO_PACING)
+            .await
+            .unwrap()
+            .len(),
         1,
         "a lease that ran out is taken over"
     );
@@ -201,4 +221,54 @@ on_both_backends!(the_outbox_leases_records_retries_and_gives_up, |store, db| {
     let again = store.retry_delivery(leased, later).await.unwrap().unwrap();
     assert_eq!(again.status, DeliveryStatus::Pending);
     assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM delivery_attempts").await, 2);
+});
+
+on_both_backends!(a_channel_waits_for_its_group_and_its_hour, |store, db| {
+    let ops = store.create_channel(&webhook("ops", false), T0).await.unwrap();
+    let queue = |n: u32| {
+        let sql = format!(
+            "INSERT INTO deliveries (channel_id, event, dedup_key, payload, status, attempts, created_at, next_attempt_at) \
+             VALUES ({}, 'test', 'k{n}', '{}', 'pending', 0, '2026-11-28 12:00:00', '2026-11-28 12:00:00')",
+            ops.id,
+            serde_json::to_string(&AlertEvent::test(ops.id, T0)).unwrap().replace('\'', "''"),
+        );
+        let db = &db;
+        async move { execute(db, &sql).await.unwrap() }
+    };
+    let pacing = ChannelPacing { group_wait: Duration::from_secs(10), per_hour: 2 };
+    let claim =
+        |at: OffsetDateTime| store.claim_due("node", at, Duration::from_secs(60), 10, pacing);
+    let sent = |due: Vec<lookout_domain::alerting::DueDelivery>, at: OffsetDateTime| {
+        let attempts: Vec<AttemptRecord> = due
+            .iter()
+            .map(|d| AttemptRecord {
+                delivery: d.id,
+                at,
+                duration: Duration::from_millis(3),
+                outcome: SendOutcome::Delivered { status_code: Some(204) },
+                next: AfterAttempt::Delivered,
+            })
+            .collect();
+        let store = &store;
+        async move { store.record_attempts(&attempts).await.unwrap() }
+    };
+    queue(1).await;
+    queue(2).await;
+    let first = claim(T0).await.unwrap();
+    assert_eq!(first.len(), 2, "a quiet channel gets its events at once");
+    sent(first, T0).await;
+    queue(3).await;
+    queue(4).await;
+    let five = T0 + time::Duration::seconds(5);
+    assert!(claim(five).await.unwrap().is_empty(), "events within the group wait wait");
+    let ten = T0 + time::Duration::seconds(10);
+    let grouped = claim(ten).await.unwrap();
+    assert_eq!(grouped.len(), 2, "and go out together");
+    sent(grouped, ten).await;
+    queue(5).await;
+    let later = T0 + time::Duration::seconds(60);
+    assert!(claim(later).await.unwrap().is_empty(), "two messages this hour: the limit");
+    let next_hour = T0 + time::Duration::seconds(3601);
+    assert_eq!(claim(next_hour).await.unwrap().len(), 1, "held, not dropped");
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM channels WHERE window_messages = 2").await, 1);
 });

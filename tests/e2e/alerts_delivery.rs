@@ -46,7 +46,7 @@ with_both_databases!(a_failing_receiver_gets_the_event_after_retries, |db| {
     let requests = receiver.wait_for("/hook", 3, Duration::from_secs(60)).await;
     let keys: Vec<_> =
         requests.iter().map(|r| r.header("idempotency-key").map(str::to_owned)).collect();
-    assert_eq!(keys, vec![Some(format!("incident-1-firing")); 3], "the same event each time");
+    assert_eq!(keys, vec![Some("incident-1-firing".to_owned()); 3], "the same event each time");
     let body = requests[2].json().unwrap();
     assert_eq!((&body["event"], &body["website"]["id"]), (&json!("firing"), &site));
     assert!(requests[2].header("x-lookout-signature").is_some_and(|s| s.contains(",v1=")));

@@ -1,10 +1,11 @@
 //! Alerts through the real binary to the farm's webhook receiver: a receiver that fails and
 //! throttles gets the event after retries (same dedup key every time, every attempt recorded),
-//! and a `kill -9` while a delivery is in flight loses nothing (issue 12, item 4).
+//! a `kill -9` while a delivery is in flight loses nothing (issue 12, item 4), and an email
+//! channel mails a real SMTP server, the resolved mail threaded under the firing one.
 
 use std::time::Duration;
 
-use lookout_target_farm::{Answer, TargetServer, WebhookReceiver};
+use lookout_target_farm::{Answer, SmtpReceiver, SmtpSecurity, TargetServer, WebhookReceiver};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, eventually, with_both_databases};
@@ -85,4 +86,36 @@ with_both_databases!(a_kill_9_while_sending_loses_nothing, |db| {
     assert!(delivered, "{}", app.get("/api/deliveries").await.1);
     let firing = "SELECT COUNT(*) AS n FROM deliveries WHERE event = 'firing'";
     assert_eq!(db.count(firing).await, 1, "one delivery, sent twice: at least once");
+});
+
+with_both_databases!(an_email_channel_threads_the_resolved_mail_under_the_firing_one, |db| {
+    let farm = TargetServer::start().await;
+    let smtp = SmtpReceiver::start(SmtpSecurity::Plain).await;
+    let port = smtp.port().to_string();
+    let mut env = ENV.to_vec();
+    env.extend([
+        ("LOOKOUT__SMTP__HOST", "127.0.0.1"),
+        ("LOOKOUT__SMTP__PORT", port.as_str()),
+        ("LOOKOUT__SMTP__TLS", "none"),
+        ("LOOKOUT__SMTP__FROM", "lookout@example.com"),
+    ]);
+    let app = TestApp::start(&db, &env).await;
+    let channel = json!({ "name": "on-call", "kind": "email",
+        "config": { "to": ["oncall@example.com"] } });
+    let (status, channel) = app.post_json("/api/channels", &channel).await;
+    assert_eq!(status, 201, "{channel}");
+    farm.set_status("/shop", 503);
+    let site = json!({ "url": farm.url("/shop"), "name": "Shop", "check_interval": 1,
+        "alerts": { "channels": [channel["id"]], "failure_threshold": 1 } });
+    let (status, site) = app.post_json("/api/websites", &site).await;
+    assert_eq!(status, 201, "{site}");
+    let firing = smtp.wait_for(1, Duration::from_secs(60)).await.remove(0);
+    assert_eq!(firing.header("subject").as_deref(), Some("[lookout] DOWN: Shop"));
+    assert_eq!(firing.rcpt_to, vec!["oncall@example.com".to_owned()]);
+    farm.set_status("/shop", 200);
+    let mails = smtp.wait_for(2, Duration::from_secs(60)).await;
+    let resolved = &mails[1];
+    assert_eq!(resolved.header("subject").as_deref(), Some("[lookout] RESOLVED: Shop"));
+    let firing_id = firing.header("message-id").unwrap();
+    assert_eq!(resolved.header("in-reply-to"), Some(firing_id), "threaded under the firing mail");
 });

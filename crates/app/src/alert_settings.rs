@@ -5,7 +5,9 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use lookout_domain::alerting::{AlertDefaults, AlertPolicy, ChannelPacing, RetryPolicy, Secret};
+use lookout_domain::alerting::{
+    AlertDefaults, AlertPolicy, ChannelPacing, FlapPolicy, RetryPolicy, Secret,
+};
 use lookout_notify::{NotifyOptions, SmtpTls};
 use serde::Deserialize;
 
@@ -24,6 +26,8 @@ pub(crate) struct AlertSettings {
     pub(crate) give_up_after_secs: u64,
     pub(crate) group_wait_secs: u64,
     pub(crate) send_timeout_secs: u64,
+    pub(crate) flap_transitions: u32,
+    pub(crate) flap_window_secs: u64,
     pub(crate) rate_limit_per_hour: u32,
 }
 
@@ -78,6 +82,10 @@ impl AlertSettings {
             reminder_every: (self.reminder_every_secs > 0)
                 .then(|| Duration::from_secs(self.reminder_every_secs)),
             max_reminders: self.max_reminders,
+            flap: FlapPolicy {
+                transitions: self.flap_transitions,
+                window: Duration::from_secs(self.flap_window_secs),
+            },
         })
     }
 
@@ -117,6 +125,9 @@ impl AlertSettings {
         self.defaults()?;
         self.retry_policy()?;
         self.send_timeout()?;
+        if self.flap_transitions == 0 || self.flap_window_secs == 0 {
+            bail!("alerts.flap_transitions and alerts.flap_window_secs must be at least 1");
+        }
         if self.rate_limit_per_hour == 0 {
             bail!("alerts.rate_limit_per_hour must be at least 1");
         }

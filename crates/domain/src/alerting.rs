@@ -38,7 +38,7 @@ pub use event::{AlertEvent, EventCheck, EventIncident, EventKind, EventWebsite, 
 pub use ids::{AlertIdError, ChannelId, DeliveryId, IncidentId};
 pub use incident::{AlertState, AlertStep, Incident};
 pub use policy::{
-    AlertDefaults, AlertPolicy, EffectivePolicy, Escalation, MAX_ESCALATION_STEPS,
+    AlertDefaults, AlertPolicy, EffectivePolicy, Escalation, FlapPolicy, MAX_ESCALATION_STEPS,
     MAX_POLICY_CHANNELS, PolicyFieldError,
 };
 pub use ports::{
@@ -48,4 +48,4 @@ pub use ports::{
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::{MockChannelRepository, MockIncidentStore, MockNotifier, MockOutbox};
-pub use timers::{TimedEvent, due_timed_events, queue_due_timers};
+pub use timers::{TimedEvent, due_timed_events, queue_due_timers, settle_flapping};

@@ -1,12 +1,14 @@
-//! The `alert-upkeep` job, every 10 s: queues the reminders and escalations that have come due
-//! (each once, on any number of nodes: by their dedup keys) and samples the outbox gauges
+//! The `alert-upkeep` job, every 10 s: ends flapping spells that have been stable for a window
+//! (a site still down then gets its held firing event), queues the reminders and escalations
+//! that have come due (each once, on any number of nodes: by their dedup keys) and samples the
+//! outbox gauges
 //! (`lookout_outbox_waiting`, `lookout_outbox_oldest_seconds`, `lookout_incidents_open`).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use lookout_domain::Clock;
-use lookout_domain::alerting::{AlertDefaults, Outbox, queue_due_timers};
+use lookout_domain::alerting::{AlertDefaults, Outbox, queue_due_timers, settle_flapping};
 use tokio::sync::Notify;
 
 use crate::PeriodicJob;
@@ -49,6 +51,14 @@ impl<O: Outbox, C: Clock> PeriodicJob for AlertUpkeep<O, C> {
 
     async fn run(&self) {
         let now = self.clock.now();
+        match settle_flapping(&self.outbox, &self.defaults, now).await {
+            Ok(0) => {}
+            Ok(queued) => {
+                tracing::debug!(queued, "Queued the firing events held while sites flapped");
+                self.queued.notify_one();
+            }
+            Err(error) => tracing::debug!(%error, "Cannot settle flapping sites"),
+        }
         match queue_due_timers(&self.outbox, &self.defaults, now).await {
             Ok(0) => {}
             Ok(queued) => {

@@ -22,6 +22,7 @@ pub(crate) struct StateRow {
     pub(crate) failures: i32,
     pub(crate) successes: i32,
     pub(crate) incident_id: Option<i64>,
+    pub(crate) flapping_since: Option<PrimitiveDateTime>,
 }
 
 impl StateRow {
@@ -65,6 +66,8 @@ pub(crate) struct IncidentResolve {
 pub(crate) struct FinalState {
     pub(crate) state: AlertState,
     pub(crate) incident: Option<IncidentRef>,
+    /// Since when the site has been flapping (its events are held).
+    pub(crate) flapping_since: Option<PrimitiveDateTime>,
     /// A row existed before the batch.
     pub(crate) stored: bool,
 }
@@ -103,6 +106,7 @@ pub(crate) fn plan_alerts(
             FinalState {
                 state: row.state(),
                 incident: row.incident_id.map(IncidentRef::Stored),
+                flapping_since: row.flapping_since,
                 stored: true,
             },
         );
@@ -118,6 +122,7 @@ pub(crate) fn plan_alerts(
         let mut entry = current.unwrap_or(FinalState {
             state: AlertState::default(),
             incident: None,
+            flapping_since: None,
             stored: false,
         });
         let policy = policies.get(&site).unwrap_or(&none).resolve(defaults, &[]);
@@ -164,6 +169,7 @@ pub(crate) fn states_query<'a>(sites: &'a [i64]) -> _ {
         alert_states::failures,
         alert_states::successes,
         alert_states::incident_id,
+        alert_states::flapping_since,
     ))
 }
 
@@ -217,7 +223,13 @@ mod tests {
 
     #[test]
     fn a_stored_incident_resolves_and_the_state_goes_back_to_default() {
-        let stored = StateRow { website_id: 3, failures: 4, successes: 0, incident_id: Some(77) };
+        let stored = StateRow {
+            website_id: 3,
+            failures: 4,
+            successes: 0,
+            incident_id: Some(77),
+            flapping_since: None,
+        };
         let plan = plan_alerts(
             &[&check(3, 0, true)],
             &[stored],

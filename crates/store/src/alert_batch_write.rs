@@ -69,8 +69,14 @@ pub(crate) fn transition_deliveries(
                 }
                 _ => firing_channels.clone(),
             };
-            let event =
-                AlertEvent::for_incident(kind, 0, &incident, website.clone(), row.check(), now);
+            let event = match kind {
+                EventKind::Flapping => {
+                    AlertEvent::flapping(website.clone(), row.check(), incident.opened_at)
+                }
+                _ => {
+                    AlertEvent::for_incident(kind, 0, &incident, website.clone(), row.check(), now)
+                }
+            };
             rows.extend(channels.iter().map(|channel| NewDeliveryRow::new(*channel, &event, now)));
         }
     }
@@ -125,6 +131,9 @@ macro_rules! write_alert_plan {
         let conn = $conn;
         let plan: &$crate::alert_batch::AlertPlan = $plan;
         let mut transitions: Vec<Transitioned> = Vec::new();
+        // Sites whose flapping this batch looked at: since when they flap (None: they do not).
+        let mut flapping: std::collections::HashMap<i64, Option<time::PrimitiveDateTime>> =
+            std::collections::HashMap::new();
         // Each opened incident's id: ours, or the one another node opened first.
         let mut open_ids: Vec<Option<i64>> = Vec::with_capacity(plan.opens.len());
         for open in &plan.opens {
@@ -145,12 +154,31 @@ macro_rules! write_alert_plan {
             .optional()?;
             match inserted {
                 Some(id) => {
-                    let mut events = vec![EventKind::Firing];
-                    if open.resolved_at.is_some() {
-                        events.push(EventKind::Resolved);
-                    }
-                    transitions
-                        .push(Transitioned { row: opened_row(id, open.website_id, open), events });
+                    let site = open.website_id;
+                    let since = *flapping.entry(site).or_insert_with(|| {
+                        plan.states.get(&site).and_then(|state| state.flapping_since)
+                    });
+                    let events = if since.is_some() {
+                        Vec::new() // flapping: held until the site is stable
+                    } else {
+                        let openings: i64 = exec!(
+                            $mode,
+                            incidents::table
+                                .filter(incidents::website_id.eq(site))
+                                .filter(incidents::opened_at.ge(open.at - $defaults.flap.window))
+                                .count()
+                                .get_result::<i64>(conn)
+                        )?;
+                        if $defaults.flap.is_flapping(u64::try_from(openings).unwrap_or(0)) {
+                            flapping.insert(site, Some(open.at));
+                            vec![EventKind::Flapping]
+                        } else if open.resolved_at.is_some() {
+                            vec![EventKind::Firing, EventKind::Resolved]
+                        } else {
+                            vec![EventKind::Firing]
+                        }
+                    };
+                    transitions.push(Transitioned { row: opened_row(id, site, open), events });
                     open_ids.push(Some(id));
                 }
                 None => open_ids.push(
@@ -200,11 +228,16 @@ macro_rules! write_alert_plan {
                         .load::<(Option<i64>, i64)>(conn)
                 )?)
             };
-            transitions.extend(
-                resolved_rows
-                    .into_iter()
-                    .map(|row| Transitioned { row, events: vec![EventKind::Resolved] }),
-            );
+            transitions.extend(resolved_rows.into_iter().map(|row| {
+                let site = row.website_id;
+                let held = flapping
+                    .get(&site)
+                    .copied()
+                    .unwrap_or_else(|| plan.states.get(&site).and_then(|s| s.flapping_since))
+                    .is_some();
+                let events = if held { Vec::new() } else { vec![EventKind::Resolved] };
+                Transitioned { row, events }
+            }));
             let site_ids: Vec<i64> = transitions.iter().map(|t| t.row.website_id).collect();
             let sites: Vec<SiteRow> = exec!(
                 $mode,
@@ -214,7 +247,7 @@ macro_rules! write_alert_plan {
                     .load::<SiteRow>(conn)
             )?;
             let defaults_needed = transitions.iter().any(|t| {
-                t.events.contains(&EventKind::Firing)
+                (t.events.contains(&EventKind::Firing) || t.events.contains(&EventKind::Flapping))
                     && $policies.get(&t.row.website_id).is_none_or(|p| p.channels.is_none())
             });
             let default_channels: Vec<ChannelId> = if defaults_needed {
@@ -251,7 +284,11 @@ macro_rules! write_alert_plan {
                 Some(IncidentRef::New(index)) => open_ids.get(index).copied().flatten(),
                 None => None,
             };
-            if state.state == AlertState::default() && incident.is_none() {
+            let flapping_since = flapping.get(&site).copied().unwrap_or(state.flapping_since);
+            if state.state == AlertState::default()
+                && incident.is_none()
+                && flapping_since.is_none()
+            {
                 if state.stored {
                     cleared.push(site);
                 }
@@ -262,6 +299,7 @@ macro_rules! write_alert_plan {
                 failures: i32::try_from(state.state.failures).unwrap_or(i32::MAX),
                 successes: i32::try_from(state.state.successes).unwrap_or(i32::MAX),
                 incident_id: incident,
+                flapping_since,
             };
             exec!(
                 $mode,
@@ -273,6 +311,7 @@ macro_rules! write_alert_plan {
                         alert_states::failures.eq(row.failures),
                         alert_states::successes.eq(row.successes),
                         alert_states::incident_id.eq(row.incident_id),
+                        alert_states::flapping_since.eq(row.flapping_since),
                     ))
                     .execute(conn)
             )?;

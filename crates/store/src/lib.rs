@@ -6,6 +6,7 @@
 mod alert_batch;
 mod alert_batch_write;
 mod alert_policies;
+mod alert_timers;
 mod api_tokens;
 mod channels;
 mod check_batch;

@@ -10,17 +10,14 @@ use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::alerting::{
     AfterAttempt, AlertEvent, AlertStoreError, AttemptRecord, Channel, ChannelId, ChannelPacing,
     DeliveryId, DeliveryRecord, DeliveryStatus, DueDelivery, IncidentId, Outbox, OutboxGauge,
-    SendOutcome, TimerCandidate, TimerCandidates,
+    SendOutcome, TimerCandidates,
 };
 use time::{OffsetDateTime, PrimitiveDateTime};
 
-use crate::alert_policies::{
-    assemble, default_channels_query, policies_query, policy_channels_query,
-};
 use crate::channels::ChannelRow;
-use crate::delivery_rows::{IncidentRow, NewDeliveryRow, SiteRow, event_website};
+use crate::delivery_rows::NewDeliveryRow;
 use crate::incidents::{DeliveryJoin, delivery_join, delivery_record};
-use crate::schema::{channels, deliveries, delivery_attempts, incidents, websites};
+use crate::schema::{channels, deliveries, delivery_attempts, incidents};
 use crate::store::{Pools, with_connection};
 use crate::time_conv::{from_column, to_column};
 use crate::{Store, StoreError};
@@ -321,54 +318,15 @@ impl Outbox for Store {
     }
 
     async fn timer_candidates(&self) -> Result<TimerCandidates, AlertStoreError> {
-        let (rows, defaults): (Vec<(IncidentRow, SiteRow)>, Vec<i64>) =
-            with_connection!(self, read, |conn| {
-                let rows = incidents::table
-                    .inner_join(websites::table)
-                    .filter(incidents::resolved_at.is_null())
-                    .filter(incidents::acknowledged_at.is_null())
-                    .select((
-                        IncidentRow::as_select(),
-                        (websites::id, websites::name, websites::url),
-                    ))
-                    .load(&mut conn)
-                    .await
-                    .map_err(StoreError::from)?;
-                let defaults =
-                    default_channels_query().load(&mut conn).await.map_err(StoreError::from)?;
-                (rows, defaults)
-            });
-        let sites: Vec<i64> = rows.iter().map(|(r, _)| r.website_id).collect();
-        let mut policies = if sites.is_empty() {
-            HashMap::new()
-        } else {
-            with_connection!(self, read, |conn| {
-                let rows =
-                    policies_query(&sites).load(&mut conn).await.map_err(StoreError::from)?;
-                let channels = policy_channels_query(&sites)
-                    .load(&mut conn)
-                    .await
-                    .map_err(StoreError::from)?;
-                assemble(rows, channels)
-            })
-        };
-        let mut incidents = Vec::with_capacity(rows.len());
-        for (row, site) in rows {
-            let Some(website) = event_website(&site) else { continue };
-            incidents.push(TimerCandidate {
-                incident: row.incident()?,
-                policy: policies.remove(&row.website_id),
-                website,
-                check: row.check(),
-            });
-        }
-        Ok(TimerCandidates {
-            default_channels: defaults
-                .into_iter()
-                .filter_map(|id| ChannelId::new(id).ok())
-                .collect(),
-            incidents,
-        })
+        Ok(self.open_unacknowledged_incidents().await?)
+    }
+
+    async fn settle_flapping(
+        &self,
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> Result<TimerCandidates, AlertStoreError> {
+        Ok(self.settle_flapping_sites(now, window).await?)
     }
 
     async fn queue_timed(
@@ -378,43 +336,8 @@ impl Outbox for Store {
         to_queue: &[(ChannelId, AlertEvent)],
         now: OffsetDateTime,
     ) -> Result<u64, AlertStoreError> {
-        let rows: Vec<NewDeliveryRow> = to_queue
-            .iter()
-            .map(|(channel, event)| NewDeliveryRow::new(*channel, event, now))
-            .collect();
-        let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
-        let queued: usize = with_connection!(self, write, |conn| {
-            conn.transaction(async |conn| {
-                let still_open = diesel::update(
-                    incidents::table
-                        .find(incident.get())
-                        .filter(incidents::resolved_at.is_null())
-                        .filter(incidents::acknowledged_at.is_null()),
-                )
-                .set((
-                    incidents::reminders_sent.eq(count(counters.0)),
-                    incidents::escalations_done.eq(count(counters.1)),
-                ))
-                .execute(conn)
-                .await?;
-                let mut queued = 0;
-                if still_open > 0 {
-                    for row in &rows {
-                        queued += diesel::insert_into(deliveries::table)
-                            .values(row)
-                            .on_conflict_do_nothing()
-                            .execute(conn)
-                            .await?;
-                    }
-                }
-                Ok::<_, diesel::result::Error>(queued)
-            })
-            .await
-            .map_err(StoreError::from)?
-        });
-        Ok(queued as u64)
+        Ok(self.queue_incident_events(incident, counters, to_queue, now).await?)
     }
-
     async fn list_deliveries(
         &self,
         status: Option<DeliveryStatus>,

@@ -129,6 +129,7 @@ diesel::table! {
         failures -> Integer,
         successes -> Integer,
         incident_id -> Nullable<BigInt>,
+        flapping_since -> Nullable<Timestamp>,
     }
 }
 

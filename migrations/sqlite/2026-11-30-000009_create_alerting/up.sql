@@ -40,12 +40,15 @@ CREATE TABLE alert_policy_channels (
 );
 CREATE INDEX alert_policy_channels_channel ON alert_policy_channels (channel_id);
 
--- A site's alert state between checks; no row = up with no incident open.
+-- A site's alert state between checks; no row = up, no incident open, not flapping.
+-- `flapping_since`: the site's incidents opened more than alerts.flap_transitions times in
+-- alerts.flap_window_secs; its events are held until it has been stable for a window.
 CREATE TABLE alert_states (
-    website_id  BIGINT  PRIMARY KEY REFERENCES websites (id) ON DELETE CASCADE,
-    failures    INTEGER NOT NULL,
-    successes   INTEGER NOT NULL,
-    incident_id BIGINT
+    website_id     BIGINT  PRIMARY KEY REFERENCES websites (id) ON DELETE CASCADE,
+    failures       INTEGER NOT NULL,
+    successes      INTEGER NOT NULL,
+    incident_id    BIGINT,
+    flapping_since TIMESTAMP
 );
 
 -- One per outage as the site's policy sees it. `first_check`: JSON of the check that opened it.

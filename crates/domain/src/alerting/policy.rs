@@ -66,6 +66,30 @@ pub struct AlertDefaults {
     /// `None`: no reminders.
     pub reminder_every: Option<Duration>,
     pub max_reminders: u32,
+    /// When a site counts as flapping (config `alerts.flap_*`; the same for every site).
+    pub flap: FlapPolicy,
+}
+
+/// A site whose incident opened more than `transitions` times within `window` is flapping:
+/// its channels get one `flapping` event, then nothing until it has been stable (no incident
+/// opened) for a whole `window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlapPolicy {
+    pub transitions: u32,
+    pub window: Duration,
+}
+
+impl Default for FlapPolicy {
+    fn default() -> Self {
+        Self { transitions: 5, window: Duration::from_secs(1800) }
+    }
+}
+
+impl FlapPolicy {
+    /// Whether `openings` incidents opened within one window (the latest included) is flapping.
+    pub fn is_flapping(&self, openings: u64) -> bool {
+        openings > u64::from(self.transitions)
+    }
 }
 
 impl Default for AlertDefaults {
@@ -76,6 +100,7 @@ impl Default for AlertDefaults {
             confirm_after: Duration::from_secs(30),
             reminder_every: Some(Duration::from_secs(3600)),
             max_reminders: 24,
+            flap: FlapPolicy::default(),
         }
     }
 }
@@ -223,6 +248,13 @@ mod tests {
         assert_eq!(policy.reminder_every, None);
         assert_eq!(policy.escalate[0].after_secs, 1800, "steps in the order they fire");
         assert_eq!(own.channel_ids(), vec![id(1), id(2), id(3)]);
+    }
+
+    #[test]
+    fn more_openings_than_the_limit_in_a_window_is_flapping() {
+        let flap = FlapPolicy::default();
+        assert!(!flap.is_flapping(5));
+        assert!(flap.is_flapping(6));
     }
 
     #[test]

@@ -206,6 +206,14 @@ pub trait Outbox: Send + Sync + 'static {
         &self,
     ) -> impl Future<Output = Result<TimerCandidates, AlertStoreError>> + Send;
 
+    /// Ends the flapping of sites whose last incident opened more than `window` before `now`;
+    /// returns those still down (an open incident), whose firing event was held meanwhile.
+    fn settle_flapping(
+        &self,
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> impl Future<Output = Result<TimerCandidates, AlertStoreError>> + Send;
+
     /// Queues an incident's timed events and stores its counters, in one transaction; an
     /// event already queued (by another node) is not queued twice. Returns how many
     /// deliveries were queued.

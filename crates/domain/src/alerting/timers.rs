@@ -105,6 +105,38 @@ pub async fn queue_due_timers<O: Outbox>(
     Ok(queued)
 }
 
+/// Ends flapping spells that have been stable for a window; a site still down gets the firing
+/// event of its open incident now (it was held while the site flapped). Returns how many
+/// deliveries were queued.
+pub async fn settle_flapping<O: Outbox>(
+    outbox: &O,
+    defaults: &AlertDefaults,
+    now: OffsetDateTime,
+) -> Result<u64, AlertStoreError> {
+    let settled = outbox.settle_flapping(now, defaults.flap.window).await?;
+    let mut queued = 0;
+    for candidate in settled.incidents {
+        let policy = candidate
+            .policy
+            .clone()
+            .unwrap_or_default()
+            .resolve(defaults, &settled.default_channels);
+        let incident = &candidate.incident;
+        let event = AlertEvent::for_incident(
+            EventKind::Firing,
+            0,
+            incident,
+            candidate.website.clone(),
+            candidate.check.clone(),
+            now,
+        );
+        let deliveries: Vec<_> = policy.channels.iter().map(|c| (*c, event.clone())).collect();
+        let counters = (incident.reminders_sent, incident.escalations_done);
+        queued += outbox.queue_timed(incident.id, counters, &deliveries, now).await?;
+    }
+    Ok(queued)
+}
+
 #[cfg(test)]
 mod tests {
     use std::num::NonZeroU32;

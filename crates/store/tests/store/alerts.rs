@@ -272,3 +272,98 @@ on_both_backends!(a_channel_waits_for_its_group_and_its_hour, |store, db| {
     assert_eq!(claim(next_hour).await.unwrap().len(), 1, "held, not dropped");
     assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM channels WHERE window_messages = 2").await, 1);
 });
+
+on_both_backends!(reminders_and_escalations_are_queued_once_and_stop_at_the_ack, |store, db| {
+    let ops = store.create_channel(&webhook("ops", true), T0).await.unwrap();
+    let boss = store.create_channel(&webhook("boss", false), T0).await.unwrap();
+    let policy = AlertPolicy {
+        failure_threshold: NonZeroU32::new(1),
+        reminder_every_secs: Some(600),
+        escalate: Some(vec![lookout_domain::alerting::Escalation {
+            after_secs: 300,
+            channels: vec![boss.id],
+        }]),
+        ..AlertPolicy::default()
+    };
+    let site = NewWebsite { alerts: Some(policy), ..new_site("https://example.com", true) };
+    let site = store.create_website(&site, T0).await.unwrap().id;
+    let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions::default());
+    recorder.record_check(check(site, 0, false)).await.unwrap();
+    drop(recorder);
+    writer.await.unwrap();
+    let defaults = lookout_domain::alerting::AlertDefaults::default();
+    let at = |secs: i64| T0 + time::Duration::seconds(secs);
+    let queue = |secs| lookout_domain::alerting::queue_due_timers(&store, &defaults, at(secs));
+    assert_eq!(queue(200).await.unwrap(), 0, "nothing due yet");
+    assert_eq!(queue(300).await.unwrap(), 1, "the escalation, to its channel");
+    assert_eq!(queue(320).await.unwrap(), 0, "once");
+    assert_eq!(
+        queue(600).await.unwrap(),
+        2,
+        "the first reminder, to the site's and the escalated channel"
+    );
+    assert_eq!(queue(900).await.unwrap(), 0);
+    let keys = "SELECT COUNT(*) AS n FROM deliveries WHERE dedup_key IN \
+                ('incident-1-escalated-1', 'incident-1-reminder-1')";
+    assert_eq!(count(&db, keys).await, 3);
+    let open = store
+        .list_incidents(IncidentFilter { open: Some(true), limit: 1, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!((open[0].incident.reminders_sent, open[0].incident.escalations_done), (1, 1));
+    store.acknowledge_incident(open[0].incident.id, at(1000)).await.unwrap();
+    assert_eq!(queue(1200).await.unwrap(), 0, "an acknowledged incident is not reminded");
+    let _ = ops;
+});
+
+on_both_backends!(
+    a_flapping_site_sends_one_flapping_event_then_its_firing_once_stable,
+    |store, db| {
+        store.create_channel(&webhook("ops", true), T0).await.unwrap();
+        let policy =
+            AlertPolicy { failure_threshold: NonZeroU32::new(1), ..AlertPolicy::default() };
+        let site = NewWebsite { alerts: Some(policy), ..new_site("https://example.com", true) };
+        let site = store.create_website(&site, T0).await.unwrap().id;
+        let defaults = lookout_domain::alerting::AlertDefaults {
+            flap: lookout_domain::alerting::FlapPolicy {
+                transitions: 2,
+                window: Duration::from_secs(3600),
+            },
+            ..Default::default()
+        };
+        let options = CheckWriterOptions { alerts: defaults, ..CheckWriterOptions::default() };
+        let (recorder, writer) = store.spawn_check_writer(options);
+        // Down and up four times within a minute: openings 1 and 2 fire, the third is flapping.
+        for n in 0..4 {
+            recorder.record_check(check(site, n * 10, false)).await.unwrap();
+            recorder.record_check(check(site, n * 10 + 5, true)).await.unwrap();
+        }
+        recorder.record_check(check(site, 60, false)).await.unwrap();
+        drop(recorder);
+        writer.await.unwrap();
+        let events = |event: &'static str| {
+            let sql = format!("SELECT COUNT(*) AS n FROM deliveries WHERE event = '{event}'");
+            let db = &db;
+            async move { count(db, &sql).await }
+        };
+        assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM incidents").await, 5);
+        assert_eq!((events("firing").await, events("resolved").await), (2, 2));
+        assert_eq!(events("flapping").await, 1, "one flapping event, then quiet");
+        let settle = |secs: i64| {
+            lookout_domain::alerting::settle_flapping(
+                &store,
+                &defaults,
+                T0 + time::Duration::seconds(secs),
+            )
+        };
+        assert_eq!(settle(600).await.unwrap(), 0, "not stable for a window yet");
+        assert_eq!(settle(3700).await.unwrap(), 1, "stable, still down: the open incident fires");
+        assert_eq!(events("firing").await, 3);
+        assert_eq!(settle(3800).await.unwrap(), 0, "once");
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) AS n FROM alert_states WHERE flapping_since IS NOT NULL")
+                .await,
+            0
+        );
+    }
+);

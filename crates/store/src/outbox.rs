@@ -78,11 +78,17 @@ fn status_code(outcome: &SendOutcome) -> Option<i32> {
     }
 }
 
-/// Moves each channel's pacing on by the messages of `$attempts` (one message = one channel
-/// at one attempt time): its last message, and its hour's count. In the caller's transaction.
+/// Moves each channel's pacing on by the delivered messages of `$attempts` (one message = one
+/// channel at one attempt time): its last message, and its hour's count. In the caller's
+/// transaction.
 macro_rules! count_messages {
     ($conn:expr, $attempts:expr) => {{
-        let attempts: &[AttemptRecord] = $attempts;
+        // Only messages the channel accepted count: a failed one is retried on its own backoff,
+        // not held back by the group wait, and does not use up the channel's hour.
+        let attempts: Vec<&AttemptRecord> = $attempts
+            .iter()
+            .filter(|a| matches!(a.outcome, SendOutcome::Delivered { .. }))
+            .collect();
         let ids: Vec<i64> = attempts.iter().map(|a| a.delivery.get()).collect();
         let owners: HashMap<i64, i64> = deliveries::table
             .filter(deliveries::id.eq_any(&ids))
@@ -92,7 +98,7 @@ macro_rules! count_messages {
             .into_iter()
             .collect();
         let mut messages: HashMap<i64, Vec<OffsetDateTime>> = HashMap::new();
-        for attempt in attempts {
+        for attempt in &attempts {
             if let Some(channel) = owners.get(&attempt.delivery.get()) {
                 let times = messages.entry(*channel).or_default();
                 if !times.contains(&attempt.at) {

@@ -183,9 +183,9 @@ pub trait Outbox: Send + Sync + 'static {
         owner: &str,
     ) -> impl Future<Output = Result<u64, AlertStoreError>> + Send;
 
-    /// Records attempts and sets each delivery's next state; counts each channel's messages
-    /// (attempts at one time to one channel are one message, see
-    /// [`ChannelPacing::hour_after`]).
+    /// Records attempts and sets each delivery's next state; counts each channel's delivered
+    /// messages (attempts at one time to one channel are one message, see
+    /// [`ChannelPacing::hour_after`]): a failed message is retried on its own backoff.
     fn record_attempts(
         &self,
         attempts: &[AttemptRecord],

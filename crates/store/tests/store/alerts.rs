@@ -367,3 +367,32 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    a_failed_message_is_retried_on_its_backoff_not_after_the_group_wait,
+    |store, _db| {
+        let ops = store.create_channel(&webhook("ops", false), T0).await.unwrap();
+        let leased =
+            store.queue_leased(ops.id, &AlertEvent::test(ops.id, T0), "api", T0).await.unwrap();
+        let next = T0 + time::Duration::seconds(1);
+        let failed = AttemptRecord {
+            delivery: leased,
+            at: T0,
+            duration: Duration::from_millis(5),
+            outcome: SendOutcome::Retry {
+                error: "HTTP 503".into(),
+                status_code: Some(503),
+                retry_after: None,
+            },
+            next: AfterAttempt::RetryAt(next),
+        };
+        store.record_attempts(&[failed]).await.unwrap();
+        let pacing = ChannelPacing { group_wait: Duration::from_secs(10), per_hour: 1 };
+        let due = store.claim_due("node", next, Duration::from_secs(60), 10, pacing).await.unwrap();
+        assert_eq!(
+            due.len(),
+            1,
+            "the retry is due after its backoff: a failure is not a message sent"
+        );
+    }
+);

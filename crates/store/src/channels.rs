@@ -280,25 +280,6 @@ impl ChannelRepository for Store {
         });
         Ok(outcome)
     }
-
-    async fn channel_kinds(
-        &self,
-        ids: &[ChannelId],
-    ) -> Result<Vec<(ChannelId, ChannelKind)>, AlertStoreError> {
-        let raw: Vec<i64> = ids.iter().map(|c| c.get()).collect();
-        let rows: Vec<(i64, String)> = with_connection!(self, read, |conn| {
-            channels::table
-                .filter(channels::id.eq_any(&raw))
-                .select((channels::id, channels::kind))
-                .load(&mut conn)
-                .await
-                .map_err(StoreError::from)?
-        });
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, kind)| Some((ChannelId::new(id).ok()?, ChannelKind::parse(&kind)?)))
-            .collect())
-    }
 }
 
 #[cfg(test)]

@@ -64,12 +64,6 @@ pub trait ChannelRepository: Send + Sync + 'static {
         id: ChannelId,
         force: bool,
     ) -> impl Future<Output = Result<ChannelDeletion, AlertStoreError>> + Send;
-
-    /// The kinds of those of `ids` that exist.
-    fn channel_kinds(
-        &self,
-        ids: &[ChannelId],
-    ) -> impl Future<Output = Result<Vec<(ChannelId, ChannelKind)>, AlertStoreError>> + Send;
 }
 
 /// Which incidents to list.

@@ -31,6 +31,21 @@ fn webhook(name: &str, default: bool) -> NewChannel {
     }
 }
 
+/// One attempt at `delivery` made at `at` (5 ms long).
+fn attempt(
+    delivery: lookout_domain::alerting::DeliveryId,
+    at: OffsetDateTime,
+    outcome: SendOutcome,
+    next: AfterAttempt,
+) -> AttemptRecord {
+    AttemptRecord { delivery, at, duration: Duration::from_millis(5), outcome, next }
+}
+
+/// A 503 worth retrying.
+fn unavailable() -> SendOutcome {
+    SendOutcome::Retry { error: "HTTP 503".into(), status_code: Some(503), retry_after: None }
+}
+
 fn recheck(recorded: &RecordedCheck) -> Option<Duration> {
     match recorded {
         RecordedCheck::Stored { recheck_after, .. } => *recheck_after,
@@ -162,17 +177,9 @@ on_both_backends!(the_outbox_leases_records_retries_and_gives_up, |store, db| {
             .is_empty(),
         "leased to the API"
     );
-    let retry =
-        SendOutcome::Retry { error: "HTTP 503".into(), status_code: Some(503), retry_after: None };
     let next = T0 + time::Duration::seconds(2);
-    let attempt = AttemptRecord {
-        delivery: leased,
-        at: T0,
-        duration: Duration::from_millis(5),
-        outcome: retry.clone(),
-        next: AfterAttempt::RetryAt(next),
-    };
-    store.record_attempts(&[attempt]).await.unwrap();
+    let failed = attempt(leased, T0, unavailable(), AfterAttempt::RetryAt(next));
+    store.record_attempts(&[failed]).await.unwrap();
     let failed = store.list_deliveries(Some(DeliveryStatus::Failed), 10).await.unwrap();
     assert_eq!(
         (failed.len(), failed[0].attempts, failed[0].last_error.as_deref()),
@@ -209,13 +216,7 @@ on_both_backends!(the_outbox_leases_records_retries_and_gives_up, |store, db| {
         1,
         "a lease that ran out is taken over"
     );
-    let dead = AttemptRecord {
-        delivery: leased,
-        at: later,
-        duration: Duration::from_millis(5),
-        outcome: retry,
-        next: AfterAttempt::Dead,
-    };
+    let dead = attempt(leased, later, unavailable(), AfterAttempt::Dead);
     store.record_attempts(&[dead]).await.unwrap();
     assert_eq!(store.list_deliveries(Some(DeliveryStatus::Dead), 10).await.unwrap().len(), 1);
     let again = store.retry_delivery(leased, later).await.unwrap().unwrap();
@@ -241,12 +242,9 @@ on_both_backends!(a_channel_waits_for_its_group_and_its_hour, |store, db| {
     let sent = |due: Vec<lookout_domain::alerting::DueDelivery>, at: OffsetDateTime| {
         let attempts: Vec<AttemptRecord> = due
             .iter()
-            .map(|d| AttemptRecord {
-                delivery: d.id,
-                at,
-                duration: Duration::from_millis(3),
-                outcome: SendOutcome::Delivered { status_code: Some(204) },
-                next: AfterAttempt::Delivered,
+            .map(|d| {
+                let delivered = SendOutcome::Delivered { status_code: Some(204) };
+                attempt(d.id, at, delivered, AfterAttempt::Delivered)
             })
             .collect();
         let store = &store;
@@ -375,17 +373,7 @@ on_both_backends!(
         let leased =
             store.queue_leased(ops.id, &AlertEvent::test(ops.id, T0), "api", T0).await.unwrap();
         let next = T0 + time::Duration::seconds(1);
-        let failed = AttemptRecord {
-            delivery: leased,
-            at: T0,
-            duration: Duration::from_millis(5),
-            outcome: SendOutcome::Retry {
-                error: "HTTP 503".into(),
-                status_code: Some(503),
-                retry_after: None,
-            },
-            next: AfterAttempt::RetryAt(next),
-        };
+        let failed = attempt(leased, T0, unavailable(), AfterAttempt::RetryAt(next));
         store.record_attempts(&[failed]).await.unwrap();
         let pacing = ChannelPacing { group_wait: Duration::from_secs(10), per_hour: 1 };
         let due = store.claim_due("node", next, Duration::from_secs(60), 10, pacing).await.unwrap();

@@ -8,10 +8,12 @@ use std::time::{Duration, Instant};
 use anyhow::bail;
 use lookout_target_farm::{Answer, WebhookReceiver};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::farm::{Farm, Meter, Rate};
 use super::received::{Received, Spread};
 use crate::lookout_process::{LookoutProcess, log_number};
+use crate::stats::quantile;
 
 /// What a phase works with.
 pub(crate) struct Rig<'a> {
@@ -50,7 +52,45 @@ pub(crate) struct Storm {
     pub(crate) latency: Spread,
     /// Milliseconds of each delivered message's send (lookout's log).
     pub(crate) send_ms: Spread,
+    pub(crate) pauses: Pauses,
     pub(crate) load: Load,
+}
+
+/// Stretches of a storm with no message delivered (from the log's timestamps of delivered
+/// messages): the outbox worker between two rounds (recording one round's attempts, claiming
+/// the next) rather than sending.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pauses {
+    /// Pauses longer than [`Pauses::LONGER_THAN`].
+    pub(crate) count: usize,
+    pub(crate) median_ms: f64,
+    pub(crate) total_secs: f64,
+    /// From the first to the last delivered message.
+    pub(crate) span_secs: f64,
+}
+
+impl Pauses {
+    pub(crate) const LONGER_THAN: f64 = 0.02;
+
+    fn of(times: impl Iterator<Item = OffsetDateTime>) -> Self {
+        let mut times: Vec<OffsetDateTime> = times.collect();
+        times.sort_unstable();
+        let gaps: Vec<f64> = times
+            .windows(2)
+            .map(|w| (w[1] - w[0]).as_seconds_f64())
+            .filter(|gap| *gap > Self::LONGER_THAN)
+            .collect();
+        let span_secs = match (times.first(), times.last()) {
+            (Some(first), Some(last)) => (*last - *first).as_seconds_f64(),
+            _ => 0.0,
+        };
+        Self {
+            count: gaps.len(),
+            total_secs: gaps.iter().sum(),
+            median_ms: quantile(&mut gaps.clone(), 0.5) * 1000.0,
+            span_secs,
+        }
+    }
 }
 
 /// A storm against a receiver that fails every other request.
@@ -169,11 +209,14 @@ impl Rig<'_> {
         let rate = meter.finish(self.farm);
         let cores = (self.cpu()? - cpu) / rate.secs;
         let received = Received::read(&self.receiver.requests("/hook"));
-        let send_ms = self.lookout.logs()[log_from..]
-            .iter()
-            .filter(|line| line.contains("Alert delivered"))
-            .filter_map(|line| log_number(line, "ms"))
-            .collect();
+        let logs = self.lookout.logs();
+        let delivered: Vec<&String> =
+            logs[log_from..].iter().filter(|line| line.contains("Alert delivered")).collect();
+        let send_ms = delivered.iter().filter_map(|line| log_number(line, "ms")).collect();
+        let pauses = Pauses::of(delivered.iter().filter_map(|line| {
+            let stamp = line.split_whitespace().next()?;
+            OffsetDateTime::parse(stamp, &Rfc3339).ok()
+        }));
         Ok(Storm {
             kind,
             arrived: received.sites_with(kind).len(),
@@ -182,6 +225,7 @@ impl Rig<'_> {
             span: received.span_secs(kind, start),
             latency: Spread::of(received.latencies_ms(kind)),
             send_ms: Spread::of(send_ms),
+            pauses,
             load: Load { rate, cores },
         })
     }

@@ -7,6 +7,8 @@ use super::setup::Backend;
 
 /// The check rate during a storm must stay at this share of the baseline or above.
 const RATE_SHARE: f64 = 0.8;
+/// Seconds of a storm's check rate printed one by one.
+const SHOWN_SECONDS: usize = 30;
 /// The p99 latency bound with a healthy receiver (ms).
 const LATENCY_P99_MS: f64 = 1000.0;
 
@@ -93,9 +95,23 @@ fn storm(label: &str, storm: &Storm, baseline: &Load, sites: u64) {
     );
     println!("  {:<15} {}", "", spread("latency", &storm.latency));
     println!("  {:<15} {}", "", spread("one send", &storm.send_ms));
+    let p = &storm.pauses;
+    println!(
+        "  {:<15} no message delivered for {:.2} of the {:.2} s from first to last delivery, in \
+         {} pauses > {:.0} ms (median {:.0} ms)",
+        "",
+        p.total_secs,
+        p.span_secs,
+        p.count,
+        super::phases::Pauses::LONGER_THAN * 1000.0,
+        p.median_ms
+    );
     println!("  {:<15} {} = {:.2} × baseline", "", load(&storm.load), ratio(storm, baseline));
-    let seconds: Vec<String> = storm.load.rate.seconds.iter().map(|r| format!("{r:.0}")).collect();
-    println!("  {:<15} checks/s second by second: {}", "", seconds.join(" "));
+    let seconds = &storm.load.rate.seconds;
+    let shown: Vec<String> =
+        seconds.iter().take(SHOWN_SECONDS).map(|r| format!("{r:.0}")).collect();
+    let more = if seconds.len() > SHOWN_SECONDS { " …" } else { "" };
+    println!("  {:<15} checks/s second by second: {}{more}", "", shown.join(" "));
 }
 
 impl UngroupedRun {

@@ -35,7 +35,7 @@ pub use errors::{
     RetryDeliveryError, TestChannelError, UpdateChannelError,
 };
 pub use event::{AlertEvent, EventCheck, EventIncident, EventKind, EventWebsite, SentEvent};
-pub use ids::{AlertIdError, ChannelId, DeliveryId, IncidentId};
+pub use ids::{AlertIdError, ChannelId, DeliveryId, IncidentId, MaintenanceId};
 pub use incident::{AlertState, AlertStep, Incident};
 pub use policy::{
     AlertDefaults, AlertPolicy, EffectivePolicy, Escalation, FlapPolicy, MAX_ESCALATION_STEPS,

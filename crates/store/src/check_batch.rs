@@ -198,6 +198,7 @@ mod tests {
             response_time: 0.1,
             is_available: available,
             error_message: None,
+            in_maintenance: false,
         }
     }
 

@@ -3,6 +3,8 @@
 
 use time::OffsetDateTime;
 
+use crate::maintenance::MaintenanceView;
+
 use super::{
     AlertDefaults, AlertEvent, AlertStoreError, ChannelId, EffectivePolicy, EventKind, Incident,
     Outbox,
@@ -66,15 +68,21 @@ pub fn due_timed_events(
 }
 
 /// Queues every reminder and escalation due at `now` (a periodic job runs this on every node;
-/// each event is queued once). Returns how many deliveries were queued.
+/// each event is queued once). A site in a maintenance window is owed nothing while it lasts
+/// (what came due goes out after it, if the incident is still open). Returns how many
+/// deliveries were queued.
 pub async fn queue_due_timers<O: Outbox>(
     outbox: &O,
     defaults: &AlertDefaults,
+    maintenance: &dyn MaintenanceView,
     now: OffsetDateTime,
 ) -> Result<u64, AlertStoreError> {
     let mut queued = 0;
     let candidates = outbox.timer_candidates().await?;
     for candidate in candidates.incidents {
+        if maintenance.mode_at(candidate.incident.website_id, now).is_some() {
+            continue;
+        }
         let policy = candidate
             .policy
             .clone()

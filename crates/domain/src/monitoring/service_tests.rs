@@ -297,10 +297,10 @@ fn a_paused_site_is_not_checked_and_a_silenced_one_is_checked_and_marked() {
     paused.expect_mode_at().return_const(Some(MaintenanceMode::Pause));
     let mut recorder = MockCheckRecorder::new();
     recorder.expect_record_check().never();
-    let service = service(prober_answering(Some(200), None, 0), recorder, clock.clone())
+    let pausing = service(prober_answering(Some(200), None, 0), recorder, clock.clone())
         .with_maintenance(Arc::new(paused));
     let breaker = CircuitBreaker::Closed { failures: 2 };
-    let result = block_on(service.run_check(&due(&clock, breaker)));
+    let result = block_on(pausing.run_check(&due(&clock, breaker)));
     assert_eq!(result.run, CheckRun::Paused);
     assert_eq!(result.breaker, breaker, "the breaker is left as it was");
     assert_eq!(result.next_due, T0 + time::Duration::seconds(60));
@@ -314,8 +314,8 @@ fn a_paused_site_is_not_checked_and_a_silenced_one_is_checked_and_marked() {
             recheck_after: None,
         })))
     });
-    let service = service(prober_answering(Some(503), None, 1), recorder, clock.clone())
+    let silencing = service(prober_answering(Some(503), None, 1), recorder, clock.clone())
         .with_maintenance(Arc::new(silenced));
-    let result = block_on(service.run_check(&due(&clock, CircuitBreaker::default())));
+    let result = block_on(silencing.run_check(&due(&clock, CircuitBreaker::default())));
     assert!(matches!(result.run, CheckRun::Recorded { .. }));
 }

@@ -30,5 +30,5 @@ pub use spec::{
 };
 pub use window::{
     MAX_OCCURRENCES, MaintenanceMode, MaintenanceScope, MaintenanceSpec, MaintenanceTiming,
-    MaintenanceWindow, Recurrence, Span, Zone,
+    MaintenanceWindow, Outlook, Recurrence, Span, Zone,
 };

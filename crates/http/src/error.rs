@@ -18,6 +18,7 @@ use lookout_domain::website::{
 use serde::Serialize;
 
 mod alerting;
+mod maintenance;
 
 /// An error response: status, stable machine code, human message, and the offending field.
 #[derive(Debug)]

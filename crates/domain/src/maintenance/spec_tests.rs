@@ -113,3 +113,22 @@ fn an_update_merges_within_a_kind_and_replaces_across_kinds() {
     };
     assert_eq!(early.over(&stored).unwrap_err().field, "ends_at");
 }
+
+#[test]
+fn windows_at_the_ends_of_time_do_not_overflow() {
+    let far = MaintenanceDraft {
+        starts_at: Some(datetime!(9999-12-31 23:00 UTC)),
+        ends_at: Some(datetime!(9999-12-31 23:59:59 UTC)),
+        ..once_draft()
+    };
+    let spec = far.parse().unwrap();
+    assert!(spec.timing.outlook(datetime!(2026-12-04 00:00 UTC)).next_start.is_some());
+    let early = MaintenanceDraft {
+        from: Some(datetime!(0000-01-01 00:00 UTC)),
+        until: Some(datetime!(9999-12-31 00:00 UTC)),
+        ..weekly_draft()
+    };
+    let spec = early.parse().unwrap();
+    let _ = spec.timing.outlook(datetime!(9999-12-30 00:00 UTC));
+    let _ = spec.timing.spans(datetime!(0000-01-01 00:00 UTC), datetime!(0000-01-10 00:00 UTC));
+}

@@ -177,7 +177,7 @@ impl MaintenanceTiming {
             Self::Recurring(rule) => {
                 let length = time::Duration::try_from(rule.duration).unwrap_or(time::Duration::DAY);
                 // An occurrence that started up to one duration before `from` still overlaps.
-                let mut first = from - length;
+                let mut first = from.saturating_sub(length);
                 let mut last = to;
                 if let Some(start) = rule.from {
                     first = first.max(start);
@@ -195,7 +195,7 @@ impl MaintenanceTiming {
                     .into_iter()
                     .map(|start| {
                         let start = from_jiff(start);
-                        Span { start, end: start + length }
+                        Span { start, end: start.saturating_add(length) }
                     })
                     .filter(|span| span.end > from)
                     .collect()
@@ -203,13 +203,33 @@ impl MaintenanceTiming {
         }
     }
 
-    /// The occurrence going on at `now`, else the next one within a year.
-    pub fn current_or_next(&self, now: OffsetDateTime) -> Option<Span> {
-        let horizon = match self {
-            Self::Once { .. } => time::Duration::days(365 * 100),
-            Self::Recurring(_) => time::Duration::days(366),
+    /// Where the window stands at `now`: the end of the occurrence going on, and the start of
+    /// the next one (within a year for a recurring window).
+    pub fn outlook(&self, now: OffsetDateTime) -> Outlook {
+        let until = match self {
+            Self::Once { ends_at, .. } => {
+                (*ends_at).max(now).saturating_add(time::Duration::SECOND)
+            }
+            // A year from now, or from the first start allowed if that is later.
+            Self::Recurring(rule) => rule
+                .from
+                .map_or(now, |from| from.max(now))
+                .saturating_add(time::Duration::days(366)),
         };
-        // A year of an every-minute schedule is cut at MAX_OCCURRENCES: the first is enough.
-        self.spans(now, now + horizon).into_iter().find(|span| span.end > now)
+        // An every-minute schedule stops at MAX_OCCURRENCES, well after the first two.
+        let spans = self.spans(now, until);
+        Outlook {
+            active_until: spans.iter().find(|s| s.contains(now)).map(|s| s.end),
+            next_start: spans.iter().find(|s| s.start > now).map(|s| s.start),
+        }
     }
+}
+
+/// A window's place in time as seen at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outlook {
+    /// When the occurrence going on ends; `None` when none is.
+    pub active_until: Option<OffsetDateTime>,
+    /// When the next occurrence starts; `None` when no other is to come.
+    pub next_start: Option<OffsetDateTime>,
 }

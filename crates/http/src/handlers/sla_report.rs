@@ -86,18 +86,18 @@ fn csv_field(raw: &str) -> String {
 
 fn to_csv(sites: &[SlaSite]) -> String {
     let mut out = String::from(
-        "website_id,name,url,uptime_percent,downtime_seconds,maintenance_seconds,breached\n",
+        "website_id,name,url,uptime_percent,downtime_seconds,breached,maintenance_seconds\n",
     );
     for site in sites {
         let uptime = site.uptime_percent.map(|u| format!("{u:.4}")).unwrap_or_default();
         out.push_str(&format!(
-            "{},{},{},{uptime},{:.3},{:.3},{}\n",
+            "{},{},{},{uptime},{:.3},{},{:.3}\n",
             site.website_id,
             csv_field(&site.name),
             csv_field(&site.url),
             site.downtime,
-            site.maintenance_seconds,
-            site.breached
+            site.breached,
+            site.maintenance_seconds
         ));
     }
     out

@@ -29,6 +29,7 @@ pub use desk::{IncidentDesk, IncidentService};
 pub use dispatch::{
     Dispatcher, MAX_EVENTS_PER_MESSAGE, Message, group_messages, jitter, outcome_text,
 };
+pub(crate) use errors::storage_variants;
 pub use errors::{
     AcknowledgeIncidentError, CreateChannelError, DeleteChannelError, GetChannelError,
     GetIncidentError, ListChannelsError, ListDeliveriesError, ListIncidentsError,

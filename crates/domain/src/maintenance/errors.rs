@@ -3,24 +3,11 @@
 use super::MaintenanceFieldError;
 use super::ports::MaintenanceWriteError;
 use crate::WebsiteId;
-use crate::alerting::{AlertStoreError, MaintenanceId};
+use crate::alerting::{AlertStoreError, MaintenanceId, storage_variants};
 use crate::website::BoxError;
 
 fn ids(websites: &[WebsiteId]) -> String {
     websites.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-}
-
-macro_rules! from_store {
-    ($name:ident) => {
-        impl From<AlertStoreError> for $name {
-            fn from(error: AlertStoreError) -> Self {
-                match error {
-                    AlertStoreError::Unavailable(e) => Self::Unavailable(e),
-                    AlertStoreError::Unknown(e) => Self::Unknown(e),
-                }
-            }
-        }
-    };
 }
 
 macro_rules! from_write {
@@ -47,7 +34,7 @@ pub enum CreateMaintenanceError {
     #[error(transparent)]
     Unknown(BoxError),
 }
-from_store!(CreateMaintenanceError);
+storage_variants!(CreateMaintenanceError);
 from_write!(CreateMaintenanceError);
 
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +44,7 @@ pub enum ListMaintenanceError {
     #[error(transparent)]
     Unknown(BoxError),
 }
-from_store!(ListMaintenanceError);
+storage_variants!(ListMaintenanceError);
 
 #[derive(Debug, thiserror::Error)]
 pub enum GetMaintenanceError {
@@ -68,7 +55,7 @@ pub enum GetMaintenanceError {
     #[error(transparent)]
     Unknown(BoxError),
 }
-from_store!(GetMaintenanceError);
+storage_variants!(GetMaintenanceError);
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpdateMaintenanceError {
@@ -83,7 +70,7 @@ pub enum UpdateMaintenanceError {
     #[error(transparent)]
     Unknown(BoxError),
 }
-from_store!(UpdateMaintenanceError);
+storage_variants!(UpdateMaintenanceError);
 from_write!(UpdateMaintenanceError);
 
 #[derive(Debug, thiserror::Error)]
@@ -95,4 +82,4 @@ pub enum DeleteMaintenanceError {
     #[error(transparent)]
     Unknown(BoxError),
 }
-from_store!(DeleteMaintenanceError);
+storage_variants!(DeleteMaintenanceError);

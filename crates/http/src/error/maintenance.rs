@@ -39,31 +39,5 @@ impl From<UpdateMaintenanceError> for ApiError {
     }
 }
 
-impl From<ListMaintenanceError> for ApiError {
-    fn from(error: ListMaintenanceError) -> Self {
-        match &error {
-            ListMaintenanceError::Unavailable(_) => Self::unavailable(&error),
-            ListMaintenanceError::Unknown(_) => Self::internal(&error),
-        }
-    }
-}
-
-impl From<GetMaintenanceError> for ApiError {
-    fn from(error: GetMaintenanceError) -> Self {
-        match &error {
-            GetMaintenanceError::NotFound(_) => Self::not_found(error.to_string()),
-            GetMaintenanceError::Unavailable(_) => Self::unavailable(&error),
-            GetMaintenanceError::Unknown(_) => Self::internal(&error),
-        }
-    }
-}
-
-impl From<DeleteMaintenanceError> for ApiError {
-    fn from(error: DeleteMaintenanceError) -> Self {
-        match &error {
-            DeleteMaintenanceError::NotFound(_) => Self::not_found(error.to_string()),
-            DeleteMaintenanceError::Unavailable(_) => Self::unavailable(&error),
-            DeleteMaintenanceError::Unknown(_) => Self::internal(&error),
-        }
-    }
-}
+storage_only!(ListMaintenanceError);
+not_found_or_storage!(GetMaintenanceError, DeleteMaintenanceError);

@@ -93,10 +93,13 @@ impl WindowRow {
         let corrupt = |what: String| {
             StoreError::CorruptRow(format!("maintenance window {}: {what}", self.id))
         };
+        // Every site it named was deleted since: it covers nothing (and says so), rather than
+        // failing every read of the windows.
+        let orphaned = !self.all_websites && sites.is_empty();
         let draft = MaintenanceDraft {
             name: Some(self.name.clone()),
-            websites: (!self.all_websites).then_some(sites),
-            all: Some(self.all_websites),
+            websites: (!self.all_websites && !orphaned).then_some(sites),
+            all: Some(self.all_websites || orphaned),
             mode: Some(self.mode.clone()),
             starts_at: self.starts_at.map(from_column),
             ends_at: self.ends_at.map(from_column),
@@ -106,7 +109,10 @@ impl WindowRow {
             from: self.from_at.map(from_column),
             until: self.until_at.map(from_column),
         };
-        let spec = draft.parse().map_err(|e| corrupt(format!("{}: {e}", e.field)))?;
+        let mut spec = draft.parse().map_err(|e| corrupt(format!("{}: {e}", e.field)))?;
+        if orphaned {
+            spec.scope = MaintenanceScope::Websites(Vec::new());
+        }
         Ok(MaintenanceWindow {
             id: MaintenanceId::new(self.id).map_err(|e| corrupt(e.to_string()))?,
             spec,

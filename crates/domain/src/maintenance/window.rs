@@ -43,7 +43,8 @@ impl MaintenanceMode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MaintenanceScope {
     All,
-    /// Sorted, without duplicates, never empty.
+    /// Sorted, without duplicates; never empty as sent, empty once every site it named has
+    /// been deleted (it then covers nothing).
     Websites(Vec<WebsiteId>),
 }
 

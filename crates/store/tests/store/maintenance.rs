@@ -67,6 +67,11 @@ on_both_backends!(a_deleted_site_leaves_its_windows, |store, _db| {
     store.delete_website(a).await.unwrap();
     let left = store.get_maintenance(window.id).await.unwrap().unwrap();
     assert_eq!(left.spec.scope, MaintenanceScope::Websites(vec![b]));
+    // With its last site gone it covers nothing, and every read still works.
+    store.delete_website(b).await.unwrap();
+    let left = store.get_maintenance(window.id).await.unwrap().unwrap();
+    assert_eq!(left.spec.scope, MaintenanceScope::Websites(vec![]));
+    assert_eq!(store.list_maintenance().await.unwrap().len(), 1);
 });
 
 on_both_backends!(a_silenced_check_is_stored_marked_and_opens_no_incident, |store, db| {

@@ -7,6 +7,7 @@ mod helpers;
 mod address_guard;
 mod alerts_api;
 mod alerts_delivery;
+mod alerts_two_nodes;
 mod auth;
 mod binary;
 mod crash;

@@ -14,7 +14,12 @@
 //!   10 minutes) on SQLite or PostgreSQL, nobody scraping `/metrics` — anonymous RSS,
 //!   descriptors, threads, WAL size, bytes per stored check, lateness p99 and checks/s every
 //!   minute, then a PASS/FAIL verdict on memory growth, leaks and the WAL's bound.
+//! - `alerts`: N sites (default 10,000) alerting a webhook receiver — a storm of every site
+//!   down at once (deliveries per second with grouping off, messages with grouping on, the
+//!   check rate meanwhile against a healthy baseline), latency from the check that crossed the
+//!   threshold to the receiver, and a receiver failing half its requests; a verdict per target.
 
+mod alerts;
 mod history;
 mod idle;
 mod lookout_process;
@@ -48,6 +53,8 @@ enum Command {
     ScaleOut(scale_out::Args),
     /// Minutes at a steady rate with nobody scraping: memory, descriptors, threads, WAL, storage.
     Soak(soak::Args),
+    /// Alert storms, delivery latency and a half-failing receiver.
+    Alerts(alerts::Args),
 }
 
 #[tokio::main]
@@ -58,5 +65,6 @@ async fn main() -> anyhow::Result<()> {
         Command::History(args) => history::run(args).await,
         Command::ScaleOut(args) => scale_out::run(args).await,
         Command::Soak(args) => soak::run(args).await,
+        Command::Alerts(args) => alerts::run(args).await,
     }
 }

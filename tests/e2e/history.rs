@@ -252,9 +252,13 @@ on_both_backends!(sla_report_per_site_in_json_and_csv, |app| {
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let csv = response.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "website_id,name,url,uptime_percent,downtime_seconds,breached");
-    assert_eq!(lines[1], format!("{a},Shop A,https://a.example/,99.8958,90.000,true"));
-    assert_eq!(lines[3], format!("{c},\"Shop, \"\"EU\"\"\",https://c.example/,,0.000,false"));
+    // maintenance_seconds came last, after the columns clients already read by position.
+    assert_eq!(
+        lines[0],
+        "website_id,name,url,uptime_percent,downtime_seconds,breached,maintenance_seconds"
+    );
+    assert_eq!(lines[1], format!("{a},Shop A,https://a.example/,99.8958,90.000,true,0.000"));
+    assert_eq!(lines[3], format!("{c},\"Shop, \"\"EU\"\"\",https://c.example/,,0.000,false,0.000"));
 
     for bad in [
         "target=0",

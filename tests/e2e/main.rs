@@ -16,6 +16,7 @@ mod health;
 mod history;
 mod hostile_input;
 mod hostile_targets;
+mod maintenance;
 mod monitoring;
 mod nodes;
 mod openapi;

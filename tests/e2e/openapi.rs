@@ -46,12 +46,15 @@ async fn every_operation_is_documented_and_answers_as_documented() {
     operations.sort();
     let expected = [
         ("delete", "/api/channels/{id}"),
+        ("delete", "/api/maintenance/{id}"),
         ("delete", "/api/websites/{id}"),
         ("get", "/api/channels"),
         ("get", "/api/channels/{id}"),
         ("get", "/api/deliveries"),
         ("get", "/api/incidents"),
         ("get", "/api/incidents/{id}"),
+        ("get", "/api/maintenance"),
+        ("get", "/api/maintenance/{id}"),
         ("get", "/api/nodes"),
         ("get", "/api/openapi.json"),
         ("get", "/api/reports/sla"),
@@ -65,11 +68,13 @@ async fn every_operation_is_documented_and_answers_as_documented() {
         ("get", "/health"),
         ("get", "/metrics"),
         ("patch", "/api/channels/{id}"),
+        ("patch", "/api/maintenance/{id}"),
         ("patch", "/api/websites/{id}"),
         ("post", "/api/channels"),
         ("post", "/api/channels/{id}/test"),
         ("post", "/api/deliveries/{id}/retry"),
         ("post", "/api/incidents/{id}/ack"),
+        ("post", "/api/maintenance"),
         ("post", "/api/websites"),
     ];
     let expected: Vec<(String, String)> =
@@ -181,6 +186,36 @@ async fn every_operation_is_documented_and_answers_as_documented() {
             "/api/deliveries/999/retry".into(),
             Some(Value::Null),
         ),
+        (
+            "post",
+            "/api/maintenance",
+            "/api/maintenance".into(),
+            Some(json!({ "name": "patching", "all": true, "schedule": "0 3 * * sun",
+                "duration_secs": 3600, "timezone": "Europe/Berlin" })),
+        ),
+        (
+            "post",
+            "/api/maintenance",
+            "/api/maintenance".into(),
+            Some(
+                json!({ "name": "x", "all": true, "schedule": "0 3 * * sun", "duration_secs": 0 }),
+            ),
+        ),
+        ("get", "/api/maintenance", "/api/maintenance".into(), None),
+        ("get", "/api/maintenance/{id}", "/api/maintenance/1".into(), None),
+        ("get", "/api/maintenance/{id}", "/api/maintenance/999".into(), None),
+        (
+            "patch",
+            "/api/maintenance/{id}",
+            "/api/maintenance/1".into(),
+            Some(json!({ "starts_at": "2030-01-01T00:00:00Z", "ends_at": "2030-01-01T01:00:00Z" })),
+        ),
+        (
+            "patch",
+            "/api/maintenance/{id}",
+            "/api/maintenance/1".into(),
+            Some(json!({ "name": null })),
+        ),
         ("get", "/health", "/health".into(), None),
         ("get", "/api/openapi.json", "/api/openapi.json".into(), None),
     ];
@@ -201,4 +236,7 @@ async fn every_operation_is_documented_and_answers_as_documented() {
     assert_matches_spec(&spec, "delete", "/api/websites/{id}", status, &Value::Null);
     let (status, _) = app.delete(&channel).await;
     assert_matches_spec(&spec, "delete", "/api/channels/{id}", status, &Value::Null);
+    let (status, _) = app.delete("/api/maintenance/1").await;
+    assert_eq!(status, 204);
+    assert_matches_spec(&spec, "delete", "/api/maintenance/{id}", status, &Value::Null);
 }

@@ -1,6 +1,7 @@
 //! The monitoring engine of `lookout serve`: the schedule (local or shared) feeding the check
 //! worker, and what the API reads of it.
 
+use lookout_domain::maintenance::MaintenanceView;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -68,6 +69,7 @@ pub(crate) async fn start(
     recorder: BatchRecorder,
     due: DueSource,
     node: &NodeId,
+    maintenance: Arc<dyn MaintenanceView>,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<Engine> {
     let probe_options = settings.probe_options()?;
@@ -78,13 +80,16 @@ pub(crate) async fn start(
         DueSource::Shared(_) => lease.saturating_sub(Duration::from_secs(2)),
     };
     let prober = HyperProber::new(probe_options).context("cannot set up TLS")?;
-    let monitoring = Arc::new(MonitoringService::new(
-        prober,
-        recorder,
-        SystemClock,
-        settings.breaker_policy(),
-        settings.check_log_policy(),
-    ));
+    let monitoring = Arc::new(
+        MonitoringService::new(
+            prober,
+            recorder,
+            SystemClock,
+            settings.breaker_policy(),
+            settings.check_log_policy(),
+        )
+        .with_maintenance(maintenance),
+    );
     let options = CheckWorkerOptions {
         concurrency: settings.scheduler.max_concurrent_checks,
         check_timeout,

@@ -14,6 +14,13 @@ mod telemetry;
 
 use clap::{Parser, Subcommand};
 
+/// jemalloc, not glibc's malloc: glibc gives each busy thread an arena of its own (up to 8 per
+/// core) and keeps their freed pages, so under steady load RSS creeps up for many minutes
+/// before it settles (the soak in docs/benchmarks.md: +8 % after warm-up at 10,000 checks/s;
+/// mimalloc did worse, +32 %); jemalloc hands freed pages back on a decay timer.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Debug, Parser)]
 #[command(name = "lookout", version, about = "A website uptime monitor")]
 struct Cli {

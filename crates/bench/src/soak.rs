@@ -165,9 +165,13 @@ async fn soak<D: SoakDatabase>(
     for minute in 1..=args.minutes {
         let end = started + Duration::from_secs(60 * minute as u64);
         let (mut fds, mut threads) = ((u64::MAX, 0), (u64::MAX, 0));
+        // Sampled every second; the minute's median is its level (a leak moves it, the batch
+        // in flight at one instant does not).
+        let mut rss = Vec::with_capacity(61);
         loop {
             lookout.ensure_running()?;
             let held = lookout.holdings()?;
+            rss.push(held.rss_anon_kib);
             fds = (fds.0.min(held.fds), fds.1.max(held.fds));
             threads = (threads.0.min(held.threads), threads.1.max(held.threads));
             let now = Instant::now();
@@ -176,7 +180,9 @@ async fn soak<D: SoakDatabase>(
             }
             tokio::time::sleep((end - now).min(Duration::from_secs(1))).await;
         }
-        let held = lookout.holdings()?;
+        rss.push(lookout.holdings()?.rss_anon_kib);
+        rss.sort_unstable();
+        let rss_median = rss[rss.len() / 2];
         let cpu_now = lookout.usage()?.cpu_secs;
         let (checks, last) = database.checks_after(last_id).await?;
         let now = Instant::now();
@@ -186,12 +192,7 @@ async fn soak<D: SoakDatabase>(
         (last_id, read_at) = (last, now);
         stored += i64::try_from(checks.len())?;
         rates.push(rate);
-        let row = Minute {
-            rss_anon_kib: held.rss_anon_kib,
-            fds,
-            threads,
-            wal_bytes: footprint.wal_bytes,
-        };
+        let row = Minute { rss_anon_kib: rss_median, fds, threads, wal_bytes: footprint.wal_bytes };
         minutes.push(row);
         println!(
             "  {minute:>3} {:>11.1} {:>11} {:>11} {:>8.1} {:>8.0} {:>11.1} {:>9.0} {:>8.2} {:>5.2}",
@@ -251,6 +252,7 @@ async fn report<D: SoakDatabase>(
     for line in database.final_figures(stored).await? {
         println!("  {line}");
     }
+    println!("  RssAnon: the median of the minute's per-second samples");
     println!("  WAL: {}", database.wal_meaning());
     let bounds = Bounds {
         warmup_minutes: args.warmup,

@@ -29,13 +29,14 @@ pub use desk::{IncidentDesk, IncidentService};
 pub use dispatch::{
     Dispatcher, MAX_EVENTS_PER_MESSAGE, Message, group_messages, jitter, outcome_text,
 };
+pub(crate) use errors::storage_variants;
 pub use errors::{
     AcknowledgeIncidentError, CreateChannelError, DeleteChannelError, GetChannelError,
     GetIncidentError, ListChannelsError, ListDeliveriesError, ListIncidentsError,
     RetryDeliveryError, TestChannelError, UpdateChannelError,
 };
 pub use event::{AlertEvent, EventCheck, EventIncident, EventKind, EventWebsite, SentEvent};
-pub use ids::{AlertIdError, ChannelId, DeliveryId, IncidentId};
+pub use ids::{AlertIdError, ChannelId, DeliveryId, IncidentId, MaintenanceId};
 pub use incident::{AlertState, AlertStep, Incident};
 pub use policy::{
     AlertDefaults, AlertPolicy, EffectivePolicy, Escalation, FlapPolicy, MAX_ESCALATION_STEPS,

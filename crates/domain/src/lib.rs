@@ -10,6 +10,7 @@ pub mod auth;
 pub mod clock;
 mod error_chain;
 pub mod history;
+pub mod maintenance;
 pub mod monitoring;
 pub mod node;
 pub mod website;

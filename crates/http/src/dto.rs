@@ -5,6 +5,7 @@ mod alert_policy;
 mod channel;
 mod channel_config;
 mod incident;
+mod maintenance;
 
 use lookout_domain::{
     CheckInterval, IntervalBounds, NewWebsite, Website, WebsiteId, WebsiteName, WebsitePatch,
@@ -23,6 +24,9 @@ pub(crate) use self::channel_config::ChannelConfigBody;
 pub(crate) use self::incident::{
     DeliveryResponse, DeliveryStatusBody, IncidentResponse, IncidentState, parse_delivery_id,
     parse_incident_id,
+};
+pub(crate) use self::maintenance::{
+    MaintenanceModeBody, MaintenanceRequest, MaintenanceResponse, parse_maintenance_id,
 };
 use crate::ApiError;
 

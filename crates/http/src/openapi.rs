@@ -7,11 +7,11 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::handlers::{
-    acknowledge_incident, create_channel, create_website, delete_channel, delete_website,
-    get_channel, get_incident, get_metrics, get_stats, get_status, get_website, health,
-    list_channels, list_checks, list_deliveries, list_downtimes, list_incidents, list_nodes,
-    list_stats, list_websites, retry_delivery, sla_report, test_channel, update_channel,
-    update_website,
+    acknowledge_incident, create_channel, create_maintenance, create_website, delete_channel,
+    delete_maintenance, delete_website, get_channel, get_incident, get_maintenance, get_metrics,
+    get_stats, get_status, get_website, health, list_channels, list_checks, list_deliveries,
+    list_downtimes, list_incidents, list_maintenance, list_nodes, list_stats, list_websites,
+    retry_delivery, sla_report, test_channel, update_channel, update_maintenance, update_website,
 };
 
 #[derive(OpenApi)]
@@ -19,7 +19,7 @@ use crate::handlers::{
     info(
         title = "lookout",
         description = "Website uptime monitor: websites, checks, downtime windows, statistics; \
-            alerts: channels, incidents and their deliveries."
+            alerts: channels, incidents and their deliveries; maintenance windows."
     ),
     modifiers(&BearerAuth),
     paths(
@@ -48,6 +48,11 @@ use crate::handlers::{
         acknowledge_incident::handle,
         list_deliveries::handle,
         retry_delivery::handle,
+        list_maintenance::handle,
+        create_maintenance::handle,
+        get_maintenance::handle,
+        update_maintenance::handle,
+        delete_maintenance::handle,
         handle,
     ),
     // Referenced only through `value_type` (in query parameters and the channel bodies), so
@@ -59,6 +64,7 @@ use crate::handlers::{
         crate::dto::ChannelKindBody,
         crate::dto::ChannelConfigBody,
         crate::dto::ChannelIdBody,
+        crate::dto::MaintenanceModeBody,
     ))
 )]
 pub(crate) struct ApiDoc;

@@ -11,15 +11,16 @@ use actix_web::{
     App, FromRequest, Handler, HttpRequest, HttpServer, Resource, Responder, Route, web,
 };
 use lookout_domain::alerting::{ChannelManagement, IncidentDesk};
+use lookout_domain::maintenance::MaintenanceManagement;
 
 use crate::access::{ApiAccess, check_access};
 use crate::error::{json_error_handler, method_not_allowed, not_found, query_error_handler};
 use crate::handlers::{
-    acknowledge_incident, create_channel, create_website, delete_channel, delete_website,
-    get_channel, get_incident, get_metrics, get_stats, get_status, get_website, health,
-    list_channels, list_checks, list_deliveries, list_downtimes, list_incidents, list_nodes,
-    list_stats, list_websites, retry_delivery, sla_report, test_channel, update_channel,
-    update_website,
+    acknowledge_incident, create_channel, create_maintenance, create_website, delete_channel,
+    delete_maintenance, delete_website, get_channel, get_incident, get_maintenance, get_metrics,
+    get_stats, get_status, get_website, health, list_channels, list_checks, list_deliveries,
+    list_downtimes, list_incidents, list_maintenance, list_nodes, list_stats, list_websites,
+    retry_delivery, sla_report, test_channel, update_channel, update_maintenance, update_website,
 };
 use crate::request_metrics::record_request_metrics;
 use crate::state::{ApiState, UseCases};
@@ -51,11 +52,11 @@ fn resource<const N: usize>(path: &str, routes: [(Method, Route); N]) -> Resourc
 }
 
 /// Registers lookout's routes on an actix `ServiceConfig`.
-pub fn configure<W: UseCases, C: ChannelManagement, I: IncidentDesk>(
-    state: web::Data<ApiState<W, C, I>>,
+pub fn configure<W: UseCases, C: ChannelManagement, I: IncidentDesk, M: MaintenanceManagement>(
+    state: web::Data<ApiState<W, C, I, M>>,
 ) -> impl Fn(&mut web::ServiceConfig) + Clone {
     move |cfg: &mut web::ServiceConfig| {
-        use Method as M;
+        use Method as V;
         cfg.app_data(state.clone())
             .app_data(
                 web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(json_error_handler),
@@ -63,59 +64,74 @@ pub fn configure<W: UseCases, C: ChannelManagement, I: IncidentDesk>(
             .app_data(web::PayloadConfig::default().limit(MAX_BODY_BYTES))
             .app_data(web::QueryConfig::default().error_handler(query_error_handler));
         let routes = [
-            resource("/metrics", [on(M::GET, get_metrics::handle::<W, C, I>)]),
-            resource("/api/openapi.json", [on(M::GET, crate::openapi::handle)]),
-            resource("/health", [on(M::GET, health::handle::<W, C, I>)]),
-            resource("/api/nodes", [on(M::GET, list_nodes::handle::<W, C, I>)]),
-            resource("/api/stats", [on(M::GET, list_stats::handle::<W, C, I>)]),
-            resource("/api/reports/sla", [on(M::GET, sla_report::handle::<W, C, I>)]),
+            resource("/metrics", [on(V::GET, get_metrics::handle::<W, C, I, M>)]),
+            resource("/api/openapi.json", [on(V::GET, crate::openapi::handle)]),
+            resource("/health", [on(V::GET, health::handle::<W, C, I, M>)]),
+            resource("/api/nodes", [on(V::GET, list_nodes::handle::<W, C, I, M>)]),
+            resource("/api/stats", [on(V::GET, list_stats::handle::<W, C, I, M>)]),
+            resource("/api/reports/sla", [on(V::GET, sla_report::handle::<W, C, I, M>)]),
             resource(
                 "/api/websites",
                 [
-                    on(M::GET, list_websites::handle::<W, C, I>),
-                    on(M::POST, create_website::handle::<W, C, I>),
+                    on(V::GET, list_websites::handle::<W, C, I, M>),
+                    on(V::POST, create_website::handle::<W, C, I, M>),
                 ],
             ),
-            resource("/api/websites/{id}/checks", [on(M::GET, list_checks::handle::<W, C, I>)]),
-            resource("/api/websites/{id}/status", [on(M::GET, get_status::handle::<W, C, I>)]),
-            resource("/api/websites/{id}/stats", [on(M::GET, get_stats::handle::<W, C, I>)]),
+            resource("/api/websites/{id}/checks", [on(V::GET, list_checks::handle::<W, C, I, M>)]),
+            resource("/api/websites/{id}/status", [on(V::GET, get_status::handle::<W, C, I, M>)]),
+            resource("/api/websites/{id}/stats", [on(V::GET, get_stats::handle::<W, C, I, M>)]),
             resource(
                 "/api/websites/{id}/downtimes",
-                [on(M::GET, list_downtimes::handle::<W, C, I>)],
+                [on(V::GET, list_downtimes::handle::<W, C, I, M>)],
             ),
             resource(
                 "/api/channels",
                 [
-                    on(M::GET, list_channels::handle::<W, C, I>),
-                    on(M::POST, create_channel::handle::<W, C, I>),
+                    on(V::GET, list_channels::handle::<W, C, I, M>),
+                    on(V::POST, create_channel::handle::<W, C, I, M>),
                 ],
             ),
             resource(
                 "/api/channels/{id}",
                 [
-                    on(M::GET, get_channel::handle::<W, C, I>),
-                    on(M::PATCH, update_channel::handle::<W, C, I>),
-                    on(M::DELETE, delete_channel::handle::<W, C, I>),
+                    on(V::GET, get_channel::handle::<W, C, I, M>),
+                    on(V::PATCH, update_channel::handle::<W, C, I, M>),
+                    on(V::DELETE, delete_channel::handle::<W, C, I, M>),
                 ],
             ),
-            resource("/api/channels/{id}/test", [on(M::POST, test_channel::handle::<W, C, I>)]),
-            resource("/api/incidents", [on(M::GET, list_incidents::handle::<W, C, I>)]),
-            resource("/api/incidents/{id}", [on(M::GET, get_incident::handle::<W, C, I>)]),
+            resource("/api/channels/{id}/test", [on(V::POST, test_channel::handle::<W, C, I, M>)]),
+            resource("/api/incidents", [on(V::GET, list_incidents::handle::<W, C, I, M>)]),
+            resource("/api/incidents/{id}", [on(V::GET, get_incident::handle::<W, C, I, M>)]),
             resource(
                 "/api/incidents/{id}/ack",
-                [on(M::POST, acknowledge_incident::handle::<W, C, I>)],
+                [on(V::POST, acknowledge_incident::handle::<W, C, I, M>)],
             ),
-            resource("/api/deliveries", [on(M::GET, list_deliveries::handle::<W, C, I>)]),
+            resource("/api/deliveries", [on(V::GET, list_deliveries::handle::<W, C, I, M>)]),
             resource(
                 "/api/deliveries/{id}/retry",
-                [on(M::POST, retry_delivery::handle::<W, C, I>)],
+                [on(V::POST, retry_delivery::handle::<W, C, I, M>)],
+            ),
+            resource(
+                "/api/maintenance",
+                [
+                    on(V::GET, list_maintenance::handle::<W, C, I, M>),
+                    on(V::POST, create_maintenance::handle::<W, C, I, M>),
+                ],
+            ),
+            resource(
+                "/api/maintenance/{id}",
+                [
+                    on(V::GET, get_maintenance::handle::<W, C, I, M>),
+                    on(V::PATCH, update_maintenance::handle::<W, C, I, M>),
+                    on(V::DELETE, delete_maintenance::handle::<W, C, I, M>),
+                ],
             ),
             resource(
                 "/api/websites/{id}",
                 [
-                    on(M::GET, get_website::handle::<W, C, I>),
-                    on(M::PATCH, update_website::handle::<W, C, I>),
-                    on(M::DELETE, delete_website::handle::<W, C, I>),
+                    on(V::GET, get_website::handle::<W, C, I, M>),
+                    on(V::PATCH, update_website::handle::<W, C, I, M>),
+                    on(V::DELETE, delete_website::handle::<W, C, I, M>),
                 ],
             ),
         ];
@@ -130,9 +146,9 @@ pub fn configure<W: UseCases, C: ChannelManagement, I: IncidentDesk>(
 /// actix's own signal handling is off: the caller awaits the returned future and stops it
 /// through its handle.
 /// `access` decides which requests need a bearer token (see `access.rs`).
-pub fn start<W: UseCases, C: ChannelManagement, I: IncidentDesk>(
+pub fn start<W: UseCases, C: ChannelManagement, I: IncidentDesk, M: MaintenanceManagement>(
     listener: TcpListener,
-    state: ApiState<W, C, I>,
+    state: ApiState<W, C, I, M>,
     access: ApiAccess,
     workers: usize,
 ) -> std::io::Result<Server> {

@@ -17,8 +17,9 @@ impl<T: WebsiteManagement + WebsiteHistory + WebsiteStats + NodeDirectory> UseCa
 
 /// What every handler can reach. `W`: the website use cases ([`UseCases`]); `C`: the channel
 /// use cases (`ChannelManagement`, e.g. the domain's `ChannelService`); `I`: the incident and
-/// delivery use cases (`IncidentDesk`, e.g. `IncidentService`).
-pub struct ApiState<W, C, I> {
+/// delivery use cases (`IncidentDesk`, e.g. `IncidentService`); `M`: the maintenance window use
+/// cases (`MaintenanceManagement`, e.g. `MaintenanceService`).
+pub struct ApiState<W, C, I, M> {
     /// `GET /metrics`; `None` answers 404.
     pub metrics: Option<MetricsRender>,
     /// The website use cases; each handler asks only for the ones it calls.
@@ -27,18 +28,21 @@ pub struct ApiState<W, C, I> {
     pub channels: C,
     /// The incident and delivery use cases (`/api/incidents`, `/api/deliveries`).
     pub incidents: I,
+    /// The maintenance window use cases (`/api/maintenance`).
+    pub maintenance: M,
     /// Bounds for `check_interval`, from configuration.
     pub interval_bounds: IntervalBounds,
 }
 
-impl<W: std::fmt::Debug, C: std::fmt::Debug, I: std::fmt::Debug> std::fmt::Debug
-    for ApiState<W, C, I>
+impl<W: std::fmt::Debug, C: std::fmt::Debug, I: std::fmt::Debug, M: std::fmt::Debug> std::fmt::Debug
+    for ApiState<W, C, I, M>
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiState")
             .field("websites", &self.websites)
             .field("channels", &self.channels)
             .field("incidents", &self.incidents)
+            .field("maintenance", &self.maintenance)
             .field("interval_bounds", &self.interval_bounds)
             .finish_non_exhaustive()
     }

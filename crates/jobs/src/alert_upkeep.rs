@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use lookout_domain::Clock;
 use lookout_domain::alerting::{AlertDefaults, Outbox, queue_due_timers, settle_flapping};
+use lookout_domain::maintenance::MaintenanceView;
 use tokio::sync::Notify;
 
 use crate::PeriodicJob;
@@ -20,6 +21,8 @@ pub struct AlertUpkeep<O, C> {
     defaults: AlertDefaults,
     /// Woken when reminders were queued (the outbox worker's signal).
     queued: Arc<Notify>,
+    /// No reminders or escalations for sites in a maintenance window.
+    maintenance: Arc<dyn MaintenanceView>,
 }
 
 impl<O, C> std::fmt::Debug for AlertUpkeep<O, C> {
@@ -31,8 +34,14 @@ impl<O, C> std::fmt::Debug for AlertUpkeep<O, C> {
 impl<O: Outbox, C: Clock> AlertUpkeep<O, C> {
     pub const EVERY: Duration = Duration::from_secs(10);
 
-    pub fn new(outbox: O, clock: C, defaults: AlertDefaults, queued: Arc<Notify>) -> Self {
-        Self { outbox, clock, defaults, queued }
+    pub fn new(
+        outbox: O,
+        clock: C,
+        defaults: AlertDefaults,
+        queued: Arc<Notify>,
+        maintenance: Arc<dyn MaintenanceView>,
+    ) -> Self {
+        Self { outbox, clock, defaults, queued, maintenance }
     }
 }
 
@@ -59,7 +68,7 @@ impl<O: Outbox, C: Clock> PeriodicJob for AlertUpkeep<O, C> {
             }
             Err(error) => tracing::debug!(%error, "Cannot settle flapping sites"),
         }
-        match queue_due_timers(&self.outbox, &self.defaults, now).await {
+        match queue_due_timers(&self.outbox, &self.defaults, &*self.maintenance, now).await {
             Ok(0) => {}
             Ok(queued) => {
                 tracing::debug!(queued, "Queued reminders and escalations");

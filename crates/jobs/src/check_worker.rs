@@ -51,11 +51,20 @@ struct WorkerMetrics {
     lateness: metrics::Histogram,
     duration: metrics::Histogram,
     in_flight: metrics::Gauge,
-    results: [(&'static str, metrics::Counter); 8],
+    results: [(&'static str, metrics::Counter); 9],
 }
 
-const RESULTS: [&str; 8] =
-    ["up", "down", "error", "skipped", "site_gone", "not_stored", "buffered", "abandoned"];
+const RESULTS: [&str; 9] = [
+    "up",
+    "down",
+    "error",
+    "skipped",
+    "paused",
+    "site_gone",
+    "not_stored",
+    "buffered",
+    "abandoned",
+];
 
 impl WorkerMetrics {
     fn new() -> Self {
@@ -218,6 +227,7 @@ fn result_label(result: &CheckResult) -> &'static str {
         CheckRun::Recorded { outcome, .. } if outcome.error.is_some() => "error",
         CheckRun::Recorded { .. } => "down",
         CheckRun::Skipped { .. } => "skipped",
+        CheckRun::Paused => "paused",
         CheckRun::SiteGone => "site_gone",
         CheckRun::Abandoned => "abandoned",
     }

@@ -23,6 +23,7 @@ mod due_check;
 mod job_group;
 mod lateness;
 mod local_schedule;
+mod maintenance_refresh;
 mod metrics_upkeep;
 mod node_heartbeat;
 mod outbox_dispatch;
@@ -46,6 +47,7 @@ pub use lateness::LatenessStats;
 pub use local_schedule::{
     LocalReturns, LocalSchedule, LocalTicket, ScheduleSource, ScheduleView, local_schedule,
 };
+pub use maintenance_refresh::{LiveMaintenance, MaintenanceRefresh};
 pub use metrics_upkeep::MetricsUpkeep;
 pub use node_heartbeat::{
     IdTakenOver, IdUse, NodeHeartbeat, RegisterError, RegisteredNode, register,

@@ -175,8 +175,11 @@ impl SharedScheduleSource {
                 }
                 // A slot due before the failed claim's horizon may have gone to a node that
                 // claimed after this node's last claim, while the database still answered:
-                // such sites skip that slot (checked one interval later) rather than risk
-                // being checked by both nodes all through the outage.
+                // such sites skip that slot (checked one interval later), so that it is not
+                // checked twice. Whether the other node took the site on cannot be told here
+                // (the database is gone): the node keeps it, so that a site nobody claimed is
+                // not left unchecked through the outage, at the price of a few sites handed
+                // over in that last poll being checked by both.
                 self.own.skip_due_before(since + self.horizon);
                 self.alone = true;
                 tracing::warn!(

@@ -128,6 +128,7 @@ pub(crate) fn plan_alerts(
         let policy = policies.get(&site).unwrap_or(&none).resolve(defaults, &[]);
         let (next, step) = entry.state.observe(
             check.is_available,
+            check.in_maintenance,
             policy.failure_threshold,
             policy.success_threshold,
         );
@@ -202,6 +203,7 @@ mod tests {
             response_time: 0.1,
             is_available: up,
             error_message: None,
+            in_maintenance: false,
         }
     }
 

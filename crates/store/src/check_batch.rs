@@ -24,6 +24,7 @@ pub(crate) struct NewCheckRow {
     is_available: bool,
     error_message: Option<String>,
     node_id: Option<String>,
+    in_maintenance: bool,
 }
 
 impl From<&MonitorCheck> for NewCheckRow {
@@ -39,6 +40,7 @@ impl From<&MonitorCheck> for NewCheckRow {
                 .as_ref()
                 .map(|text| text.chars().take(MAX_ERROR_CHARS).collect()),
             node_id: None,
+            in_maintenance: check.in_maintenance,
         }
     }
 }
@@ -198,6 +200,7 @@ mod tests {
             response_time: 0.1,
             is_available: available,
             error_message: None,
+            in_maintenance: false,
         }
     }
 

@@ -76,6 +76,7 @@ struct CheckRow {
     response_time: f64,
     is_available: bool,
     error_message: Option<String>,
+    in_maintenance: bool,
 }
 
 impl CheckRow {
@@ -90,6 +91,7 @@ impl CheckRow {
                 response_time: self.response_time,
                 is_available: self.is_available,
                 error_message: self.error_message,
+                in_maintenance: self.in_maintenance,
             },
         }
     }
@@ -191,7 +193,7 @@ impl CheckHistory for Store {
         let windows = self.list_downtimes(id, range).await?;
         let sources = self.sources(range, created_at).await?;
         let checks = self.sums(&[id.get()], &sources).await?.remove(&id.get()).unwrap_or_default();
-        Ok(StatsInput { created_at, checks, windows })
+        Ok(StatsInput { created_at, checks, windows, maintenance: Vec::new() })
     }
 
     async fn stats_inputs(
@@ -234,7 +236,7 @@ impl CheckHistory for Store {
                 let windows = windows.remove(&row.id).unwrap_or_default();
                 let website = Website::try_from(row)?;
                 let created_at = website.created_at;
-                Ok((website, StatsInput { created_at, checks, windows }))
+                Ok((website, StatsInput { created_at, checks, windows, maintenance: Vec::new() }))
             })
             .collect()
     }

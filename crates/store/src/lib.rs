@@ -19,6 +19,7 @@ mod delivery_rows;
 mod error;
 mod history;
 mod incidents;
+mod maintenance_windows;
 mod migrations;
 mod nodes;
 mod outbox;

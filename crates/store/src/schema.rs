@@ -22,6 +22,7 @@ diesel::table! {
         is_available -> Bool,
         error_message -> Nullable<Text>,
         node_id -> Nullable<Text>,
+        in_maintenance -> Bool,
     }
 }
 
@@ -193,3 +194,31 @@ diesel::allow_tables_to_appear_in_same_query!(
     delivery_attempts,
     websites
 );
+
+diesel::table! {
+    maintenance_windows (id) {
+        id -> BigInt,
+        name -> Text,
+        mode -> Text,
+        all_websites -> Bool,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        schedule -> Nullable<Text>,
+        duration_secs -> Nullable<BigInt>,
+        timezone -> Nullable<Text>,
+        from_at -> Nullable<Timestamp>,
+        until_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    maintenance_websites (maintenance_id, website_id) {
+        maintenance_id -> BigInt,
+        website_id -> BigInt,
+    }
+}
+
+diesel::joinable!(maintenance_websites -> maintenance_windows (maintenance_id));
+diesel::allow_tables_to_appear_in_same_query!(maintenance_windows, maintenance_websites);

@@ -9,14 +9,17 @@ use anyhow::Context;
 use lookout_domain::SystemClock;
 use lookout_domain::alerting::{ChannelService, Dispatcher, IncidentService};
 use lookout_domain::history::RollupService;
+use lookout_domain::maintenance::{MaintenanceService, MaintenanceView};
 use lookout_domain::website::WebsiteService;
 use lookout_http::ApiState;
 use lookout_jobs::{
-    AlertUpkeep, IdUse, JobGroup, OutboxDispatch, OutboxOptions, PartitionUpkeep, SharedSchedule,
-    SiteGauges, local_schedule, parse_cron, register, spawn_rollup_worker,
+    AlertUpkeep, IdUse, JobGroup, LiveMaintenance, MaintenanceRefresh, OutboxDispatch,
+    OutboxOptions, PartitionUpkeep, SharedSchedule, SiteGauges, local_schedule, parse_cron,
+    register, spawn_rollup_worker,
 };
 use lookout_notify::ChannelNotifier;
 use lookout_store::CheckWriterOptions;
+use time::OffsetDateTime;
 use tokio::sync::Notify;
 
 use crate::engine::{self, DRAIN_TIMEOUT, DueSource};
@@ -67,11 +70,17 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         _ => (ScheduleChoice::Local(local), DueSource::Local(source)),
     };
 
+    // The maintenance windows, read before the first check (a paused site is never checked).
+    let maintenance = LiveMaintenance::new();
+    maintenance.load(&store, OffsetDateTime::now_utc()).await;
+    let maintenance_view: Arc<dyn MaintenanceView> = Arc::new(maintenance.clone());
+
     // Services, and the engine running checks through them (until the checks' stop signal).
     let mut check_jobs = JobGroup::new(DRAIN_TIMEOUT);
     let engine = if settings.scheduler.enabled {
         let stop = check_jobs.stop_signal();
-        Some(engine::start(&settings, &store, recorder, due, &node_id, stop).await?)
+        let view = Arc::clone(&maintenance_view);
+        Some(engine::start(&settings, &store, recorder, due, &node_id, view, stop).await?)
     } else {
         tracing::info!("Scheduler disabled (scheduler.enabled = false): no checks will run");
         drop(recorder);
@@ -100,6 +109,8 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         node_id.to_string(),
     );
     let incidents = IncidentService::new(store.clone(), store.clone(), SystemClock);
+    let maintenance_service =
+        MaintenanceService::new(store.clone(), SystemClock).on_change(maintenance.on_change());
     let websites = WebsiteService::new(store.clone(), schedule, SystemClock)
         .with_engine_state(engine_state.clone())
         .with_address_policy(settings.address_policy()?)
@@ -109,6 +120,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let mut upkeep_jobs = JobGroup::new(DRAIN_TIMEOUT);
     upkeep_jobs.start(PartitionUpkeep::new(store.clone(), SystemClock));
     upkeep_jobs.start(token_refresh);
+    upkeep_jobs.start(MaintenanceRefresh::new(store.clone(), SystemClock, maintenance));
     // What this node was sending when it stopped goes out again at once.
     match lookout_domain::alerting::Outbox::release_leases(&store, node_id.as_str()).await {
         Ok(0) => {}
@@ -129,6 +141,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         SystemClock,
         alert_defaults,
         Arc::clone(&outbox_signal),
+        maintenance_view,
     ));
     if metrics.is_some() {
         upkeep_jobs.start(SiteGauges::new(store, engine_state.clone()));
@@ -149,7 +162,14 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     let (listener, workers) = listen(&settings)?;
     let address = listener.local_addr()?;
-    let state = ApiState { websites, channels, incidents, interval_bounds, metrics };
+    let state = ApiState {
+        websites,
+        channels,
+        incidents,
+        maintenance: maintenance_service,
+        interval_bounds,
+        metrics,
+    };
     let server = lookout_http::start(listener, state, access, workers)?;
     let handle = server.handle();
     let mut server = tokio::spawn(server);

@@ -18,6 +18,7 @@ macro_rules! storage_variants {
         }
     };
 }
+pub(crate) use storage_variants;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateChannelError {

@@ -72,6 +72,11 @@ positive_id!(
     DeliveryId,
     "delivery"
 );
+positive_id!(
+    /// Identity of a maintenance window.
+    MaintenanceId,
+    "maintenance window"
+);
 
 #[cfg(test)]
 mod tests {

@@ -38,15 +38,23 @@ pub enum AlertStep {
 
 impl AlertState {
     /// Applies one check. `failure_threshold` consecutive failures open an incident;
-    /// `success_threshold` consecutive successes resolve it.
+    /// `success_threshold` consecutive successes resolve it. A `silenced` check (taken in a
+    /// maintenance window) opens nothing and is not confirmed, but its failures count: a site
+    /// still down when the window ends opens its incident at the next failed check. An
+    /// incident already open goes on and resolves as usual.
     pub fn observe(
         self,
         available: bool,
+        silenced: bool,
         failure_threshold: NonZeroU32,
         success_threshold: NonZeroU32,
     ) -> (Self, AlertStep) {
         match (self.incident_open, available) {
             (false, true) => (Self::default(), AlertStep::Quiet),
+            (false, false) if silenced => (
+                Self { failures: self.failures.saturating_add(1), ..Self::default() },
+                AlertStep::Quiet,
+            ),
             (false, false) => {
                 let failures = self.failures.saturating_add(1);
                 if failures >= failure_threshold.get() {
@@ -113,7 +121,7 @@ mod tests {
         checks
             .iter()
             .map(|&up| {
-                let (next, step) = state.observe(up, n(fail), n(succeed));
+                let (next, step) = state.observe(up, false, n(fail), n(succeed));
                 state = next;
                 step
             })
@@ -149,8 +157,21 @@ mod tests {
 
     #[test]
     fn a_threshold_of_one_opens_at_the_first_failure() {
-        let (state, step) = AlertState::default().observe(false, n(1), n(1));
+        let (state, step) = AlertState::default().observe(false, false, n(1), n(1));
         assert_eq!(step, AlertStep::Open);
         assert!(state.incident_open);
+    }
+
+    #[test]
+    fn a_silenced_failure_opens_nothing_but_counts_and_an_open_incident_resolves() {
+        let (state, step) = AlertState::default().observe(false, true, n(2), n(1));
+        assert_eq!((step, state.failures), (AlertStep::Quiet, 1));
+        let (state, step) = state.observe(false, true, n(2), n(1));
+        assert_eq!((step, state.incident_open), (AlertStep::Quiet, false));
+        // The window ends with the site still down: the next failure opens at once.
+        let (state, step) = state.observe(false, false, n(2), n(1));
+        assert_eq!((step, state.incident_open), (AlertStep::Open, true));
+        let (_, step) = state.observe(true, true, n(2), n(1));
+        assert_eq!(step, AlertStep::Resolve, "an incident open when the window starts resolves");
     }
 }

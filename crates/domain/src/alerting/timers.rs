@@ -3,6 +3,8 @@
 
 use time::OffsetDateTime;
 
+use crate::maintenance::MaintenanceView;
+
 use super::{
     AlertDefaults, AlertEvent, AlertStoreError, ChannelId, EffectivePolicy, EventKind, Incident,
     Outbox,
@@ -66,15 +68,21 @@ pub fn due_timed_events(
 }
 
 /// Queues every reminder and escalation due at `now` (a periodic job runs this on every node;
-/// each event is queued once). Returns how many deliveries were queued.
+/// each event is queued once). A site in a maintenance window is owed nothing while it lasts
+/// (what came due goes out after it, if the incident is still open). Returns how many
+/// deliveries were queued.
 pub async fn queue_due_timers<O: Outbox>(
     outbox: &O,
     defaults: &AlertDefaults,
+    maintenance: &dyn MaintenanceView,
     now: OffsetDateTime,
 ) -> Result<u64, AlertStoreError> {
     let mut queued = 0;
     let candidates = outbox.timer_candidates().await?;
     for candidate in candidates.incidents {
+        if maintenance.mode_at(candidate.incident.website_id, now).is_some() {
+            continue;
+        }
         let policy = candidate
             .policy
             .clone()
@@ -220,5 +228,52 @@ mod tests {
         assert!(due_timed_events(&acked, &policy(), at(7200)).0.is_empty());
         let resolved = Incident { resolved_at: Some(at(10)), ..incident() };
         assert!(due_timed_events(&resolved, &policy(), at(7200)).0.is_empty());
+    }
+
+    #[test]
+    fn a_site_in_maintenance_is_owed_no_reminder_until_the_window_ends() {
+        use std::future::ready;
+
+        use futures::executor::block_on;
+
+        use super::super::{
+            AlertPolicy, EventWebsite, MockOutbox, TimerCandidate, TimerCandidates,
+        };
+        use crate::maintenance::{MaintenanceMode, MockMaintenanceView};
+
+        let candidates = TimerCandidates {
+            default_channels: vec![id(1)],
+            incidents: vec![TimerCandidate {
+                incident: incident(),
+                policy: Some(AlertPolicy {
+                    reminder_every_secs: Some(3600),
+                    ..AlertPolicy::default()
+                }),
+                website: EventWebsite {
+                    id: WebsiteId::new(1).unwrap(),
+                    name: "Shop".into(),
+                    url: "https://shop.example/".into(),
+                },
+                check: None,
+            }],
+        };
+        let mut outbox = MockOutbox::new();
+        outbox.expect_timer_candidates().returning(move || Box::pin(ready(Ok(candidates.clone()))));
+        outbox.expect_queue_timed().times(1).returning(|_, _, deliveries, _| {
+            let queued = deliveries.len() as u64;
+            Box::pin(ready(Ok(queued)))
+        });
+        let mut in_window = MockMaintenanceView::new();
+        in_window.expect_mode_at().return_const(Some(MaintenanceMode::Silence));
+        let defaults = AlertDefaults::default();
+        let held = block_on(queue_due_timers(&outbox, &defaults, &in_window, at(3600)));
+        assert_eq!(held.unwrap(), 0, "held while the window lasts");
+        let after = block_on(queue_due_timers(
+            &outbox,
+            &defaults,
+            &crate::maintenance::NoMaintenance,
+            at(3700),
+        ));
+        assert_eq!(after.unwrap(), 1, "sent once it is over");
     }
 }

@@ -21,6 +21,15 @@ pub enum HistoryError {
     Unknown(BoxError),
 }
 
+impl From<crate::alerting::AlertStoreError> for HistoryError {
+    fn from(error: crate::alerting::AlertStoreError) -> Self {
+        match error {
+            crate::alerting::AlertStoreError::Unavailable(e) => Self::Unavailable(e),
+            crate::alerting::AlertStoreError::Unknown(e) => Self::Unknown(e),
+        }
+    }
+}
+
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait CheckHistory: Send + Sync + 'static {
     /// Checks of `id` with `timestamp` in `range`, newest first, strictly after `cursor` in that

@@ -5,6 +5,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::{CheckAggregate, StatsInput, UptimeStats};
+use crate::maintenance::Span;
 use crate::{DowntimeWindow, Website};
 
 /// An uptime target in percent, 0 < target ≤ 100 (default 99.9).
@@ -42,14 +43,18 @@ pub struct SlaEntry {
     /// `None` when the site did not exist during the range.
     pub uptime_percent: Option<f64>,
     pub downtime: Duration,
+    /// Time in maintenance windows, left out of the uptime.
+    pub maintenance: Duration,
     pub breached: bool,
 }
 
 impl SlaEntry {
-    /// The entry of `website` given its windows overlapping `[from, to)`, as of `now`.
+    /// The entry of `website` given its windows overlapping `[from, to)` and its maintenance
+    /// time, as of `now`.
     pub fn compute(
         website: Website,
         windows: Vec<DowntimeWindow>,
+        maintenance: Vec<Span>,
         from: OffsetDateTime,
         to: OffsetDateTime,
         now: OffsetDateTime,
@@ -59,6 +64,7 @@ impl SlaEntry {
             created_at: website.created_at,
             checks: CheckAggregate::default(),
             windows,
+            maintenance,
         };
         let stats = UptimeStats::compute(from, to, now, &input);
         let breached = stats.uptime_percent.is_some_and(|uptime| uptime < target.percent());
@@ -66,6 +72,7 @@ impl SlaEntry {
             website,
             uptime_percent: stats.uptime_percent,
             downtime: stats.total_downtime,
+            maintenance: stats.maintenance,
             breached,
         }
     }
@@ -115,6 +122,7 @@ mod tests {
         let entry = SlaEntry::compute(
             site.clone(),
             vec![window.clone()],
+            vec![],
             from,
             to,
             to,
@@ -123,9 +131,26 @@ mod tests {
         assert!(entry.breached);
         assert_eq!(entry.downtime, Duration::from_secs(90));
         let relaxed = SlaTarget::new(99.8).unwrap();
-        assert!(!SlaEntry::compute(site, vec![window], from, to, to, relaxed).breached);
+        assert!(
+            !SlaEntry::compute(site.clone(), vec![window.clone()], vec![], from, to, to, relaxed)
+                .breached
+        );
+        // The same outage inside a maintenance window breaches nothing.
+        let upgrade =
+            Span { start: datetime!(2026-11-01 11:00 UTC), end: datetime!(2026-11-01 13:00 UTC) };
+        let entry = SlaEntry::compute(
+            site,
+            vec![window],
+            vec![upgrade],
+            from,
+            to,
+            to,
+            SlaTarget::default(),
+        );
+        assert_eq!((entry.breached, entry.downtime), (false, Duration::ZERO));
+        assert_eq!(entry.maintenance, Duration::from_secs(2 * 3600));
         let unborn = website(datetime!(2026-12-01 00:00 UTC));
-        let entry = SlaEntry::compute(unborn, vec![], from, to, to, SlaTarget::default());
+        let entry = SlaEntry::compute(unborn, vec![], vec![], from, to, to, SlaTarget::default());
         assert_eq!((entry.uptime_percent, entry.breached), (None, false));
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::CheckAggregate;
+use crate::maintenance::{Span, overlap};
 use crate::{DowntimeWindow, Website, WebsiteId};
 
 /// One check, as much of it as statistics need.
@@ -26,6 +27,8 @@ pub struct StatsInput {
     pub checks: CheckAggregate,
     /// Windows overlapping the range (open ones included).
     pub windows: Vec<DowntimeWindow>,
+    /// The site's maintenance time within the range, merged and in order.
+    pub maintenance: Vec<Span>,
 }
 
 /// Response time figures, in seconds.
@@ -43,12 +46,16 @@ pub struct ResponseTimes {
 pub struct UptimeStats {
     pub from: OffsetDateTime,
     pub to: OffsetDateTime,
-    /// Percent of the observed time not inside a downtime window; `None` before the site existed.
+    /// Percent of the observed time outside maintenance not inside a downtime window; `None`
+    /// before the site existed or when all of it was maintenance.
     pub uptime_percent: Option<f64>,
     pub check_count: u64,
     pub failed_count: u64,
     pub response_time: Option<ResponseTimes>,
+    /// Downtime outside maintenance windows.
     pub total_downtime: Duration,
+    /// Observed time inside maintenance windows (left out of uptime).
+    pub maintenance: Duration,
     pub incidents: u64,
     /// Mean duration of the windows that closed within the range.
     pub mttr: Option<Duration>,
@@ -82,11 +89,17 @@ impl UptimeStats {
         let mut total_downtime = time::Duration::ZERO;
         let mut closed = Vec::new();
         let mut longest = None::<Duration>;
+        let maintenance = if end > start {
+            overlap(&input.maintenance, Span { start, end })
+        } else {
+            time::Duration::ZERO
+        };
         for window in &input.windows {
             let window_end = window.end_time.unwrap_or(now);
-            let clipped = window_end.min(end) - window.start_time.max(start);
-            if clipped > time::Duration::ZERO {
-                total_downtime += clipped;
+            let clipped = Span { start: window.start_time.max(start), end: window_end.min(end) };
+            if clipped.end > clipped.start {
+                total_downtime +=
+                    (clipped.end - clipped.start) - overlap(&input.maintenance, clipped);
             }
             let full = secs(window_end - window.start_time);
             longest = Some(longest.map_or(full, |l| l.max(full)));
@@ -94,9 +107,10 @@ impl UptimeStats {
                 closed.push(secs(ended - window.start_time));
             }
         }
-        let uptime_percent = (observed > time::Duration::ZERO).then(|| {
-            let down = total_downtime.as_seconds_f64().min(observed.as_seconds_f64());
-            100.0 * (1.0 - down / observed.as_seconds_f64())
+        let counted = observed - maintenance;
+        let uptime_percent = (counted > time::Duration::ZERO).then(|| {
+            let down = total_downtime.as_seconds_f64().min(counted.as_seconds_f64());
+            100.0 * (1.0 - down / counted.as_seconds_f64())
         });
 
         let mttr = (!closed.is_empty()).then(|| {
@@ -110,6 +124,7 @@ impl UptimeStats {
             failed_count: input.checks.failed(),
             response_time: input.checks.response_times(),
             total_downtime: secs(total_downtime),
+            maintenance: secs(maintenance),
             incidents: input.windows.len() as u64,
             mttr,
             longest_outage: longest,
@@ -156,6 +171,7 @@ mod tests {
                 // 72 minutes inside.
                 window(datetime!(2026-11-01 12:00 UTC), Some(datetime!(2026-11-01 13:12 UTC))),
             ],
+            maintenance: vec![],
         };
         let stats =
             UptimeStats::compute(DAY_START, DAY_END, datetime!(2026-11-05 00:00 UTC), &input);
@@ -177,6 +193,7 @@ mod tests {
             created_at: datetime!(2026-10-01 00:00 UTC),
             checks: CheckAggregate::default(),
             windows: vec![window(datetime!(2026-11-01 06:00 UTC), None)],
+            maintenance: vec![],
         };
         let stats = UptimeStats::compute(DAY_START, DAY_END, now, &input);
         assert_eq!(stats.total_downtime, Duration::from_secs(6 * 3600));
@@ -187,12 +204,42 @@ mod tests {
 
     #[test]
     fn time_before_the_site_existed_is_not_counted() {
-        let input =
-            StatsInput { created_at: DAY_END, checks: CheckAggregate::default(), windows: vec![] };
+        let input = StatsInput {
+            created_at: DAY_END,
+            checks: CheckAggregate::default(),
+            windows: vec![],
+            maintenance: vec![],
+        };
         let stats = UptimeStats::compute(DAY_START, DAY_END, DAY_END, &input);
         assert_eq!(stats.uptime_percent, None);
         let input = StatsInput { created_at: datetime!(2026-11-01 18:00 UTC), ..input };
         let stats = UptimeStats::compute(DAY_START, DAY_END, DAY_END, &input);
         assert_eq!(stats.uptime_percent, Some(100.0));
+    }
+
+    #[test]
+    fn maintenance_is_left_out_of_uptime_and_reported() {
+        // 00:00–02:00 maintenance; down 01:00–03:00: only 02:00–03:00 counts, of 22 h.
+        let input = StatsInput {
+            created_at: datetime!(2026-10-01 00:00 UTC),
+            checks: CheckAggregate::default(),
+            windows: vec![window(
+                datetime!(2026-11-01 01:00 UTC),
+                Some(datetime!(2026-11-01 03:00 UTC)),
+            )],
+            maintenance: vec![Span {
+                start: datetime!(2026-10-31 23:00 UTC),
+                end: datetime!(2026-11-01 02:00 UTC),
+            }],
+        };
+        let stats = UptimeStats::compute(DAY_START, DAY_END, DAY_END, &input);
+        assert_eq!(stats.maintenance, Duration::from_secs(2 * 3600), "clipped to the range");
+        assert_eq!(stats.total_downtime, Duration::from_secs(3600));
+        let expected = 100.0 * (1.0 - 1.0 / 22.0);
+        assert!((stats.uptime_percent.unwrap() - expected).abs() < 1e-9);
+        // A range that was all maintenance has no uptime figure.
+        let all =
+            StatsInput { maintenance: vec![Span { start: DAY_START, end: DAY_END }], ..input };
+        assert_eq!(UptimeStats::compute(DAY_START, DAY_END, DAY_END, &all).uptime_percent, None);
     }
 }

@@ -39,6 +39,8 @@ pub struct MonitorCheck {
     pub is_available: bool,
     /// The failure's text (`ProbeFailure`'s `Display`).
     pub error_message: Option<String>,
+    /// Taken while a silencing maintenance window covered the site: it raises no alert.
+    pub in_maintenance: bool,
 }
 
 impl MonitorCheck {
@@ -55,6 +57,7 @@ impl MonitorCheck {
             status_code: outcome.status_code,
             response_time: outcome.response_time.as_secs_f64(),
             error_message: outcome.error.map(|failure| failure.to_string()),
+            in_maintenance: false,
         }
     }
 }

@@ -1,6 +1,9 @@
 //! The monitoring use case: run one due check of one site — circuit breaker → probe → record
 //! the check and its downtime transition → the breaker after it and the next due time → log.
 
+use std::fmt;
+use std::sync::Arc;
+
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -8,6 +11,7 @@ use super::breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreake
 use super::due::{CheckResult, DueCheck};
 use super::recorder::{AppliedTransition, CheckRecorder, RecordCheckError, RecordedCheck};
 use super::target::CheckTarget;
+use crate::maintenance::{MaintenanceMode, MaintenanceView, NoMaintenance};
 use crate::{CheckOutcome, Clock, ErrorChain, MonitorCheck, Prober, WebsiteId};
 
 /// Which per-check INFO lines are written (failures, windows and breaker events always are).
@@ -27,6 +31,8 @@ pub enum CheckLogPolicy {
 pub enum CheckRun {
     /// The breaker is open: the site was not checked.
     Skipped { until: OffsetDateTime },
+    /// A pausing maintenance window covers the site: it was not checked.
+    Paused,
     /// Checked and stored; `recheck_after` as in [`RecordedCheck::Stored`].
     Recorded {
         outcome: CheckOutcome,
@@ -46,13 +52,26 @@ pub enum CheckRun {
 
 /// Runs checks. Holds no state of its own: a check's breaker comes in with the [`DueCheck`]
 /// and goes back out with the [`CheckResult`].
-#[derive(Debug)]
 pub struct MonitoringService<P, R, C> {
     prober: P,
     recorder: R,
     clock: C,
     policy: BreakerPolicy,
     log: CheckLogPolicy,
+    /// Which sites are in maintenance now.
+    maintenance: Arc<dyn MaintenanceView>,
+}
+
+impl<P: fmt::Debug, R: fmt::Debug, C: fmt::Debug> fmt::Debug for MonitoringService<P, R, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MonitoringService")
+            .field("prober", &self.prober)
+            .field("recorder", &self.recorder)
+            .field("clock", &self.clock)
+            .field("policy", &self.policy)
+            .field("log", &self.log)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<P, R, C> MonitoringService<P, R, C>
@@ -68,7 +87,14 @@ where
         policy: BreakerPolicy,
         log: CheckLogPolicy,
     ) -> Self {
-        Self { prober, recorder, clock, policy, log }
+        Self { prober, recorder, clock, policy, log, maintenance: Arc::new(NoMaintenance) }
+    }
+
+    /// Asks `maintenance` before each check: a paused site is not checked, a silenced one is
+    /// checked and its result marked `in_maintenance`.
+    pub fn with_maintenance(mut self, maintenance: Arc<dyn MaintenanceView>) -> Self {
+        self.maintenance = maintenance;
+        self
     }
 
     /// Runs one due check: breaker → probe → record → breaker after → next due time.
@@ -80,13 +106,19 @@ where
             CircuitBreaker::HalfOpen => CircuitBreaker::Open { until: started_at },
             breaker => breaker,
         };
+        let maintenance = self.maintenance.mode_at(target.id, started_at);
+        if maintenance == Some(MaintenanceMode::Pause) {
+            tracing::debug!(website = %target.id, "Check skipped: maintenance window (pause)");
+            return due.result(CheckRun::Paused, due.breaker, started_at);
+        }
         if let BreakerDecision::Blocked { until } = breaker.admit(started_at) {
             tracing::debug!(website = %target.id, %until, "Check skipped: circuit breaker open");
             return due.result(CheckRun::Skipped { until }, breaker, started_at);
         }
         let outcome = self.prober.probe(&target.url).await;
         self.log_outcome(target, &outcome);
-        let check = MonitorCheck::from_outcome(target.id, started_at, outcome.clone());
+        let mut check = MonitorCheck::from_outcome(target.id, started_at, outcome.clone());
+        check.in_maintenance = maintenance == Some(MaintenanceMode::Silence);
         let available = outcome.is_available();
         // What the breaker learns: the site's answer — except that a check that could not be
         // stored for a reason other than an outage counts as a failure.

@@ -288,3 +288,34 @@ fn service_with(
 ) -> MonitoringService<MockProber, MockCheckRecorder, FakeClock> {
     service(prober, recorder_storing(AppliedTransition::Unchanged), clock)
 }
+
+#[test]
+fn a_paused_site_is_not_checked_and_a_silenced_one_is_checked_and_marked() {
+    use crate::maintenance::{MaintenanceMode, MockMaintenanceView};
+    let clock = FakeClock::new();
+    let mut paused = MockMaintenanceView::new();
+    paused.expect_mode_at().return_const(Some(MaintenanceMode::Pause));
+    let mut recorder = MockCheckRecorder::new();
+    recorder.expect_record_check().never();
+    let pausing = service(prober_answering(Some(200), None, 0), recorder, clock.clone())
+        .with_maintenance(Arc::new(paused));
+    let breaker = CircuitBreaker::Closed { failures: 2 };
+    let result = block_on(pausing.run_check(&due(&clock, breaker)));
+    assert_eq!(result.run, CheckRun::Paused);
+    assert_eq!(result.breaker, breaker, "the breaker is left as it was");
+    assert_eq!(result.next_due, T0 + time::Duration::seconds(60));
+
+    let mut silenced = MockMaintenanceView::new();
+    silenced.expect_mode_at().return_const(Some(MaintenanceMode::Silence));
+    let mut recorder = MockCheckRecorder::new();
+    recorder.expect_record_check().withf(|check| check.in_maintenance).times(1).returning(|_| {
+        Box::pin(ready(Ok(RecordedCheck::Stored {
+            window: AppliedTransition::Unchanged,
+            recheck_after: None,
+        })))
+    });
+    let silencing = service(prober_answering(Some(503), None, 1), recorder, clock.clone())
+        .with_maintenance(Arc::new(silenced));
+    let result = block_on(silencing.run_check(&due(&clock, CircuitBreaker::default())));
+    assert!(matches!(result.run, CheckRun::Recorded { .. }));
+}

@@ -4,6 +4,7 @@ use time::OffsetDateTime;
 
 use super::CircuitBreaker;
 use crate::history::StoredCheck;
+use crate::maintenance::MaintenanceMode;
 use crate::{DowntimeWindow, Website, WebsiteId};
 
 /// What the running engine knows about a site (the breaker and the schedule live in memory).
@@ -26,6 +27,8 @@ pub enum SiteState {
     Unknown,
     /// Disabled.
     Paused,
+    /// In a maintenance window (silenced or paused).
+    Maintenance,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,17 +41,20 @@ pub struct SiteStatus {
 }
 
 impl SiteStatus {
-    /// Paused when disabled; down while a window is open or the last check failed; unknown
-    /// before the first check; up otherwise.
+    /// Paused when disabled; maintenance while a maintenance window covers it; down while a
+    /// window is open or the last check failed; unknown before the first check; up otherwise.
     pub fn derive(
         website: &Website,
         last_check: Option<StoredCheck>,
         open_window: Option<DowntimeWindow>,
         breaker: CircuitBreaker,
         next_due: Option<OffsetDateTime>,
+        maintenance: Option<MaintenanceMode>,
     ) -> Self {
         let state = if !website.enabled {
             SiteState::Paused
+        } else if maintenance.is_some() {
+            SiteState::Maintenance
         } else if open_window.is_some() {
             SiteState::Down
         } else {
@@ -94,6 +100,7 @@ mod tests {
                 response_time: 0.1,
                 is_available: available,
                 error_message: None,
+                in_maintenance: false,
             },
         }
     }
@@ -105,7 +112,8 @@ mod tests {
             start_time: T0,
             end_time: None,
         });
-        SiteStatus::derive(&website(enabled), last, window, CircuitBreaker::default(), None).state
+        SiteStatus::derive(&website(enabled), last, window, CircuitBreaker::default(), None, None)
+            .state
     }
 
     #[test]
@@ -115,5 +123,14 @@ mod tests {
         assert_eq!(state(true, Some(check(false)), false), SiteState::Down);
         assert_eq!(state(true, Some(check(false)), true), SiteState::Down);
         assert_eq!(state(false, Some(check(false)), true), SiteState::Paused);
+        let silenced = SiteStatus::derive(
+            &website(true),
+            Some(check(false)),
+            None,
+            CircuitBreaker::default(),
+            None,
+            Some(MaintenanceMode::Silence),
+        );
+        assert_eq!(silenced.state, SiteState::Maintenance);
     }
 }

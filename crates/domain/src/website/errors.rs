@@ -104,3 +104,12 @@ impl From<HistoryError> for WebsiteStatusError {
 #[derive(Debug, thiserror::Error)]
 #[error("database is unavailable")]
 pub struct HealthError(#[source] pub BoxError);
+
+impl From<crate::alerting::AlertStoreError> for WebsiteStatusError {
+    fn from(error: crate::alerting::AlertStoreError) -> Self {
+        match error {
+            crate::alerting::AlertStoreError::Unavailable(e) => Self::Unavailable(e),
+            crate::alerting::AlertStoreError::Unknown(e) => Self::Unknown(e),
+        }
+    }
+}

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use super::{Schedule, WebsiteId, WebsiteRepository, WebsiteService, WebsiteStatusError};
 use crate::history::{CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, TimeRange};
+use crate::maintenance::{MaintenanceCalendar, MaintenanceRepository, MaintenanceView};
 use crate::{CircuitBreaker, Clock, DowntimeWindow, SiteStatus};
 
 /// History and status of one website.
@@ -39,7 +40,7 @@ pub trait WebsiteHistory: Send + Sync + 'static {
 
 impl<R, S, C> WebsiteHistory for WebsiteService<R, S, C>
 where
-    R: WebsiteRepository + CheckHistory,
+    R: WebsiteRepository + CheckHistory + MaintenanceRepository,
     S: Schedule,
     C: Clock,
 {
@@ -80,7 +81,11 @@ where
             Some(engine) => (engine.breaker(id), engine.next_due(id)),
             None => (CircuitBreaker::default(), None),
         };
-        Ok(SiteStatus::derive(&website, last.checks.into_iter().next(), open, breaker, next_due))
+        let windows = self.repository.list_maintenance().await?;
+        let calendar = MaintenanceCalendar::build(&windows, now, now + time::Duration::SECOND);
+        let maintenance = calendar.mode_at(id, now);
+        let last = last.checks.into_iter().next();
+        Ok(SiteStatus::derive(&website, last, open, breaker, next_due, maintenance))
     }
 }
 

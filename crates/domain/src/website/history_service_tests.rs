@@ -9,7 +9,12 @@ use mockall::predicate::eq;
 use time::macros::datetime;
 
 use super::*;
+use crate::alerting::AlertStoreError;
 use crate::history::{StatsInput, StoredCheck};
+use crate::maintenance::{
+    MaintenanceId, MaintenanceMode, MaintenanceRepository, MaintenanceScope, MaintenanceSpec,
+    MaintenanceTiming, MaintenanceWindow, MaintenanceWriteError,
+};
 use crate::monitoring::MockEngineState;
 use crate::node::{
     HeartbeatError, ListNodesError, NodeDirectory, NodeId, NodeInfo, NodeRegistry, Registration,
@@ -49,6 +54,19 @@ mockall::mock! {
             -> impl Future<Output = Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError>> + Send;
         fn list_downtimes(&self, id: WebsiteId, range: TimeRange)
             -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send;
+    }
+
+    impl MaintenanceRepository for Store {
+        fn list_maintenance(&self)
+            -> impl Future<Output = Result<Vec<MaintenanceWindow>, AlertStoreError>> + Send;
+        fn get_maintenance(&self, id: MaintenanceId)
+            -> impl Future<Output = Result<Option<MaintenanceWindow>, AlertStoreError>> + Send;
+        fn create_maintenance(&self, spec: &MaintenanceSpec, now: OffsetDateTime)
+            -> impl Future<Output = Result<MaintenanceWindow, MaintenanceWriteError>> + Send;
+        fn update_maintenance(&self, id: MaintenanceId, spec: &MaintenanceSpec, now: OffsetDateTime)
+            -> impl Future<Output = Result<Option<MaintenanceWindow>, MaintenanceWriteError>> + Send;
+        fn delete_maintenance(&self, id: MaintenanceId)
+            -> impl Future<Output = Result<bool, AlertStoreError>> + Send;
     }
 
     impl NodeRegistry for Store {
@@ -91,6 +109,7 @@ fn stored_check(available: bool) -> StoredCheck {
             response_time: 0.2,
             is_available: available,
             error_message: None,
+            in_maintenance: false,
         },
     }
 }
@@ -115,7 +134,21 @@ fn store_with(
     last: Option<StoredCheck>,
     windows: Vec<DowntimeWindow>,
 ) -> MockStore {
+    store_in_maintenance(website, last, windows, Vec::new())
+}
+
+/// The same, with `maintenance` the stored maintenance windows.
+fn store_in_maintenance(
+    website: Website,
+    last: Option<StoredCheck>,
+    windows: Vec<DowntimeWindow>,
+    maintenance: Vec<MaintenanceWindow>,
+) -> MockStore {
     let mut store = MockStore::new();
+    store
+        .expect_list_maintenance()
+        .times(1)
+        .returning(move || Box::pin(ready(Ok(maintenance.clone()))));
     store
         .expect_get_website()
         .with(eq(id()))
@@ -174,6 +207,32 @@ fn without_an_engine_the_breaker_is_closed_and_nothing_is_due() {
     assert_eq!(status.state, SiteState::Unknown, "enabled, never checked");
     assert_eq!(status.breaker, CircuitBreaker::default());
     assert_eq!(status.next_due, None);
+}
+
+#[test]
+fn a_site_in_a_maintenance_window_is_in_maintenance() {
+    let upgrade = MaintenanceWindow {
+        id: MaintenanceId::MIN,
+        spec: MaintenanceSpec {
+            name: "upgrade".into(),
+            scope: MaintenanceScope::Websites(vec![id()]),
+            mode: MaintenanceMode::Silence,
+            timing: MaintenanceTiming::Once {
+                starts_at: NOW - time::Duration::minutes(5),
+                ends_at: NOW + time::Duration::minutes(5),
+            },
+        },
+        created_at: CREATED,
+        updated_at: CREATED,
+    };
+    let store = store_in_maintenance(
+        website(true),
+        Some(stored_check(false)),
+        vec![window(true)],
+        vec![upgrade],
+    );
+    let status = block_on(service(store).website_status(id(), NOW)).unwrap();
+    assert_eq!(status.state, SiteState::Maintenance);
 }
 
 #[test]

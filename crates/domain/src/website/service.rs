@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use crate::history::{
     CheckHistory, HistoryError, PageLimit, SlaEntry, SlaTarget, StatsPage, TimeRange, UptimeStats,
 };
+use crate::maintenance::{MaintenanceCalendar, MaintenanceRepository};
 use crate::node::{ListNodesError, NodeDirectory, NodeInfo, NodeRegistry};
 use crate::{Clock, EngineState, HealthReport, WriterState};
 
@@ -220,9 +221,24 @@ pub trait WebsiteStats: Send + Sync + 'static {
     ) -> impl Future<Output = Result<UptimeStats, HistoryError>> + Send;
 }
 
+impl<R, S, C> WebsiteService<R, S, C>
+where
+    R: MaintenanceRepository,
+{
+    /// The maintenance windows' occurrences over `[from, to)`.
+    async fn maintenance(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<MaintenanceCalendar, HistoryError> {
+        let windows = self.repository.list_maintenance().await?;
+        Ok(MaintenanceCalendar::build(&windows, from, to))
+    }
+}
+
 impl<R, S, C> WebsiteStats for WebsiteService<R, S, C>
 where
-    R: WebsiteRepository + CheckHistory,
+    R: WebsiteRepository + CheckHistory + MaintenanceRepository,
     S: Schedule,
     C: Clock,
 {
@@ -235,10 +251,12 @@ where
         let range = TimeRange::new(Some(from.min(to)), Some(to)).unwrap_or_default();
         let now = self.clock.now();
         let sites = self.repository.sla_input(range).await?;
+        let calendar = self.maintenance(from.min(to), to).await?;
         Ok(sites
             .into_iter()
             .map(|(website, windows)| {
-                SlaEntry::compute(website, windows, from.min(to), to, now, target)
+                let maintenance = calendar.spans_of(website.id, from.min(to), to);
+                SlaEntry::compute(website, windows, maintenance, from.min(to), to, now, target)
             })
             .collect())
     }
@@ -255,9 +273,11 @@ where
         let inputs = self.repository.stats_inputs(range, after, limit).await?;
         let next =
             (inputs.len() == limit.get()).then(|| inputs.last().map(|(w, _)| w.id)).flatten();
+        let calendar = self.maintenance(from.min(to), to).await?;
         let items = inputs
             .into_iter()
-            .map(|(website, input)| {
+            .map(|(website, mut input)| {
+                input.maintenance = calendar.spans_of(website.id, from.min(to), to);
                 let stats = UptimeStats::compute(from.min(to), to, now, &input);
                 (website, stats)
             })
@@ -273,7 +293,9 @@ where
     ) -> Result<UptimeStats, HistoryError> {
         // `from <= to` is the caller's to guarantee (a `TimeRange` was parsed); clamp anyway.
         let range = TimeRange::new(Some(from.min(to)), Some(to)).unwrap_or_default();
-        let input = self.repository.stats_input(id, range).await?;
+        let mut input = self.repository.stats_input(id, range).await?;
+        let calendar = self.maintenance(from.min(to), to).await?;
+        input.maintenance = calendar.spans_of(id, from.min(to), to);
         Ok(UptimeStats::compute(from.min(to), to, self.clock.now(), &input))
     }
 }

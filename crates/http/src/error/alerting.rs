@@ -11,35 +11,6 @@ use lookout_domain::alerting::{
 
 use super::ApiError;
 
-/// Errors that fail only through storage: `Unavailable` → 503, `Unknown` → 500.
-macro_rules! storage_only {
-    ($($error:ident),* $(,)?) => {$(
-        impl From<$error> for ApiError {
-            fn from(error: $error) -> Self {
-                match &error {
-                    $error::Unavailable(_) => Self::unavailable(&error),
-                    $error::Unknown(_) => Self::internal(&error),
-                }
-            }
-        }
-    )*};
-}
-
-/// Errors that fail through storage or because the record does not exist (→ 404).
-macro_rules! not_found_or_storage {
-    ($($error:ident),* $(,)?) => {$(
-        impl From<$error> for ApiError {
-            fn from(error: $error) -> Self {
-                match &error {
-                    $error::NotFound(_) => Self::not_found(error.to_string()),
-                    $error::Unavailable(_) => Self::unavailable(&error),
-                    $error::Unknown(_) => Self::internal(&error),
-                }
-            }
-        }
-    )*};
-}
-
 storage_only!(ListChannelsError, ListIncidentsError, ListDeliveriesError);
 not_found_or_storage!(
     GetChannelError,

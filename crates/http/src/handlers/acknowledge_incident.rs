@@ -14,8 +14,8 @@ use crate::state::ApiState;
     responses((status = 200, description = "The acknowledged incident", body = crate::dto::IncidentResponse),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W, C, I: IncidentDesk>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W, C, I: IncidentDesk, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_incident_id(&path)?;

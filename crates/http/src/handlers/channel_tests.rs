@@ -94,7 +94,7 @@ impl ChannelManagement for MemoryChannels {
     }
 }
 
-type State = ApiState<(), MemoryChannels, ()>;
+type State = ApiState<(), MemoryChannels, (), ()>;
 
 /// Sends one request to the channel routes over `channels`; status and JSON body.
 async fn call(state: &web::Data<State>, request: test::TestRequest) -> (u16, Value) {
@@ -104,23 +104,23 @@ async fn call(state: &web::Data<State>, request: test::TestRequest) -> (u16, Val
             .app_data(web::JsonConfig::default().error_handler(crate::error::json_error_handler))
             .route(
                 "/api/channels",
-                web::post().to(create_channel::handle::<(), MemoryChannels, ()>),
+                web::post().to(create_channel::handle::<(), MemoryChannels, (), ()>),
             )
             .route(
                 "/api/channels/{id}",
-                web::get().to(get_channel::handle::<(), MemoryChannels, ()>),
+                web::get().to(get_channel::handle::<(), MemoryChannels, (), ()>),
             )
             .route(
                 "/api/channels/{id}",
-                web::patch().to(update_channel::handle::<(), MemoryChannels, ()>),
+                web::patch().to(update_channel::handle::<(), MemoryChannels, (), ()>),
             )
             .route(
                 "/api/channels/{id}",
-                web::delete().to(delete_channel::handle::<(), MemoryChannels, ()>),
+                web::delete().to(delete_channel::handle::<(), MemoryChannels, (), ()>),
             )
             .route(
                 "/api/channels/{id}/test",
-                web::post().to(test_channel::handle::<(), MemoryChannels, ()>),
+                web::post().to(test_channel::handle::<(), MemoryChannels, (), ()>),
             ),
     )
     .await;
@@ -139,6 +139,7 @@ fn state(in_use: &[i64]) -> web::Data<State> {
             ..MemoryChannels::default()
         },
         incidents: (),
+        maintenance: (),
         interval_bounds: lookout_domain::IntervalBounds::default(),
     })
 }

@@ -18,8 +18,8 @@ use crate::state::ApiState;
             `config.to[1]`, `config.headers.X-Foo`, `config.body_template`, ...), a template that \
             does not render, or a URL to a private address", body = crate::error::ErrorBody),
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W, C: ChannelManagement, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W, C: ChannelManagement, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     body: web::Json<JsonObject<CreateChannelRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner().into_inner().try_into_domain()?;

@@ -17,8 +17,8 @@ use crate::state::ApiState;
             body = crate::error::ErrorBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody),
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W, C: ChannelManagement, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W, C: ChannelManagement, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     path: web::Path<String>,
     query: web::Query<ForceQuery>,
 ) -> Result<HttpResponse, ApiError> {

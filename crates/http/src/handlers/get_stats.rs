@@ -112,11 +112,16 @@ pub(crate) struct StatsBody {
     from: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     to: OffsetDateTime,
+    /// Of the observed time outside maintenance windows; `null` before the site existed or when
+    /// the whole range was maintenance.
     uptime_percent: Option<f64>,
     check_count: u64,
     failed_count: u64,
     response_time: Option<ResponseTimesBody>,
+    /// Downtime outside maintenance windows.
     total_downtime: f64,
+    /// Observed time inside maintenance windows (left out of `uptime_percent`).
+    maintenance_seconds: f64,
     incidents: u64,
     mttr: Option<f64>,
     longest_outage: Option<f64>,
@@ -127,8 +132,8 @@ pub(crate) struct StatsBody {
     responses((status = 200, description = "Statistics over the range", body = StatsBody),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats, C, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats, C, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     path: web::Path<String>,
     query: web::Query<StatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -149,6 +154,7 @@ impl StatsBody {
             failed_count: stats.failed_count,
             response_time: stats.response_time.map(ResponseTimesBody::from),
             total_downtime: stats.total_downtime.as_secs_f64(),
+            maintenance_seconds: stats.maintenance.as_secs_f64(),
             incidents: stats.incidents,
             mttr: stats.mttr.map(|d| d.as_secs_f64()),
             longest_outage: stats.longest_outage.map(|d| d.as_secs_f64()),

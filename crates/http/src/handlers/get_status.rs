@@ -1,5 +1,5 @@
 //! `GET /api/websites/{id}/status`: the status the domain derives
-//! (`WebsiteHistory::website_status`: up / down / unknown / paused, the last check, the open
+//! (`WebsiteHistory::website_status`: up / down / unknown / paused / maintenance, the last check, the open
 //! window, the circuit breaker and the next check), in JSON.
 
 use actix_web::{HttpResponse, web};
@@ -17,7 +17,7 @@ use crate::state::ApiState;
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct StatusBody {
     website_id: i64,
-    /// up, down, unknown or paused
+    /// up, down, unknown, paused (disabled) or maintenance (a maintenance window covers it)
     state: &'static str,
     #[schema(value_type = Option<Object>)]
     last_check: Option<Value>,
@@ -36,8 +36,8 @@ fn rfc3339(at: OffsetDateTime) -> String {
 #[utoipa::path(get, operation_id = "get_status", path = "/api/websites/{id}/status", tag = "history", params(("id" = i64, Path, minimum = 1, description = "Website id")),
     responses((status = 200, description = "Current status", body = StatusBody),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteHistory, C, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_website_id(&path)?;
@@ -50,6 +50,7 @@ pub(crate) async fn handle<W: WebsiteHistory, C, I>(
             SiteState::Down => "down",
             SiteState::Unknown => "unknown",
             SiteState::Paused => "paused",
+            SiteState::Maintenance => "maintenance",
         },
         last_check: status.last_check.map(|stored| {
             json!({

@@ -59,8 +59,8 @@ enum HealthUnavailable {
     responses((status = 200, description = "The database answers and check results are written", body = HealthBody),
         (status = 503, description = "The database answers but cannot write (a health body naming why, \
             e.g. `\"writes\": \"disk_full\"`), or does not answer (an error body)", body = HealthUnavailable)))]
-pub(crate) async fn handle<W: WebsiteManagement, C, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W: WebsiteManagement, C, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
 ) -> Result<HttpResponse, ApiError> {
     let report = state.websites.check_health().await?;
     let body = HealthBody::from(report);

@@ -20,6 +20,8 @@ struct CheckResponse {
     response_time: f64,
     is_available: bool,
     error_message: Option<String>,
+    /// Taken while a silencing maintenance window covered the site (it raised no alert).
+    in_maintenance: bool,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -34,8 +36,8 @@ struct CheckPageResponse {
     responses((status = 200, description = "Checks, newest first", body = CheckPageResponse),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteHistory, C, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     path: web::Path<String>,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -53,6 +55,7 @@ pub(crate) async fn handle<W: WebsiteHistory, C, I>(
             response_time: stored.check.response_time,
             is_available: stored.check.is_available,
             error_message: stored.check.error_message,
+            in_maintenance: stored.check.in_maintenance,
         })
         .collect();
     let next_cursor = page.next.map(|cursor| cursor.encode());

@@ -28,8 +28,8 @@ struct DowntimeResponse {
     responses((status = 200, description = "Windows overlapping the range", body = Vec<DowntimeResponse>),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteHistory, C, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     path: web::Path<String>,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {

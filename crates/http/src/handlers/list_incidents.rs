@@ -14,8 +14,8 @@ use crate::state::ApiState;
     responses((status = 200, description = "Incidents, newest first", body = Vec<crate::dto::IncidentResponse>),
         (status = 422, description = "Bad parameter (`field` names it)", body = crate::error::ErrorBody),
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W, C, I: IncidentDesk>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W, C, I: IncidentDesk, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     query: web::Query<IncidentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = query.filter()?;

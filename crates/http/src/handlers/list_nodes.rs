@@ -26,8 +26,8 @@ struct NodeBody {
 #[utoipa::path(get, operation_id = "list_nodes", path = "/api/nodes", tag = "nodes",
     responses((status = 200, description = "Registered nodes, by id", body = [NodeBody]),
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: NodeDirectory, C, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W: NodeDirectory, C, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
 ) -> Result<HttpResponse, ApiError> {
     let now = OffsetDateTime::now_utc();
     let nodes: Vec<NodeBody> = state

@@ -55,8 +55,8 @@ fn parse_cursor(raw: &str) -> Result<WebsiteId, ApiError> {
     params(AllStatsQuery),
     responses((status = 200, description = "Statistics of a page of sites", body = StatsPageBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteStats, C, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W: WebsiteStats, C, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     query: web::Query<AllStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (from, to) = stats_range(

@@ -10,8 +10,8 @@ use crate::state::ApiState;
 #[utoipa::path(get, operation_id = "list_websites", path = "/api/websites", tag = "websites",
     responses((status = 200, description = "Every website, ordered by id", body = Vec<crate::dto::WebsiteResponse>),
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement, C, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W: WebsiteManagement, C, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
 ) -> Result<HttpResponse, ApiError> {
     let websites = state.websites.list_websites().await?;
     let body: Vec<WebsiteResponse> = websites.into_iter().map(WebsiteResponse::from).collect();

@@ -32,10 +32,13 @@ struct SlaSite {
     website_id: i64,
     name: String,
     url: String,
-    /// `null` when the site did not exist during the range.
+    /// `null` when the site did not exist during the range (or all of it was maintenance).
+    /// Maintenance time is left out.
     uptime_percent: Option<f64>,
-    /// Seconds.
+    /// Seconds, outside maintenance windows.
     downtime: f64,
+    /// Seconds inside maintenance windows.
+    maintenance_seconds: f64,
     breached: bool,
 }
 
@@ -63,6 +66,7 @@ impl From<SlaEntry> for SlaSite {
             url: entry.website.url.as_str().to_owned(),
             uptime_percent: entry.uptime_percent,
             downtime: entry.downtime.as_secs_f64(),
+            maintenance_seconds: entry.maintenance.as_secs_f64(),
             breached: entry.breached,
         }
     }
@@ -81,16 +85,19 @@ fn csv_field(raw: &str) -> String {
 }
 
 fn to_csv(sites: &[SlaSite]) -> String {
-    let mut out = String::from("website_id,name,url,uptime_percent,downtime_seconds,breached\n");
+    let mut out = String::from(
+        "website_id,name,url,uptime_percent,downtime_seconds,breached,maintenance_seconds\n",
+    );
     for site in sites {
         let uptime = site.uptime_percent.map(|u| format!("{u:.4}")).unwrap_or_default();
         out.push_str(&format!(
-            "{},{},{},{uptime},{:.3},{}\n",
+            "{},{},{},{uptime},{:.3},{},{:.3}\n",
             site.website_id,
             csv_field(&site.name),
             csv_field(&site.url),
             site.downtime,
-            site.breached
+            site.breached,
+            site.maintenance_seconds
         ));
     }
     out
@@ -99,8 +106,8 @@ fn to_csv(sites: &[SlaSite]) -> String {
 #[utoipa::path(get, operation_id = "sla_report", path = "/api/reports/sla", tag = "history", params(SlaQuery),
     responses((status = 200, description = "The report (JSON, or CSV with format=csv)", body = SlaBody),
         (status = 422, description = "Bad parameter", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats, C, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats, C, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     query: web::Query<SlaQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let now = OffsetDateTime::now_utc();

@@ -14,8 +14,8 @@ use crate::state::ApiState;
             body = crate::dto::TestDeliveryResponse),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W, C: ChannelManagement, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W, C: ChannelManagement, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_channel_id(&path)?;

@@ -20,8 +20,8 @@ use crate::state::ApiState;
         (status = 422, description = "Invalid value (`field` names it), or another kind than the \
             stored one (`kind`)", body = crate::error::ErrorBody),
         (status = 503, description = "Database unavailable", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W, C: ChannelManagement, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W, C: ChannelManagement, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     path: web::Path<String>,
     body: web::Json<JsonObject<PatchChannelRequest>>,
 ) -> Result<HttpResponse, ApiError> {

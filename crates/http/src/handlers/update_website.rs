@@ -18,8 +18,8 @@ use crate::state::ApiState;
         (status = 422, description = "Invalid value (`field` names it, e.g. `url`, \
             `alerts.failure_threshold`; `alerts.channels` for a channel that does not exist)",
             body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement, C, I>(
-    state: web::Data<ApiState<W, C, I>>,
+pub(crate) async fn handle<W: WebsiteManagement, C, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
     path: web::Path<String>,
     body: web::Json<JsonObject<PatchWebsiteRequest>>,
 ) -> Result<HttpResponse, ApiError> {

@@ -9,6 +9,7 @@ use lookout_domain::alerting::{
     ChannelId, ChannelName, ChannelPacing, ChannelRepository, DeliveryStatus, IncidentFilter,
     IncidentStore, NewChannel, Outbox, Secret, SendOutcome,
 };
+use lookout_domain::maintenance::NoMaintenance;
 use lookout_domain::website::{CreateWebsiteError, UpdateWebsiteError};
 use lookout_domain::{CheckRecorder, RecordedCheck};
 use lookout_store::CheckWriterOptions;
@@ -19,7 +20,7 @@ use crate::*;
 /// No grouping, no rate limit.
 const NO_PACING: ChannelPacing = ChannelPacing { group_wait: Duration::ZERO, per_hour: u32::MAX };
 
-fn webhook(name: &str, default: bool) -> NewChannel {
+pub(crate) fn webhook(name: &str, default: bool) -> NewChannel {
     NewChannel {
         name: ChannelName::parse(name).unwrap(),
         config: ChannelConfig::Webhook {
@@ -291,7 +292,9 @@ on_both_backends!(reminders_and_escalations_are_queued_once_and_stop_at_the_ack,
     writer.await.unwrap();
     let defaults = lookout_domain::alerting::AlertDefaults::default();
     let at = |secs: i64| T0 + time::Duration::seconds(secs);
-    let queue = |secs| lookout_domain::alerting::queue_due_timers(&store, &defaults, at(secs));
+    let queue = |secs| {
+        lookout_domain::alerting::queue_due_timers(&store, &defaults, &NoMaintenance, at(secs))
+    };
     assert_eq!(queue(200).await.unwrap(), 0, "nothing due yet");
     assert_eq!(queue(300).await.unwrap(), 1, "the escalation, to its channel");
     assert_eq!(queue(320).await.unwrap(), 0, "once");

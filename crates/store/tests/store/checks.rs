@@ -15,6 +15,7 @@ pub(crate) fn check(site: WebsiteId, secs: i64, available: bool) -> MonitorCheck
         response_time: 0.25,
         is_available: available,
         error_message: if available { None } else { Some("connection refused".into()) },
+        in_maintenance: false,
     }
 }
 

@@ -7,6 +7,7 @@ mod alerts;
 mod api_tokens;
 mod checks;
 mod disk_full;
+mod maintenance;
 mod nodes;
 mod partitions;
 mod shared_schedule;

@@ -51,14 +51,18 @@ pub(crate) struct IncidentOpen {
     pub(crate) check: EventCheck,
     /// Resolved later in the same batch.
     pub(crate) resolved_at: Option<PrimitiveDateTime>,
+    /// The check that resolved it, when it was resolved in the same batch.
+    pub(crate) resolved_check: Option<EventCheck>,
 }
 
 /// An incident this batch resolves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct IncidentResolve {
     pub(crate) website_id: i64,
     pub(crate) incident: i64,
     pub(crate) at: PrimitiveDateTime,
+    /// The check that resolved it (the `resolved` event's check).
+    pub(crate) check: EventCheck,
 }
 
 /// A site's state after the batch.
@@ -142,14 +146,21 @@ pub(crate) fn plan_alerts(
                     at,
                     check: EventCheck::from(check),
                     resolved_at: None,
+                    resolved_check: None,
                 });
             }
             AlertStep::Resolve => {
                 match entry.incident {
-                    Some(IncidentRef::Stored(incident)) => {
-                        plan.resolves.push(IncidentResolve { website_id: site, incident, at })
+                    Some(IncidentRef::Stored(incident)) => plan.resolves.push(IncidentResolve {
+                        website_id: site,
+                        incident,
+                        at,
+                        check: EventCheck::from(check),
+                    }),
+                    Some(IncidentRef::New(index)) => {
+                        plan.opens[index].resolved_at = Some(at);
+                        plan.opens[index].resolved_check = Some(EventCheck::from(check));
                     }
-                    Some(IncidentRef::New(index)) => plan.opens[index].resolved_at = Some(at),
                     None => {}
                 }
                 entry.incident = None;
@@ -174,13 +185,22 @@ pub(crate) fn states_query<'a>(sites: &'a [i64]) -> _ {
     ))
 }
 
-/// The open incident of `site` (after another node opened it first).
+/// The open incidents of `sites` (another node opened them first): (site, incident).
 #[diesel::dsl::auto_type(no_type_alias)]
-pub(crate) fn open_incident_query(site: i64) -> _ {
+pub(crate) fn open_incidents_query<'a>(sites: &'a [i64]) -> _ {
     incidents::table
-        .filter(incidents::website_id.eq(site))
+        .filter(incidents::website_id.eq_any(sites))
         .filter(incidents::resolved_at.is_null())
-        .select(incidents::id)
+        .select((incidents::website_id, incidents::id))
+}
+
+/// When the incidents of `sites` opened, back to `since`: (site, opened at).
+#[diesel::dsl::auto_type(no_type_alias)]
+pub(crate) fn openings_since_query<'a>(sites: &'a [i64], since: PrimitiveDateTime) -> _ {
+    incidents::table
+        .filter(incidents::website_id.eq_any(sites))
+        .filter(incidents::opened_at.ge(since))
+        .select((incidents::website_id, incidents::opened_at))
 }
 
 #[cfg(test)]
@@ -240,7 +260,12 @@ mod tests {
         );
         assert_eq!(
             plan.resolves,
-            vec![IncidentResolve { website_id: 3, incident: 77, at: to_column(T0) }]
+            vec![IncidentResolve {
+                website_id: 3,
+                incident: 77,
+                at: to_column(T0),
+                check: EventCheck::from(&check(3, 0, true)),
+            }]
         );
         let after = plan.states[&3];
         assert_eq!(
@@ -263,6 +288,8 @@ mod tests {
         );
         assert_eq!(plan.opens.len(), 1);
         assert_eq!(plan.opens[0].resolved_at, Some(to_column(T0 + time::Duration::seconds(10))));
+        let resolving = plan.opens[0].resolved_check.as_ref().map(|c| c.timestamp);
+        assert_eq!(resolving, Some(T0 + time::Duration::seconds(10)), "the check that resolved it");
         assert_eq!(plan.states[&4].incident, None);
     }
 }

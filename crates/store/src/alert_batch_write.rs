@@ -12,7 +12,8 @@ use std::collections::{HashMap, HashSet};
 use lookout_domain::alerting::{AlertDefaults, AlertEvent, AlertPolicy, ChannelId, EventKind};
 use time::OffsetDateTime;
 
-use crate::delivery_rows::{IncidentRow, NewDeliveryRow, SiteRow, event_website};
+use crate::alert_openings::Transitioned;
+use crate::delivery_rows::{NewDeliveryRow, SiteRow, event_website};
 
 /// Runs a diesel query synchronously or awaits it.
 macro_rules! exec {
@@ -24,16 +25,6 @@ macro_rules! exec {
     };
 }
 pub(crate) use exec;
-
-/// An incident the batch opened (ours, not another node's) or resolved, with what its events
-/// need.
-#[derive(Debug, Clone)]
-pub(crate) struct Transitioned {
-    pub(crate) row: IncidentRow,
-    /// Events to queue, in order: firing (and resolved, when it also ended in the batch), or
-    /// resolved.
-    pub(crate) events: Vec<EventKind>,
-}
 
 /// The deliveries of the batch's transitions: a firing event to the policy's channels (the
 /// default channels when it names none), a resolved event to every channel that heard of the
@@ -73,6 +64,10 @@ pub(crate) fn transition_deliveries(
                 EventKind::Flapping => {
                     AlertEvent::flapping(website.clone(), row.check(), incident.opened_at)
                 }
+                EventKind::Resolved => {
+                    let check = transition.resolved_check.clone().or_else(|| row.check());
+                    AlertEvent::for_incident(kind, 0, &incident, website.clone(), check, now)
+                }
                 _ => {
                     AlertEvent::for_incident(kind, 0, &incident, website.clone(), row.check(), now)
                 }
@@ -81,24 +76,6 @@ pub(crate) fn transition_deliveries(
         }
     }
     rows
-}
-
-/// The incident a row of a just-inserted incident describes.
-pub(crate) fn opened_row(
-    id: i64,
-    website: i64,
-    open: &crate::alert_batch::IncidentOpen,
-) -> IncidentRow {
-    IncidentRow {
-        id,
-        website_id: website,
-        opened_at: open.at,
-        resolved_at: open.resolved_at,
-        acknowledged_at: None,
-        reminders_sent: 0,
-        escalations_done: 0,
-        first_check: serde_json::to_string(&open.check).ok(),
-    }
 }
 
 /// Channels that heard of each incident, from (incident, channel) pairs.
@@ -114,130 +91,163 @@ pub(crate) fn notified_by_incident(pairs: Vec<(Option<i64>, i64)>) -> HashMap<i6
     map
 }
 
+/// Rows per multi-row statement: 11 columns × 1,000 rows stays far below PostgreSQL's 65,535
+/// bind parameters.
+pub(crate) const ROWS_PER_STATEMENT: usize = 1_000;
+
+/// Runs `$body` once per statement's worth of `$rows` and collects what each returns: on
+/// PostgreSQL one multi-row statement per [`ROWS_PER_STATEMENT`] rows, on SQLite one statement
+/// per row (in process, so cheap). diesel runs a multi-row insert with optional columns on
+/// SQLite row by row itself, but takes a row that `ON CONFLICT DO NOTHING` skipped for an
+/// error, so SQLite is given its rows one at a time.
+macro_rules! per_statement {
+    (sync, $rows:expr, |$values:ident| $body:expr) => {{
+        let mut returned = Vec::new();
+        for $values in $rows.iter() {
+            returned.extend($body);
+        }
+        returned
+    }};
+    (async, $rows:expr, |$values:ident| $body:expr) => {{
+        let mut returned = Vec::new();
+        for $values in $rows.chunks($crate::alert_batch_write::ROWS_PER_STATEMENT) {
+            returned.extend($body);
+        }
+        returned
+    }};
+}
+pub(crate) use per_statement;
+
+/// Resolves the plan's stored incidents that are still open and returns the ids it resolved
+/// (another node may have resolved one first). SQLite updates row by row, in process;
+/// PostgreSQL updates them all in one statement over two arrays.
+macro_rules! resolve_incidents {
+    (sync, $conn:expr, $resolves:expr) => {{
+        use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+        use $crate::schema::incidents;
+        let mut resolved = Vec::new();
+        for resolve in $resolves {
+            let changed = diesel::update(
+                incidents::table.find(resolve.incident).filter(incidents::resolved_at.is_null()),
+            )
+            .set(incidents::resolved_at.eq(resolve.at))
+            .execute($conn)?;
+            if changed > 0 {
+                resolved.push(resolve.incident);
+            }
+        }
+        resolved
+    }};
+    (async, $conn:expr, $resolves:expr) => {{
+        use diesel::sql_types::{Array, BigInt, Timestamp};
+        use diesel_async::RunQueryDsl;
+        let resolves: &[$crate::alert_batch::IncidentResolve] = $resolves;
+        if resolves.is_empty() {
+            Vec::new()
+        } else {
+            let (ids, ats): (Vec<i64>, Vec<time::PrimitiveDateTime>) =
+                resolves.iter().map(|resolve| (resolve.incident, resolve.at)).unzip();
+            diesel::sql_query(
+                "UPDATE incidents SET resolved_at = resolving.at \
+                 FROM unnest($1, $2) AS resolving(id, at) \
+                 WHERE incidents.id = resolving.id AND incidents.resolved_at IS NULL \
+                 RETURNING incidents.id",
+            )
+            .bind::<Array<BigInt>, _>(ids)
+            .bind::<Array<Timestamp>, _>(ats)
+            .load::<$crate::alert_batch_write::IdRow>($conn)
+            .await?
+            .into_iter()
+            .map(|row| row.id)
+            .collect::<Vec<i64>>()
+        }
+    }};
+}
+pub(crate) use resolve_incidents;
+
+/// One `id` column of a raw statement's result.
+#[derive(Debug, diesel::QueryableByName)]
+pub(crate) struct IdRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub(crate) id: i64,
+}
+
 /// Writes an alert plan in the caller's transaction and returns how many deliveries it
-/// queued. `$mode` is `sync` (with `diesel::RunQueryDsl` in scope) or `async` (with
-/// `diesel_async::RunQueryDsl`).
+/// queued. `$mode` is `sync` (SQLite, with `diesel::RunQueryDsl` in scope) or `async`
+/// (PostgreSQL, with `diesel_async::RunQueryDsl`). Each step is one statement per kind of row
+/// (multi-row inserts and upserts, in lock order), not one per site: a storm of thousands of
+/// sites costs a handful of round trips on PostgreSQL (see [`per_statement!`]).
 macro_rules! write_alert_plan {
     ($mode:ident, $conn:expr, $plan:expr, $policies:expr, $defaults:expr, $now:expr) => {{
-        use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
-        use lookout_domain::alerting::{AlertState, ChannelId, EventKind};
-        use $crate::alert_batch::{IncidentRef, open_incident_query};
+        use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
+        use lookout_domain::alerting::{ChannelId, EventKind};
+        use $crate::alert_batch::{open_incidents_query, openings_since_query};
         use $crate::alert_batch_write::{
-            Transitioned, exec, notified_by_incident, opened_row, transition_deliveries,
+            exec, notified_by_incident, per_statement, resolve_incidents, transition_deliveries,
         };
-        use $crate::delivery_rows::{IncidentRow, NewIncidentRow, SiteRow};
+        use $crate::alert_openings::{
+            OpeningKey, final_states, flap_watch, incident_rows, lost_openings, openings_by_site,
+            resolved_transitions, settle_openings,
+        };
+        use $crate::delivery_rows::{IncidentRow, SiteRow};
         use $crate::schema::{alert_states, deliveries, incidents, websites};
 
         let conn = $conn;
         let plan: &$crate::alert_batch::AlertPlan = $plan;
-        let mut transitions: Vec<Transitioned> = Vec::new();
-        // Sites whose flapping this batch looked at: since when they flap (None: they do not).
-        let mut flapping: std::collections::HashMap<i64, Option<time::PrimitiveDateTime>> =
-            std::collections::HashMap::new();
-        // Each opened incident's id: ours, or the one another node opened first.
-        let mut open_ids: Vec<Option<i64>> = Vec::with_capacity(plan.opens.len());
-        for open in &plan.opens {
-            let row = NewIncidentRow {
-                website_id: open.website_id,
-                opened_at: open.at,
-                resolved_at: open.resolved_at,
-                first_check: serde_json::to_string(&open.check).ok(),
-            };
-            let inserted: Option<i64> = exec!(
+        let ours: std::collections::HashMap<OpeningKey, i64> =
+            per_statement!($mode, incident_rows(&plan.opens), |values| exec!(
                 $mode,
                 diesel::insert_into(incidents::table)
-                    .values(&row)
+                    .values(values)
                     .on_conflict_do_nothing()
-                    .returning(incidents::id)
-                    .get_result::<i64>(conn)
-            )
-            .optional()?;
-            match inserted {
-                Some(id) => {
-                    let site = open.website_id;
-                    let since = *flapping.entry(site).or_insert_with(|| {
-                        plan.states.get(&site).and_then(|state| state.flapping_since)
-                    });
-                    let events = if since.is_some() {
-                        Vec::new() // flapping: held until the site is stable
-                    } else {
-                        let openings: i64 = exec!(
-                            $mode,
-                            incidents::table
-                                .filter(incidents::website_id.eq(site))
-                                .filter(incidents::opened_at.ge(open.at - $defaults.flap.window))
-                                .count()
-                                .get_result::<i64>(conn)
-                        )?;
-                        if $defaults.flap.is_flapping(u64::try_from(openings).unwrap_or(0)) {
-                            flapping.insert(site, Some(open.at));
-                            vec![EventKind::Flapping]
-                        } else if open.resolved_at.is_some() {
-                            vec![EventKind::Firing, EventKind::Resolved]
-                        } else {
-                            vec![EventKind::Firing]
-                        }
-                    };
-                    transitions.push(Transitioned { row: opened_row(id, site, open), events });
-                    open_ids.push(Some(id));
-                }
-                None => open_ids.push(
-                    exec!($mode, open_incident_query(open.website_id).first::<i64>(conn))
-                        .optional()?,
-                ),
-            }
-        }
-        let mut resolved_ids = Vec::new();
-        for resolve in &plan.resolves {
-            let changed = exec!(
+                    .returning((incidents::id, incidents::website_id, incidents::opened_at))
+                    .get_results::<(i64, i64, time::PrimitiveDateTime)>(conn)
+            )?)
+            .into_iter()
+            .map(|(id, site, at)| ((site, at), id))
+            .collect();
+        let lost = lost_openings(&plan.opens, &ours);
+        let theirs: std::collections::HashMap<i64, i64> = if lost.is_empty() {
+            Default::default()
+        } else {
+            exec!($mode, open_incidents_query(&lost).load::<(i64, i64)>(conn))?
+                .into_iter()
+                .collect()
+        };
+        let recent = match flap_watch(plan, &ours, &$defaults.flap) {
+            Some((sites, since)) => openings_by_site(exec!(
                 $mode,
-                diesel::update(
-                    incidents::table
-                        .find(resolve.incident)
-                        .filter(incidents::resolved_at.is_null())
-                )
-                .set(incidents::resolved_at.eq(resolve.at))
-                .execute(conn)
-            )?;
-            if changed > 0 {
-                resolved_ids.push(resolve.incident);
-            }
-        }
+                openings_since_query(&sites, since).load::<(i64, time::PrimitiveDateTime)>(conn)
+            )?),
+            None => Default::default(),
+        };
+        let mut openings = settle_openings(plan, &ours, &theirs, &recent, &$defaults.flap);
+        let resolved_ids: Vec<i64> = resolve_incidents!($mode, conn, &plan.resolves);
         let mut queued = 0usize;
-        if !transitions.is_empty() || !resolved_ids.is_empty() {
-            let resolved_rows: Vec<IncidentRow> = if resolved_ids.is_empty() {
-                Vec::new()
+        if !openings.transitions.is_empty() || !resolved_ids.is_empty() {
+            let (resolved_rows, notified) = if resolved_ids.is_empty() {
+                (Vec::new(), Default::default())
             } else {
-                exec!(
+                let rows: Vec<IncidentRow> = exec!(
                     $mode,
                     incidents::table
                         .filter(incidents::id.eq_any(&resolved_ids))
                         .select(IncidentRow::as_select())
                         .load(conn)
-                )?
-            };
-            let notified = if resolved_ids.is_empty() {
-                Default::default()
-            } else {
-                notified_by_incident(exec!(
+                )?;
+                let pairs = exec!(
                     $mode,
                     deliveries::table
                         .filter(deliveries::incident_id.eq_any(&resolved_ids))
                         .filter(deliveries::event.ne(EventKind::Resolved.as_str()))
                         .select((deliveries::incident_id, deliveries::channel_id))
                         .load::<(Option<i64>, i64)>(conn)
-                )?)
+                )?;
+                (rows, notified_by_incident(pairs))
             };
-            transitions.extend(resolved_rows.into_iter().map(|row| {
-                let site = row.website_id;
-                let held = flapping
-                    .get(&site)
-                    .copied()
-                    .unwrap_or_else(|| plan.states.get(&site).and_then(|s| s.flapping_since))
-                    .is_some();
-                let events = if held { Vec::new() } else { vec![EventKind::Resolved] };
-                Transitioned { row, events }
-            }));
+            let resolved = resolved_transitions(resolved_rows, plan, &openings.flapping);
+            openings.transitions.extend(resolved);
+            let transitions = &openings.transitions;
             let site_ids: Vec<i64> = transitions.iter().map(|t| t.row.website_id).collect();
             let sites: Vec<SiteRow> = exec!(
                 $mode,
@@ -258,8 +268,8 @@ macro_rules! write_alert_plan {
             } else {
                 Vec::new()
             };
-            let rows = transition_deliveries(
-                &transitions,
+            let mut rows = transition_deliveries(
+                transitions,
                 &sites,
                 $policies,
                 $defaults,
@@ -267,55 +277,36 @@ macro_rules! write_alert_plan {
                 &notified,
                 $now,
             );
-            for row in &rows {
-                queued += exec!(
-                    $mode,
-                    diesel::insert_into(deliveries::table)
-                        .values(row)
-                        .on_conflict_do_nothing()
-                        .execute(conn)
-                )?;
-            }
+            rows.sort_by(|a, b| a.key().cmp(&b.key()));
+            queued = per_statement!($mode, rows, |values| exec!(
+                $mode,
+                diesel::insert_into(deliveries::table)
+                    .values(values)
+                    .on_conflict_do_nothing()
+                    .returning(deliveries::id)
+                    .get_results::<i64>(conn)
+            )?)
+            .len();
         }
-        let mut cleared = Vec::new();
-        for (&site, state) in &plan.states {
-            let incident = match state.incident {
-                Some(IncidentRef::Stored(id)) => Some(id),
-                Some(IncidentRef::New(index)) => open_ids.get(index).copied().flatten(),
-                None => None,
-            };
-            let flapping_since = flapping.get(&site).copied().unwrap_or(state.flapping_since);
-            if state.state == AlertState::default()
-                && incident.is_none()
-                && flapping_since.is_none()
-            {
-                if state.stored {
-                    cleared.push(site);
-                }
-                continue;
-            }
-            let row = $crate::alert_batch::StateRow {
-                website_id: site,
-                failures: i32::try_from(state.state.failures).unwrap_or(i32::MAX),
-                successes: i32::try_from(state.state.successes).unwrap_or(i32::MAX),
-                incident_id: incident,
-                flapping_since,
-            };
+        let (states, cleared) = final_states(plan, &openings.ids, &openings.flapping);
+        per_statement!($mode, states, |values| {
+            use diesel::upsert::excluded;
             exec!(
                 $mode,
                 diesel::insert_into(alert_states::table)
-                    .values(&row)
+                    .values(values)
                     .on_conflict(alert_states::website_id)
                     .do_update()
                     .set((
-                        alert_states::failures.eq(row.failures),
-                        alert_states::successes.eq(row.successes),
-                        alert_states::incident_id.eq(row.incident_id),
-                        alert_states::flapping_since.eq(row.flapping_since),
+                        alert_states::failures.eq(excluded(alert_states::failures)),
+                        alert_states::successes.eq(excluded(alert_states::successes)),
+                        alert_states::incident_id.eq(excluded(alert_states::incident_id)),
+                        alert_states::flapping_since.eq(excluded(alert_states::flapping_since)),
                     ))
-                    .execute(conn)
-            )?;
-        }
+                    .returning(alert_states::website_id)
+                    .get_results::<i64>(conn)
+            )?
+        });
         if !cleared.is_empty() {
             exec!(
                 $mode,

@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use diesel::SqliteConnection;
 use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Timestamp};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::alerting::AlertDefaults;
 use lookout_domain::{CheckRecorder, MonitorCheck, RecordCheckError, RecordedCheck};
-use time::OffsetDateTime;
+use time::{OffsetDateTime, PrimitiveDateTime};
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -185,11 +186,18 @@ impl Store {
                                 .execute(conn)
                                 .await?;
                         }
-                        for (id, end) in &plan.closes {
-                            diesel::update(downtime_windows::table.find(id))
-                                .set(downtime_windows::end_time.eq(end))
-                                .execute(conn)
-                                .await?;
+                        if !plan.closes.is_empty() {
+                            let (ids, ends): (Vec<i64>, Vec<PrimitiveDateTime>) =
+                                plan.closes.iter().copied().unzip();
+                            diesel::sql_query(
+                                "UPDATE downtime_windows SET end_time = closing.end_time \
+                                 FROM unnest($1, $2) AS closing(id, end_time) \
+                                 WHERE downtime_windows.id = closing.id",
+                            )
+                            .bind::<Array<BigInt>, _>(ids)
+                            .bind::<Array<Timestamp>, _>(ends)
+                            .execute(conn)
+                            .await?;
                         }
                         let stored = stored_checks(checks, &live);
                         let states: Vec<StateRow> = states_query(&live_ids).load(conn).await?;

@@ -50,6 +50,12 @@ impl NewDeliveryRow {
         }
     }
 
+    /// The row's unique key: batches insert in this order, so two nodes writing the same
+    /// deliveries take their locks in the same order.
+    pub(crate) fn key(&self) -> (i64, &str) {
+        (self.channel_id, &self.dedup_key)
+    }
+
     /// Already leased to `owner` (the test endpoint sends it itself).
     pub(crate) fn leased(mut self, owner: &str, until: OffsetDateTime) -> Self {
         self.lease_owner = Some(owner.to_owned());

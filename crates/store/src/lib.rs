@@ -5,6 +5,7 @@
 
 mod alert_batch;
 mod alert_batch_write;
+mod alert_openings;
 mod alert_policies;
 mod alert_timers;
 mod api_tokens;

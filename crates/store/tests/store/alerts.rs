@@ -133,6 +133,22 @@ on_both_backends!(
         assert_eq!(incident.incident.resolved_at, Some(T0 + time::Duration::seconds(180)));
         let events: Vec<&str> = incident.deliveries.iter().map(|d| d.event.as_str()).collect();
         assert_eq!(events, vec!["firing", "resolved"]);
+        let carried = |event: &str, check: &str| {
+            format!(
+                "SELECT COUNT(*) AS n FROM deliveries WHERE event = '{event}' \
+                 AND payload LIKE '%\"check\":{{%{check}%'"
+            )
+        };
+        assert_eq!(
+            count(&db, &carried("firing", "\"status_code\":null")).await,
+            1,
+            "firing carries the failing check"
+        );
+        assert_eq!(
+            count(&db, &carried("resolved", "\"status_code\":200")).await,
+            1,
+            "resolved carries the check that resolved it, not the first failing one"
+        );
         assert_eq!(
             count(&db, "SELECT COUNT(*) AS n FROM alert_states").await,
             0,

@@ -24,6 +24,7 @@ mod maintenance_windows;
 mod migrations;
 mod nodes;
 mod outbox;
+mod outbox_attempts;
 mod rollups;
 mod rollups_sqlite;
 mod rows;

@@ -8,16 +8,15 @@ use std::time::Duration;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::alerting::{
-    AfterAttempt, AlertEvent, AlertStoreError, AttemptRecord, Channel, ChannelId, ChannelPacing,
-    DeliveryId, DeliveryRecord, DeliveryStatus, DueDelivery, IncidentId, Outbox, OutboxGauge,
-    SendOutcome, TimerCandidates,
+    AlertEvent, AlertStoreError, AttemptRecord, Channel, ChannelId, ChannelPacing, DeliveryId,
+    DeliveryRecord, DeliveryStatus, DueDelivery, IncidentId, Outbox, OutboxGauge, TimerCandidates,
 };
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::channels::ChannelRow;
 use crate::delivery_rows::NewDeliveryRow;
 use crate::incidents::{DeliveryJoin, delivery_join, delivery_record};
-use crate::schema::{channels, deliveries, delivery_attempts, incidents};
+use crate::schema::{channels, deliveries, incidents};
 use crate::store::{Pools, with_connection};
 use crate::time_conv::{from_column, to_column};
 use crate::{Store, StoreError};
@@ -30,17 +29,6 @@ fn released() -> (
     diesel::dsl::Eq<deliveries::lease_until, Option<PrimitiveDateTime>>,
 ) {
     (deliveries::lease_owner.eq(None), deliveries::lease_until.eq(None))
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = delivery_attempts)]
-struct AttemptRow {
-    delivery_id: i64,
-    attempted_at: PrimitiveDateTime,
-    duration_ms: i64,
-    outcome: &'static str,
-    status_code: Option<i32>,
-    error: Option<String>,
 }
 
 /// The ids of up to `limit` waiting deliveries due at `now` whose lease (if any) ran out, of
@@ -69,65 +57,6 @@ macro_rules! due_ids_query {
 }
 
 type DueRow = (i64, i64, String, i32, PrimitiveDateTime);
-
-fn status_code(outcome: &SendOutcome) -> Option<i32> {
-    match outcome {
-        SendOutcome::Delivered { status_code }
-        | SendOutcome::Retry { status_code, .. }
-        | SendOutcome::Reject { status_code, .. } => status_code.map(i32::from),
-    }
-}
-
-/// Moves each channel's pacing on by the delivered messages of `$attempts` (one message = one
-/// channel at one attempt time): its last message, and its hour's count. In the caller's
-/// transaction.
-macro_rules! count_messages {
-    ($conn:expr, $attempts:expr) => {{
-        // Only messages the channel accepted count: a failed one is retried on its own backoff,
-        // not held back by the group wait, and does not use up the channel's hour.
-        let attempts: Vec<&AttemptRecord> = $attempts
-            .iter()
-            .filter(|a| matches!(a.outcome, SendOutcome::Delivered { .. }))
-            .collect();
-        let ids: Vec<i64> = attempts.iter().map(|a| a.delivery.get()).collect();
-        let owners: HashMap<i64, i64> = deliveries::table
-            .filter(deliveries::id.eq_any(&ids))
-            .select((deliveries::id, deliveries::channel_id))
-            .load::<(i64, i64)>($conn)
-            .await?
-            .into_iter()
-            .collect();
-        let mut messages: HashMap<i64, Vec<OffsetDateTime>> = HashMap::new();
-        for attempt in &attempts {
-            if let Some(channel) = owners.get(&attempt.delivery.get()) {
-                let times = messages.entry(*channel).or_default();
-                if !times.contains(&attempt.at) {
-                    times.push(attempt.at);
-                }
-            }
-        }
-        for (channel, times) in messages {
-            let Some(last) = times.iter().max().copied() else { continue };
-            let (start, sent): (Option<PrimitiveDateTime>, i32) = channels::table
-                .find(channel)
-                .select((channels::window_started_at, channels::window_messages))
-                .first($conn)
-                .await?;
-            let count = u32::try_from(times.len()).unwrap_or(u32::MAX);
-            let sent = u32::try_from(sent).unwrap_or(0);
-            let (start, sent) =
-                ChannelPacing::hour_after(start.map(from_column), sent, count, last);
-            diesel::update(channels::table.find(channel))
-                .set((
-                    channels::last_message_at.eq(Some(to_column(last))),
-                    channels::window_started_at.eq(Some(to_column(start))),
-                    channels::window_messages.eq(i32::try_from(sent).unwrap_or(i32::MAX)),
-                ))
-                .execute($conn)
-                .await?;
-        }
-    }};
-}
 
 impl Outbox for Store {
     async fn claim_due(
@@ -246,61 +175,7 @@ impl Outbox for Store {
     }
 
     async fn record_attempts(&self, attempts: &[AttemptRecord]) -> Result<(), AlertStoreError> {
-        if attempts.is_empty() {
-            return Ok(());
-        }
-        with_connection!(self, write, |conn| {
-            conn.transaction(async |conn| {
-                for attempt in attempts {
-                    let id = attempt.delivery.get();
-                    let (outcome, error) = match &attempt.outcome {
-                        SendOutcome::Delivered { .. } => ("delivered", None),
-                        SendOutcome::Retry { error, .. } => ("retry", Some(error.clone())),
-                        SendOutcome::Reject { error, .. } => ("rejected", Some(error.clone())),
-                    };
-                    diesel::insert_into(delivery_attempts::table)
-                        .values(AttemptRow {
-                            delivery_id: id,
-                            attempted_at: to_column(attempt.at),
-                            duration_ms: i64::try_from(attempt.duration.as_millis())
-                                .unwrap_or(i64::MAX),
-                            outcome,
-                            status_code: status_code(&attempt.outcome),
-                            error: error.clone(),
-                        })
-                        .execute(conn)
-                        .await?;
-                    let (status, next, delivered) = match attempt.next {
-                        AfterAttempt::Delivered => (
-                            DeliveryStatus::Delivered,
-                            None,
-                            Some(to_column(attempt.at + attempt.duration)),
-                        ),
-                        AfterAttempt::RetryAt(at) => {
-                            (DeliveryStatus::Failed, Some(to_column(at)), None)
-                        }
-                        AfterAttempt::Dead => (DeliveryStatus::Dead, None, None),
-                    };
-                    diesel::update(deliveries::table.find(id))
-                        .set((
-                            deliveries::status.eq(status.as_str()),
-                            deliveries::attempts.eq(deliveries::attempts + 1),
-                            deliveries::last_error.eq(error),
-                            deliveries::next_attempt_at.eq(next),
-                            deliveries::delivered_at.eq(delivered),
-                            deliveries::lease_owner.eq(None::<String>),
-                            deliveries::lease_until.eq(None::<PrimitiveDateTime>),
-                        ))
-                        .execute(conn)
-                        .await?;
-                }
-                count_messages!(conn, attempts);
-                Ok::<_, diesel::result::Error>(())
-            })
-            .await
-            .map_err(StoreError::from)?
-        });
-        Ok(())
+        Ok(self.write_attempts(attempts).await?)
     }
 
     async fn queue_leased(

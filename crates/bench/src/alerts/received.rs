@@ -16,9 +16,8 @@ pub(crate) struct Event {
     pub(crate) site: i64,
     pub(crate) kind: String,
     pub(crate) dedup_key: String,
-    /// The start of the check that crossed the threshold: `check.timestamp` of a firing
-    /// event; `incident.resolved_at` of a resolved one (its `check` is the incident's first,
-    /// failing check; `resolved_at` is the resolving check's timestamp).
+    /// The start of the check that crossed the threshold: the event's `check.timestamp` (the
+    /// check that opened the incident for `firing`, the one that resolved it for `resolved`).
     pub(crate) check_at: Option<OffsetDateTime>,
     pub(crate) received_at: OffsetDateTime,
     pub(crate) accepted: bool,
@@ -45,13 +44,9 @@ fn event(value: &serde_json::Value, received_at: OffsetDateTime, accepted: bool)
         site: value["website"]["id"].as_i64().unwrap_or_default(),
         kind: text(&value["event"]),
         dedup_key: text(&value["dedup_key"]),
-        check_at: if value["event"] == "resolved" {
-            &value["incident"]["resolved_at"]
-        } else {
-            &value["check"]["timestamp"]
-        }
-        .as_str()
-        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok()),
+        check_at: value["check"]["timestamp"]
+            .as_str()
+            .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok()),
         received_at,
         accepted,
     }

@@ -25,7 +25,7 @@ on_both_backends!(create_returns_201_location_and_defaults, |app| {
     let body: Value = response.json().await.unwrap();
     assert_eq!(location, format!("/api/websites/{}", body["id"]));
     assert!(body["id"].as_i64().unwrap() > 0);
-    assert_eq!(body["url"], "https://example.com/");
+    assert_eq!(body["url"], "https://example.com", "answered as given");
     assert_eq!(body["name"], "Example");
     assert_eq!(body["enabled"], true);
     assert_eq!(body["check_interval"], 300);
@@ -72,7 +72,7 @@ on_both_backends!(patch_changes_fields_and_moves_updated_at, |app| {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["url"], "https://example.net/");
+    assert_eq!(body["url"], "https://example.net");
     assert_eq!(body["name"], "Net");
     assert_eq!(body["enabled"], false);
     assert_eq!(body["check_interval"], 3600);
@@ -109,4 +109,23 @@ on_both_backends!(delete_then_404, |app| {
     assert_eq!(app.get("/api/websites").await, (200, json!([])));
     // The url is free again.
     app.create_website("https://example.com", "Again").await;
+});
+
+on_both_backends!(the_url_is_answered_as_given_and_duplicates_use_the_normalised_form, |app| {
+    let (status, created) = app
+        .post_json("/api/websites", &json!({ "url": "https://Example.com", "name": "Example" }))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["url"], "https://Example.com");
+    let (status, body) = app
+        .post_json("/api/websites", &json!({ "url": "https://example.com/", "name": "Again" }))
+        .await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("duplicate_url")), "{body}");
+    let path = format!("/api/websites/{}", created["id"]);
+    let (status, patched) = app.patch_json(&path, &json!({ "url": "HTTPS://EXAMPLE.COM/" })).await;
+    assert_eq!((status, patched["url"].as_str()), (200, Some("HTTPS://EXAMPLE.COM/")));
+    let (_, listed) = app.get("/api/websites").await;
+    assert_eq!(listed[0]["url"], "HTTPS://EXAMPLE.COM/");
+    let (_, fetched) = app.get(&path).await;
+    assert_eq!(fetched["url"], "HTTPS://EXAMPLE.COM/");
 });

@@ -34,6 +34,8 @@ use crate::ApiError;
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct WebsiteResponse {
     id: i64,
+    /// The URL exactly as the client gave it (duplicates are found on its normalised form:
+    /// lower-case scheme and host, punycode, `/` for an empty path).
     url: String,
     name: String,
     enabled: bool,
@@ -51,7 +53,7 @@ impl From<Website> for WebsiteResponse {
     fn from(website: Website) -> Self {
         Self {
             id: website.id.get(),
-            url: website.url.as_str().to_owned(),
+            url: website.url.given().to_owned(),
             name: website.name.as_str().to_owned(),
             enabled: website.enabled,
             check_interval: website.check_interval.secs(),

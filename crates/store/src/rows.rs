@@ -21,6 +21,7 @@ pub(crate) struct WebsiteRow {
     pub(crate) check_interval: i32,
     pub(crate) created_at: PrimitiveDateTime,
     pub(crate) updated_at: PrimitiveDateTime,
+    pub(crate) url_given: Option<String>,
 }
 
 impl TryFrom<WebsiteRow> for Website {
@@ -30,7 +31,9 @@ impl TryFrom<WebsiteRow> for Website {
         let corrupt = |what: &str| StoreError::CorruptRow(format!("website {}: {what}", row.id));
         Ok(Website {
             id: WebsiteId::new(row.id).map_err(|e| corrupt(&e.to_string()))?,
-            url: WebsiteUrl::parse(&row.url).map_err(|e| corrupt(&e.to_string()))?,
+            url: WebsiteUrl::parse(&row.url)
+                .map_err(|e| corrupt(&e.to_string()))?
+                .with_given(row.url_given),
             name: WebsiteName::parse(&row.name).map_err(|e| corrupt(&e.to_string()))?,
             enabled: row.enabled,
             check_interval: u32::try_from(row.check_interval)
@@ -48,6 +51,7 @@ impl TryFrom<WebsiteRow> for Website {
 #[diesel(table_name = websites)]
 pub(crate) struct NewWebsiteRow<'a> {
     url: &'a str,
+    url_given: &'a str,
     name: &'a str,
     enabled: bool,
     check_interval: i32,
@@ -60,6 +64,7 @@ impl<'a> NewWebsiteRow<'a> {
         let now = to_column(now);
         Self {
             url: website.url.as_str(),
+            url_given: website.url.given(),
             name: website.name.as_str(),
             enabled: website.enabled,
             check_interval: interval_column(website.check_interval),
@@ -73,6 +78,7 @@ impl<'a> NewWebsiteRow<'a> {
 #[diesel(table_name = websites)]
 pub(crate) struct WebsiteChangeset<'a> {
     url: Option<&'a str>,
+    url_given: Option<&'a str>,
     name: Option<&'a str>,
     enabled: Option<bool>,
     check_interval: Option<i32>,
@@ -83,6 +89,7 @@ impl<'a> WebsiteChangeset<'a> {
     pub(crate) fn new(patch: &'a WebsitePatch, now: OffsetDateTime) -> Self {
         Self {
             url: patch.url.as_ref().map(WebsiteUrl::as_str),
+            url_given: patch.url.as_ref().map(WebsiteUrl::given),
             name: patch.name.as_ref().map(WebsiteName::as_str),
             enabled: patch.enabled,
             check_interval: patch.check_interval.map(interval_column),

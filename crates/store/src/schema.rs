@@ -9,6 +9,7 @@ diesel::table! {
         check_interval -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        url_given -> Nullable<Text>,
     }
 }
 

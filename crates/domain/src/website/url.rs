@@ -7,12 +7,31 @@ pub const MAX_URL_LEN: usize = 2048;
 
 /// An absolute `http://` or `https://` URL with a host.
 ///
-/// Stored in the normalised form of the WHATWG URL standard (lower-case scheme and host,
-/// IDN hosts in punycode, an empty path written as `/`), so that two spellings of the same
-/// address are recognised as duplicates.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// Checked and compared in the normalised form of the WHATWG URL standard (lower-case scheme
+/// and host, IDN hosts in punycode, an empty path written as `/`), so that two spellings of
+/// the same address are recognised as duplicates; answered as the client gave it
+/// ([`WebsiteUrl::given`]), so that a client comparing what it sent with what it reads back sees
+/// no drift. Equality and hashing look at the normalised form only.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct WebsiteUrl(String);
+pub struct WebsiteUrl {
+    normalised: String,
+    given: String,
+}
+
+impl PartialEq for WebsiteUrl {
+    fn eq(&self, other: &Self) -> bool {
+        self.normalised == other.normalised
+    }
+}
+
+impl Eq for WebsiteUrl {}
+
+impl std::hash::Hash for WebsiteUrl {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.normalised.hash(state);
+    }
+}
 
 /// Why a string is not a website URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,6 +53,7 @@ pub enum WebsiteUrlError {
 impl WebsiteUrl {
     /// Parses and normalises a URL given by a user.
     pub fn parse(raw: &str) -> Result<Self, WebsiteUrlError> {
+        let given = raw;
         let raw = raw.trim();
         if raw.is_empty() {
             return Err(WebsiteUrlError::Empty);
@@ -66,17 +86,33 @@ impl WebsiteUrl {
         if normalised.len() > MAX_URL_LEN {
             return Err(WebsiteUrlError::TooLong);
         }
-        Ok(Self(normalised))
+        Ok(Self { normalised, given: given.to_owned() })
     }
 
-    /// The normalised URL.
+    /// The normalised URL (what is checked, stored as the key for duplicates, and logged).
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.normalised
+    }
+
+    /// The URL exactly as the client gave it (what the API answers).
+    pub fn given(&self) -> &str {
+        &self.given
+    }
+
+    /// The same URL as the client once gave it (`None`: as normalised; rows stored before the
+    /// given form was kept). A `given` that is another address is ignored.
+    pub fn with_given(self, given: Option<String>) -> Self {
+        match given {
+            Some(given) if Self::parse(&given).is_ok_and(|other| other == self) => {
+                Self { given, ..self }
+            }
+            _ => self,
+        }
     }
 
     /// The host when it is an IP address literal (`http://10.0.0.1/`, `http://[::1]/`).
     pub fn literal_ip(&self) -> Option<std::net::IpAddr> {
-        match ::url::Url::parse(&self.0).ok()?.host()? {
+        match ::url::Url::parse(&self.normalised).ok()?.host()? {
             ::url::Host::Ipv4(ip) => Some(ip.into()),
             ::url::Host::Ipv6(ip) => Some(ip.into()),
             ::url::Host::Domain(_) => None,
@@ -88,13 +124,13 @@ impl WebsiteUrl {
 /// never carry them. [`WebsiteUrl::as_str`] is the full URL (for checking and storing).
 impl fmt::Display for WebsiteUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match ::url::Url::parse(&self.0) {
+        match ::url::Url::parse(&self.normalised) {
             Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
                 let _ = url.set_password(None);
                 let _ = url.set_username("***");
                 f.write_str(url.as_str())
             }
-            _ => f.write_str(&self.0),
+            _ => f.write_str(&self.normalised),
         }
     }
 }
@@ -109,7 +145,7 @@ impl TryFrom<String> for WebsiteUrl {
 
 impl From<WebsiteUrl> for String {
     fn from(value: WebsiteUrl) -> Self {
-        value.0
+        value.normalised
     }
 }
 
@@ -130,6 +166,21 @@ mod tests {
         );
         assert_eq!(parse("https://bücher.example/"), Ok("https://xn--bcher-kva.example/".into()));
         assert_eq!(parse("http://127.0.0.1:9/health"), Ok("http://127.0.0.1:9/health".into()));
+    }
+
+    #[test]
+    fn keeps_the_url_as_given_and_compares_the_normalised_form() {
+        let given = WebsiteUrl::parse("https://Example.com").unwrap();
+        assert_eq!(
+            (given.as_str(), given.given()),
+            ("https://example.com/", "https://Example.com")
+        );
+        let other = WebsiteUrl::parse("https://example.com/").unwrap();
+        assert_eq!(given, other, "two spellings of one address are duplicates");
+        let stored = other.clone().with_given(Some("https://EXAMPLE.com".into()));
+        assert_eq!(stored.given(), "https://EXAMPLE.com");
+        let ignored = other.with_given(Some("https://elsewhere.example".into()));
+        assert_eq!(ignored.given(), "https://example.com/", "a given form of another address");
     }
 
     #[test]

@@ -63,7 +63,7 @@ impl From<SlaEntry> for SlaSite {
         Self {
             website_id: entry.website.id.get(),
             name: entry.website.name.as_str().to_owned(),
-            url: entry.website.url.as_str().to_owned(),
+            url: entry.website.url.given().to_owned(),
             uptime_percent: entry.uptime_percent,
             downtime: entry.downtime.as_secs_f64(),
             maintenance_seconds: entry.maintenance.as_secs_f64(),

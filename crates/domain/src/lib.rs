@@ -7,6 +7,7 @@
 
 pub mod alerting;
 pub mod auth;
+pub mod checks;
 pub mod clock;
 mod error_chain;
 pub mod history;

@@ -10,6 +10,7 @@ mod alerts_delivery;
 mod alerts_two_nodes;
 mod auth;
 mod binary;
+mod check_settings_api;
 mod crash;
 mod disk_full;
 mod health;

@@ -41,7 +41,7 @@ impl SpecFieldError {
 
 /// Everything about how a site is checked beyond its URL; the default asks as the seed did (a
 /// GET, up on 2xx–3xx).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckSpec {
     pub request: RequestOptions,
     pub assertions: Vec<Assertion>,

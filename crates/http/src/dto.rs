@@ -4,9 +4,11 @@
 mod alert_policy;
 mod channel;
 mod channel_config;
+mod check_settings;
 mod incident;
 mod maintenance;
 
+use lookout_domain::checks::{CheckSpec, RequestOptions};
 use lookout_domain::{
     CheckInterval, IntervalBounds, NewWebsite, Website, WebsiteId, WebsiteName, WebsitePatch,
     WebsiteUrl,
@@ -21,6 +23,8 @@ pub(crate) use self::channel::{
     TestDeliveryResponse, parse_channel_id,
 };
 pub(crate) use self::channel_config::ChannelConfigBody;
+pub(crate) use self::check_settings::{AssertionBody, RequestBody};
+use self::check_settings::{parse_assertions, parse_degraded_above};
 pub(crate) use self::incident::{
     DeliveryResponse, DeliveryStatusBody, IncidentResponse, IncidentState, parse_delivery_id,
     parse_incident_id,
@@ -43,6 +47,12 @@ pub(crate) struct WebsiteResponse {
     /// The site's own alert settings; `null` when it has none (the defaults from configuration
     /// and the channels marked `default` apply).
     alerts: Option<AlertPolicyBody>,
+    /// How the site is asked; `null`: a plain GET.
+    request: Option<RequestBody>,
+    /// What the answer must show, in order (`[]`: up on 2xx–3xx).
+    assertions: Vec<AssertionBody>,
+    /// Slower than this (ms), an available check counts as degraded; `null`: never.
+    degraded_above_ms: Option<u64>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -58,6 +68,12 @@ impl From<Website> for WebsiteResponse {
             enabled: website.enabled,
             check_interval: website.check_interval.secs(),
             alerts: website.alerts.as_ref().map(AlertPolicyBody::from),
+            request: RequestBody::answer(&website.check.request),
+            assertions: website.check.assertions.iter().map(AssertionBody::from).collect(),
+            degraded_above_ms: website
+                .check
+                .degraded_above
+                .map(|limit| u64::try_from(limit.as_millis()).unwrap_or(u64::MAX)),
             created_at: website.created_at,
             updated_at: website.updated_at,
         }
@@ -78,6 +94,17 @@ pub(crate) struct CreateWebsiteRequest {
     #[serde(default)]
     #[schema(value_type = Option<AlertPolicyBody>)]
     alerts: Option<JsonObject<AlertPolicyBody>>,
+    /// How the site is asked (left out or `null`: a plain GET).
+    #[serde(default)]
+    #[schema(value_type = Option<RequestBody>)]
+    request: Option<JsonObject<RequestBody>>,
+    /// At most 20 assertions, judged in order.
+    #[serde(default)]
+    assertions: Option<Vec<AssertionBody>>,
+    /// 1–600000 ms: slower than this, an available check counts as degraded.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 600000)]
+    degraded_above_ms: Option<i64>,
 }
 
 impl CreateWebsiteRequest {
@@ -91,6 +118,14 @@ impl CreateWebsiteRequest {
                 None => bounds.default_interval(),
             },
             alerts: self.alerts.map(|alerts| alerts.0.try_into_domain()).transpose()?,
+            check: CheckSpec {
+                request: match self.request {
+                    Some(request) => request.0.try_into_domain()?,
+                    None => RequestOptions::default(),
+                },
+                assertions: parse_assertions(self.assertions.unwrap_or_default())?,
+                degraded_above: self.degraded_above_ms.map(parse_degraded_above).transpose()?,
+            },
         })
     }
 }
@@ -112,6 +147,16 @@ pub(crate) struct PatchWebsiteRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<AlertPolicyBody>)]
     alerts: Option<Option<JsonObject<AlertPolicyBody>>>,
+    /// Replaces the request options as a whole; `null`: back to a plain GET.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<RequestBody>)]
+    request: Option<Option<JsonObject<RequestBody>>>,
+    /// Replaces the assertions as a whole; `null` or `[]`: none.
+    #[serde(default, deserialize_with = "present")]
+    assertions: Option<Option<Vec<AssertionBody>>>,
+    /// `null` removes the limit.
+    #[serde(default, deserialize_with = "present")]
+    degraded_above_ms: Option<Option<i64>>,
 }
 
 /// A JSON object read as `T`. serde reads a struct from an array too (its fields in order), so
@@ -172,6 +217,21 @@ impl PatchWebsiteRequest {
             alerts: self
                 .alerts
                 .map(|alerts| alerts.map(|alerts| alerts.0.try_into_domain()).transpose())
+                .transpose()?,
+            request: self
+                .request
+                .map(|request| match request {
+                    Some(request) => request.0.try_into_domain(),
+                    None => Ok(RequestOptions::default()),
+                })
+                .transpose()?,
+            assertions: self
+                .assertions
+                .map(|assertions| parse_assertions(assertions.unwrap_or_default()))
+                .transpose()?,
+            degraded_above: self
+                .degraded_above_ms
+                .map(|ms| ms.map(parse_degraded_above).transpose())
                 .transpose()?,
         })
     }

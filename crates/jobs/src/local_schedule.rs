@@ -279,6 +279,7 @@ mod tests {
             check_interval: CheckInterval::new(secs, IntervalBounds::new(1, 3600).unwrap())
                 .unwrap(),
             alerts: None,
+            check: lookout_domain::checks::CheckSpec::default(),
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,
         }

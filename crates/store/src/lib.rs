@@ -13,6 +13,7 @@ mod channels;
 mod check_batch;
 mod check_batch_sqlite;
 mod check_partitions;
+mod check_settings;
 mod check_sums;
 mod check_writer;
 mod connection;

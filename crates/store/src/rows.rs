@@ -8,6 +8,9 @@ use lookout_domain::{
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::StoreError;
+use crate::check_settings::{
+    assertions_column, degraded_column, request_column, stored_check, stored_request,
+};
 use crate::schema::websites;
 use crate::time_conv::{from_column, to_column};
 
@@ -22,6 +25,9 @@ pub(crate) struct WebsiteRow {
     pub(crate) created_at: PrimitiveDateTime,
     pub(crate) updated_at: PrimitiveDateTime,
     pub(crate) url_given: Option<String>,
+    pub(crate) request: Option<String>,
+    pub(crate) assertions: Option<String>,
+    pub(crate) degraded_above_ms: Option<i32>,
 }
 
 impl TryFrom<WebsiteRow> for Website {
@@ -41,6 +47,12 @@ impl TryFrom<WebsiteRow> for Website {
                 .map_err(|_| corrupt("negative check_interval"))?,
             // Read with the site by the repository (`alert_policies`).
             alerts: None,
+            check: stored_check(
+                row.request.as_deref(),
+                row.assertions.as_deref(),
+                row.degraded_above_ms,
+            )
+            .map_err(|e| corrupt(&e))?,
             created_at: from_column(row.created_at),
             updated_at: from_column(row.updated_at),
         })
@@ -57,6 +69,9 @@ pub(crate) struct NewWebsiteRow<'a> {
     check_interval: i32,
     created_at: PrimitiveDateTime,
     updated_at: PrimitiveDateTime,
+    request: Option<String>,
+    assertions: Option<String>,
+    degraded_above_ms: Option<i32>,
 }
 
 impl<'a> NewWebsiteRow<'a> {
@@ -70,6 +85,9 @@ impl<'a> NewWebsiteRow<'a> {
             check_interval: interval_column(website.check_interval),
             created_at: now,
             updated_at: now,
+            request: request_column(&website.check.request),
+            assertions: assertions_column(&website.check.assertions),
+            degraded_above_ms: degraded_column(website.check.degraded_above),
         }
     }
 }
@@ -83,18 +101,38 @@ pub(crate) struct WebsiteChangeset<'a> {
     enabled: Option<bool>,
     check_interval: Option<i32>,
     updated_at: PrimitiveDateTime,
+    request: Option<Option<String>>,
+    assertions: Option<Option<String>>,
+    degraded_above_ms: Option<Option<i32>>,
 }
 
 impl<'a> WebsiteChangeset<'a> {
-    pub(crate) fn new(patch: &'a WebsitePatch, now: OffsetDateTime) -> Self {
-        Self {
+    /// The changes of `patch` to a site stored as `before` (whose secret headers a request sent
+    /// back masked keeps).
+    pub(crate) fn new(
+        patch: &'a WebsitePatch,
+        before: &WebsiteRow,
+        now: OffsetDateTime,
+    ) -> Result<Self, StoreError> {
+        let request = match &patch.request {
+            None => None,
+            Some(request) => {
+                let stored = stored_request(before.request.as_deref())
+                    .map_err(|e| StoreError::CorruptRow(format!("website {}: {e}", before.id)))?;
+                Some(request_column(&request.clone().keep_secrets_from(&stored)))
+            }
+        };
+        Ok(Self {
             url: patch.url.as_ref().map(WebsiteUrl::as_str),
             url_given: patch.url.as_ref().map(WebsiteUrl::given),
             name: patch.name.as_ref().map(WebsiteName::as_str),
             enabled: patch.enabled,
             check_interval: patch.check_interval.map(interval_column),
             updated_at: to_column(now),
-        }
+            request,
+            assertions: patch.assertions.as_deref().map(assertions_column),
+            degraded_above_ms: patch.degraded_above.map(degraded_column),
+        })
     }
 }
 

@@ -10,6 +10,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         url_given -> Nullable<Text>,
+        request -> Nullable<Text>,
+        assertions -> Nullable<Text>,
+        degraded_above_ms -> Nullable<Integer>,
     }
 }
 

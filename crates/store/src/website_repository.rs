@@ -148,7 +148,6 @@ impl WebsiteRepository for Store {
         patch: &WebsitePatch,
         now: OffsetDateTime,
     ) -> Result<UpdatedWebsite, UpdateWebsiteError> {
-        let changes = WebsiteChangeset::new(patch, now);
         let empty = patch.is_empty();
         type Before = (WebsiteRow, Option<AlertPolicy>);
         let result: Result<(Before, WebsiteRow), PolicyTxError> = async {
@@ -159,6 +158,8 @@ impl WebsiteRepository for Store {
                         .select(WebsiteRow::as_select())
                         .first(conn)
                         .await?;
+                    let changes =
+                        WebsiteChangeset::new(patch, &before, now).map_err(PolicyTxError::Store)?;
                     let before_policy = assemble(
                         policies_query(&[id.get()]).load(conn).await?,
                         policy_channels_query(&[id.get()]).load(conn).await?,

@@ -45,6 +45,8 @@ impl PartialEq for Pattern {
     }
 }
 
+impl Eq for Pattern {}
+
 /// A parsed RFC 9535 JSONPath, compared by its source.
 #[derive(Debug, Clone)]
 pub struct JsonPathExpr {
@@ -63,6 +65,8 @@ impl PartialEq for JsonPathExpr {
         self.source == other.source
     }
 }
+
+impl Eq for JsonPathExpr {}
 
 /// One accepted status: a code, a class (`2xx`) or a range (`301-308`), as given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +115,7 @@ impl JsonOp {
 }
 
 /// How a header's value is compared.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HeaderOp {
     Eq(String),
     Contains(String),
@@ -131,7 +135,7 @@ impl HeaderOp {
 }
 
 /// What one assertion asks of a response.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Check {
     /// Replaces the default 2xx–3xx rule.
     Status(Vec<StatusMatch>),
@@ -186,7 +190,7 @@ impl Check {
 }
 
 /// One assertion of a site.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assertion {
     pub check: Check,
     pub severity: Severity,

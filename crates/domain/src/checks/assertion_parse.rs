@@ -18,19 +18,32 @@ pub const MAX_BELOW_MS: u64 = 600_000;
 /// Bound on a compiled regex's size, so one site cannot take much memory.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
-/// One assertion's fields as sent (`None`: not sent).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// One assertion's fields as sent (`None`: not sent); also the form an assertion is stored and
+/// answered in ([`Assertion::to_draft`]).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct AssertionDraft {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub any_of: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub negate: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub regex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub op: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub below_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub above: Option<i64>,
 }
 
@@ -51,6 +64,57 @@ pub fn parse_assertions(drafts: Vec<AssertionDraft>) -> Result<Vec<Assertion>, S
         return Err(SpecFieldError::new("assertions", "at most one status assertion"));
     }
     Ok(parsed)
+}
+
+impl Assertion {
+    /// The assertion as a client would send it (the severity only when it is not the kind's
+    /// default).
+    pub fn to_draft(&self) -> AssertionDraft {
+        let text = |value: &str| Some(Value::String(value.to_owned()));
+        let mut draft = AssertionDraft {
+            kind: Some(self.check.kind().to_owned()),
+            severity: (self.severity != self.check.default_severity())
+                .then(|| self.severity.as_str().to_owned()),
+            ..AssertionDraft::default()
+        };
+        match &self.check {
+            Check::Status(any_of) => {
+                draft.any_of = Some(
+                    any_of
+                        .iter()
+                        .map(|m| match m.given.parse::<u16>() {
+                            Ok(code) => Value::from(code),
+                            Err(_) => Value::String(m.given.clone()),
+                        })
+                        .collect(),
+                );
+            }
+            Check::BodyContains { value, negate } => {
+                draft.value = text(value);
+                draft.negate = negate.then_some(true);
+            }
+            Check::BodyMatches(pattern) => draft.regex = Some(pattern.as_str().to_owned()),
+            Check::JsonPath { path, op, value } => {
+                draft.path = Some(path.as_str().to_owned());
+                draft.op = Some(op.as_str().to_owned());
+                draft.value = value.clone();
+            }
+            Check::Header { name, op } => {
+                draft.name = Some(name.clone());
+                draft.op = Some(op.as_str().to_owned());
+                draft.value = match op {
+                    HeaderOp::Eq(value) | HeaderOp::Contains(value) => text(value),
+                    HeaderOp::Matches(pattern) => text(pattern.as_str()),
+                    HeaderOp::Exists => None,
+                };
+            }
+            Check::ResponseTime { below } => {
+                draft.below_ms = Some(i64::try_from(below.as_millis()).unwrap_or(i64::MAX));
+            }
+            Check::TlsDaysLeft { above } => draft.above = Some(*above),
+        }
+        draft
+    }
 }
 
 impl AssertionDraft {

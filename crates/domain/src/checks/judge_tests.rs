@@ -204,3 +204,19 @@ fn bad_assertions_name_their_field() {
     let two = json!([{"kind": "status", "any_of": [200]}, {"kind": "status", "any_of": [201]}]);
     assert_eq!(refused(two), "assertions");
 }
+
+#[test]
+fn an_assertion_goes_back_to_the_form_it_was_sent_in() {
+    let sent = json!([
+        {"kind": "status", "any_of": [200, "2xx", "301-308"]},
+        {"kind": "body_contains", "value": "ok", "negate": true},
+        {"kind": "json_path", "path": "$.a[0]", "op": "ge", "value": 2.5, "severity": "degraded"},
+        {"kind": "header", "name": "x-cache", "op": "matches", "value": "^HIT$"},
+        {"kind": "response_time", "below_ms": 700},
+        {"kind": "tls_days_left", "above": 14}
+    ]);
+    let parsed = spec(sent.clone()).assertions;
+    let drafts: Vec<AssertionDraft> = parsed.iter().map(|a| a.to_draft()).collect();
+    assert_eq!(serde_json::to_value(&drafts).unwrap(), sent);
+    assert_eq!(parse_assertions(drafts).unwrap(), parsed);
+}

@@ -135,20 +135,59 @@ impl RequestOptions {
     }
 }
 
+impl RequestOptions {
+    /// The options as a client would send them, each only when it is not the default. Secret
+    /// values are kept (this is what is stored); [`RequestOptions::masked`] hides them.
+    pub fn to_draft(&self) -> RequestDraft {
+        let secret = self.secret_headers();
+        RequestDraft {
+            method: (self.method != HttpMethod::Get).then(|| self.method.as_str().to_owned()),
+            headers: (!self.headers.is_empty())
+                .then(|| self.headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect()),
+            body: self.body.clone(),
+            timeout_secs: self.timeout.map(|t| i64::try_from(t.as_secs()).unwrap_or(i64::MAX)),
+            follow_redirects: self.follow_redirects,
+            http_version: (self.http_version != HttpVersion::Auto)
+                .then(|| self.http_version.as_str().to_owned()),
+            secret_headers: (!secret.is_empty())
+                .then(|| secret.into_iter().map(str::to_owned).collect()),
+        }
+    }
+
+    /// The same options with every secret header's value replaced by [`SECRET_MASK`] (what
+    /// answers and logs show).
+    pub fn masked(&self) -> Self {
+        let mut masked = self.clone();
+        for header in masked.headers.iter_mut().filter(|h| h.secret) {
+            header.value = SECRET_MASK.to_owned();
+        }
+        masked
+    }
+}
+
 fn always_secret(name: &str) -> bool {
     ALWAYS_SECRET.iter().any(|secret| name.eq_ignore_ascii_case(secret))
 }
 
-/// The request as sent; `None`: not sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The request as sent (`None`: not sent); also the form it is stored in
+/// ([`RequestOptions::to_draft`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct RequestDraft {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// In the order sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<(String, String)>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub follow_redirects: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_headers: Option<Vec<String>>,
 }
 

@@ -93,3 +93,21 @@ fn a_masked_secret_sent_back_keeps_the_stored_value() {
     assert_eq!(patch.headers[0].value, "Bearer real");
     assert_eq!(patch.headers[1].value, SECRET_MASK, "not a secret: taken as sent");
 }
+
+#[test]
+fn options_go_back_to_the_form_they_were_sent_in_and_answers_mask_secrets() {
+    let draft = RequestDraft {
+        method: Some("PUT".into()),
+        headers: headers(&[("Cookie", "s=1"), ("X-Key", "k"), ("Accept", "*/*")]),
+        body: Some("b".into()),
+        timeout_secs: Some(9),
+        follow_redirects: Some(true),
+        http_version: Some("http1".into()),
+        secret_headers: Some(vec!["X-Key".into()]),
+    };
+    let options = draft.clone().parse().unwrap();
+    assert_eq!(options.to_draft(), draft);
+    let masked: Vec<String> = options.masked().headers.into_iter().map(|h| h.value).collect();
+    assert_eq!(masked, vec![SECRET_MASK, SECRET_MASK, "*/*"]);
+    assert_eq!(RequestOptions::default().to_draft(), RequestDraft::default());
+}

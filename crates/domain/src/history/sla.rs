@@ -93,6 +93,7 @@ mod tests {
             enabled: true,
             check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
             alerts: None,
+            check: crate::checks::CheckSpec::default(),
             created_at,
             updated_at: created_at,
         }

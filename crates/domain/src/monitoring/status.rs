@@ -85,6 +85,7 @@ mod tests {
             enabled,
             check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
             alerts: None,
+            check: crate::checks::CheckSpec::default(),
             created_at: T0,
             updated_at: T0,
         }

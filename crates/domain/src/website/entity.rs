@@ -2,8 +2,11 @@
 
 use time::OffsetDateTime;
 
+use std::time::Duration;
+
 use super::{CheckInterval, WebsiteId, WebsiteName, WebsiteUrl};
 use crate::alerting::AlertPolicy;
+use crate::checks::{Assertion, CheckSpec, RequestOptions};
 
 /// A website that lookout watches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +18,8 @@ pub struct Website {
     pub check_interval: CheckInterval,
     /// The site's own alert settings (`None`: the defaults and the default channels).
     pub alerts: Option<AlertPolicy>,
+    /// How it is asked and what the answer must show.
+    pub check: CheckSpec,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -27,6 +32,7 @@ pub struct NewWebsite {
     pub enabled: bool,
     pub check_interval: CheckInterval,
     pub alerts: Option<AlertPolicy>,
+    pub check: CheckSpec,
 }
 
 /// A partial change to a website; `None` leaves a field as it is.
@@ -38,6 +44,12 @@ pub struct WebsitePatch {
     pub check_interval: Option<CheckInterval>,
     /// `Some(None)` removes the site's own alert settings.
     pub alerts: Option<Option<AlertPolicy>>,
+    /// Replaces the request options as a whole.
+    pub request: Option<RequestOptions>,
+    /// Replaces the assertions as a whole.
+    pub assertions: Option<Vec<Assertion>>,
+    /// `Some(None)` removes the limit.
+    pub degraded_above: Option<Option<Duration>>,
 }
 
 impl WebsitePatch {
@@ -48,6 +60,22 @@ impl WebsitePatch {
             && self.enabled.is_none()
             && self.check_interval.is_none()
             && self.alerts.is_none()
+            && self.request.is_none()
+            && self.assertions.is_none()
+            && self.degraded_above.is_none()
+    }
+
+    /// The check settings after this patch, laid over `current` (a secret header sent back as
+    /// `***` keeps its stored value).
+    pub fn check_over(&self, current: &CheckSpec) -> CheckSpec {
+        CheckSpec {
+            request: match &self.request {
+                Some(request) => request.clone().keep_secrets_from(&current.request),
+                None => current.request.clone(),
+            },
+            assertions: self.assertions.clone().unwrap_or_else(|| current.assertions.clone()),
+            degraded_above: self.degraded_above.unwrap_or(current.degraded_above),
+        }
     }
 }
 
@@ -69,7 +97,8 @@ pub enum ScheduleChange {
 
 impl UpdatedWebsite {
     /// The schedule consequence of this update: enabling adds, disabling removes, a new interval
-    /// on an enabled site re-times it, and a new url or name updates what the schedule hands out.
+    /// on an enabled site re-times it, and a new url, name or check settings update what the
+    /// schedule hands out.
     pub fn schedule_change(&self) -> ScheduleChange {
         let (before, after) = (&self.before, &self.after);
         match (before.enabled, after.enabled) {
@@ -78,7 +107,8 @@ impl UpdatedWebsite {
             (true, true)
                 if before.check_interval != after.check_interval
                     || before.url != after.url
-                    || before.name != after.name =>
+                    || before.name != after.name
+                    || before.check != after.check =>
             {
                 ScheduleChange::Reschedule
             }

@@ -94,6 +94,7 @@ fn website(enabled: bool) -> Website {
         enabled,
         check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
         alerts: None,
+        check: crate::checks::CheckSpec::default(),
         created_at: CREATED,
         updated_at: CREATED,
     }

@@ -34,6 +34,7 @@ fn website(enabled: bool, secs: i64) -> Website {
         enabled,
         check_interval: interval(secs),
         alerts: None,
+        check: crate::checks::CheckSpec::default(),
         created_at: EARLIER,
         updated_at: EARLIER,
     }
@@ -73,6 +74,7 @@ fn new_website(enabled: bool) -> NewWebsite {
         enabled,
         check_interval: interval(300),
         alerts: None,
+        check: crate::checks::CheckSpec::default(),
     }
 }
 

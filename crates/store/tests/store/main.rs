@@ -71,6 +71,7 @@ pub(crate) fn new_site(url: &str, enabled: bool) -> NewWebsite {
         enabled,
         check_interval: CheckInterval::new(120, IntervalBounds::default()).unwrap(),
         alerts: None,
+        check: lookout_domain::checks::CheckSpec::default(),
     }
 }
 

@@ -225,3 +225,55 @@ on_both_backends!(counts_sites_enabled_disabled_and_down, |store, db| {
     let counts = store.site_counts().await.unwrap();
     assert_eq!(counts, SiteCounts { enabled: 2, disabled: 1, down: 1 }, "one window still open");
 });
+
+on_both_backends!(check_settings_are_kept_and_a_masked_secret_keeps_its_value, |store, _db| {
+    use lookout_domain::checks::{
+        AssertionDraft, CheckSpec, RequestDraft, SECRET_MASK, parse_assertions,
+    };
+    let request = |token: &str| {
+        RequestDraft {
+            method: Some("POST".into()),
+            headers: Some(vec![
+                ("Authorization".into(), token.into()),
+                ("Accept".into(), "*/*".into()),
+            ]),
+            ..RequestDraft::default()
+        }
+        .parse()
+        .unwrap()
+    };
+    let assertions = parse_assertions(vec![AssertionDraft {
+        kind: Some("json_path".into()),
+        path: Some("$.status".into()),
+        op: Some("eq".into()),
+        value: Some("up".into()),
+        ..AssertionDraft::default()
+    }])
+    .unwrap();
+    let check = CheckSpec {
+        request: request("Bearer real"),
+        assertions,
+        degraded_above: Some(std::time::Duration::from_millis(800)),
+    };
+    let site = NewWebsite { check: check.clone(), ..new_site("https://example.com", true) };
+    let created = store.create_website(&site, T0).await.unwrap();
+    assert_eq!(created.check, check);
+    assert_eq!(store.get_website(created.id).await.unwrap().check, check);
+
+    let patch = WebsitePatch {
+        request: Some(request(SECRET_MASK)),
+        degraded_above: Some(None),
+        ..WebsitePatch::default()
+    };
+    let updated = store.update_website(created.id, &patch, T1).await.unwrap();
+    assert_eq!(
+        updated.after.check.request,
+        request("Bearer real"),
+        "the masked value kept the secret"
+    );
+    assert_eq!(updated.after.check.degraded_above, None);
+    assert_eq!(updated.after.check.assertions, check.assertions, "not sent: unchanged");
+    let cleared = WebsitePatch { assertions: Some(Vec::new()), ..WebsitePatch::default() };
+    let after = store.update_website(created.id, &cleared, T1).await.unwrap().after;
+    assert!(after.check.assertions.is_empty());
+});

@@ -8,6 +8,7 @@ mod address_guard;
 mod alerts_api;
 mod alerts_delivery;
 mod alerts_two_nodes;
+mod assertions;
 mod auth;
 mod binary;
 mod check_settings_api;

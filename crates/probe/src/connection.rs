@@ -1,4 +1,5 @@
-//! One attempt: resolve, connect, TLS, HTTP handshake, one `GET`, read the body.
+//! One attempt: resolve, connect, TLS, HTTP handshake, one request as the site's settings ask
+//! it, read the response (its headers, and its body when an assertion needs it).
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
@@ -7,10 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{ACCEPT, CONNECTION, HOST, LOCATION, USER_AGENT};
-use http::{HeaderValue, Request, StatusCode};
-use http_body_util::{BodyExt, Empty};
+use http::{HeaderName, HeaderValue, Method, Request, StatusCode};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use lookout_domain::checks::{HttpMethod, HttpVersion, RequestHeader, ResponseBody};
 use lookout_domain::monitoring::{
     ConnectFailure, DnsFailure, HttpFailure, ProbeFailure, TlsFailure,
 };
@@ -22,7 +24,18 @@ use tokio::time::Instant;
 use tokio_rustls::TlsConnector;
 use url::Url;
 
-use crate::failure;
+use crate::{certificate, failure};
+
+/// What one request sends and what it reads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ask<'a> {
+    pub(crate) method: HttpMethod,
+    pub(crate) headers: &'a [RequestHeader],
+    pub(crate) body: Option<&'a str>,
+    pub(crate) version: HttpVersion,
+    /// Keep the body (an assertion reads it); otherwise it is read and dropped.
+    pub(crate) keep_body: bool,
+}
 
 /// What one request got back.
 #[derive(Debug)]
@@ -31,11 +44,33 @@ pub(crate) struct Exchange {
     pub(crate) location: Option<String>,
     /// From the start of the TCP connect to the end of the (possibly truncated) body.
     pub(crate) elapsed: Duration,
+    /// Names in lower case.
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<ResponseBody>,
+    pub(crate) tls_days_left: Option<i64>,
+}
+
+/// TLS connectors by the HTTP versions they offer (ALPN).
+pub(crate) struct Connectors {
+    /// `auto`: HTTP/2 when `probe.http2` allows it, else HTTP/1.1.
+    pub(crate) auto: TlsConnector,
+    pub(crate) http1: TlsConnector,
+    pub(crate) http2: TlsConnector,
+}
+
+impl Connectors {
+    fn of(&self, version: HttpVersion) -> &TlsConnector {
+        match version {
+            HttpVersion::Auto => &self.auto,
+            HttpVersion::Http1 => &self.http1,
+            HttpVersion::Http2 => &self.http2,
+        }
+    }
 }
 
 /// Everything an attempt needs that does not change between checks.
 pub(crate) struct Client {
-    pub(crate) tls: TlsConnector,
+    pub(crate) tls: Connectors,
     pub(crate) addresses: AddressPolicy,
     pub(crate) user_agent: HeaderValue,
     pub(crate) max_body_bytes: usize,
@@ -50,17 +85,19 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
+    /// `tls`: the configurations for `auto`, `http1` and `http2`.
     pub(crate) fn new(
-        tls: Arc<ClientConfig>,
+        tls: [Arc<ClientConfig>; 3],
         addresses: AddressPolicy,
         user_agent: HeaderValue,
         max_body_bytes: usize,
     ) -> Self {
-        Self { tls: TlsConnector::from(tls), addresses, user_agent, max_body_bytes }
+        let [auto, http1, http2] = tls.map(TlsConnector::from);
+        Self { tls: Connectors { auto, http1, http2 }, addresses, user_agent, max_body_bytes }
     }
 
     /// Makes one request to `url` over a new connection.
-    pub(crate) async fn exchange(&self, url: &Url) -> Result<Exchange, ProbeFailure> {
+    pub(crate) async fn exchange(&self, url: &Url, ask: Ask<'_>) -> Result<Exchange, ProbeFailure> {
         let target = Target::of(url)?;
         let mut addresses = target.resolve().await?;
         // Checked after resolution, so that a name that resolves (or re-binds) to a private
@@ -71,20 +108,33 @@ impl Client {
         }
         let started = Instant::now();
         let tcp = connect_any(&addresses).await?;
+        let mut tls_days_left = None;
         let (mut sender, connection) = if target.https {
             let name = ServerName::try_from(target.host.clone()).map_err(|_| {
                 ProbeFailure::Tls(TlsFailure::InvalidServerName(target.host.clone()))
             })?;
-            let tls = self.tls.connect(name, tcp).await.map_err(|e| failure::tls(&e))?;
-            let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
+            let tls =
+                self.tls.of(ask.version).connect(name, tcp).await.map_err(|e| failure::tls(&e))?;
+            let session = tls.get_ref().1;
+            tls_days_left =
+                session.peer_certificates().and_then(|chain| chain.first()).and_then(|leaf| {
+                    certificate::days_left(leaf.as_ref(), std::time::SystemTime::now())
+                });
+            let h2 = session.alpn_protocol() == Some(b"h2");
+            if ask.version == HttpVersion::Http2 && !h2 {
+                return Err(ProbeFailure::Http(HttpFailure::Other(
+                    "the server does not offer HTTP/2 (ALPN)".to_owned(),
+                )));
+            }
             Sender::handshake(TokioIo::new(tls), h2).await?
         } else {
-            Sender::handshake(TokioIo::new(tcp), false).await?
+            // HTTP/2 over plain TCP only when asked for (prior knowledge).
+            Sender::handshake(TokioIo::new(tcp), ask.version == HttpVersion::Http2).await?
         };
-        let request = self.request(url, &target, sender.is_h2())?;
+        let request = self.request(url, &target, sender.is_h2(), &ask)?;
         // The connection is driven in this task, beside the request: no task to spawn, no
         // hand-over between tasks on the hot path, and nothing outlives the attempt.
-        let (status, location) = drive(connection, async {
+        let (status, location, headers, body) = drive(connection, async {
             let response = sender.send(request).await.map_err(|e| failure::request(&e))?;
             let status = response.status();
             let location = response
@@ -92,19 +142,21 @@ impl Client {
                 .get(LOCATION)
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned);
-            let mut body = response.into_body();
-            let mut read = 0usize;
-            while read < self.max_body_bytes {
-                match body.frame().await {
-                    None => break,
-                    Some(Ok(frame)) => read += frame.data_ref().map_or(0, Bytes::len),
-                    Some(Err(e)) => return Err(failure::body(&e)),
-                }
-            }
-            Ok((status, location))
+            let headers: Vec<(String, String)> = response
+                .headers()
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        name.as_str().to_owned(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let body = read_body(response.into_body(), self.max_body_bytes, ask.keep_body).await?;
+            Ok((status, location, headers, body))
         })
         .await?;
-        Ok(Exchange { status, location, elapsed: started.elapsed() })
+        Ok(Exchange { status, location, elapsed: started.elapsed(), headers, body, tls_days_left })
     }
 
     fn request(
@@ -112,22 +164,76 @@ impl Client {
         url: &Url,
         target: &Target,
         h2: bool,
-    ) -> Result<Request<Empty<Bytes>>, ProbeFailure> {
+        ask: &Ask<'_>,
+    ) -> Result<Request<Full<Bytes>>, ProbeFailure> {
+        let cannot = |e: String| ProbeFailure::Http(HttpFailure::CannotBuildRequest(e));
         let path = match url.query() {
             Some(query) => format!("{}?{query}", url.path()),
             None => url.path().to_owned(),
         };
         // HTTP/2 carries scheme and authority as pseudo-headers, taken from an absolute URI.
         let uri = if h2 { format!("{}://{}{path}", url.scheme(), target.authority) } else { path };
-        let mut builder =
-            Request::get(uri).header(USER_AGENT, self.user_agent.clone()).header(ACCEPT, "*/*");
+        let method = Method::from_bytes(ask.method.as_str().as_bytes())
+            .map_err(|e| cannot(e.to_string()))?;
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(USER_AGENT, self.user_agent.clone())
+            .header(ACCEPT, "*/*");
         if !h2 {
             builder = builder.header(HOST, &target.authority).header(CONNECTION, "close");
         }
-        builder
-            .body(Empty::new())
-            .map_err(|e| ProbeFailure::Http(HttpFailure::CannotBuildRequest(e.to_string())))
+        let body = ask.body.map_or_else(Bytes::new, |body| Bytes::from(body.to_owned()));
+        let mut request = builder.body(Full::new(body)).map_err(|e| cannot(e.to_string()))?;
+        // The site's own headers win over lookout's defaults (a `Host` of its own included).
+        for header in ask.headers {
+            let name = HeaderName::from_bytes(header.name.as_bytes())
+                .map_err(|_| cannot(format!("invalid header name {:?}", header.name)))?;
+            if h2 && name == HOST {
+                continue; // HTTP/2 names the host in :authority
+            }
+            let value = HeaderValue::from_str(&header.value)
+                .map_err(|_| cannot(format!("invalid value for header {}", header.name)))?;
+            request.headers_mut().insert(name, value);
+        }
+        Ok(request)
     }
+}
+
+/// Reads the body up to `max` bytes: kept when `keep`, else counted and dropped.
+async fn read_body(
+    mut body: hyper::body::Incoming,
+    max: usize,
+    keep: bool,
+) -> Result<Option<ResponseBody>, ProbeFailure> {
+    let mut kept: Vec<u8> = Vec::new();
+    let mut read = 0usize;
+    let mut truncated = false;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| failure::body(&e))?;
+        let Some(data) = frame.data_ref().filter(|data| !data.is_empty()) else { continue };
+        let room = max - read;
+        if keep {
+            kept.extend_from_slice(&data[..data.len().min(room)]);
+        }
+        if data.len() >= room {
+            // At the limit: whatever follows is not read (one more frame tells whether any does).
+            truncated = data.len() > room;
+            read = max;
+            break;
+        }
+        read += data.len();
+    }
+    if read == max && !truncated {
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| failure::body(&e))?;
+            if frame.data_ref().is_some_and(|data| !data.is_empty()) {
+                truncated = true;
+                break;
+            }
+        }
+    }
+    Ok(keep.then_some(ResponseBody { bytes: kept, truncated }))
 }
 
 /// Host, port and scheme of a URL.
@@ -189,8 +295,8 @@ async fn connect_any(addresses: &[SocketAddr]) -> Result<TcpStream, ProbeFailure
 
 /// The request half of an HTTP/1.1 or HTTP/2 connection.
 enum Sender {
-    Http1(hyper::client::conn::http1::SendRequest<Empty<Bytes>>),
-    Http2(hyper::client::conn::http2::SendRequest<Empty<Bytes>>),
+    Http1(hyper::client::conn::http1::SendRequest<Full<Bytes>>),
+    Http2(hyper::client::conn::http2::SendRequest<Full<Bytes>>),
 }
 
 impl Sender {
@@ -231,7 +337,7 @@ impl Sender {
 
     async fn send(
         &mut self,
-        request: Request<Empty<Bytes>>,
+        request: Request<Full<Bytes>>,
     ) -> Result<http::Response<hyper::body::Incoming>, hyper::Error> {
         match self {
             Self::Http1(sender) => sender.send_request(request).await,

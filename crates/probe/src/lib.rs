@@ -7,6 +7,7 @@
 //! Connection failures that never reached the server are retried; the whole check is bounded by
 //! one timeout.
 
+mod certificate;
 mod connection;
 mod failure;
 mod options;

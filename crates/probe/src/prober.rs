@@ -5,13 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderValue;
+use lookout_domain::checks::{CheckSpec, HttpMethod};
 use lookout_domain::monitoring::{ProbeFailure, RedirectFailure};
 use lookout_domain::{CheckOutcome, Prober, WebsiteUrl};
 use tokio::time::Instant;
 use url::Url;
 
 use crate::ProbeOptions;
-use crate::connection::{Client, Exchange};
+use crate::connection::{Ask, Client, Exchange};
 use crate::failure;
 use crate::tls::{TlsConfigError, client_config};
 
@@ -29,7 +30,11 @@ struct Inner {
 
 impl HyperProber {
     pub fn new(options: ProbeOptions) -> Result<Self, TlsConfigError> {
-        let tls = client_config(&options.extra_roots, options.http2)?;
+        let tls = [
+            client_config(&options.extra_roots, options.http2)?,
+            client_config(&options.extra_roots, false)?,
+            client_config(&options.extra_roots, true)?,
+        ];
         let user_agent = HeaderValue::from_static(concat!("lookout/", env!("CARGO_PKG_VERSION")));
         let client =
             Client::new(tls, options.addresses.clone(), user_agent, options.max_body_bytes);
@@ -41,16 +46,29 @@ impl HyperProber {
         concat!("lookout/", env!("CARGO_PKG_VERSION"))
     }
 
-    async fn check(&self, url: &WebsiteUrl) -> Result<(Exchange, Duration), ProbeFailure> {
+    async fn check(
+        &self,
+        url: &WebsiteUrl,
+        spec: &CheckSpec,
+    ) -> Result<(Exchange, Duration), ProbeFailure> {
         let options = &self.inner.options;
+        let request = &spec.request;
+        let follow = request.follow_redirects.unwrap_or(options.follow_redirects);
+        let mut ask = Ask {
+            method: request.method,
+            headers: &request.headers,
+            body: request.body.as_deref(),
+            version: request.http_version,
+            keep_body: spec.needs_body(),
+        };
         let mut current =
             Url::parse(url.as_str()).map_err(|e| ProbeFailure::InvalidUrl(e.to_string()))?;
         let mut total = Duration::ZERO;
         let mut hops = 0;
         loop {
-            let exchange = self.attempts(&current).await?;
+            let exchange = self.attempts(&current, ask).await?;
             total += exchange.elapsed;
-            let redirect = exchange.status.is_redirection() && options.follow_redirects;
+            let redirect = exchange.status.is_redirection() && follow;
             let Some(location) = exchange.location.as_deref().filter(|_| redirect) else {
                 return Ok((exchange, total));
             };
@@ -68,17 +86,23 @@ impl HyperProber {
                 let scheme = current.scheme().to_owned();
                 return Err(ProbeFailure::Redirect(RedirectFailure::UnsupportedScheme(scheme)));
             }
+            // As browsers do: a 303, and a 301 or 302 after a POST, are followed with a GET.
+            let status = exchange.status.as_u16();
+            if status == 303 || (matches!(status, 301 | 302) && ask.method == HttpMethod::Post) {
+                ask.method = HttpMethod::Get;
+                ask.body = None;
+            }
             hops += 1;
         }
     }
 
     /// One request, retried while attempts fail before reaching the server.
-    async fn attempts(&self, url: &Url) -> Result<Exchange, ProbeFailure> {
+    async fn attempts(&self, url: &Url, ask: Ask<'_>) -> Result<Exchange, ProbeFailure> {
         let options = &self.inner.options;
         let mut failures: Vec<ProbeFailure> = Vec::new();
         let mut backoff = options.retry_backoff;
         loop {
-            match self.inner.client.exchange(url).await {
+            match self.inner.client.exchange(url, ask).await {
                 Ok(exchange) => return Ok(exchange),
                 Err(failure)
                     if failure::retryable(&failure)
@@ -100,25 +124,25 @@ impl HyperProber {
 }
 
 impl Prober for HyperProber {
-    async fn probe(&self, url: &WebsiteUrl) -> CheckOutcome {
-        let timeout = self.inner.options.timeout;
+    async fn probe(&self, url: &WebsiteUrl, check: &CheckSpec) -> CheckOutcome {
+        let timeout = check.request.timeout.unwrap_or(self.inner.options.timeout);
         let started = Instant::now();
-        match tokio::time::timeout(timeout, self.check(url)).await {
+        match tokio::time::timeout(timeout, self.check(url, check)).await {
             Ok(Ok((exchange, total))) => CheckOutcome {
                 status_code: Some(exchange.status.as_u16()),
                 response_time: total,
                 error: None,
+                headers: exchange.headers,
+                body: exchange.body,
+                tls_days_left: exchange.tls_days_left,
+                verdict: None,
             },
-            Ok(Err(failure)) => CheckOutcome {
-                status_code: None,
-                response_time: started.elapsed(),
-                error: Some(failure),
-            },
-            Err(_) => CheckOutcome {
-                status_code: None,
-                response_time: started.elapsed(),
-                error: Some(ProbeFailure::Timeout { after: timeout }),
-            },
+            Ok(Err(failure)) => CheckOutcome::new(None, started.elapsed(), Some(failure)),
+            Err(_) => CheckOutcome::new(
+                None,
+                started.elapsed(),
+                Some(ProbeFailure::Timeout { after: timeout }),
+            ),
         }
     }
 }

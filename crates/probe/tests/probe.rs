@@ -3,25 +3,19 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
+mod common;
+
 use std::time::Duration;
 
+use common::{options, probe_as};
+use lookout_domain::CheckOutcome;
+use lookout_domain::checks::CheckSpec;
 use lookout_domain::website::AddressPolicy;
-use lookout_domain::{CheckOutcome, Prober, WebsiteUrl};
 use lookout_probe::{HyperProber, ProbeOptions};
 use lookout_target_farm::{RawBehaviour, RawTarget, TargetServer, TestCa, Tls};
 
-/// Local targets live on loopback: allow it (the default policy refuses private addresses).
-fn options() -> ProbeOptions {
-    ProbeOptions {
-        retry_backoff: Duration::from_millis(1),
-        addresses: AddressPolicy::allow_all(),
-        ..ProbeOptions::default()
-    }
-}
-
 async fn probe_with(options: ProbeOptions, url: &str) -> CheckOutcome {
-    let prober = HyperProber::new(options).unwrap();
-    prober.probe(&WebsiteUrl::parse(url).unwrap()).await
+    probe_as(options, url, &CheckSpec::default()).await
 }
 
 async fn probe(url: &str) -> CheckOutcome {

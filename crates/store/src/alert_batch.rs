@@ -224,6 +224,8 @@ mod tests {
             is_available: up,
             error_message: None,
             in_maintenance: false,
+            degraded: false,
+            failed_assertion: None,
         }
     }
 

@@ -25,6 +25,8 @@ pub(crate) struct NewCheckRow {
     error_message: Option<String>,
     node_id: Option<String>,
     in_maintenance: bool,
+    degraded: bool,
+    failed_assertion: Option<String>,
 }
 
 impl From<&MonitorCheck> for NewCheckRow {
@@ -41,6 +43,11 @@ impl From<&MonitorCheck> for NewCheckRow {
                 .map(|text| text.chars().take(MAX_ERROR_CHARS).collect()),
             node_id: None,
             in_maintenance: check.in_maintenance,
+            degraded: check.degraded,
+            failed_assertion: check
+                .failed_assertion
+                .as_ref()
+                .map(|text| text.chars().take(MAX_ERROR_CHARS).collect()),
         }
     }
 }
@@ -201,6 +208,8 @@ mod tests {
             is_available: available,
             error_message: None,
             in_maintenance: false,
+            degraded: false,
+            failed_assertion: None,
         }
     }
 

@@ -2,6 +2,8 @@
 //! JSON in the form a client sends them (so a stored row reads like the API), the degraded
 //! limit in milliseconds; NULL for the defaults. Read back through the domain's parsers.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use lookout_domain::checks::{
@@ -58,6 +60,41 @@ pub(crate) fn stored_check(
         )),
     };
     Ok(CheckSpec { request: stored_request(request)?, assertions, degraded_above })
+}
+
+/// The stored columns of a site's settings.
+pub(crate) type SettingsColumns = (Option<String>, Option<String>, Option<i32>);
+
+/// A site's columns as last seen and what they parse to.
+type Parsed = (SettingsColumns, Arc<CheckSpec>);
+
+/// Parsed settings by site, reused while the columns are unchanged: a claim of due checks does
+/// not compile a site's regexes and JSONPaths again on every check.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct CheckSpecCache {
+    parsed: Arc<Mutex<HashMap<i64, Parsed>>>,
+}
+
+impl CheckSpecCache {
+    /// The settings `columns` of `site` say.
+    pub(crate) fn get(
+        &self,
+        site: i64,
+        columns: SettingsColumns,
+    ) -> Result<Arc<CheckSpec>, String> {
+        if columns == (None, None, None) {
+            return Ok(Arc::default());
+        }
+        let mut parsed = self.parsed.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((seen, spec)) = parsed.get(&site)
+            && *seen == columns
+        {
+            return Ok(Arc::clone(spec));
+        }
+        let spec = Arc::new(stored_check(columns.0.as_deref(), columns.1.as_deref(), columns.2)?);
+        parsed.insert(site, (columns, Arc::clone(&spec)));
+        Ok(spec)
+    }
 }
 
 #[cfg(test)]

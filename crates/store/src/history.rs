@@ -77,6 +77,8 @@ struct CheckRow {
     is_available: bool,
     error_message: Option<String>,
     in_maintenance: bool,
+    degraded: bool,
+    failed_assertion: Option<String>,
 }
 
 impl CheckRow {
@@ -92,6 +94,8 @@ impl CheckRow {
                 is_available: self.is_available,
                 error_message: self.error_message,
                 in_maintenance: self.in_maintenance,
+                degraded: self.degraded,
+                failed_assertion: self.failed_assertion,
             },
         }
     }

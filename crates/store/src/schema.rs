@@ -27,6 +27,8 @@ diesel::table! {
         error_message -> Nullable<Text>,
         node_id -> Nullable<Text>,
         in_maintenance -> Bool,
+        degraded -> Bool,
+        failed_assertion -> Nullable<Text>,
     }
 }
 

@@ -17,6 +17,7 @@ use lookout_domain::{CheckTarget, CircuitBreaker, WebsiteId, WebsiteName, Websit
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::StoreError;
+use crate::check_settings::CheckSpecCache;
 use crate::connection::PgPool;
 use crate::time_conv::{from_column, to_column};
 
@@ -30,6 +31,7 @@ pub(crate) const SCHEDULE_POOL_SIZE: usize = 4;
 #[derive(Clone)]
 pub struct PgSharedSchedule {
     pub(crate) pool: PgPool,
+    pub(crate) checks: CheckSpecCache,
 }
 
 impl std::fmt::Debug for PgSharedSchedule {
@@ -66,6 +68,12 @@ struct ClaimRow {
     breaker_open_until: Option<PrimitiveDateTime>,
     #[diesel(sql_type = Timestamp)]
     db_now: PrimitiveDateTime,
+    #[diesel(sql_type = Nullable<Text>)]
+    request: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    assertions: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    degraded_above_ms: Option<i32>,
 }
 
 #[derive(QueryableByName)]
@@ -131,7 +139,8 @@ impl PgSharedSchedule {
                  lease_owner = $1, changed_at = {NOW} \
              FROM due, websites w WHERE s.website_id = due.website_id AND w.id = s.website_id \
              RETURNING s.website_id, w.url, w.name, s.claimed_due, w.check_interval, s.breaker_failures, \
-                 s.breaker_open_until, {NOW} AS db_now"
+                 s.breaker_open_until, {NOW} AS db_now, w.request, w.assertions, \
+                 w.degraded_above_ms"
         ))
         .bind::<Text, _>(node.as_str())
         .bind::<Double, _>(horizon.as_secs_f64())
@@ -148,8 +157,12 @@ impl PgSharedSchedule {
                     .map_err(|e| StoreError::CorruptRow(format!("url of {id}: {e}")))?;
                 let name = WebsiteName::parse(&row.name)
                     .map_err(|e| StoreError::CorruptRow(format!("name of {id}: {e}")))?;
+                let check = self
+                    .checks
+                    .get(row.website_id, (row.request, row.assertions, row.degraded_above_ms))
+                    .map_err(|e| StoreError::CorruptRow(format!("check settings of {id}: {e}")))?;
                 Ok(LeasedSlot {
-                    target: CheckTarget { id, url, name },
+                    target: CheckTarget { id, url, name, check },
                     due_at: from_column(row.claimed_due),
                     breaker: breaker(row.breaker_failures, row.breaker_open_until),
                     interval: Duration::from_secs(u64::try_from(row.check_interval).unwrap_or(1)),

@@ -65,7 +65,10 @@ impl Store {
             }
             DatabaseUrl::Postgres(url) => {
                 let pool = pg_pool(url, options.pool_size.max(1), wait)?;
-                let schedule = PgSharedSchedule { pool: pg_pool(url, SCHEDULE_POOL_SIZE, wait)? };
+                let schedule = PgSharedSchedule {
+                    pool: pg_pool(url, SCHEDULE_POOL_SIZE, wait)?,
+                    checks: Default::default(),
+                };
                 (Pools::Postgres(pool), Some(schedule))
             }
         };

@@ -47,17 +47,36 @@ impl TestCa {
     /// A server configuration for `names` (DNS names or IPs), valid now or expired, with ALPN
     /// h2 and http/1.1.
     pub fn server_config(&self, names: &[&str], expired: bool) -> Arc<ServerConfig> {
+        let now = OffsetDateTime::now_utc();
+        if expired {
+            self.leaf_config(names, now - Duration::days(30), now - Duration::days(1))
+        } else {
+            self.leaf_config(names, now - Duration::days(1), now + Duration::days(30))
+        }
+    }
+
+    /// A server configuration for `names` whose certificate expires `days` whole days from
+    /// now (and an hour), as a certificate near its end would.
+    pub fn server_config_expiring_in(&self, names: &[&str], days: i64) -> Arc<ServerConfig> {
+        let now = OffsetDateTime::now_utc();
+        self.leaf_config(
+            names,
+            now - Duration::days(1),
+            now + Duration::days(days) + Duration::hours(1),
+        )
+    }
+
+    fn leaf_config(
+        &self,
+        names: &[&str],
+        not_before: OffsetDateTime,
+        not_after: OffsetDateTime,
+    ) -> Arc<ServerConfig> {
         let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
         let mut params =
             CertificateParams::new(names).unwrap_or_else(|e| panic!("leaf params: {e}"));
-        let now = OffsetDateTime::now_utc();
-        if expired {
-            params.not_before = now - Duration::days(30);
-            params.not_after = now - Duration::days(1);
-        } else {
-            params.not_before = now - Duration::days(1);
-            params.not_after = now + Duration::days(30);
-        }
+        params.not_before = not_before;
+        params.not_after = not_after;
         let key = KeyPair::generate().unwrap_or_else(|e| panic!("leaf key: {e}"));
         let leaf = params.signed_by(&key, &self.issuer).unwrap_or_else(|e| panic!("leaf: {e}"));
         let chain = vec![leaf.der().clone(), self.certificate.clone()];

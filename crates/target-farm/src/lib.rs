@@ -2,7 +2,9 @@
 //!
 //! [`TargetServer`] answers every path according to its query string
 //! (`?status=503&delay_ms=200&body_bytes=10&redirect=3&loop=1&endless=1&trickle=1&reset=1`), or to
-//! a status set per path at run time ([`TargetServer::set_status`]), and counts hits per path.
+//! a status set per path at run time ([`TargetServer::set_status`]), answers a path with the
+//! headers and body a test sets ([`TargetServer::set_answer`]), counts hits per path and keeps
+//! the latest request ([`TargetServer::last_request`]).
 //! [`RawTarget`] misbehaves below HTTP (never answers, sends garbage, huge headers).
 //! [`WebhookReceiver`] records alert deliveries and answers as a test scripts it (204, 500,
 //! 429 with `Retry-After`, no answer at all). [`SmtpReceiver`] is a small SMTP server that keeps
@@ -20,5 +22,5 @@ pub use ca::TestCa;
 pub use listener::Tls;
 pub use raw::{RawBehaviour, RawTarget};
 pub use receiver::{Answer, ReceivedRequest, WebhookReceiver};
-pub use server::TargetServer;
+pub use server::{SeenRequest, TargetServer};
 pub use smtp::{ReceivedMail, SmtpReceiver, SmtpSecurity};

@@ -16,8 +16,33 @@ use tokio::task::JoinHandle;
 
 use crate::listener::{Answered, Body, Tls, accept_loop};
 
+/// A request as the target saw it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeenRequest {
+    pub method: String,
+    /// Names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl SeenRequest {
+    /// The first value of header `name` (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A body and headers a path answers with (its status still from `set_status` or `?status=`).
+#[derive(Debug, Clone, Default)]
+struct Canned {
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
 #[derive(Debug, Default)]
 struct State {
+    canned: Mutex<HashMap<String, Canned>>,
+    last_request: Mutex<Option<SeenRequest>>,
     statuses: Mutex<HashMap<String, u16>>,
     hits: Mutex<HashMap<String, u64>>,
     total: AtomicU64,
@@ -70,6 +95,18 @@ impl TargetServer {
     /// Makes `path` answer `status` from now on (overrides its query string).
     pub fn set_status(&self, path: &str, status: u16) {
         lock(&self.state.statuses).insert(path.to_owned(), status);
+    }
+
+    /// Makes `path` answer with `headers` and `body` from now on.
+    pub fn set_answer(&self, path: &str, headers: &[(&str, &str)], body: &str) {
+        let headers = headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect();
+        let canned = Canned { headers, body: body.as_bytes().to_vec() };
+        lock(&self.state.canned).insert(path.to_owned(), canned);
+    }
+
+    /// The latest request, with its body.
+    pub fn last_request(&self) -> Option<SeenRequest> {
+        lock(&self.state.last_request).clone()
     }
 
     /// Requests seen for `path`.
@@ -126,6 +163,15 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Answered {
         .map(str::to_owned);
     let params = query_params(&request);
     let number = |key: &str| params.get(key).and_then(|v| v.parse::<u64>().ok());
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+    let headers = parts
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    *lock(&state.last_request) =
+        Some(SeenRequest { method: parts.method.to_string(), headers, body });
 
     // No timer at all for a zero delay: tokio rounds every sleep up to its 1 ms tick.
     if let Some(ms) = number("delay_ms").filter(|ms| *ms > 0) {
@@ -146,7 +192,15 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Answered {
             .status(StatusCode::FOUND)
             .header("location", format!("{path}?redirect={}", hops - 1));
     }
-    let body = if params.contains_key("endless") {
+    let canned = lock(&state.canned).get(&path).cloned();
+    if let Some(canned) = &canned {
+        for (name, value) in &canned.headers {
+            response = response.header(name.as_str(), value.as_str());
+        }
+    }
+    let body = if let Some(canned) = canned {
+        Full::new(Bytes::from(canned.body)).map_err(|never| match never {}).boxed()
+    } else if params.contains_key("endless") {
         endless_body()
     } else if params.contains_key("trickle") {
         trickle_body()

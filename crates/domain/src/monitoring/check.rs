@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use super::ProbeFailure;
 use crate::WebsiteId;
+use crate::checks::{CheckSpec, ResponseBody, ResponseView, Verdict};
 
 /// A response status counts as available when it is 2xx or 3xx.
 pub fn is_available_status(status: u16) -> bool {
@@ -13,18 +14,68 @@ pub fn is_available_status(status: u16) -> bool {
 }
 
 /// What a probe saw: a status (when the server answered), how long it took, and why it did not
-/// get a usable answer.
-#[derive(Debug, Clone, PartialEq)]
+/// get a usable answer; then what the site's assertions made of it ([`CheckOutcome::judge`]).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CheckOutcome {
     pub status_code: Option<u16>,
     pub response_time: Duration,
     pub error: Option<ProbeFailure>,
+    /// The final response's headers, names in lower case (read for the judge, then dropped).
+    pub headers: Vec<(String, String)>,
+    /// The body, when an assertion needs it (read for the judge, then dropped).
+    pub body: Option<ResponseBody>,
+    /// Whole days until the leaf certificate of an HTTPS answer expires.
+    pub tls_days_left: Option<i64>,
+    /// The judge's answer (`None`: not judged; the default 2xx–3xx rule applies).
+    pub verdict: Option<Verdict>,
 }
 
 impl CheckOutcome {
-    /// Available means: an answer, no error, and a 2xx–3xx status.
+    /// An answer (or a failure) with nothing else seen.
+    pub fn new(
+        status_code: Option<u16>,
+        response_time: Duration,
+        error: Option<ProbeFailure>,
+    ) -> Self {
+        Self { status_code, response_time, error, ..Self::default() }
+    }
+
+    /// Available means: an answer, no error, and the judge's yes (without a judge: a 2xx–3xx
+    /// status).
     pub fn is_available(&self) -> bool {
-        self.error.is_none() && self.status_code.is_some_and(is_available_status)
+        if self.error.is_some() {
+            return false;
+        }
+        match (&self.verdict, self.status_code) {
+            (Some(verdict), _) => verdict.available,
+            (None, status) => status.is_some_and(is_available_status),
+        }
+    }
+
+    /// Available, but not well.
+    pub fn is_degraded(&self) -> bool {
+        self.is_available() && self.verdict.as_ref().is_some_and(|v| v.degraded)
+    }
+
+    /// What failed, in words, when an assertion did.
+    pub fn failed_assertion(&self) -> Option<&str> {
+        self.verdict.as_ref().and_then(|v| v.failed_assertion.as_deref())
+    }
+
+    /// Judges an answer against the site's settings, then drops the headers and the body.
+    pub fn judge(&mut self, spec: &CheckSpec) {
+        if let (None, Some(status)) = (&self.error, self.status_code) {
+            let response = ResponseView {
+                status,
+                headers: std::mem::take(&mut self.headers),
+                body: self.body.take(),
+                response_time: self.response_time,
+                tls_days_left: self.tls_days_left,
+            };
+            self.verdict = Some(spec.judge(&response));
+        }
+        self.headers = Vec::new();
+        self.body = None;
     }
 }
 
@@ -41,6 +92,10 @@ pub struct MonitorCheck {
     pub error_message: Option<String>,
     /// Taken while a silencing maintenance window covered the site: it raises no alert.
     pub in_maintenance: bool,
+    /// Available, but a `degraded` assertion failed or the answer was slow.
+    pub degraded: bool,
+    /// Which assertion failed and what was seen.
+    pub failed_assertion: Option<String>,
 }
 
 impl MonitorCheck {
@@ -54,6 +109,8 @@ impl MonitorCheck {
             website_id,
             timestamp,
             is_available: outcome.is_available(),
+            degraded: outcome.is_degraded(),
+            failed_assertion: outcome.failed_assertion().map(str::to_owned),
             status_code: outcome.status_code,
             response_time: outcome.response_time.as_secs_f64(),
             error_message: outcome.error.map(|failure| failure.to_string()),
@@ -68,7 +125,7 @@ mod tests {
     use crate::monitoring::{ConnectFailure, HttpFailure};
 
     fn outcome(status: Option<u16>, error: Option<ProbeFailure>) -> CheckOutcome {
-        CheckOutcome { status_code: status, response_time: Duration::from_millis(120), error }
+        CheckOutcome::new(status, Duration::from_millis(120), error)
     }
 
     #[test]

@@ -98,6 +98,7 @@ mod tests {
                 id: WebsiteId::new(1).unwrap(),
                 url: WebsiteUrl::parse("https://example.com").unwrap(),
                 name: WebsiteName::parse("Example").unwrap(),
+                check: Default::default(),
             }),
             due_at: T0,
             interval: Duration::from_secs(60),
@@ -138,11 +139,7 @@ mod tests {
     fn a_result_to_confirm_is_checked_again_soon_but_never_later_than_its_slot() {
         use crate::{AppliedTransition, CheckOutcome};
         let run = |after: u64| CheckRun::Recorded {
-            outcome: CheckOutcome {
-                status_code: Some(503),
-                response_time: Duration::from_millis(5),
-                error: None,
-            },
+            outcome: CheckOutcome::new(Some(503), Duration::from_millis(5), None),
             transition: AppliedTransition::Unchanged,
             recheck_after: Some(Duration::from_secs(after)),
         };

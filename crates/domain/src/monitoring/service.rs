@@ -115,7 +115,8 @@ where
             tracing::debug!(website = %target.id, %until, "Check skipped: circuit breaker open");
             return due.result(CheckRun::Skipped { until }, breaker, started_at);
         }
-        let outcome = self.prober.probe(&target.url).await;
+        let mut outcome = self.prober.probe(&target.url, &target.check).await;
+        outcome.judge(&target.check);
         self.log_outcome(target, &outcome);
         let mut check = MonitorCheck::from_outcome(target.id, started_at, outcome.clone());
         check.in_maintenance = maintenance == Some(MaintenanceMode::Silence);

@@ -40,6 +40,7 @@ fn target() -> Arc<CheckTarget> {
         id: WebsiteId::new(7).unwrap(),
         url: WebsiteUrl::parse("https://example.com").unwrap(),
         name: WebsiteName::parse("Example").unwrap(),
+        check: Default::default(),
     })
 }
 
@@ -67,7 +68,14 @@ fn run_in_turn<P: Prober, R: CheckRecorder>(
 }
 
 fn outcome(status: Option<u16>, error: Option<ProbeFailure>) -> CheckOutcome {
-    CheckOutcome { status_code: status, response_time: Duration::from_millis(120), error }
+    CheckOutcome::new(status, Duration::from_millis(120), error)
+}
+
+/// An outcome as the service keeps it: judged against the site's (default) settings.
+fn judged(status: Option<u16>, error: Option<ProbeFailure>) -> CheckOutcome {
+    let mut outcome = outcome(status, error);
+    outcome.judge(&crate::checks::CheckSpec::default());
+    outcome
 }
 
 fn prober_answering(status: Option<u16>, error: Option<ProbeFailure>, times: usize) -> MockProber {
@@ -75,7 +83,7 @@ fn prober_answering(status: Option<u16>, error: Option<ProbeFailure>, times: usi
     prober
         .expect_probe()
         .times(times)
-        .returning(move |_| Box::pin(ready(outcome(status, error.clone()))));
+        .returning(move |_, _| Box::pin(ready(outcome(status, error.clone()))));
     prober
 }
 
@@ -126,7 +134,7 @@ fn a_successful_check_is_recorded_with_the_start_time() {
         result,
         CheckResult {
             run: CheckRun::Recorded {
-                outcome: outcome(Some(200), None),
+                outcome: judged(Some(200), None),
                 transition: AppliedTransition::Unchanged,
                 recheck_after: None,
             },
@@ -146,7 +154,7 @@ fn a_failure_reports_the_window_the_store_opened() {
     assert_eq!(
         result.run,
         CheckRun::Recorded {
-            outcome: outcome(Some(503), None),
+            outcome: judged(Some(503), None),
             transition: opened,
             recheck_after: None,
         }
@@ -187,12 +195,12 @@ fn the_trial_after_the_cool_down_closes_the_breaker_on_success() {
         .expect_probe()
         .times(5)
         .in_sequence(&mut sequence)
-        .returning(|_| Box::pin(ready(outcome(Some(500), None))));
+        .returning(|_, _| Box::pin(ready(outcome(Some(500), None))));
     prober
         .expect_probe()
         .times(1)
         .in_sequence(&mut sequence)
-        .returning(|_| Box::pin(ready(outcome(Some(200), None))));
+        .returning(|_, _| Box::pin(ready(outcome(Some(200), None))));
     let service = service(prober, recorder_storing(AppliedTransition::Unchanged), clock.clone());
     let opened = run_in_turn(&service, &clock, 5).breaker;
     clock.advance(300);
@@ -212,7 +220,7 @@ fn a_check_that_cannot_be_stored_counts_as_a_failure() {
     let mut breaker = CircuitBreaker::default();
     for _ in 0..5 {
         let result = block_on(service.run_check(&due(&clock, breaker)));
-        assert_eq!(result.run, CheckRun::NotStored { outcome: outcome(Some(200), None) });
+        assert_eq!(result.run, CheckRun::NotStored { outcome: judged(Some(200), None) });
         breaker = result.breaker;
     }
     assert!(matches!(breaker, CircuitBreaker::Open { .. }));
@@ -239,8 +247,8 @@ fn an_outage_of_the_database_does_not_trip_breakers() {
         breaker = result.breaker;
         runs.push(result.run);
     }
-    assert_eq!(runs[0], CheckRun::Buffered { outcome: outcome(Some(200), None) });
-    assert_eq!(runs[1], CheckRun::NotStored { outcome: outcome(Some(200), None) });
+    assert_eq!(runs[0], CheckRun::Buffered { outcome: judged(Some(200), None) });
+    assert_eq!(runs[1], CheckRun::NotStored { outcome: judged(Some(200), None) });
     assert_eq!(breaker, CircuitBreaker::default());
 
     // A failing site still trips its breaker while its results are held.

@@ -22,6 +22,8 @@ pub trait EngineState: Send + Sync + 'static {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SiteState {
     Up,
+    /// Up, but its last check was degraded (a `degraded` assertion failed, or it was slow).
+    Degraded,
     Down,
     /// Enabled, never checked.
     Unknown,
@@ -42,7 +44,8 @@ pub struct SiteStatus {
 
 impl SiteStatus {
     /// Paused when disabled; maintenance while a maintenance window covers it; down while a
-    /// window is open or the last check failed; unknown before the first check; up otherwise.
+    /// window is open or the last check failed; unknown before the first check; degraded when
+    /// the last check was; up otherwise.
     pub fn derive(
         website: &Website,
         last_check: Option<StoredCheck>,
@@ -60,6 +63,9 @@ impl SiteStatus {
         } else {
             match &last_check {
                 None => SiteState::Unknown,
+                Some(stored) if stored.check.is_available && stored.check.degraded => {
+                    SiteState::Degraded
+                }
                 Some(stored) if stored.check.is_available => SiteState::Up,
                 Some(_) => SiteState::Down,
             }
@@ -102,6 +108,8 @@ mod tests {
                 is_available: available,
                 error_message: None,
                 in_maintenance: false,
+                degraded: false,
+                failed_assertion: None,
             },
         }
     }

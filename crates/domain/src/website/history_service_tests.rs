@@ -111,6 +111,8 @@ fn stored_check(available: bool) -> StoredCheck {
             is_available: available,
             error_message: None,
             in_maintenance: false,
+            degraded: false,
+            failed_assertion: None,
         },
     }
 }

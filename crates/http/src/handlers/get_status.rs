@@ -17,7 +17,8 @@ use crate::state::ApiState;
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct StatusBody {
     website_id: i64,
-    /// up, down, unknown, paused (disabled) or maintenance (a maintenance window covers it)
+    /// up, degraded (up, but its last check was degraded), down, unknown, paused (disabled) or
+    /// maintenance (a maintenance window covers it)
     state: &'static str,
     #[schema(value_type = Option<Object>)]
     last_check: Option<Value>,
@@ -47,6 +48,7 @@ pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
         website_id: id.get(),
         state: match status.state {
             SiteState::Up => "up",
+            SiteState::Degraded => "degraded",
             SiteState::Down => "down",
             SiteState::Unknown => "unknown",
             SiteState::Paused => "paused",
@@ -60,6 +62,8 @@ pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
                 "response_time": stored.check.response_time,
                 "is_available": stored.check.is_available,
                 "error_message": stored.check.error_message,
+                "degraded": stored.check.degraded,
+                "failed_assertion": stored.check.failed_assertion,
             })
         }),
         open_window: status.open_window.map(|window| {

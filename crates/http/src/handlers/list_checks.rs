@@ -22,6 +22,11 @@ struct CheckResponse {
     error_message: Option<String>,
     /// Taken while a silencing maintenance window covered the site (it raised no alert).
     in_maintenance: bool,
+    /// Available, but not well: a `degraded` assertion failed or it answered above the site's
+    /// `degraded_above_ms`.
+    degraded: bool,
+    /// Which assertion failed and what was seen (`json_path $.status eq "up": got "down"`).
+    failed_assertion: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -56,6 +61,8 @@ pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
             is_available: stored.check.is_available,
             error_message: stored.check.error_message,
             in_maintenance: stored.check.in_maintenance,
+            degraded: stored.check.degraded,
+            failed_assertion: stored.check.failed_assertion,
         })
         .collect();
     let next_cursor = page.next.map(|cursor| cursor.encode());

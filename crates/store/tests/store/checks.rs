@@ -16,6 +16,8 @@ pub(crate) fn check(site: WebsiteId, secs: i64, available: bool) -> MonitorCheck
         is_available: available,
         error_message: if available { None } else { Some("connection refused".into()) },
         in_maintenance: false,
+        degraded: false,
+        failed_assertion: None,
     }
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE monitor_checks DROP COLUMN failed_assertion;
+ALTER TABLE monitor_checks DROP COLUMN degraded;

@@ -1,8 +1,6 @@
 //! The probe against real local targets: statuses, timing, redirects, timeouts, retries,
 //! TLS (trusted, untrusted, expired, wrong host) and servers that misbehave.
 
-#![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
-
 mod common;
 
 use std::time::Duration;

@@ -71,6 +71,16 @@ with_both_databases!(a_200_that_says_down_is_a_failed_check_that_says_why, |db| 
     assert_eq!(failed["status_code"], 200);
     assert_eq!(failed["is_available"], false);
     assert_eq!(failed["failed_assertion"], "json_path $.status eq \"up\": got \"down\"");
+    let phases = &failed["phases"];
+    assert_eq!(
+        (phases["dns"].clone(), phases["tls"].clone()),
+        (Value::Null, Value::Null),
+        "{phases}"
+    );
+    let sum: f64 =
+        ["connect", "ttfb", "transfer"].iter().map(|p| phases[p].as_f64().unwrap()).sum();
+    let total = failed["response_time"].as_f64().unwrap();
+    assert!((sum - total).abs() <= 0.001, "phases {phases} add up to {total}");
     assert_eq!(state_of(&app, &site).await, "down");
     let seen = target.last_request().unwrap();
     assert_eq!(seen.method, "POST");

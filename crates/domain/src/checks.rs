@@ -55,6 +55,11 @@ impl CheckSpec {
         self.assertions.iter().any(|a| a.check.needs_body())
     }
 
+    /// True when the judge needs the response headers.
+    pub fn needs_headers(&self) -> bool {
+        self.assertions.iter().any(|a| matches!(a.check, Check::Header { .. }))
+    }
+
     /// True for a site checked as the seed did.
     pub fn is_default(&self) -> bool {
         self == &Self::default()

@@ -7,6 +7,7 @@ mod check;
 mod downtime;
 mod due;
 mod failure;
+mod phases;
 mod prober;
 mod recorder;
 mod service;
@@ -23,6 +24,7 @@ pub use due::{CheckResult, DueCheck};
 pub use failure::{
     ConnectFailure, DnsFailure, HttpFailure, ProbeFailure, RedirectFailure, TlsFailure,
 };
+pub use phases::Phases;
 #[cfg(any(test, feature = "mocks"))]
 pub use prober::MockProber;
 pub use prober::Prober;

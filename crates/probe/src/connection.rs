@@ -14,7 +14,7 @@ use hyper::body::Bytes;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use lookout_domain::checks::{HttpMethod, HttpVersion, RequestHeader, ResponseBody};
 use lookout_domain::monitoring::{
-    ConnectFailure, DnsFailure, HttpFailure, ProbeFailure, TlsFailure,
+    ConnectFailure, DnsFailure, HttpFailure, Phases, ProbeFailure, TlsFailure,
 };
 use lookout_domain::website::AddressPolicy;
 use rustls::ClientConfig;
@@ -35,6 +35,8 @@ pub(crate) struct Ask<'a> {
     pub(crate) version: HttpVersion,
     /// Keep the body (an assertion reads it); otherwise it is read and dropped.
     pub(crate) keep_body: bool,
+    /// Keep the headers (an assertion reads them).
+    pub(crate) keep_headers: bool,
 }
 
 /// What one request got back.
@@ -42,8 +44,10 @@ pub(crate) struct Ask<'a> {
 pub(crate) struct Exchange {
     pub(crate) status: StatusCode,
     pub(crate) location: Option<String>,
-    /// From the start of the TCP connect to the end of the (possibly truncated) body.
+    /// From the start of the name lookup to the end of the (possibly truncated) body.
     pub(crate) elapsed: Duration,
+    /// The same time, phase by phase.
+    pub(crate) phases: Phases,
     /// Names in lower case.
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<ResponseBody>,
@@ -99,6 +103,7 @@ impl Client {
     /// Makes one request to `url` over a new connection.
     pub(crate) async fn exchange(&self, url: &Url, ask: Ask<'_>) -> Result<Exchange, ProbeFailure> {
         let target = Target::of(url)?;
+        let started = Instant::now();
         let mut addresses = target.resolve().await?;
         // Checked after resolution, so that a name that resolves (or re-binds) to a private
         // address is caught too.
@@ -106,15 +111,18 @@ impl Client {
         if addresses.is_empty() {
             return Err(ProbeFailure::BlockedAddress);
         }
-        let started = Instant::now();
+        let resolved = Instant::now();
         let tcp = connect_any(&addresses).await?;
+        let connected = Instant::now();
         let mut tls_days_left = None;
+        let mut secured = None;
         let (mut sender, connection) = if target.https {
             let name = ServerName::try_from(target.host.clone()).map_err(|_| {
                 ProbeFailure::Tls(TlsFailure::InvalidServerName(target.host.clone()))
             })?;
             let tls =
                 self.tls.of(ask.version).connect(name, tcp).await.map_err(|e| failure::tls(&e))?;
+            secured = Some(Instant::now());
             let session = tls.get_ref().1;
             tls_days_left =
                 session.peer_certificates().and_then(|chain| chain.first()).and_then(|leaf| {
@@ -134,29 +142,52 @@ impl Client {
         let request = self.request(url, &target, sender.is_h2(), &ask)?;
         // The connection is driven in this task, beside the request: no task to spawn, no
         // hand-over between tasks on the hot path, and nothing outlives the attempt.
-        let (status, location, headers, body) = drive(connection, async {
+        let (status, location, headers, body, answered) = drive(connection, async {
             let response = sender.send(request).await.map_err(|e| failure::request(&e))?;
+            let answered = Instant::now();
             let status = response.status();
             let location = response
                 .headers()
                 .get(LOCATION)
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned);
-            let headers: Vec<(String, String)> = response
-                .headers()
-                .iter()
-                .map(|(name, value)| {
-                    (
-                        name.as_str().to_owned(),
-                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
+            let headers: Vec<(String, String)> = if ask.keep_headers {
+                response
+                    .headers()
+                    .iter()
+                    .map(|(name, value)| {
+                        (
+                            name.as_str().to_owned(),
+                            String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let body = read_body(response.into_body(), self.max_body_bytes, ask.keep_body).await?;
-            Ok((status, location, headers, body))
+            Ok((status, location, headers, body, answered))
         })
         .await?;
-        Ok(Exchange { status, location, elapsed: started.elapsed(), headers, body, tls_days_left })
+        let done = Instant::now();
+        let handshaken = secured.unwrap_or(connected);
+        let phases = Phases {
+            // An address literal is not looked up.
+            dns: (!target.literal).then(|| resolved - started),
+            connect: Some(connected - resolved),
+            tls: secured.map(|secured| secured - connected),
+            ttfb: Some(answered - handshaken),
+            transfer: Some(done - answered),
+        };
+        Ok(Exchange {
+            status,
+            location,
+            elapsed: done - started,
+            phases,
+            headers,
+            body,
+            tls_days_left,
+        })
     }
 
     fn request(
@@ -241,6 +272,8 @@ struct Target {
     host: String,
     port: u16,
     https: bool,
+    /// The host is an IP address (no name to look up).
+    literal: bool,
     /// `host[:port]` as the `Host` header wants it (port only when not the default).
     authority: String,
 }
@@ -260,7 +293,8 @@ impl Target {
             Some(port) => format!("{host_in_authority}:{port}"),
             None => host_in_authority,
         };
-        Ok(Self { host, port, https, authority })
+        let literal = host.parse::<IpAddr>().is_ok();
+        Ok(Self { host, port, https, literal, authority })
     }
 
     async fn resolve(&self) -> Result<Vec<SocketAddr>, ProbeFailure> {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use http::HeaderValue;
 use lookout_domain::checks::{CheckSpec, HttpMethod};
-use lookout_domain::monitoring::{ProbeFailure, RedirectFailure};
+use lookout_domain::monitoring::{Phases, ProbeFailure, RedirectFailure};
 use lookout_domain::{CheckOutcome, Prober, WebsiteUrl};
 use tokio::time::Instant;
 use url::Url;
@@ -60,14 +60,18 @@ impl HyperProber {
             body: request.body.as_deref(),
             version: request.http_version,
             keep_body: spec.needs_body(),
+            keep_headers: spec.needs_headers(),
         };
         let mut current =
             Url::parse(url.as_str()).map_err(|e| ProbeFailure::InvalidUrl(e.to_string()))?;
         let mut total = Duration::ZERO;
+        let mut phases = Phases::default();
         let mut hops = 0;
         loop {
-            let exchange = self.attempts(&current, ask).await?;
+            let mut exchange = self.attempts(&current, ask).await?;
             total += exchange.elapsed;
+            phases = phases.plus(exchange.phases);
+            exchange.phases = phases;
             let redirect = exchange.status.is_redirection() && follow;
             let Some(location) = exchange.location.as_deref().filter(|_| redirect) else {
                 return Ok((exchange, total));
@@ -135,6 +139,7 @@ impl Prober for HyperProber {
                 headers: exchange.headers,
                 body: exchange.body,
                 tls_days_left: exchange.tls_days_left,
+                phases: Some(exchange.phases),
                 verdict: None,
             },
             Ok(Err(failure)) => CheckOutcome::new(None, started.elapsed(), Some(failure)),

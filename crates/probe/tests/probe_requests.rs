@@ -6,6 +6,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::{options, probe_as};
 use lookout_domain::checks::{AssertionDraft, CheckSpec, RequestDraft, parse_assertions};
 use lookout_probe::ProbeOptions;
@@ -140,4 +142,41 @@ async fn a_site_timeout_bounds_its_own_check() {
         outcome.error.as_ref().map(ToString::to_string).as_deref(),
         Some("timeout after 1s")
     );
+}
+
+#[tokio::test]
+async fn phases_add_up_and_put_each_delay_where_it_happened() {
+    let target = TargetServer::start().await;
+    let outcome = probe_as(
+        options(),
+        &target.url("/p?delay_ms=300&body_delay_ms=200"),
+        &CheckSpec::default(),
+    )
+    .await;
+    let phases = outcome.phases.unwrap();
+    assert_eq!(phases.dns, None, "127.0.0.1 is not looked up");
+    assert_eq!(phases.tls, None, "plain http");
+    let (ttfb, transfer) = (phases.ttfb.unwrap(), phases.transfer.unwrap());
+    assert!(ttfb >= Duration::from_millis(300), "the server's delay is in ttfb: {phases:?}");
+    assert!(transfer >= Duration::from_millis(200), "the body's pause is in transfer: {phases:?}");
+    // Both lower bounds together show each delay sits in its own phase: a body pause counted
+    // in ttfb would leave transfer near zero, a server delay counted in transfer would leave
+    // ttfb short. (No upper bounds: a busy machine only adds time.)
+    let gap = phases.total().abs_diff(outcome.response_time);
+    assert!(gap <= Duration::from_millis(1), "phases add up to the response time: {gap:?}");
+
+    let ca = TestCa::new();
+    let https = TargetServer::start_with(
+        Tls::Https(ca.server_config(&["localhost"], false)),
+        "127.0.0.1:0",
+    )
+    .await;
+    let trusting = ProbeOptions { extra_roots: vec![ca.certificate()], ..options() };
+    let outcome = probe_as(trusting, &https.url("/"), &CheckSpec::default()).await;
+    let phases = outcome.phases.unwrap();
+    assert!(
+        phases.dns.is_some() && phases.tls.is_some(),
+        "localhost is looked up; TLS: {phases:?}"
+    );
+    assert!(phases.total().abs_diff(outcome.response_time) <= Duration::from_millis(1));
 }

@@ -226,6 +226,7 @@ mod tests {
             in_maintenance: false,
             degraded: false,
             failed_assertion: None,
+            phases: None,
         }
     }
 

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use lookout_domain::{AppliedTransition, DowntimeTransition, MonitorCheck, RecordedCheck};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
+use crate::phase_columns::to_columns;
 use crate::schema::{downtime_windows, monitor_checks};
 use crate::time_conv::{from_column, to_column};
 
@@ -27,10 +28,16 @@ pub(crate) struct NewCheckRow {
     in_maintenance: bool,
     degraded: bool,
     failed_assertion: Option<String>,
+    dns_us: Option<i32>,
+    connect_us: Option<i32>,
+    tls_us: Option<i32>,
+    ttfb_us: Option<i32>,
+    transfer_us: Option<i32>,
 }
 
 impl From<&MonitorCheck> for NewCheckRow {
     fn from(check: &MonitorCheck) -> Self {
+        let [dns_us, connect_us, tls_us, ttfb_us, transfer_us] = to_columns(check.phases);
         Self {
             website_id: check.website_id.get(),
             timestamp: to_column(check.timestamp),
@@ -48,6 +55,11 @@ impl From<&MonitorCheck> for NewCheckRow {
                 .failed_assertion
                 .as_ref()
                 .map(|text| text.chars().take(MAX_ERROR_CHARS).collect()),
+            dns_us,
+            connect_us,
+            tls_us,
+            ttfb_us,
+            transfer_us,
         }
     }
 }
@@ -210,6 +222,7 @@ mod tests {
             in_maintenance: false,
             degraded: false,
             failed_assertion: None,
+            phases: None,
         }
     }
 

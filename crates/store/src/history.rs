@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use lookout_domain::{DowntimeWindow, MonitorCheck, Website, WebsiteId};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
+use crate::phase_columns::from_columns;
 use crate::rows::WebsiteRow;
 use crate::schema::{downtime_windows, monitor_checks, websites};
 use crate::store::with_connection;
@@ -79,6 +80,11 @@ struct CheckRow {
     in_maintenance: bool,
     degraded: bool,
     failed_assertion: Option<String>,
+    dns_us: Option<i32>,
+    connect_us: Option<i32>,
+    tls_us: Option<i32>,
+    ttfb_us: Option<i32>,
+    transfer_us: Option<i32>,
 }
 
 impl CheckRow {
@@ -96,6 +102,13 @@ impl CheckRow {
                 in_maintenance: self.in_maintenance,
                 degraded: self.degraded,
                 failed_assertion: self.failed_assertion,
+                phases: from_columns([
+                    self.dns_us,
+                    self.connect_us,
+                    self.tls_us,
+                    self.ttfb_us,
+                    self.transfer_us,
+                ]),
             },
         }
     }

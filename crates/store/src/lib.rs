@@ -26,6 +26,7 @@ mod migrations;
 mod nodes;
 mod outbox;
 mod outbox_attempts;
+mod phase_columns;
 mod rollups;
 mod rollups_sqlite;
 mod rows;

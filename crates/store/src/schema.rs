@@ -29,6 +29,11 @@ diesel::table! {
         in_maintenance -> Bool,
         degraded -> Bool,
         failed_assertion -> Nullable<Text>,
+        dns_us -> Nullable<Integer>,
+        connect_us -> Nullable<Integer>,
+        tls_us -> Nullable<Integer>,
+        ttfb_us -> Nullable<Integer>,
+        transfer_us -> Nullable<Integer>,
     }
 }
 

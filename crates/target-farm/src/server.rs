@@ -200,6 +200,8 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Answered {
     }
     let body = if let Some(canned) = canned {
         Full::new(Bytes::from(canned.body)).map_err(|never| match never {}).boxed()
+    } else if let Some(ms) = number("body_delay_ms") {
+        split_body(Duration::from_millis(ms))
     } else if params.contains_key("endless") {
         endless_body()
     } else if params.contains_key("trickle") {
@@ -214,6 +216,21 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Answered {
 
 fn empty() -> Body {
     Full::new(Bytes::new()).map_err(|never| match never {}).boxed()
+}
+
+/// `{"half":` at once, the rest after `pause`: a delay inside the body (a check's transfer).
+fn split_body(pause: Duration) -> Body {
+    let stream = futures::stream::unfold(0u8, move |part| async move {
+        match part {
+            0 => Some((Ok::<_, io::Error>(Frame::data(Bytes::from_static(b"{\"half\":"))), 1)),
+            1 => {
+                tokio::time::sleep(pause).await;
+                Some((Ok(Frame::data(Bytes::from_static(b" true}"))), 2))
+            }
+            _ => None,
+        }
+    });
+    BodyExt::boxed(StreamBody::new(stream))
 }
 
 /// 64 KiB chunks for ever.

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::ProbeFailure;
+use super::{Phases, ProbeFailure};
 use crate::WebsiteId;
 use crate::checks::{CheckSpec, ResponseBody, ResponseView, Verdict};
 
@@ -26,6 +26,8 @@ pub struct CheckOutcome {
     pub body: Option<ResponseBody>,
     /// Whole days until the leaf certificate of an HTTPS answer expires.
     pub tls_days_left: Option<i64>,
+    /// Where the time went, for an answer.
+    pub phases: Option<Phases>,
     /// The judge's answer (`None`: not judged; the default 2xx–3xx rule applies).
     pub verdict: Option<Verdict>,
 }
@@ -96,6 +98,8 @@ pub struct MonitorCheck {
     pub degraded: bool,
     /// Which assertion failed and what was seen.
     pub failed_assertion: Option<String>,
+    /// Where the time went (an answer's; `None` for a failure).
+    pub phases: Option<Phases>,
 }
 
 impl MonitorCheck {
@@ -111,6 +115,7 @@ impl MonitorCheck {
             is_available: outcome.is_available(),
             degraded: outcome.is_degraded(),
             failed_assertion: outcome.failed_assertion().map(str::to_owned),
+            phases: outcome.phases,
             status_code: outcome.status_code,
             response_time: outcome.response_time.as_secs_f64(),
             error_message: outcome.error.map(|failure| failure.to_string()),

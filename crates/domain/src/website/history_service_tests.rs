@@ -113,6 +113,7 @@ fn stored_check(available: bool) -> StoredCheck {
             in_maintenance: false,
             degraded: false,
             failed_assertion: None,
+            phases: None,
         },
     }
 }

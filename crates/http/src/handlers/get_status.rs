@@ -64,6 +64,7 @@ pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
                 "error_message": stored.check.error_message,
                 "degraded": stored.check.degraded,
                 "failed_assertion": stored.check.failed_assertion,
+                "phases": stored.check.phases.map(super::list_checks::PhasesBody::from),
             })
         }),
         open_window: status.open_window.map(|window| {

@@ -1,6 +1,7 @@
 //! `GET /api/websites/{id}/checks?from=&to=&limit=&cursor=`: checks, newest first, in pages.
 
 use actix_web::{HttpResponse, web};
+use lookout_domain::monitoring::Phases;
 use lookout_domain::website::WebsiteHistory;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -27,6 +28,35 @@ struct CheckResponse {
     degraded: bool,
     /// Which assertion failed and what was seen (`json_path $.status eq "up": got "down"`).
     failed_assertion: Option<String>,
+    /// Where an answer's time went, in seconds; they add up to `response_time` (`null` for a
+    /// check that got no answer).
+    phases: Option<PhasesBody>,
+}
+
+/// A check's phases in seconds; `null` where one did not happen (no DNS for an address
+/// literal, no TLS over http).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct PhasesBody {
+    dns: Option<f64>,
+    connect: Option<f64>,
+    tls: Option<f64>,
+    /// From the request to the response's headers.
+    ttfb: Option<f64>,
+    /// Reading the body.
+    transfer: Option<f64>,
+}
+
+impl From<Phases> for PhasesBody {
+    fn from(phases: Phases) -> Self {
+        let secs = |d: Option<std::time::Duration>| d.map(|d| d.as_secs_f64());
+        Self {
+            dns: secs(phases.dns),
+            connect: secs(phases.connect),
+            tls: secs(phases.tls),
+            ttfb: secs(phases.ttfb),
+            transfer: secs(phases.transfer),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -63,6 +93,7 @@ pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
             in_maintenance: stored.check.in_maintenance,
             degraded: stored.check.degraded,
             failed_assertion: stored.check.failed_assertion,
+            phases: stored.check.phases.map(PhasesBody::from),
         })
         .collect();
     let next_cursor = page.next.map(|cursor| cursor.encode());

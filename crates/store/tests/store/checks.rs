@@ -18,6 +18,7 @@ pub(crate) fn check(site: WebsiteId, secs: i64, available: bool) -> MonitorCheck
         in_maintenance: false,
         degraded: false,
         failed_assertion: None,
+        phases: None,
     }
 }
 

@@ -125,6 +125,9 @@ with_both_databases!(a_failed_degraded_assertion_leaves_the_site_up_but_degraded
         eventually(Duration::from_secs(10), async || state_of(&app, &site).await == "degraded")
             .await
     );
+    let (_, stats) = app.get(&format!("/api/websites/{}/stats?window=24h", site["id"])).await;
+    assert!(stats["degraded_count"].as_u64().unwrap() >= 1, "{stats}");
+    assert_eq!(stats["failed_count"], 0, "{stats}");
     let (_, downtimes) = app.get(&format!("/api/websites/{}/downtimes", site["id"])).await;
     assert_eq!(downtimes, json!([]), "degraded is not down");
 });

@@ -257,8 +257,8 @@ on_both_backends!(sla_report_per_site_in_json_and_csv, |app| {
         lines[0],
         "website_id,name,url,uptime_percent,downtime_seconds,breached,maintenance_seconds"
     );
-    assert_eq!(lines[1], format!("{a},Shop A,https://a.example/,99.8958,90.000,true,0.000"));
-    assert_eq!(lines[3], format!("{c},\"Shop, \"\"EU\"\"\",https://c.example/,,0.000,false,0.000"));
+    assert_eq!(lines[1], format!("{a},Shop A,https://a.example,99.8958,90.000,true,0.000"));
+    assert_eq!(lines[3], format!("{c},\"Shop, \"\"EU\"\"\",https://c.example,,0.000,false,0.000"));
 
     for bad in [
         "target=0",

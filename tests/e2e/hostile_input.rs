@@ -45,7 +45,7 @@ on_both_backends!(hostile_names_numbers_and_hosts, |app| {
         .post_json("/api/websites", &json!({ "url": "https://bücher.example/ä", "name": "IDN" }))
         .await;
     assert_eq!(status, 201, "{site}");
-    assert_eq!(site["url"], "https://xn--bcher-kva.example/%C3%A4");
+    assert_eq!(site["url"], "https://bücher.example/ä", "answered as given (checked as punycode)");
     let response = app.client.put(app.url("/api/websites")).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 405);
     assert_eq!(response.headers()["allow"], "GET, POST");

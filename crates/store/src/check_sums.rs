@@ -27,6 +27,7 @@ pub(crate) struct RollupRow {
     bucket_start: PrimitiveDateTime,
     check_count: i64,
     available_count: i64,
+    degraded_count: i64,
     responded_count: i64,
     response_sum_us: i64,
     response_min_us: i64,
@@ -55,6 +56,7 @@ impl RollupRow {
             bucket_start: start,
             check_count: column(sums.count),
             available_count: column(sums.available),
+            degraded_count: column(sums.degraded),
             responded_count: column(sums.responded),
             response_sum_us: column(sums.response_sum_us),
             response_min_us: column(sums.response_min_us),
@@ -74,6 +76,7 @@ impl RollupRow {
         Ok(CheckAggregate {
             count: count(self.check_count)?,
             available: count(self.available_count)?,
+            degraded: count(self.degraded_count)?,
             responded: count(self.responded_count)?,
             response_sum_us: count(self.response_sum_us)?,
             response_min_us: count(self.response_min_us)?,
@@ -92,6 +95,7 @@ struct SampleRow {
     status_code: Option<i32>,
     response_time: f64,
     is_available: bool,
+    degraded: bool,
 }
 
 impl Store {
@@ -132,6 +136,7 @@ impl Store {
                 timestamp: from_column(row.timestamp),
                 response_time: row.status_code.map(|_| row.response_time),
                 is_available: row.is_available,
+                degraded: row.degraded,
             });
         }
         Ok(())

@@ -55,6 +55,7 @@ diesel::table! {
         check_count -> BigInt,
         available_count -> BigInt,
         responded_count -> BigInt,
+        degraded_count -> BigInt,
         response_sum_us -> BigInt,
         response_min_us -> BigInt,
         response_max_us -> BigInt,

@@ -1,3 +1,4 @@
+ALTER TABLE check_rollups DROP COLUMN degraded_count;
 ALTER TABLE monitor_checks DROP COLUMN transfer_us;
 ALTER TABLE monitor_checks DROP COLUMN ttfb_us;
 ALTER TABLE monitor_checks DROP COLUMN tls_us;

@@ -8,3 +8,5 @@ ALTER TABLE monitor_checks ADD COLUMN connect_us INTEGER;
 ALTER TABLE monitor_checks ADD COLUMN tls_us INTEGER;
 ALTER TABLE monitor_checks ADD COLUMN ttfb_us INTEGER;
 ALTER TABLE monitor_checks ADD COLUMN transfer_us INTEGER;
+-- Roll-ups count the degraded checks too (for /stats).
+ALTER TABLE check_rollups ADD COLUMN degraded_count BIGINT NOT NULL DEFAULT 0;

@@ -103,6 +103,8 @@ impl ResponseTimeHistogram {
 pub struct CheckAggregate {
     pub count: u64,
     pub available: u64,
+    /// Available checks that were degraded.
+    pub degraded: u64,
     /// Checks the server answered (the ones with a response time worth averaging).
     pub responded: u64,
     pub response_sum_us: u64,
@@ -121,6 +123,7 @@ impl CheckAggregate {
     pub fn add(&mut self, check: &CheckSample) {
         self.count += 1;
         self.available += u64::from(check.is_available);
+        self.degraded += u64::from(check.is_available && check.degraded);
         if let Some(seconds) = check.response_time {
             let us = micros(seconds);
             self.response_min_us =
@@ -143,6 +146,7 @@ impl CheckAggregate {
         }
         self.count += other.count;
         self.available += other.available;
+        self.degraded += other.degraded;
         self.responded += other.responded;
         self.response_sum_us += other.response_sum_us;
         self.histogram.merge(&other.histogram);
@@ -187,7 +191,12 @@ mod tests {
     use super::*;
 
     fn sample(response_time: Option<f64>, is_available: bool) -> CheckSample {
-        CheckSample { timestamp: datetime!(2026-11-01 00:00 UTC), response_time, is_available }
+        CheckSample {
+            timestamp: datetime!(2026-11-01 00:00 UTC),
+            response_time,
+            is_available,
+            degraded: false,
+        }
     }
 
     #[test]
@@ -248,5 +257,18 @@ mod tests {
         for bad in ["1", "x:1", "1:x", "5000:1", "1:2:3"] {
             assert!(ResponseTimeHistogram::decode(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn degraded_checks_are_counted_when_available_and_merge() {
+        let mut degraded = sample(Some(0.9), true);
+        degraded.degraded = true;
+        let mut down = sample(None, false);
+        down.degraded = true; // not available: not degraded
+        let mut sums: CheckAggregate = [degraded, down, sample(Some(0.1), true)].iter().collect();
+        assert_eq!((sums.count, sums.degraded, sums.failed()), (3, 1, 1));
+        let other: CheckAggregate = [degraded].iter().collect();
+        sums.merge(&other);
+        assert_eq!(sums.degraded, 2);
     }
 }

@@ -16,6 +16,8 @@ pub struct CheckSample {
     /// `None` when the server never answered (no response time worth averaging).
     pub response_time: Option<f64>,
     pub is_available: bool,
+    /// Available, but not well.
+    pub degraded: bool,
 }
 
 /// What the store hands over for one site and range.
@@ -51,6 +53,8 @@ pub struct UptimeStats {
     pub uptime_percent: Option<f64>,
     pub check_count: u64,
     pub failed_count: u64,
+    /// Available checks that were degraded.
+    pub degraded_count: u64,
     pub response_time: Option<ResponseTimes>,
     /// Downtime outside maintenance windows.
     pub total_downtime: Duration,
@@ -122,6 +126,7 @@ impl UptimeStats {
             uptime_percent,
             check_count: input.checks.count,
             failed_count: input.checks.failed(),
+            degraded_count: input.checks.degraded,
             response_time: input.checks.response_times(),
             total_downtime: secs(total_downtime),
             maintenance: secs(maintenance),
@@ -155,6 +160,7 @@ mod tests {
             timestamp: DAY_START + time::Duration::minutes(minute),
             response_time: rt,
             is_available: ok,
+            degraded: false,
         }
     }
 

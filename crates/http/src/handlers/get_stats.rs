@@ -117,6 +117,8 @@ pub(crate) struct StatsBody {
     uptime_percent: Option<f64>,
     check_count: u64,
     failed_count: u64,
+    /// Available checks that were degraded (a `degraded` assertion failed, or slow).
+    degraded_count: u64,
     response_time: Option<ResponseTimesBody>,
     /// Downtime outside maintenance windows.
     total_downtime: f64,
@@ -152,6 +154,7 @@ impl StatsBody {
             uptime_percent: stats.uptime_percent,
             check_count: stats.check_count,
             failed_count: stats.failed_count,
+            degraded_count: stats.degraded_count,
             response_time: stats.response_time.map(ResponseTimesBody::from),
             total_downtime: stats.total_downtime.as_secs_f64(),
             maintenance_seconds: stats.maintenance.as_secs_f64(),

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use lookout_target_farm::TargetServer;
+use lookout_target_farm::{TargetServer, TestCa, Tls};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestDatabase, eventually, with_both_databases};
@@ -130,4 +130,60 @@ with_both_databases!(a_failed_degraded_assertion_leaves_the_site_up_but_degraded
     assert_eq!(stats["failed_count"], 0, "{stats}");
     let (_, downtimes) = app.get(&format!("/api/websites/{}/downtimes", site["id"])).await;
     assert_eq!(downtimes, json!([]), "degraded is not down");
+});
+
+with_both_databases!(the_certificate_read_by_checks_is_answered_and_near_its_end_degrades, |db| {
+    let ca = TestCa::new();
+    let https = TargetServer::start_with(
+        Tls::Https(ca.server_config_expiring_in(&["localhost"], 9)),
+        "127.0.0.1:0",
+    )
+    .await;
+    let plain = TargetServer::start().await;
+    let ca_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(ca_file.path(), ca.certificate_pem()).unwrap();
+    let mut env = FAST.to_vec();
+    env.push(("LOOKOUT__PROBE__CA_FILE", ca_file.path().to_str().unwrap()));
+    env.push(("LOOKOUT__METRICS__PER_SITE_LABELS", "true"));
+    let app = TestApp::start(&db, &env).await;
+    let (status, site) = app
+        .post_json(
+            "/api/websites",
+            &json!({
+                "url": https.url("/"),
+                "name": "TLS",
+                "check_interval": 1,
+                "assertions": [{"kind": "tls_days_left", "above": 14}]
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{site}");
+    let check = newest_check(&app, &site, |c| c["degraded"] == true).await;
+    assert_eq!(check["failed_assertion"], "tls_days_left above 14: 9 days left");
+    assert!(check["phases"]["tls"].as_f64().unwrap() > 0.0, "{check}");
+
+    let path = format!("/api/websites/{}/certificate", site["id"]);
+    let (status, certificate) = app.get(&path).await;
+    assert_eq!(status, 200, "{certificate}");
+    assert_eq!(certificate["days_left"], 9);
+    assert_eq!(certificate["sans"], json!(["localhost"]));
+    assert!(certificate["issuer"].as_str().is_some_and(|i| !i.is_empty()), "{certificate}");
+    assert!(
+        certificate["not_after"].as_str().is_some() && certificate["checked_at"].as_str().is_some()
+    );
+    let gauge =
+        format!("lookout_certificate_expiry_timestamp_seconds{{website_id=\"{}\"}}", site["id"]);
+    assert!(app.metrics_text().await.contains(&gauge), "per-site expiry gauge");
+
+    let (_, http_site) = app
+        .post_json(
+            "/api/websites",
+            &json!({"url": plain.url("/"), "name": "Plain", "check_interval": 1}),
+        )
+        .await;
+    newest_check(&app, &http_site, |c| c["is_available"] == true).await;
+    let (status, body) = app.get(&format!("/api/websites/{}/certificate", http_site["id"])).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")), "{body}");
+    let (status, _) = app.get("/api/websites/999999/certificate").await;
+    assert_eq!(status, 404);
 });

@@ -4,6 +4,7 @@
 
 mod assertion;
 mod assertion_parse;
+mod certificate;
 mod judge;
 mod request;
 
@@ -16,6 +17,7 @@ pub use assertion::{
 pub use assertion_parse::{
     AssertionDraft, MAX_ASSERTION_TEXT_CHARS, MAX_BELOW_MS, parse_assertions,
 };
+pub use certificate::{CertificateInfo, SiteCertificate};
 pub use judge::{ResponseBody, ResponseView, Verdict};
 pub use request::{
     HttpMethod, HttpVersion, MAX_HEADER_VALUE_BYTES, MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEADERS,

@@ -3,6 +3,7 @@
 //! `CheckRecorder` and `SharedScheduleStore` ports, and the recorder's write health.
 
 mod breaker;
+mod certificate_memo;
 mod check;
 mod downtime;
 mod due;
@@ -18,6 +19,7 @@ mod write_health;
 
 pub use breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
 
+pub use certificate_memo::CERTIFICATE_REFRESH;
 pub use check::{CheckOutcome, MonitorCheck, is_available_status};
 pub use downtime::{DowntimeTransition, DowntimeWindow};
 pub use due::{CheckResult, DueCheck};

@@ -10,6 +10,7 @@ pub(crate) mod create_website;
 pub(crate) mod delete_channel;
 pub(crate) mod delete_maintenance;
 pub(crate) mod delete_website;
+pub(crate) mod get_certificate;
 pub(crate) mod get_channel;
 pub(crate) mod get_incident;
 pub(crate) mod get_maintenance;

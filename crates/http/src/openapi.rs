@@ -8,10 +8,11 @@ use utoipa::{Modify, OpenApi};
 
 use crate::handlers::{
     acknowledge_incident, create_channel, create_maintenance, create_website, delete_channel,
-    delete_maintenance, delete_website, get_channel, get_incident, get_maintenance, get_metrics,
-    get_stats, get_status, get_website, health, list_channels, list_checks, list_deliveries,
-    list_downtimes, list_incidents, list_maintenance, list_nodes, list_stats, list_websites,
-    retry_delivery, sla_report, test_channel, update_channel, update_maintenance, update_website,
+    delete_maintenance, delete_website, get_certificate, get_channel, get_incident,
+    get_maintenance, get_metrics, get_stats, get_status, get_website, health, list_channels,
+    list_checks, list_deliveries, list_downtimes, list_incidents, list_maintenance, list_nodes,
+    list_stats, list_websites, retry_delivery, sla_report, test_channel, update_channel,
+    update_maintenance, update_website,
 };
 
 #[derive(OpenApi)]
@@ -36,6 +37,7 @@ use crate::handlers::{
         list_stats::handle,
         list_nodes::handle,
         get_status::handle,
+        get_certificate::handle,
         sla_report::handle,
         list_channels::handle,
         create_channel::handle,

@@ -51,11 +51,12 @@ struct WorkerMetrics {
     lateness: metrics::Histogram,
     duration: metrics::Histogram,
     in_flight: metrics::Gauge,
-    results: [(&'static str, metrics::Counter); 9],
+    results: [(&'static str, metrics::Counter); RESULTS.len()],
 }
 
-const RESULTS: [&str; 9] = [
+const RESULTS: [&str; 10] = [
     "up",
+    "degraded",
     "down",
     "error",
     "skipped",
@@ -204,6 +205,12 @@ where
     let label = result_label(&result);
     if context.per_site_labels {
         let site = due.target.id.to_string();
+        if let CheckRun::Recorded { outcome, .. } = &result.run
+            && let Some(certificate) = &outcome.certificate
+        {
+            metrics::gauge!("lookout_certificate_expiry_timestamp_seconds", "website_id" => site.clone())
+                .set(certificate.not_after.unix_timestamp() as f64);
+        }
         metrics::counter!("lookout_checks_total", "result" => label, "website_id" => site)
             .increment(1);
     } else {
@@ -223,6 +230,7 @@ fn result_label(result: &CheckResult) -> &'static str {
     match &result.run {
         CheckRun::NotStored { .. } => "not_stored",
         CheckRun::Buffered { .. } => "buffered",
+        CheckRun::Recorded { outcome, .. } if outcome.is_degraded() => "degraded",
         CheckRun::Recorded { outcome, .. } if outcome.is_available() => "up",
         CheckRun::Recorded { outcome, .. } if outcome.error.is_some() => "error",
         CheckRun::Recorded { .. } => "down",

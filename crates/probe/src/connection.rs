@@ -12,7 +12,9 @@ use http::{HeaderName, HeaderValue, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use lookout_domain::checks::{HttpMethod, HttpVersion, RequestHeader, ResponseBody};
+use lookout_domain::checks::{
+    CertificateInfo, HttpMethod, HttpVersion, RequestHeader, ResponseBody,
+};
 use lookout_domain::monitoring::{
     ConnectFailure, DnsFailure, HttpFailure, Phases, ProbeFailure, TlsFailure,
 };
@@ -51,7 +53,8 @@ pub(crate) struct Exchange {
     /// Names in lower case.
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<ResponseBody>,
-    pub(crate) tls_days_left: Option<i64>,
+    /// The leaf certificate of an HTTPS answer.
+    pub(crate) certificate: Option<CertificateInfo>,
 }
 
 /// TLS connectors by the HTTP versions they offer (ALPN).
@@ -114,7 +117,7 @@ impl Client {
         let resolved = Instant::now();
         let tcp = connect_any(&addresses).await?;
         let connected = Instant::now();
-        let mut tls_days_left = None;
+        let mut certificate = None;
         let mut secured = None;
         let (mut sender, connection) = if target.https {
             let name = ServerName::try_from(target.host.clone()).map_err(|_| {
@@ -124,10 +127,10 @@ impl Client {
                 self.tls.of(ask.version).connect(name, tcp).await.map_err(|e| failure::tls(&e))?;
             secured = Some(Instant::now());
             let session = tls.get_ref().1;
-            tls_days_left =
-                session.peer_certificates().and_then(|chain| chain.first()).and_then(|leaf| {
-                    certificate::days_left(leaf.as_ref(), std::time::SystemTime::now())
-                });
+            certificate = session
+                .peer_certificates()
+                .and_then(|chain| chain.first())
+                .and_then(|leaf| certificate::read(leaf.as_ref()));
             let h2 = session.alpn_protocol() == Some(b"h2");
             if ask.version == HttpVersion::Http2 && !h2 {
                 return Err(ProbeFailure::Http(HttpFailure::Other(
@@ -186,7 +189,7 @@ impl Client {
             phases,
             headers,
             body,
-            tls_days_left,
+            certificate,
         })
     }
 

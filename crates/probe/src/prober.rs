@@ -138,7 +138,11 @@ impl Prober for HyperProber {
                 error: None,
                 headers: exchange.headers,
                 body: exchange.body,
-                tls_days_left: exchange.tls_days_left,
+                tls_days_left: exchange
+                    .certificate
+                    .as_ref()
+                    .map(|c| c.days_left(time::OffsetDateTime::now_utc())),
+                certificate: exchange.certificate,
                 phases: Some(exchange.phases),
                 verdict: None,
             },

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use crate::alert_batch::{StateRow, plan_alerts, sites_needing_policy, states_query};
 use crate::alert_batch_write::write_alert_plan;
 use crate::alert_policies::{assemble, policies_query, policy_channels_query};
+use crate::certificates::{certificate_rows, write_certificates};
 use crate::check_batch::{
     BatchPlan, OpenWindow, apply_rechecks, open_windows_query, plan, site_ids, stored_checks,
 };
@@ -46,6 +47,10 @@ pub(crate) fn write_batch_sqlite(
             .execute(conn)?;
     }
     let stored = stored_checks(checks, &live);
+    let certificates = certificate_rows(&stored);
+    if !certificates.is_empty() {
+        write_certificates!(sync, &mut *conn, certificates);
+    }
     let states: Vec<StateRow> = states_query(&live_ids).load(conn)?;
     let needing = sites_needing_policy(&stored, &states);
     let policies = if needing.is_empty() {

@@ -20,6 +20,7 @@ use tokio::task::JoinHandle;
 use crate::alert_batch::{StateRow, plan_alerts, sites_needing_policy, states_query};
 use crate::alert_batch_write::write_alert_plan;
 use crate::alert_policies::{assemble, policies_query, policy_channels_query};
+use crate::certificates::{certificate_rows, write_certificates};
 use crate::check_batch::{
     OpenWindow, apply_rechecks, open_windows_query, plan, site_ids, stored_checks,
 };
@@ -200,6 +201,10 @@ impl Store {
                             .await?;
                         }
                         let stored = stored_checks(checks, &live);
+                        let certificates = certificate_rows(&stored);
+                        if !certificates.is_empty() {
+                            write_certificates!(async, &mut *conn, certificates);
+                        }
                         let states: Vec<StateRow> = states_query(&live_ids).load(conn).await?;
                         let needing = sites_needing_policy(&stored, &states);
                         let policies = if needing.is_empty() {

@@ -109,6 +109,7 @@ impl CheckRow {
                     self.ttfb_us,
                     self.transfer_us,
                 ]),
+                certificate: None,
             },
         }
     }
@@ -162,6 +163,13 @@ impl Store {
 }
 
 impl CheckHistory for Store {
+    async fn certificate(
+        &self,
+        id: WebsiteId,
+    ) -> Result<Option<lookout_domain::checks::SiteCertificate>, HistoryError> {
+        self.read_certificate(id).await
+    }
+
     async fn sla_input(
         &self,
         range: TimeRange,

@@ -9,6 +9,7 @@ mod alert_openings;
 mod alert_policies;
 mod alert_timers;
 mod api_tokens;
+mod certificates;
 mod channels;
 mod check_batch;
 mod check_batch_sqlite;

@@ -234,3 +234,17 @@ diesel::table! {
 
 diesel::joinable!(maintenance_websites -> maintenance_windows (maintenance_id));
 diesel::allow_tables_to_appear_in_same_query!(maintenance_windows, maintenance_websites);
+
+diesel::table! {
+    certificates (website_id) {
+        website_id -> BigInt,
+        subject -> Text,
+        issuer -> Text,
+        sans -> Text,
+        not_before -> Timestamp,
+        not_after -> Timestamp,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(certificates -> websites (website_id));

@@ -8,6 +8,7 @@ use super::{
     CheckCursor, CheckPage, Expiring, Grain, PageLimit, RollupError, RollupMarks, StatsInput,
     TimeRange,
 };
+use crate::checks::SiteCertificate;
 use crate::website::BoxError;
 use crate::{DowntimeWindow, Website, WebsiteId};
 
@@ -70,6 +71,12 @@ pub trait CheckHistory: Send + Sync + 'static {
         id: WebsiteId,
         range: TimeRange,
     ) -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send;
+
+    /// The certificate a check last read from `id` (`None`: none yet, or not HTTPS).
+    fn certificate(
+        &self,
+        id: WebsiteId,
+    ) -> impl Future<Output = Result<Option<SiteCertificate>, HistoryError>> + Send;
 }
 
 /// Roll-up storage for the retention job. Every method works on a batch of at most `sites`

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::{Phases, ProbeFailure};
 use crate::WebsiteId;
-use crate::checks::{CheckSpec, ResponseBody, ResponseView, Verdict};
+use crate::checks::{CertificateInfo, CheckSpec, ResponseBody, ResponseView, Verdict};
 
 /// A response status counts as available when it is 2xx or 3xx.
 pub fn is_available_status(status: u16) -> bool {
@@ -26,6 +26,8 @@ pub struct CheckOutcome {
     pub body: Option<ResponseBody>,
     /// Whole days until the leaf certificate of an HTTPS answer expires.
     pub tls_days_left: Option<i64>,
+    /// That certificate.
+    pub certificate: Option<CertificateInfo>,
     /// Where the time went, for an answer.
     pub phases: Option<Phases>,
     /// The judge's answer (`None`: not judged; the default 2xx–3xx rule applies).
@@ -100,6 +102,9 @@ pub struct MonitorCheck {
     pub failed_assertion: Option<String>,
     /// Where the time went (an answer's; `None` for a failure).
     pub phases: Option<Phases>,
+    /// The site's certificate, when it is to be stored with this check (it changed, or was
+    /// last stored an hour ago; see `MonitoringService`).
+    pub certificate: Option<CertificateInfo>,
 }
 
 impl MonitorCheck {
@@ -116,6 +121,7 @@ impl MonitorCheck {
             degraded: outcome.is_degraded(),
             failed_assertion: outcome.failed_assertion().map(str::to_owned),
             phases: outcome.phases,
+            certificate: None,
             status_code: outcome.status_code,
             response_time: outcome.response_time.as_secs_f64(),
             error_message: outcome.error.map(|failure| failure.to_string()),

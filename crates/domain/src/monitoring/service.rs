@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::breaker::{BreakerDecision, BreakerEvent, BreakerPolicy, CircuitBreaker};
+use super::certificate_memo::CertificateMemo;
 use super::due::{CheckResult, DueCheck};
 use super::recorder::{AppliedTransition, CheckRecorder, RecordCheckError, RecordedCheck};
 use super::target::CheckTarget;
@@ -60,6 +61,8 @@ pub struct MonitoringService<P, R, C> {
     log: CheckLogPolicy,
     /// Which sites are in maintenance now.
     maintenance: Arc<dyn MaintenanceView>,
+    /// Which certificates are stored already.
+    certificates: CertificateMemo,
 }
 
 impl<P: fmt::Debug, R: fmt::Debug, C: fmt::Debug> fmt::Debug for MonitoringService<P, R, C> {
@@ -87,7 +90,15 @@ where
         policy: BreakerPolicy,
         log: CheckLogPolicy,
     ) -> Self {
-        Self { prober, recorder, clock, policy, log, maintenance: Arc::new(NoMaintenance) }
+        Self {
+            prober,
+            recorder,
+            clock,
+            policy,
+            log,
+            maintenance: Arc::new(NoMaintenance),
+            certificates: CertificateMemo::default(),
+        }
     }
 
     /// Asks `maintenance` before each check: a paused site is not checked, a silenced one is
@@ -120,6 +131,8 @@ where
         self.log_outcome(target, &outcome);
         let mut check = MonitorCheck::from_outcome(target.id, started_at, outcome.clone());
         check.in_maintenance = maintenance == Some(MaintenanceMode::Silence);
+        check.certificate =
+            self.certificates.to_store(target.id, outcome.certificate.as_ref(), started_at);
         let available = outcome.is_available();
         // What the breaker learns: the site's answer — except that a check that could not be
         // stored for a reason other than an outage counts as a failure.

@@ -111,6 +111,7 @@ mod tests {
                 degraded: false,
                 failed_assertion: None,
                 phases: None,
+                certificate: None,
             },
         }
     }

@@ -6,6 +6,7 @@ use std::future::Future;
 use time::OffsetDateTime;
 
 use super::{Schedule, WebsiteId, WebsiteRepository, WebsiteService, WebsiteStatusError};
+use crate::checks::SiteCertificate;
 use crate::history::{CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, TimeRange};
 use crate::maintenance::{MaintenanceCalendar, MaintenanceRepository, MaintenanceView};
 use crate::{CircuitBreaker, Clock, DowntimeWindow, SiteStatus};
@@ -36,6 +37,12 @@ pub trait WebsiteHistory: Send + Sync + 'static {
         id: WebsiteId,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<SiteStatus, WebsiteStatusError>> + Send;
+
+    /// The certificate a check last read from the site (`None`: none yet, or not HTTPS).
+    fn website_certificate(
+        &self,
+        id: WebsiteId,
+    ) -> impl Future<Output = Result<Option<SiteCertificate>, HistoryError>> + Send;
 }
 
 impl<R, S, C> WebsiteHistory for WebsiteService<R, S, C>
@@ -60,6 +67,13 @@ where
         range: TimeRange,
     ) -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send {
         self.repository.list_downtimes(id, range)
+    }
+
+    fn website_certificate(
+        &self,
+        id: WebsiteId,
+    ) -> impl Future<Output = Result<Option<SiteCertificate>, HistoryError>> + Send {
+        self.repository.certificate(id)
     }
 
     async fn website_status(

@@ -54,6 +54,8 @@ mockall::mock! {
             -> impl Future<Output = Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError>> + Send;
         fn list_downtimes(&self, id: WebsiteId, range: TimeRange)
             -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send;
+        fn certificate(&self, id: WebsiteId)
+            -> impl Future<Output = Result<Option<crate::checks::SiteCertificate>, HistoryError>> + Send;
     }
 
     impl MaintenanceRepository for Store {
@@ -114,6 +116,7 @@ fn stored_check(available: bool) -> StoredCheck {
             degraded: false,
             failed_assertion: None,
             phases: None,
+            certificate: None,
         },
     }
 }

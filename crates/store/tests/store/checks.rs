@@ -19,6 +19,7 @@ pub(crate) fn check(site: WebsiteId, secs: i64, available: bool) -> MonitorCheck
         degraded: false,
         failed_assertion: None,
         phases: None,
+        certificate: None,
     }
 }
 

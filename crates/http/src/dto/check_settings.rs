@@ -89,11 +89,11 @@ pub(crate) struct AssertionBody {
     /// `down` (default; `degraded` for `tls_days_left`) or `degraded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     severity: Option<String>,
+    /// Status codes (`200`), classes (`"2xx"`) and ranges (`"301-308"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
     any_of: Option<Vec<serde_json::Value>>,
+    /// What to compare with: any JSON value for `json_path`, a string otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
     value: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     negate: Option<bool>,

@@ -130,6 +130,13 @@ with_both_databases!(a_failed_degraded_assertion_leaves_the_site_up_but_degraded
     assert_eq!(stats["failed_count"], 0, "{stats}");
     let (_, downtimes) = app.get(&format!("/api/websites/{}/downtimes", site["id"])).await;
     assert_eq!(downtimes, json!([]), "degraded is not down");
+    let counted = eventually(Duration::from_secs(30), async || {
+        let text = app.metrics_text().await;
+        text.lines().any(|l| l == "lookout_sites{state=\"degraded\"} 1")
+            && text.lines().any(|l| l == "lookout_sites{state=\"up\"} 0")
+    })
+    .await;
+    assert!(counted, "the gauges count the site as degraded:\n{}", app.metrics_text().await);
 });
 
 with_both_databases!(the_certificate_read_by_checks_is_answered_and_near_its_end_degrades, |db| {

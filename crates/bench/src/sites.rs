@@ -57,6 +57,31 @@ pub(crate) async fn create(path: &Path, spec: &SiteSpec) -> anyhow::Result<Strin
     Ok(url)
 }
 
+/// Appends `query` (`&name=value…`) to every site's URL.
+pub(crate) async fn append_query(path: &Path, query: &str) -> anyhow::Result<()> {
+    if query.is_empty() {
+        return Ok(());
+    }
+    let mut conn = Connection::establish(&path.to_string_lossy()).await?;
+    diesel::sql_query("UPDATE websites SET url = url || ?")
+        .bind::<diesel::sql_types::Text, _>(query)
+        .execute(&mut conn)
+        .await
+        .context("appending to the URLs")?;
+    Ok(())
+}
+
+/// Gives every site `assertions` (their stored JSON form).
+pub(crate) async fn set_assertions(path: &Path, assertions: &str) -> anyhow::Result<()> {
+    let mut conn = Connection::establish(&path.to_string_lossy()).await?;
+    diesel::sql_query("UPDATE websites SET assertions = ?")
+        .bind::<diesel::sql_types::Text, _>(assertions)
+        .execute(&mut conn)
+        .await
+        .context("setting the assertions")?;
+    Ok(())
+}
+
 #[derive(diesel::QueryableByName)]
 struct Count {
     #[diesel(sql_type = BigInt)]

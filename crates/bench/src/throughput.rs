@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use lookout_target_farm::{TargetServer, TestCa, Tls};
 
-use crate::lookout_process::{LookoutProcess, log_number};
+use crate::lookout_process::{LookoutProcess, log_number, lookout_binary};
 use crate::sites::{self, SiteSpec};
 use crate::stats::quantile;
 use crate::wrk;
@@ -42,9 +42,84 @@ pub(crate) struct Args {
     /// wrk connections for the raw loopback limit (0 skips wrk).
     #[arg(long, default_value_t = 64)]
     wrk_connections: u32,
+    /// Bytes in each answer's body (the farm's default is 2).
+    #[arg(long)]
+    body_bytes: Option<u64>,
+    /// Also run the case with a `body_contains` assertion on every site, looking for this text
+    /// (which the farm puts at the end of the body), and print its rate against the plain run's.
+    #[arg(long)]
+    body_contains: Option<String>,
+    /// Also run the case with this `lookout` binary first (an older build) and print this
+    /// build's rate and CPU per check against it.
+    #[arg(long)]
+    baseline_binary: Option<std::path::PathBuf>,
+}
+
+/// One run of the case: which binary, and whether the sites carry an assertion.
+#[derive(Debug)]
+struct Case {
+    label: &'static str,
+    binary: std::path::PathBuf,
+    body_contains: Option<String>,
+}
+
+/// What one run measured.
+#[derive(Debug)]
+struct Figures {
+    rate: f64,
+    cpu_us_per_check: f64,
+    lateness_p99_ms: f64,
 }
 
 pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
+    let current = lookout_binary()?;
+    let mut cases = Vec::new();
+    if let Some(binary) = &args.baseline_binary {
+        cases.push(Case { label: "baseline", binary: binary.clone(), body_contains: None });
+    }
+    cases.push(Case { label: "this build", binary: current.clone(), body_contains: None });
+    if let Some(text) = &args.body_contains {
+        cases.push(Case {
+            label: "body_contains",
+            binary: current,
+            body_contains: Some(text.clone()),
+        });
+    }
+    let mut results = Vec::new();
+    for case in &cases {
+        results.push(run_case(&args, case).await?);
+    }
+    if results.len() > 1 {
+        println!(
+            "summary ({} sites every {} s, {} s per run)",
+            args.sites, args.interval, args.duration
+        );
+        for (case, figures) in cases.iter().zip(&results) {
+            println!(
+                "  {:<14} {:>8.0} checks/s  {:>6.1} µs CPU per check  lateness p99 {:>7.1} ms",
+                case.label, figures.rate, figures.cpu_us_per_check, figures.lateness_p99_ms
+            );
+        }
+        let plain = cases.iter().position(|c| c.label == "this build").unwrap_or(0);
+        if args.baseline_binary.is_some() {
+            println!(
+                "  this build / baseline: rate {:.3}, CPU per check {:.3}",
+                results[plain].rate / results[0].rate,
+                results[plain].cpu_us_per_check / results[0].cpu_us_per_check
+            );
+        }
+        if let Some(last) = results.last().filter(|_| args.body_contains.is_some()) {
+            println!(
+                "  body_contains / this build: rate {:.3}, CPU per check {:.3}",
+                last.rate / results[plain].rate,
+                last.cpu_us_per_check / results[plain].cpu_us_per_check
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn run_case(args: &Args, case: &Case) -> anyhow::Result<Figures> {
     let workdir = tempfile_dir()?;
     let ca = TestCa::new();
     let tls =
@@ -57,8 +132,12 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     let bases: Vec<String> =
         farm.iter().map(|t| format!("{scheme}://127.0.0.1:{}", t.address().port())).collect();
 
+    let mut body_query = args.body_bytes.map(|n| format!("&body_bytes={n}")).unwrap_or_default();
+    if let Some(text) = &case.body_contains {
+        body_query.push_str(&format!("&body_end={text}"));
+    }
     let wrk_rate = if args.wrk_connections > 0 {
-        let url = format!("{}/wrk?delay_ms={}", bases[0], args.delay_ms);
+        let url = format!("{}/wrk?delay_ms={}{body_query}", bases[0], args.delay_ms);
         wrk::new_connection_rate(&url, args.wrk_connections, 10)
     } else {
         None
@@ -73,6 +152,11 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         error_every: args.error_every,
     };
     let database_url = sites::create(&db_path, &spec).await?;
+    sites::append_query(&db_path, &body_query).await?;
+    if let Some(text) = &case.body_contains {
+        let assertion = serde_json::json!([{"kind": "body_contains", "value": text}]);
+        sites::set_assertions(&db_path, &assertion.to_string()).await?;
+    }
     let farm_hits_before: u64 = farm.iter().map(TargetServer::total_hits).sum();
 
     let ca_file = workdir.join("ca.pem");
@@ -84,7 +168,7 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         ("LOOKOUT__PROBE__CA_FILE", ca_file.display().to_string()),
         ("LOOKOUT__PROBE__HTTP2", args.http2.to_string()),
     ];
-    let mut lookout = LookoutProcess::start(&workdir, &env)?;
+    let mut lookout = LookoutProcess::start_binary(&case.binary, &workdir, &env)?;
     lookout.wait_for("Listening on", Duration::from_secs(120)).await?;
     let started = Instant::now();
     let mut peak_rss = 0;
@@ -115,7 +199,11 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         (true, true) => "HTTPS, HTTP/2 offered",
         (true, false) => "HTTPS, HTTP/1.1",
     };
-    println!("lookout-bench throughput ({protocol}, new connection per check)");
+    println!(
+        "lookout-bench throughput ({protocol}, new connection per check): {} ({})",
+        case.label,
+        case.binary.display()
+    );
     println!(
         "  sites {} every {}s, farm delay {} ms, {} s run",
         args.sites, args.interval, args.delay_ms, args.duration
@@ -159,7 +247,11 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         None => println!("  wrk                   not run (not installed or --wrk-connections 0)"),
     }
     std::fs::remove_dir_all(&workdir).ok();
-    Ok(())
+    Ok(Figures {
+        rate: achieved,
+        cpu_us_per_check: usage.cpu_secs * 1e6 / stored.max(1) as f64,
+        lateness_p99_ms: log_number(stopped, "lateness_p99_ms").unwrap_or(f64::NAN),
+    })
 }
 
 /// A fresh directory under the system temp dir.

@@ -1,4 +1,5 @@
-//! The `site-gauges` job: samples `lookout_sites{state=enabled|disabled|down}` from storage and
+//! The `site-gauges` job: samples `lookout_sites{state=enabled|disabled|up|degraded|down|unknown}`
+//! from storage and
 //! `lookout_circuit_breakers_open` from the engine every 5 s, from start-up on.
 
 use std::sync::Arc;
@@ -49,6 +50,9 @@ impl<C: SiteCounter> PeriodicJob for SiteGauges<C> {
                 metrics::gauge!("lookout_sites", "state" => "enabled").set(counts.enabled as f64);
                 metrics::gauge!("lookout_sites", "state" => "disabled").set(counts.disabled as f64);
                 metrics::gauge!("lookout_sites", "state" => "down").set(counts.down as f64);
+                metrics::gauge!("lookout_sites", "state" => "up").set(counts.up as f64);
+                metrics::gauge!("lookout_sites", "state" => "degraded").set(counts.degraded as f64);
+                metrics::gauge!("lookout_sites", "state" => "unknown").set(counts.unknown as f64);
             }
             Err(error) => tracing::debug!(%error, "Cannot sample site counts"),
         }
@@ -94,7 +98,7 @@ mod tests {
         let mut counter = MockSiteCounter::new();
         let mut answers = vec![
             Err(SiteCountsError::Unavailable("down".into())),
-            Ok(SiteCounts { enabled: 5, disabled: 2, down: 1 }),
+            Ok(SiteCounts { enabled: 5, disabled: 2, down: 1, up: 2, degraded: 1, unknown: 1 }),
         ];
         counter
             .expect_site_counts()
@@ -109,6 +113,9 @@ mod tests {
             "lookout_sites{state=\"enabled\"} 5",
             "lookout_sites{state=\"disabled\"} 2",
             "lookout_sites{state=\"down\"} 1",
+            "lookout_sites{state=\"up\"} 2",
+            "lookout_sites{state=\"degraded\"} 1",
+            "lookout_sites{state=\"unknown\"} 1",
             "lookout_circuit_breakers_open 3",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");

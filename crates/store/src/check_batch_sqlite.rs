@@ -16,7 +16,8 @@ use crate::certificates::{certificate_rows, write_certificates};
 use crate::check_batch::{
     BatchPlan, OpenWindow, apply_rechecks, open_windows_query, plan, site_ids, stored_checks,
 };
-use crate::schema::{downtime_windows, monitor_checks, websites};
+use crate::schema::{downtime_windows, monitor_checks};
+use crate::site_verdicts::{live_sites_query, verdict_changes, write_verdicts_sqlite};
 
 pub(crate) fn write_batch_sqlite(
     conn: &mut SqliteConnection,
@@ -26,13 +27,9 @@ pub(crate) fn write_batch_sqlite(
     defaults: &AlertDefaults,
 ) -> QueryResult<(Vec<RecordedCheck>, usize)> {
     let ids = site_ids(checks);
-    let live: HashSet<i64> = websites::table
-        .filter(websites::id.eq_any(&ids))
-        .filter(websites::enabled.eq(true))
-        .select(websites::id)
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
+    let verdicts: HashMap<i64, Option<i16>> =
+        live_sites_query(&ids).load::<(i64, Option<i16>)>(conn)?.into_iter().collect();
+    let live: HashSet<i64> = verdicts.keys().copied().collect();
     let live_ids: Vec<i64> = live.iter().copied().collect();
     let open: Vec<OpenWindow> = open_windows_query(&live_ids).load(conn)?;
     let BatchPlan { checks: rows, new_windows, closes, mut results } =
@@ -46,6 +43,7 @@ pub(crate) fn write_batch_sqlite(
             .set(downtime_windows::end_time.eq(end))
             .execute(conn)?;
     }
+    write_verdicts_sqlite(conn, &verdict_changes(checks, &verdicts))?;
     let stored = stored_checks(checks, &live);
     let certificates = certificate_rows(&stored);
     if !certificates.is_empty() {

@@ -25,7 +25,8 @@ use crate::check_batch::{
     OpenWindow, apply_rechecks, open_windows_query, plan, site_ids, stored_checks,
 };
 use crate::check_batch_sqlite::write_batch_sqlite;
-use crate::schema::{downtime_windows, monitor_checks, websites};
+use crate::schema::{downtime_windows, monitor_checks};
+use crate::site_verdicts::{live_sites_query, verdict_changes, write_verdicts_pg};
 use crate::sqlite_transaction::immediate_transaction;
 use crate::store::Pools;
 use crate::writer_health::CheckWriterHealth;
@@ -165,14 +166,12 @@ impl Store {
                 let results = conn
                     .transaction(async |conn| {
                         let ids = site_ids(checks);
-                        let live: HashSet<i64> = websites::table
-                            .filter(websites::id.eq_any(&ids))
-                            .filter(websites::enabled.eq(true))
-                            .select(websites::id)
-                            .load::<i64>(conn)
+                        let verdicts: HashMap<i64, Option<i16>> = live_sites_query(&ids)
+                            .load::<(i64, Option<i16>)>(conn)
                             .await?
                             .into_iter()
                             .collect();
+                        let live: HashSet<i64> = verdicts.keys().copied().collect();
                         let live_ids: Vec<i64> = live.iter().copied().collect();
                         let open: Vec<OpenWindow> =
                             open_windows_query(&live_ids).load(conn).await?;
@@ -200,6 +199,7 @@ impl Store {
                             .execute(conn)
                             .await?;
                         }
+                        write_verdicts_pg(conn, &verdict_changes(checks, &verdicts)).await?;
                         let stored = stored_checks(checks, &live);
                         let certificates = certificate_rows(&stored);
                         if !certificates.is_empty() {

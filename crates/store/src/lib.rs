@@ -33,6 +33,8 @@ mod rollups_sqlite;
 mod rows;
 mod schema;
 mod shared_schedule;
+mod site_counts;
+mod site_verdicts;
 mod sqlite_transaction;
 mod store;
 mod time_conv;

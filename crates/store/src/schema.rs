@@ -13,6 +13,7 @@ diesel::table! {
         request -> Nullable<Text>,
         assertions -> Nullable<Text>,
         degraded_above_ms -> Nullable<Integer>,
+        verdict -> Nullable<SmallInt>,
     }
 }
 

@@ -9,8 +9,7 @@ use lookout_domain::alerting::{AlertPolicy, ChannelId};
 use crate::alert_policies::save_policy;
 use lookout_domain::website::{
     CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
-    SiteCounter, SiteCounts, SiteCountsError, UpdateWebsiteError, UpdatedWebsite,
-    WebsiteRepository,
+    UpdateWebsiteError, UpdatedWebsite, WebsiteRepository,
 };
 use lookout_domain::{NewWebsite, Website, WebsiteId, WebsitePatch};
 use time::OffsetDateTime;
@@ -20,38 +19,6 @@ use crate::rows::{NewWebsiteRow, WebsiteChangeset, WebsiteRow, updated_pair};
 use crate::schema::{alert_policies, websites};
 use crate::store::with_connection;
 use crate::{Store, StoreError};
-
-impl SiteCounter for Store {
-    /// Three indexed counts.
-    async fn site_counts(&self) -> Result<SiteCounts, SiteCountsError> {
-        let (enabled, all, down) = with_connection!(self, read, |conn| {
-            let enabled = websites::table
-                .filter(websites::enabled.eq(true))
-                .count()
-                .get_result::<i64>(&mut conn)
-                .await
-                .map_err(StoreError::from)?;
-            let all = websites::table
-                .count()
-                .get_result::<i64>(&mut conn)
-                .await
-                .map_err(StoreError::from)?;
-            let down = crate::schema::downtime_windows::table
-                .filter(crate::schema::downtime_windows::end_time.is_null())
-                .count()
-                .get_result::<i64>(&mut conn)
-                .await
-                .map_err(StoreError::from)?;
-            (enabled, all, down)
-        });
-        let count = |n: i64| u64::try_from(n).unwrap_or(0);
-        Ok(SiteCounts {
-            enabled: count(enabled),
-            disabled: count(all - enabled),
-            down: count(down),
-        })
-    }
-}
 
 impl WebsiteRepository for Store {
     async fn create_website(

@@ -1,7 +1,7 @@
 //! Local HTTP(S) targets that lookout's tests and benchmark start themselves.
 //!
 //! [`TargetServer`] answers every path according to its query string
-//! (`?status=503&delay_ms=200&body_bytes=10&body_delay_ms=300&redirect=3&loop=1&endless=1&trickle=1&reset=1`), or to
+//! (`?status=503&delay_ms=200&body_bytes=10&body_end=ok&body_delay_ms=300&redirect=3&loop=1&endless=1&trickle=1&reset=1`), or to
 //! a status set per path at run time ([`TargetServer::set_status`]), answers a path with the
 //! headers and body a test sets ([`TargetServer::set_answer`]), counts hits per path and keeps
 //! the latest request ([`TargetServer::last_request`]).

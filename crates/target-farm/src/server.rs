@@ -209,7 +209,11 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Answered {
     } else {
         let bytes = number("body_bytes").unwrap_or(2);
         let bytes = usize::try_from(bytes).unwrap_or(2);
-        Full::new(Bytes::from(vec![b'o'; bytes])).map_err(|never| match never {}).boxed()
+        let mut body = vec![b'o'; bytes];
+        if let Some(end) = params.get("body_end") {
+            body.extend_from_slice(end.as_bytes());
+        }
+        Full::new(Bytes::from(body)).map_err(|never| match never {}).boxed()
     };
     Ok(response.body(body).unwrap_or_else(|_| Response::new(empty())))
 }

@@ -1,17 +1,24 @@
-//! The `SiteCounter` port: how many sites are enabled, disabled and down right now (the
-//! `lookout_sites` gauges).
+//! The `SiteCounter` port: how many sites are in each state right now (the `lookout_sites`
+//! gauges).
 
 use std::future::Future;
 
 use super::BoxError;
 
-/// Sites by state.
+/// Sites by state. `enabled` = `up` + `degraded` + `down` + `unknown` among enabled sites, except
+/// that `down` also counts a disabled site whose downtime window is still open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SiteCounts {
     pub enabled: u64,
     pub disabled: u64,
-    /// Sites with an open downtime window.
+    /// Sites with an open downtime window, or enabled sites whose latest check failed.
     pub down: u64,
+    /// Enabled sites whose latest check was available and not degraded.
+    pub up: u64,
+    /// Enabled sites, not down, whose latest check was degraded.
+    pub degraded: u64,
+    /// Enabled sites never checked.
+    pub unknown: u64,
 }
 
 #[derive(Debug, thiserror::Error)]

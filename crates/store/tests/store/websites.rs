@@ -223,7 +223,43 @@ on_both_backends!(counts_sites_enabled_disabled_and_down, |store, db| {
         execute(&db, &window).await.unwrap();
     }
     let counts = store.site_counts().await.unwrap();
-    assert_eq!(counts, SiteCounts { enabled: 2, disabled: 1, down: 1 }, "one window still open");
+    let expected =
+        SiteCounts { enabled: 2, disabled: 1, down: 1, unknown: 1, ..SiteCounts::default() };
+    assert_eq!(counts, expected, "one window still open, the other site never checked");
+});
+
+on_both_backends!(counts_sites_by_the_verdict_of_their_latest_check, |store, db| {
+    use lookout_domain::CheckRecorder;
+    use lookout_store::CheckWriterOptions;
+
+    use crate::checks::check;
+    let mut ids = Vec::new();
+    for host in ["a", "b", "c", "d"] {
+        let url = format!("https://{host}.example");
+        ids.push(store.create_website(&new_site(&url, true), T0).await.unwrap().id);
+    }
+    let (recorder, writer) = store.spawn_check_writer(CheckWriterOptions::default());
+    let degraded =
+        |site, secs| lookout_domain::MonitorCheck { degraded: true, ..check(site, secs, true) };
+    recorder.record_check(check(ids[0], 0, true)).await.unwrap();
+    recorder.record_check(degraded(ids[1], 0)).await.unwrap();
+    recorder.record_check(check(ids[2], 0, false)).await.unwrap();
+    let counts = store.site_counts().await.unwrap();
+    assert_eq!(
+        counts,
+        SiteCounts { enabled: 4, disabled: 0, down: 1, up: 1, degraded: 1, unknown: 1 }
+    );
+
+    // The degraded site recovers and the up site degrades; a second up check changes nothing.
+    recorder.record_check(check(ids[1], 60, true)).await.unwrap();
+    recorder.record_check(degraded(ids[0], 60)).await.unwrap();
+    recorder.record_check(degraded(ids[0], 120)).await.unwrap();
+    let counts = store.site_counts().await.unwrap();
+    assert_eq!((counts.up, counts.degraded, counts.down), (1, 1, 1));
+    drop(recorder);
+    writer.await.unwrap();
+    let verdicts = count(&db, "SELECT COUNT(*) AS n FROM websites WHERE verdict IS NOT NULL").await;
+    assert_eq!(verdicts, 3, "the never-checked site has no verdict");
 });
 
 on_both_backends!(check_settings_are_kept_and_a_masked_secret_keeps_its_value, |store, _db| {

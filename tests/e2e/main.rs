@@ -19,6 +19,7 @@ mod history;
 mod hostile_input;
 mod hostile_targets;
 mod maintenance;
+mod metrics_lint;
 mod monitoring;
 mod nodes;
 mod openapi;

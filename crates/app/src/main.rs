@@ -6,6 +6,7 @@ mod access;
 mod alert_settings;
 mod commands;
 mod engine;
+mod metric_help;
 mod metrics;
 mod schedule_choice;
 mod settings;

@@ -21,6 +21,7 @@ pub(crate) fn install() -> anyhow::Result<(MetricsRender, MetricsUpkeep)> {
         .set_buckets_for_metric(Matcher::Full("lookout_check_batch_size".into()), BATCH_BUCKETS)?
         .install_recorder()
         .context("cannot install the metrics recorder")?;
+    crate::metric_help::describe_all();
     let render = handle.clone();
     Ok((Arc::new(move || render.render()), MetricsUpkeep::new(move || handle.run_upkeep())))
 }

@@ -14,6 +14,7 @@ mod binary;
 mod check_settings_api;
 mod crash;
 mod disk_full;
+mod generated_client;
 mod health;
 mod history;
 mod hostile_input;

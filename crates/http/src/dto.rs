@@ -84,11 +84,19 @@ impl From<Website> for WebsiteResponse {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CreateWebsiteRequest {
+    /// An absolute http or https URL, at most 2048 characters; answered exactly as sent.
+    #[schema(max_length = 2048, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
     url: String,
+    /// 1–200 characters, trimmed.
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
+    /// Default `true`.
     #[serde(default)]
     enabled: Option<bool>,
+    /// Seconds between checks, within the server's `monitor.min_interval_secs` …
+    /// `monitor.max_interval_secs` (defaults 10 … 86400); default `monitor.default_interval_secs`.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 86400)]
     check_interval: Option<i64>,
     /// The site's own alert settings (left out or `null`: none).
     #[serde(default)]
@@ -135,13 +143,21 @@ impl CreateWebsiteRequest {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PatchWebsiteRequest {
+    /// An absolute http or https URL, at most 2048 characters. May not be `null`.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable = false, max_length = 2048, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
     url: Option<Option<String>>,
+    /// 1–200 characters. May not be `null`.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable = false, min_length = 1, max_length = 200)]
     name: Option<Option<String>>,
+    /// May not be `null`.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<bool>, nullable = false)]
     enabled: Option<Option<bool>>,
+    /// Seconds between checks, within the server's bounds. May not be `null`.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>, nullable = false, minimum = 1, maximum = 86400)]
     check_interval: Option<Option<i64>>,
     /// Replaces the site's own alert settings as a whole; `null` removes them.
     #[serde(default, deserialize_with = "present")]

@@ -1,9 +1,12 @@
 //! The OpenAPI 3 description of the whole API, generated from the handlers' annotations and
 //! the DTOs' schemas (so it cannot drift from them), served at `GET /api/openapi.json`.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, web};
+use lookout_domain::IntervalBounds;
+use utoipa::Number;
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::handlers::{
@@ -14,6 +17,7 @@ use crate::handlers::{
     list_stats, list_websites, retry_delivery, sla_report, test_channel, update_channel,
     update_maintenance, update_website,
 };
+use crate::state::ApiState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -74,8 +78,27 @@ pub(crate) struct ApiDoc;
 /// The spec itself.
 #[utoipa::path(get, operation_id = "get_openapi", path = "/api/openapi.json", tag = "health",
     responses((status = 200, description = "This OpenAPI document")))]
-pub(crate) async fn handle() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+pub(crate) async fn handle<W, C, I, M>(state: web::Data<ApiState<W, C, I, M>>) -> HttpResponse {
+    let mut document = ApiDoc::openapi();
+    with_interval_bounds(&mut document, state.interval_bounds);
+    HttpResponse::Ok().json(document)
+}
+
+/// Writes the configured interval bounds into the website bodies' `check_interval`, so the
+/// document says what this server accepts.
+fn with_interval_bounds(document: &mut utoipa::openapi::OpenApi, bounds: IntervalBounds) {
+    let Some(components) = document.components.as_mut() else { return };
+    for body in ["CreateWebsiteRequest", "PatchWebsiteRequest"] {
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(body) else {
+            continue;
+        };
+        if let Some(RefOr::T(Schema::Object(interval))) =
+            object.properties.get_mut("check_interval")
+        {
+            interval.minimum = Some(Number::UInt(bounds.min_secs() as usize));
+            interval.maximum = Some(Number::UInt(bounds.max_secs() as usize));
+        }
+    }
 }
 
 /// Documents the bearer tokens: the `bearer` scheme, the scope every `/api/...` operation needs
@@ -158,5 +181,26 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), count, "generated clients name their functions by operationId");
+    }
+
+    #[test]
+    fn the_interval_bounds_are_the_configured_ones_and_patch_fields_are_not_nullable() {
+        let mut document = super::ApiDoc::openapi();
+        let bounds = lookout_domain::IntervalBounds::new(5, 900).unwrap();
+        super::with_interval_bounds(&mut document, bounds);
+        let spec = serde_json::to_value(document).unwrap();
+        let schemas = &spec["components"]["schemas"];
+        for body in ["CreateWebsiteRequest", "PatchWebsiteRequest"] {
+            let interval = &schemas[body]["properties"]["check_interval"];
+            assert_eq!((&interval["minimum"], &interval["maximum"]), (&5.into(), &900.into()));
+            assert_eq!(schemas[body]["properties"]["url"]["maxLength"], 2048, "{body}");
+            assert_eq!(schemas[body]["properties"]["name"]["maxLength"], 200, "{body}");
+        }
+        for field in ["url", "name", "enabled", "check_interval"] {
+            let kind = &schemas["PatchWebsiteRequest"]["properties"][field]["type"];
+            assert!(kind.is_string(), "{field} may not be null: {kind}");
+        }
+        let alerts = schemas["PatchWebsiteRequest"]["properties"]["alerts"].to_string();
+        assert!(alerts.contains("null"), "alerts may be null: {alerts}");
     }
 }

@@ -66,7 +66,7 @@ pub fn configure<W: UseCases, C: ChannelManagement, I: IncidentDesk, M: Maintena
             .app_data(web::QueryConfig::default().error_handler(query_error_handler));
         let routes = [
             resource("/metrics", [on(V::GET, get_metrics::handle::<W, C, I, M>)]),
-            resource("/api/openapi.json", [on(V::GET, crate::openapi::handle)]),
+            resource("/api/openapi.json", [on(V::GET, crate::openapi::handle::<W, C, I, M>)]),
             resource("/health", [on(V::GET, health::handle::<W, C, I, M>)]),
             resource("/api/nodes", [on(V::GET, list_nodes::handle::<W, C, I, M>)]),
             resource("/api/stats", [on(V::GET, list_stats::handle::<W, C, I, M>)]),

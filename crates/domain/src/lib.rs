@@ -9,6 +9,7 @@ pub mod alerting;
 pub mod auth;
 pub mod checks;
 pub mod clock;
+pub mod dashboard;
 mod error_chain;
 pub mod history;
 pub mod maintenance;

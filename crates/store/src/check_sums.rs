@@ -1,14 +1,16 @@
 //! Summing up checks per site: from raw checks, from roll-up rows, or from whatever mix of the
 //! two a statistics range needs (`StatsSources`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use lookout_domain::WebsiteId;
+use lookout_domain::dashboard::{Bucket, SeriesSources};
 use lookout_domain::history::{
     CheckAggregate, CheckSample, Grain, ResponseTimeHistogram, RollupMarks, Span, StatsSources,
 };
-use time::PrimitiveDateTime;
+use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::schema::{check_rollups, monitor_checks, rollup_marks};
 use crate::store::with_connection;
@@ -114,13 +116,12 @@ impl Store {
         Ok(marks)
     }
 
-    /// Adds the raw checks of `sites` made within `span` to `sums`.
-    pub(crate) async fn add_raw_sums(
+    /// The raw checks of `sites` made within `span`, as samples.
+    async fn raw_samples(
         &self,
         sites: &[i64],
         span: Span,
-        sums: &mut Sums,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<(i64, CheckSample)>, StoreError> {
         let rows: Vec<SampleRow> = with_connection!(self, read, |conn| {
             monitor_checks::table
                 .filter(monitor_checks::website_id.eq_any(sites))
@@ -131,13 +132,53 @@ impl Store {
                 .await
                 .map_err(StoreError::from)?
         });
-        for row in rows {
-            sums.entry(row.website_id).or_default().add(&CheckSample {
-                timestamp: from_column(row.timestamp),
-                response_time: row.status_code.map(|_| row.response_time),
-                is_available: row.is_available,
-                degraded: row.degraded,
-            });
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let sample = CheckSample {
+                    timestamp: from_column(row.timestamp),
+                    response_time: row.status_code.map(|_| row.response_time),
+                    is_available: row.is_available,
+                    degraded: row.degraded,
+                };
+                (row.website_id, sample)
+            })
+            .collect())
+    }
+
+    /// The roll-ups of `grain` of `sites` with buckets starting within `span`: site, bucket
+    /// start, sums.
+    async fn rollups(
+        &self,
+        sites: &[i64],
+        grain: Grain,
+        span: Span,
+    ) -> Result<Vec<(i64, OffsetDateTime, CheckAggregate)>, StoreError> {
+        let rows: Vec<RollupRow> = with_connection!(self, read, |conn| {
+            check_rollups::table
+                .filter(check_rollups::website_id.eq_any(sites))
+                .filter(check_rollups::grain.eq(grain_column(grain)))
+                .filter(check_rollups::bucket_start.ge(to_column(span.start)))
+                .filter(check_rollups::bucket_start.lt(to_column(span.end)))
+                .select(RollupRow::as_select())
+                .load(&mut conn)
+                .await
+                .map_err(StoreError::from)?
+        });
+        rows.into_iter()
+            .map(|row| Ok((row.website_id, from_column(row.bucket_start), row.sums()?)))
+            .collect()
+    }
+
+    /// Adds the raw checks of `sites` made within `span` to `sums`.
+    pub(crate) async fn add_raw_sums(
+        &self,
+        sites: &[i64],
+        span: Span,
+        sums: &mut Sums,
+    ) -> Result<(), StoreError> {
+        for (site, sample) in self.raw_samples(sites, span).await? {
+            sums.entry(site).or_default().add(&sample);
         }
         Ok(())
     }
@@ -150,21 +191,48 @@ impl Store {
         span: Span,
         sums: &mut Sums,
     ) -> Result<(), StoreError> {
-        let rows: Vec<RollupRow> = with_connection!(self, read, |conn| {
-            check_rollups::table
-                .filter(check_rollups::website_id.eq_any(sites))
-                .filter(check_rollups::grain.eq(grain_column(grain)))
-                .filter(check_rollups::bucket_start.ge(to_column(span.start)))
-                .filter(check_rollups::bucket_start.lt(to_column(span.end)))
-                .select(RollupRow::as_select())
-                .load(&mut conn)
-                .await
-                .map_err(StoreError::from)?
-        });
-        for row in rows {
-            sums.entry(row.website_id).or_default().merge(&row.sums()?);
+        for (site, _, rolled) in self.rollups(sites, grain, span).await? {
+            sums.entry(site).or_default().merge(&rolled);
         }
         Ok(())
+    }
+
+    /// The checks of `ids` over `[from, to)` summed per `grain` bucket, oldest first, each part
+    /// read from the source `SeriesSources` names.
+    pub(crate) async fn bucket_sums(
+        &self,
+        ids: &[WebsiteId],
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        grain: Grain,
+    ) -> Result<HashMap<WebsiteId, Vec<Bucket>>, StoreError> {
+        let mut buckets: HashMap<i64, BTreeMap<OffsetDateTime, CheckAggregate>> = HashMap::new();
+        if ids.is_empty() || from >= to {
+            return Ok(HashMap::new());
+        }
+        let sites: Vec<i64> = ids.iter().map(|id| id.get()).collect();
+        let sources = SeriesSources::plan(from, to, grain, self.rollup_marks_now().await?);
+        for span in &sources.raw {
+            for (site, sample) in self.raw_samples(&sites, *span).await? {
+                let start = grain.floor(sample.timestamp);
+                buckets.entry(site).or_default().entry(start).or_default().add(&sample);
+            }
+        }
+        let rolled = sources.hours.iter().map(|span| (Grain::Hour, *span));
+        for (source, span) in rolled.chain(sources.days.map(|span| (Grain::Day, span))) {
+            for (site, start, sums) in self.rollups(&sites, source, span).await? {
+                let start = grain.floor(start);
+                buckets.entry(site).or_default().entry(start).or_default().merge(&sums);
+            }
+        }
+        Ok(buckets
+            .into_iter()
+            .filter_map(|(site, by_start)| {
+                let series =
+                    by_start.into_iter().map(|(start, sums)| Bucket { start, sums }).collect();
+                Some((WebsiteId::new(site).ok()?, series))
+            })
+            .collect())
     }
 
     /// The checks of `sites` over a range, each part read from the source the plan names.

@@ -69,7 +69,7 @@ const MAX_WINDOWS: i64 = 10_000;
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = monitor_checks)]
-struct CheckRow {
+pub(crate) struct CheckRow {
     id: i64,
     website_id: i64,
     timestamp: PrimitiveDateTime,
@@ -88,7 +88,7 @@ struct CheckRow {
 }
 
 impl CheckRow {
-    fn into_domain(self, website: WebsiteId) -> StoredCheck {
+    pub(crate) fn into_domain(self, website: WebsiteId) -> StoredCheck {
         debug_assert_eq!(self.website_id, website.get());
         StoredCheck {
             id: self.id,
@@ -125,7 +125,7 @@ struct WindowRow {
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = downtime_windows)]
-struct SiteWindowRow {
+pub(crate) struct SiteWindowRow {
     id: i64,
     website_id: i64,
     start_time: PrimitiveDateTime,
@@ -133,7 +133,7 @@ struct SiteWindowRow {
 }
 
 /// Windows grouped by website.
-fn windows_by_site(rows: Vec<SiteWindowRow>) -> HashMap<i64, Vec<DowntimeWindow>> {
+pub(crate) fn windows_by_site(rows: Vec<SiteWindowRow>) -> HashMap<i64, Vec<DowntimeWindow>> {
     let mut by_site: HashMap<i64, Vec<DowntimeWindow>> = HashMap::new();
     for row in rows {
         let Ok(website_id) = WebsiteId::new(row.website_id) else { continue };

@@ -34,6 +34,7 @@ mod rows;
 mod schema;
 mod shared_schedule;
 mod site_counts;
+mod site_listing;
 mod site_verdicts;
 mod sqlite_transaction;
 mod store;

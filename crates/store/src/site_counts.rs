@@ -1,58 +1,49 @@
-//! `SiteCounter` on the store: sites by state in one grouped query over `websites`, its
-//! `verdict` column (see `site_verdicts.rs`) and the open downtime windows.
+//! `SiteCounter` on the store: sites by state in one grouped query over their state rank
+//! (`site_listing::STATE_RANK`).
 
-use diesel::sql_types::{BigInt, Bool, Nullable, SmallInt};
+use diesel::sql_types::{BigInt, Integer};
 use diesel_async::RunQueryDsl;
+use lookout_domain::SiteState;
 use lookout_domain::website::{SiteCounter, SiteCounts, SiteCountsError};
 
-use crate::site_verdicts::{DEGRADED, FAILED};
+use crate::site_listing::{STATE_RANK, state_of_rank};
 use crate::store::with_connection;
 use crate::{Store, StoreError};
 
 #[derive(Debug, diesel::QueryableByName)]
 struct Group {
-    #[diesel(sql_type = Bool)]
-    enabled: bool,
-    #[diesel(sql_type = Nullable<SmallInt>)]
-    verdict: Option<i16>,
-    #[diesel(sql_type = Bool)]
-    open_window: bool,
+    #[diesel(sql_type = Integer)]
+    rank: i32,
     #[diesel(sql_type = BigInt)]
     sites: i64,
 }
 
-const GROUPS: &str = "SELECT enabled, verdict, \
-     EXISTS (SELECT 1 FROM downtime_windows d \
-             WHERE d.website_id = websites.id AND d.end_time IS NULL) AS open_window, \
-     COUNT(*) AS sites \
-     FROM websites GROUP BY 1, 2, 3";
-
 impl SiteCounter for Store {
     async fn site_counts(&self) -> Result<SiteCounts, SiteCountsError> {
+        let query =
+            format!("SELECT {STATE_RANK} AS rank, COUNT(*) AS sites FROM websites GROUP BY 1");
         let groups: Vec<Group> = with_connection!(self, read, |conn| {
-            diesel::sql_query(GROUPS).load(&mut conn).await.map_err(StoreError::from)?
+            diesel::sql_query(&query).load(&mut conn).await.map_err(StoreError::from)?
         });
-        Ok(tally(&groups))
+        Ok(tally(groups.iter().map(|g| (state_of_rank(g.rank), g.sites))))
     }
 }
 
-fn tally(groups: &[Group]) -> SiteCounts {
+fn tally(groups: impl Iterator<Item = (SiteState, i64)>) -> SiteCounts {
     let mut counts = SiteCounts::default();
-    for group in groups {
-        let n = u64::try_from(group.sites).unwrap_or(0);
-        if group.enabled {
-            counts.enabled += n;
-        } else {
-            counts.disabled += n;
-        }
-        let slot = match (group.enabled, group.open_window, group.verdict) {
-            (_, true, _) | (true, false, Some(FAILED)) => &mut counts.down,
-            (false, false, _) => continue,
-            (true, false, None) => &mut counts.unknown,
-            (true, false, Some(DEGRADED)) => &mut counts.degraded,
-            (true, false, Some(_)) => &mut counts.up,
+    for (state, sites) in groups {
+        let n = u64::try_from(sites).unwrap_or(0);
+        let slot = match state {
+            SiteState::Paused => &mut counts.disabled,
+            SiteState::Down => &mut counts.down,
+            SiteState::Degraded => &mut counts.degraded,
+            SiteState::Unknown => &mut counts.unknown,
+            SiteState::Up | SiteState::Maintenance => &mut counts.up,
         };
         *slot += n;
+        if state != SiteState::Paused {
+            counts.enabled += n;
+        }
     }
     counts
 }
@@ -60,26 +51,22 @@ fn tally(groups: &[Group]) -> SiteCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site_verdicts::UP;
-
-    fn group(enabled: bool, verdict: Option<i16>, open_window: bool, sites: i64) -> Group {
-        Group { enabled, verdict, open_window, sites }
-    }
 
     #[test]
     fn every_enabled_site_has_one_state() {
-        let counts = tally(&[
-            group(true, Some(UP), false, 5),
-            group(true, Some(DEGRADED), false, 2),
-            group(true, Some(DEGRADED), true, 1),
-            group(true, Some(FAILED), false, 1),
-            group(true, None, false, 3),
-            group(false, Some(UP), false, 4),
-            group(false, Some(FAILED), true, 1),
-        ]);
+        let counts = tally(
+            [
+                (SiteState::Up, 5),
+                (SiteState::Degraded, 2),
+                (SiteState::Down, 3),
+                (SiteState::Unknown, 3),
+                (SiteState::Paused, 5),
+            ]
+            .into_iter(),
+        );
         assert_eq!(
             counts,
-            SiteCounts { enabled: 12, disabled: 5, down: 3, up: 5, degraded: 2, unknown: 3 }
+            SiteCounts { enabled: 13, disabled: 5, down: 3, up: 5, degraded: 2, unknown: 3 }
         );
     }
 }

@@ -11,23 +11,23 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, SmallInt};
 use lookout_domain::MonitorCheck;
+use lookout_domain::dashboard::Verdict;
 
 use crate::schema::websites;
 
-/// What a check says about its site, as stored in `websites.verdict`.
+/// What a check says about its site, as stored in `websites.verdict` (the values
+/// `site_listing::STATE_RANK` reads).
 pub(crate) fn verdict_of(check: &MonitorCheck) -> i16 {
-    if !check.is_available {
-        FAILED
-    } else if check.degraded {
-        DEGRADED
-    } else {
-        UP
+    match Verdict::of(check) {
+        Verdict::Up => UP,
+        Verdict::Degraded => DEGRADED,
+        Verdict::Failed => FAILED,
     }
 }
 
-pub(crate) const UP: i16 = 0;
-pub(crate) const DEGRADED: i16 = 1;
-pub(crate) const FAILED: i16 = 2;
+const UP: i16 = 0;
+const DEGRADED: i16 = 1;
+const FAILED: i16 = 2;
 
 /// The live sites among `ids`, with their stored verdicts.
 #[diesel::dsl::auto_type(no_type_alias)]

@@ -220,7 +220,10 @@ impl From<diesel::result::Error> for PolicyTxError {
 
 impl Store {
     /// Websites from rows, each with its alert policy (two queries for the whole list).
-    async fn with_policies(&self, rows: Vec<WebsiteRow>) -> Result<Vec<Website>, StoreError> {
+    pub(crate) async fn with_policies(
+        &self,
+        rows: Vec<WebsiteRow>,
+    ) -> Result<Vec<Website>, StoreError> {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut policies: HashMap<i64, AlertPolicy> = if ids.is_empty() {
             HashMap::new()

@@ -22,6 +22,15 @@ pub enum HistoryError {
     Unknown(BoxError),
 }
 
+impl From<crate::website::SiteCountsError> for HistoryError {
+    fn from(error: crate::website::SiteCountsError) -> Self {
+        match error {
+            crate::website::SiteCountsError::Unavailable(e) => Self::Unavailable(e),
+            crate::website::SiteCountsError::Unknown(e) => Self::Unknown(e),
+        }
+    }
+}
+
 impl From<crate::alerting::AlertStoreError> for HistoryError {
     fn from(error: crate::alerting::AlertStoreError) -> Self {
         match error {

@@ -5,13 +5,13 @@ use std::future::Future;
 
 use super::BoxError;
 
-/// Sites by state. `enabled` = `up` + `degraded` + `down` + `unknown` among enabled sites, except
-/// that `down` also counts a disabled site whose downtime window is still open.
+/// Sites by state (`Verdict::listed_state`): `enabled` = `up` + `degraded` + `down` + `unknown`;
+/// `disabled` sites are paused whatever their last check said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SiteCounts {
     pub enabled: u64,
     pub disabled: u64,
-    /// Sites with an open downtime window, or enabled sites whose latest check failed.
+    /// Enabled sites with an open downtime window, or whose latest check failed.
     pub down: u64,
     /// Enabled sites whose latest check was available and not degraded.
     pub up: u64,

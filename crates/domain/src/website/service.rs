@@ -56,9 +56,9 @@ pub trait WebsiteManagement: Send + Sync + 'static {
 /// [`WebsiteHistory`]: super::WebsiteHistory
 #[derive(Clone)]
 pub struct WebsiteService<R, S, C> {
-    pub(super) repository: R,
+    pub(crate) repository: R,
     schedule: S,
-    clock: C,
+    pub(crate) clock: C,
     addresses: AddressPolicy,
     /// The breakers and next due times of the running engine; `None` when no checks run here.
     pub(super) engine: Option<Arc<dyn EngineState>>,
@@ -226,7 +226,7 @@ where
     R: MaintenanceRepository,
 {
     /// The maintenance windows' occurrences over `[from, to)`.
-    async fn maintenance(
+    pub(crate) async fn maintenance(
         &self,
         from: OffsetDateTime,
         to: OffsetDateTime,

@@ -6,6 +6,7 @@
 mod alerts;
 mod api_tokens;
 mod checks;
+mod dashboard;
 mod disk_full;
 mod maintenance;
 mod nodes;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use lookout_target_farm::TargetServer;
 
-use crate::helpers::{TestApp, TestDatabase, eventually, with_both_databases};
+use crate::helpers::{TestApp, eventually, with_both_databases};
 
 const FAST: &[(&str, &str)] =
     &[("LOOKOUT__MONITOR__MIN_INTERVAL_SECS", "1"), ("LOOKOUT__PROBE__RETRIES", "0")];

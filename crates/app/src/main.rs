@@ -12,6 +12,7 @@ mod schedule_choice;
 mod settings;
 mod shutdown;
 mod telemetry;
+mod web_pages;
 
 use clap::{Parser, Subcommand};
 

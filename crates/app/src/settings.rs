@@ -35,6 +35,25 @@ pub(crate) struct Settings {
     pub(crate) auth: AuthSettings,
     pub(crate) alerts: AlertSettings,
     pub(crate) smtp: SmtpSettings,
+    pub(crate) web: WebSettings,
+}
+
+/// `[web]`: the web pages (secrets: `Debug` shows only whether a key is set).
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WebSettings {
+    pub(crate) enabled: bool,
+    /// Hex, at least 64 digits (32 bytes); empty: a key generated once and kept in the database.
+    pub(crate) session_key: String,
+}
+
+impl std::fmt::Debug for WebSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebSettings")
+            .field("enabled", &self.enabled)
+            .field("session_key", &if self.session_key.is_empty() { "generated" } else { "***" })
+            .finish()
+    }
 }
 
 /// `[auth]`: API tokens from configuration (secrets: `Debug` shows only how many).

@@ -15,5 +15,6 @@ mod state;
 pub use access::ApiAccess;
 pub use actix_web::dev::{Server, ServerHandle};
 pub use error::ApiError;
+pub use openapi::openapi_document;
 pub use server::{configure, start};
 pub use state::{ApiState, MetricsRender, UseCases};

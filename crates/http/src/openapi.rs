@@ -84,6 +84,13 @@ pub(crate) async fn handle<W, C, I, M>(state: web::Data<ApiState<W, C, I, M>>) -
     HttpResponse::Ok().json(document)
 }
 
+/// The document `GET /api/openapi.json` answers, as JSON text (for the web pages' API docs).
+pub fn openapi_document(bounds: IntervalBounds) -> String {
+    let mut document = ApiDoc::openapi();
+    with_interval_bounds(&mut document, bounds);
+    serde_json::to_string(&document).unwrap_or_default()
+}
+
 /// Writes the configured interval bounds into the website bodies' `check_interval`, so the
 /// document says what this server accepts.
 fn with_interval_bounds(document: &mut utoipa::openapi::OpenApi, bounds: IntervalBounds) {

@@ -151,11 +151,14 @@ pub fn configure<W: UseCases, C: ChannelManagement, I: IncidentDesk, M: Maintena
 /// actix's own signal handling is off: the caller awaits the returned future and stops it
 /// through its handle.
 /// `access` decides which requests need a bearer token (see `access.rs`).
+/// `more_routes` are mounted beside the API's (the web pages); they answer what the API's routes
+/// do not.
 pub fn start<W: UseCases, C: ChannelManagement, I: IncidentDesk, M: MaintenanceManagement>(
     listener: TcpListener,
     state: ApiState<W, C, I, M>,
     access: ApiAccess,
     workers: usize,
+    more_routes: impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
 ) -> std::io::Result<Server> {
     let state = web::Data::new(state);
     let access = web::Data::new(access);
@@ -167,6 +170,7 @@ pub fn start<W: UseCases, C: ChannelManagement, I: IncidentDesk, M: MaintenanceM
             .wrap(from_fn(check_access))
             .wrap(from_fn(record_request_metrics))
             .configure(routes.clone())
+            .configure(more_routes.clone())
     })
     .workers(workers.max(1))
     .disable_signals()

@@ -32,6 +32,7 @@ mod rollups;
 mod rollups_sqlite;
 mod rows;
 mod schema;
+mod secrets;
 mod shared_schedule;
 mod site_counts;
 mod site_listing;

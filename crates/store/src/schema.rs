@@ -1,6 +1,14 @@
 //! The diesel schema, shared by the SQLite and PostgreSQL backends. Timestamps are UTC.
 
 diesel::table! {
+    secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     websites (id) {
         id -> BigInt,
         url -> Text,

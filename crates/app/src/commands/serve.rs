@@ -35,6 +35,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     };
     let store = super::open_store(&settings).await?;
     let (access, token_refresh) = crate::access::start(&settings, &store).await?;
+    let session_key = crate::web_pages::session_key(&settings.web, &store).await?;
     let interval_bounds = settings.interval_bounds()?;
     let node_id = settings.node_id()?;
     let mode = settings.scheduler_mode()?;
@@ -162,6 +163,13 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     let (listener, workers) = listen(&settings)?;
     let address = listener.local_addr()?;
+    let pages = crate::web_pages::routes(
+        settings.web.enabled,
+        websites.clone(),
+        Arc::clone(&access.control),
+        session_key,
+        interval_bounds,
+    );
     let state = ApiState {
         websites,
         channels,
@@ -170,7 +178,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         interval_bounds,
         metrics,
     };
-    let server = lookout_http::start(listener, state, access, workers)?;
+    let server = lookout_http::start(listener, state, access, workers, pages)?;
     let handle = server.handle();
     let mut server = tokio::spawn(server);
     tracing::info!("Listening on http://{address}");

@@ -58,16 +58,18 @@ pub fn chart_points(buckets: &[Bucket]) -> Vec<ChartPoint> {
 pub struct DayBar {
     /// Midnight UTC.
     pub day: OffsetDateTime,
-    /// `None`: the site did not exist yet, or the day is all in the future.
+    /// `None`: no check that day (the site did not exist, was paused, or nothing was kept).
     pub uptime: Option<f64>,
 }
 
-/// The last `days` UTC days up to today's (partial) one, oldest first, each with its uptime from
-/// the downtime windows (time in `maintenance` not counted), as `UptimeStats` computes it.
+/// The last `days` UTC days up to today's (partial) one, oldest first. A day with checks
+/// (`checked`: the daily sums) gets its uptime from the downtime windows (time in `maintenance`
+/// not counted), as `UptimeStats` computes it; a day without is left empty.
 pub fn daily_bars(
     created_at: OffsetDateTime,
     windows: &[DowntimeWindow],
     maintenance: &[Span],
+    checked: &[Bucket],
     days: u16,
     now: OffsetDateTime,
 ) -> Vec<DayBar> {
@@ -87,7 +89,13 @@ pub fn daily_bars(
                     .collect(),
                 maintenance: maintenance.to_vec(),
             };
-            DayBar { day, uptime: UptimeStats::compute(day, end, now, &input).uptime_percent }
+            let was_checked = checked.iter().any(|b| b.start == day && b.sums.count > 0);
+            let uptime = if was_checked {
+                UptimeStats::compute(day, end, now, &input).uptime_percent
+            } else {
+                None
+            };
+            DayBar { day, uptime }
         })
         .collect()
 }
@@ -117,7 +125,21 @@ mod tests {
             window(datetime!(2026-12-04 18:00 UTC), Some(datetime!(2026-12-05 06:00 UTC))),
             window(datetime!(2026-12-06 11:00 UTC), None),
         ];
-        let bars = daily_bars(created, &windows, &[], 5, NOW);
+        let mut one_check = CheckAggregate::default();
+        one_check.add(&crate::history::CheckSample {
+            timestamp: NOW,
+            response_time: None,
+            is_available: false,
+            degraded: false,
+        });
+        let checked: Vec<Bucket> = (2..=6)
+            .filter(|d| *d != 3)
+            .map(|d| Bucket {
+                start: datetime!(2026-12-01 00:00 UTC) + Duration::days(d - 1),
+                sums: one_check.clone(),
+            })
+            .collect();
+        let bars = daily_bars(created, &windows, &[], &checked, 5, NOW);
         let days: Vec<_> = bars.iter().map(|b| b.day).collect();
         assert_eq!(days[0], datetime!(2026-12-02 00:00 UTC));
         assert_eq!(days[4], datetime!(2026-12-06 00:00 UTC));
@@ -125,8 +147,9 @@ mod tests {
             bars.iter().map(|b| b.uptime.map(|u| (u * 100.0).round() / 100.0)).collect();
         assert_eq!(
             uptime,
-            vec![None, Some(100.0), Some(75.0), Some(75.0), Some(91.67)],
-            "today counts its 12 observed hours, one of them down"
+            vec![None, None, Some(75.0), Some(75.0), Some(91.67)],
+            "before the site, and a day without checks, are empty; today counts its 12 observed \
+             hours, one of them down"
         );
     }
 

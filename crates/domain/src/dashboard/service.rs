@@ -135,10 +135,12 @@ where
             (label, uptime(website.created_at, &windows, spans, from, now))
         })
         .collect();
+        let mut daily = self.repository.series(&[id], first_day, now, Grain::Day).await?;
         let days = daily_bars(
             website.created_at,
             &windows,
             &calendar.spans_of(id, first_day, now),
+            &daily.remove(&id).unwrap_or_default(),
             BAR_DAYS,
             now,
         );

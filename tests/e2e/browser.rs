@@ -223,4 +223,25 @@ async fn sign_in_forms_read_only_and_forgery_in_chromium() {
         .await
         .unwrap();
     assert_eq!(still.as_array().unwrap().len(), 1, "nothing deleted");
+
+    // A public status page, seen by a browser that never signed in.
+    let id = site_path.as_str().unwrap().trim_start_matches("/sites/").parse::<i64>().unwrap();
+    let page = json!({"slug": "shop", "title": "Shop status", "description": "The shop and its API", "websites": [id]});
+    let created = app
+        .client
+        .post(app.url("/api/status-pages"))
+        .bearer_auth(WRITE)
+        .json(&page)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let stranger = Browser::start().await;
+    stranger.goto(&app.url("/status/shop")).await;
+    assert_eq!(stranger.text(&stranger.find("h1").await).await, "Shop status");
+    stranger.find("p.overall .state").await;
+    assert_eq!(stranger.find_all("section.public-site").await.len(), 1);
+    assert_eq!(stranger.current_url().await, app.url("/status/shop"), "no sign-in asked");
+    assert_accessible(&stranger, "status page").await;
+    screenshot(&stranger, "status").await;
 }

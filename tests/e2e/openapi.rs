@@ -47,6 +47,7 @@ async fn every_operation_is_documented_and_answers_as_documented() {
     let expected = [
         ("delete", "/api/channels/{id}"),
         ("delete", "/api/maintenance/{id}"),
+        ("delete", "/api/status-pages/{slug}"),
         ("delete", "/api/websites/{id}"),
         ("get", "/api/channels"),
         ("get", "/api/channels/{id}"),
@@ -59,6 +60,8 @@ async fn every_operation_is_documented_and_answers_as_documented() {
         ("get", "/api/openapi.json"),
         ("get", "/api/reports/sla"),
         ("get", "/api/stats"),
+        ("get", "/api/status-pages"),
+        ("get", "/api/status-pages/{slug}"),
         ("get", "/api/websites"),
         ("get", "/api/websites/{id}"),
         ("get", "/api/websites/{id}/certificate"),
@@ -70,12 +73,14 @@ async fn every_operation_is_documented_and_answers_as_documented() {
         ("get", "/metrics"),
         ("patch", "/api/channels/{id}"),
         ("patch", "/api/maintenance/{id}"),
+        ("patch", "/api/status-pages/{slug}"),
         ("patch", "/api/websites/{id}"),
         ("post", "/api/channels"),
         ("post", "/api/channels/{id}/test"),
         ("post", "/api/deliveries/{id}/retry"),
         ("post", "/api/incidents/{id}/ack"),
         ("post", "/api/maintenance"),
+        ("post", "/api/status-pages"),
         ("post", "/api/websites"),
     ];
     let expected: Vec<(String, String)> =
@@ -139,6 +144,28 @@ async fn every_operation_is_documented_and_answers_as_documented() {
         ("get", "/api/websites/{id}/stats", format!("{one}/stats?window=7d"), None),
         ("get", "/api/websites/{id}/status", format!("{one}/status"), None),
         ("get", "/api/nodes", "/api/nodes".into(), None),
+        (
+            "post",
+            "/api/status-pages",
+            "/api/status-pages".into(),
+            Some(json!({ "slug": "main", "title": "Main", "websites": [id] })),
+        ),
+        (
+            "post",
+            "/api/status-pages",
+            "/api/status-pages".into(),
+            Some(json!({ "slug": "main", "title": "Again" })),
+        ),
+        ("post", "/api/status-pages", "/api/status-pages".into(), Some(json!({ "slug": "-" }))),
+        ("get", "/api/status-pages", "/api/status-pages".into(), None),
+        ("get", "/api/status-pages/{slug}", "/api/status-pages/main".into(), None),
+        ("get", "/api/status-pages/{slug}", "/api/status-pages/none".into(), None),
+        (
+            "patch",
+            "/api/status-pages/{slug}",
+            "/api/status-pages/main".into(),
+            Some(json!({ "description": null, "websites": [] })),
+        ),
         ("get", "/api/stats", "/api/stats?window=30d&limit=1".into(), None),
         ("get", "/api/stats", "/api/stats?cursor=x".into(), None),
         ("get", "/api/reports/sla", "/api/reports/sla".into(), None),
@@ -250,6 +277,11 @@ async fn every_operation_is_documented_and_answers_as_documented() {
     }
     let response = app.client.get(app.url("/metrics")).send().await.unwrap();
     assert_matches_spec(&spec, "get", "/metrics", response.status().as_u16(), &Value::Null);
+    for expected in [204, 404] {
+        let (status, answer) = app.delete("/api/status-pages/main").await;
+        assert_eq!(status, expected);
+        assert_matches_spec(&spec, "delete", "/api/status-pages/{slug}", status, &answer);
+    }
     let (status, _) = app.delete(&one).await;
     assert_matches_spec(&spec, "delete", "/api/websites/{id}", status, &Value::Null);
     let (status, _) = app.delete(&channel).await;

@@ -20,5 +20,5 @@ pub use ports::MockDashboardReader;
 pub use ports::{DashboardReader, ListedSite, SitePage};
 pub use report::{ChartWindow, Overview, OverviewRow, SiteReport};
 pub use series::{Bucket, ChartPoint, DayBar, SeriesSources, chart_points, daily_bars};
-pub use service::Dashboard;
+pub use service::{Dashboard, uptime_from_windows};
 pub use verdict::Verdict;

@@ -15,6 +15,7 @@ pub mod history;
 pub mod maintenance;
 pub mod monitoring;
 pub mod node;
+pub mod status_pages;
 pub mod website;
 
 #[cfg(any(test, feature = "mocks"))]

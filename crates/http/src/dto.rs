@@ -7,6 +7,7 @@ mod channel_config;
 mod check_settings;
 mod incident;
 mod maintenance;
+mod status_page;
 
 use lookout_domain::checks::{CheckSpec, RequestOptions};
 use lookout_domain::{
@@ -32,6 +33,7 @@ pub(crate) use self::incident::{
 pub(crate) use self::maintenance::{
     MaintenanceModeBody, MaintenanceRequest, MaintenanceResponse, parse_maintenance_id,
 };
+pub(crate) use self::status_page::{StatusPageRequest, StatusPageResponse};
 use crate::ApiError;
 
 /// A website as the API returns it.
@@ -53,6 +55,8 @@ pub(crate) struct WebsiteResponse {
     assertions: Vec<AssertionBody>,
     /// Slower than this (ms), an available check counts as degraded; `null`: never.
     degraded_above_ms: Option<u64>,
+    /// Its badges (`/badge/{id}/...`) are served to anyone; a site on a status page's are too.
+    public: bool,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -74,6 +78,7 @@ impl From<Website> for WebsiteResponse {
                 .check
                 .degraded_above
                 .map(|limit| u64::try_from(limit.as_millis()).unwrap_or(u64::MAX)),
+            public: website.public,
             created_at: website.created_at,
             updated_at: website.updated_at,
         }
@@ -113,6 +118,9 @@ pub(crate) struct CreateWebsiteRequest {
     #[serde(default)]
     #[schema(minimum = 1, maximum = 600000)]
     degraded_above_ms: Option<i64>,
+    /// Serve the site's badges to anyone (default `false`).
+    #[serde(default)]
+    public: Option<bool>,
 }
 
 impl CreateWebsiteRequest {
@@ -134,6 +142,7 @@ impl CreateWebsiteRequest {
                 assertions: parse_assertions(self.assertions.unwrap_or_default())?,
                 degraded_above: self.degraded_above_ms.map(parse_degraded_above).transpose()?,
             },
+            public: self.public.unwrap_or(false),
         })
     }
 }
@@ -173,6 +182,10 @@ pub(crate) struct PatchWebsiteRequest {
     /// `null` removes the limit.
     #[serde(default, deserialize_with = "present")]
     degraded_above_ms: Option<Option<i64>>,
+    /// Serve the site's badges to anyone. May not be `null`.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<bool>, nullable = false)]
+    public: Option<Option<bool>>,
 }
 
 /// A JSON object read as `T`. serde reads a struct from an array too (its fields in order), so
@@ -249,6 +262,7 @@ impl PatchWebsiteRequest {
                 .degraded_above_ms
                 .map(|ms| ms.map(parse_degraded_above).transpose())
                 .transpose()?,
+            public: patch_field("public", self.public, Ok)?,
         })
     }
 }

@@ -48,6 +48,7 @@ macro_rules! not_found_or_storage {
 
 mod alerting;
 mod maintenance;
+mod status_pages;
 
 /// An error response: status, stable machine code, human message, and the offending field.
 #[derive(Debug)]
@@ -278,7 +279,14 @@ pub(crate) fn json_error_handler(error: JsonPayloadError, _: &HttpRequest) -> ac
             format!("request body must be at most {limit} bytes"),
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", e.to_string())
+            let message = e.to_string();
+            let mut api_error = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                message.clone(),
+            );
+            api_error.body.field = named_field(&message);
+            api_error
         }
         JsonPayloadError::Deserialize(e) => {
             ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("malformed JSON: {e}"))
@@ -286,6 +294,14 @@ pub(crate) fn json_error_handler(error: JsonPayloadError, _: &HttpRequest) -> ac
         other => ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", other.to_string()),
     };
     api_error.into()
+}
+
+/// The field serde names in "unknown field `x`" or "missing field `x`".
+fn named_field(message: &str) -> Option<String> {
+    ["unknown field `", "missing field `"].iter().find_map(|prefix| {
+        let rest = &message[message.find(prefix)? + prefix.len()..];
+        Some(rest[..rest.find('`')?].to_owned())
+    })
 }
 
 /// A query string that does not fit the endpoint's parameters → 422.

@@ -10,12 +10,13 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::handlers::{
-    acknowledge_incident, create_channel, create_maintenance, create_website, delete_channel,
-    delete_maintenance, delete_website, get_certificate, get_channel, get_incident,
-    get_maintenance, get_metrics, get_stats, get_status, get_website, health, list_channels,
-    list_checks, list_deliveries, list_downtimes, list_incidents, list_maintenance, list_nodes,
-    list_stats, list_websites, retry_delivery, sla_report, test_channel, update_channel,
-    update_maintenance, update_website,
+    acknowledge_incident, create_channel, create_maintenance, create_status_page, create_website,
+    delete_channel, delete_maintenance, delete_status_page, delete_website, get_certificate,
+    get_channel, get_incident, get_maintenance, get_metrics, get_stats, get_status,
+    get_status_page, get_website, health, list_channels, list_checks, list_deliveries,
+    list_downtimes, list_incidents, list_maintenance, list_nodes, list_stats, list_status_pages,
+    list_websites, retry_delivery, sla_report, test_channel, update_channel, update_maintenance,
+    update_status_page, update_website,
 };
 use crate::state::ApiState;
 
@@ -43,6 +44,11 @@ use crate::state::ApiState;
         get_status::handle,
         get_certificate::handle,
         sla_report::handle,
+        list_status_pages::handle,
+        create_status_page::handle,
+        get_status_page::handle,
+        update_status_page::handle,
+        delete_status_page::handle,
         list_channels::handle,
         create_channel::handle,
         get_channel::handle,
@@ -178,7 +184,7 @@ mod tests {
             for (method, operation) in item.as_object().unwrap() {
                 ids.push(operation["operationId"].as_str().unwrap().to_owned());
                 for parameter in operation["parameters"].as_array().into_iter().flatten() {
-                    if parameter["in"] == "path" {
+                    if parameter["in"] == "path" && parameter["name"] == "id" {
                         assert_eq!(parameter["schema"]["minimum"], 1, "{method} {path}");
                     }
                 }

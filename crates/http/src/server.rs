@@ -16,12 +16,13 @@ use lookout_domain::maintenance::MaintenanceManagement;
 use crate::access::{ApiAccess, check_access};
 use crate::error::{json_error_handler, method_not_allowed, not_found, query_error_handler};
 use crate::handlers::{
-    acknowledge_incident, create_channel, create_maintenance, create_website, delete_channel,
-    delete_maintenance, delete_website, get_certificate, get_channel, get_incident,
-    get_maintenance, get_metrics, get_stats, get_status, get_website, health, list_channels,
-    list_checks, list_deliveries, list_downtimes, list_incidents, list_maintenance, list_nodes,
-    list_stats, list_websites, retry_delivery, sla_report, test_channel, update_channel,
-    update_maintenance, update_website,
+    acknowledge_incident, create_channel, create_maintenance, create_status_page, create_website,
+    delete_channel, delete_maintenance, delete_status_page, delete_website, get_certificate,
+    get_channel, get_incident, get_maintenance, get_metrics, get_stats, get_status,
+    get_status_page, get_website, health, list_channels, list_checks, list_deliveries,
+    list_downtimes, list_incidents, list_maintenance, list_nodes, list_stats, list_status_pages,
+    list_websites, retry_delivery, sla_report, test_channel, update_channel, update_maintenance,
+    update_status_page, update_website,
 };
 use crate::request_metrics::record_request_metrics;
 use crate::state::{ApiState, UseCases};
@@ -80,6 +81,21 @@ pub fn configure<W: UseCases, C: ChannelManagement, I: IncidentDesk, M: Maintena
             ),
             resource("/api/websites/{id}/checks", [on(V::GET, list_checks::handle::<W, C, I, M>)]),
             resource("/api/websites/{id}/status", [on(V::GET, get_status::handle::<W, C, I, M>)]),
+            resource(
+                "/api/status-pages",
+                [
+                    on(V::GET, list_status_pages::handle::<W, C, I, M>),
+                    on(V::POST, create_status_page::handle::<W, C, I, M>),
+                ],
+            ),
+            resource(
+                "/api/status-pages/{slug}",
+                [
+                    on(V::GET, get_status_page::handle::<W, C, I, M>),
+                    on(V::PATCH, update_status_page::handle::<W, C, I, M>),
+                    on(V::DELETE, delete_status_page::handle::<W, C, I, M>),
+                ],
+            ),
             resource(
                 "/api/websites/{id}/certificate",
                 [on(V::GET, get_certificate::handle::<W, C, I, M>)],

@@ -5,15 +5,22 @@ use std::sync::Arc;
 
 use lookout_domain::IntervalBounds;
 use lookout_domain::node::NodeDirectory;
+use lookout_domain::status_pages::StatusPages;
 use lookout_domain::website::{WebsiteHistory, WebsiteManagement, WebsiteStats};
 
 /// Renders the Prometheus text exposition of every metric.
 pub type MetricsRender = Arc<dyn Fn() -> String + Send + Sync>;
 
 /// Every website use case the API calls (the domain's `WebsiteService` is one).
-pub trait UseCases: WebsiteManagement + WebsiteHistory + WebsiteStats + NodeDirectory {}
+pub trait UseCases:
+    WebsiteManagement + WebsiteHistory + WebsiteStats + NodeDirectory + StatusPages
+{
+}
 
-impl<T: WebsiteManagement + WebsiteHistory + WebsiteStats + NodeDirectory> UseCases for T {}
+impl<T: WebsiteManagement + WebsiteHistory + WebsiteStats + NodeDirectory + StatusPages> UseCases
+    for T
+{
+}
 
 /// What every handler can reach. `W`: the website use cases ([`UseCases`]); `C`: the channel
 /// use cases (`ChannelManagement`, e.g. the domain's `ChannelService`); `I`: the incident and

@@ -280,6 +280,7 @@ mod tests {
                 .unwrap(),
             alerts: None,
             check: lookout_domain::checks::CheckSpec::default(),
+            public: false,
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,
         }

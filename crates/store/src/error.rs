@@ -156,7 +156,7 @@ into_domain_error!(
     ListNodesError,
 );
 
-into_domain_error!(AlertStoreError);
+into_domain_error!(AlertStoreError, lookout_domain::status_pages::StatusPageWriteError);
 
 into_domain_error!(
     CreateTokenError,

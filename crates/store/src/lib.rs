@@ -38,6 +38,7 @@ mod site_counts;
 mod site_listing;
 mod site_verdicts;
 mod sqlite_transaction;
+mod status_pages;
 mod store;
 mod time_conv;
 mod website_repository;

@@ -28,6 +28,7 @@ pub(crate) struct WebsiteRow {
     pub(crate) request: Option<String>,
     pub(crate) assertions: Option<String>,
     pub(crate) degraded_above_ms: Option<i32>,
+    pub(crate) public: bool,
 }
 
 impl TryFrom<WebsiteRow> for Website {
@@ -42,6 +43,7 @@ impl TryFrom<WebsiteRow> for Website {
                 .with_given(row.url_given),
             name: WebsiteName::parse(&row.name).map_err(|e| corrupt(&e.to_string()))?,
             enabled: row.enabled,
+            public: row.public,
             check_interval: u32::try_from(row.check_interval)
                 .map(CheckInterval::from_stored)
                 .map_err(|_| corrupt("negative check_interval"))?,
@@ -72,6 +74,7 @@ pub(crate) struct NewWebsiteRow<'a> {
     request: Option<String>,
     assertions: Option<String>,
     degraded_above_ms: Option<i32>,
+    public: bool,
 }
 
 impl<'a> NewWebsiteRow<'a> {
@@ -88,6 +91,7 @@ impl<'a> NewWebsiteRow<'a> {
             request: request_column(&website.check.request),
             assertions: assertions_column(&website.check.assertions),
             degraded_above_ms: degraded_column(website.check.degraded_above),
+            public: website.public,
         }
     }
 }
@@ -104,6 +108,7 @@ pub(crate) struct WebsiteChangeset<'a> {
     request: Option<Option<String>>,
     assertions: Option<Option<String>>,
     degraded_above_ms: Option<Option<i32>>,
+    public: Option<bool>,
 }
 
 impl<'a> WebsiteChangeset<'a> {
@@ -132,6 +137,7 @@ impl<'a> WebsiteChangeset<'a> {
             request,
             assertions: patch.assertions.as_deref().map(assertions_column),
             degraded_above_ms: patch.degraded_above.map(degraded_column),
+            public: patch.public,
         })
     }
 }

@@ -1,6 +1,27 @@
 //! The diesel schema, shared by the SQLite and PostgreSQL backends. Timestamps are UTC.
 
 diesel::table! {
+    status_pages (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    status_page_sites (status_page_id, website_id) {
+        status_page_id -> BigInt,
+        website_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(status_page_sites -> status_pages (status_page_id));
+
+diesel::table! {
     secrets (name) {
         name -> Text,
         value -> Text,
@@ -22,6 +43,7 @@ diesel::table! {
         assertions -> Nullable<Text>,
         degraded_above_ms -> Nullable<Integer>,
         verdict -> Nullable<SmallInt>,
+        public -> Bool,
     }
 }
 
@@ -93,6 +115,8 @@ diesel::joinable!(monitor_checks -> websites (website_id));
 diesel::joinable!(downtime_windows -> websites (website_id));
 diesel::joinable!(check_rollups -> websites (website_id));
 diesel::allow_tables_to_appear_in_same_query!(
+    status_pages,
+    status_page_sites,
     websites,
     monitor_checks,
     downtime_windows,

@@ -119,19 +119,24 @@ impl DashboardReader for Store {
                 .map_err(StoreError::from)?;
             (total, rows)
         });
-        let ranks: HashMap<i64, i32> = rows.iter().map(|(row, rank)| (row.id, *rank)).collect();
-        let websites = self.with_policies(rows.into_iter().map(|(row, _)| row).collect()).await?;
-        let mut latest =
-            self.latest_checks(&websites.iter().map(|w| w.id).collect::<Vec<_>>()).await?;
-        let sites = websites
-            .into_iter()
-            .map(|website| ListedSite {
-                state: state_of_rank(ranks.get(&website.id.get()).copied().unwrap_or(4)),
-                last_check: latest.remove(&website.id),
-                website,
-            })
-            .collect();
+        let sites = self.listed(rows).await?;
         Ok(SitePage { total: u64::try_from(total).unwrap_or(0), sites })
+    }
+
+    async fn listed_sites(&self, ids: &[WebsiteId]) -> Result<Vec<ListedSite>, HistoryError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted: Vec<i64> = ids.iter().map(|id| id.get()).collect();
+        let rows: Vec<(WebsiteRow, i32)> = with_connection!(self, read, |conn| {
+            websites::table
+                .filter(websites::id.eq_any(&wanted))
+                .select((WebsiteRow::as_select(), sql::<Integer>(STATE_RANK)))
+                .load(&mut conn)
+                .await
+                .map_err(StoreError::from)?
+        });
+        Ok(self.listed(rows).await?)
     }
 
     async fn series(
@@ -177,6 +182,22 @@ impl DashboardReader for Store {
 }
 
 impl Store {
+    /// Sites from rows with their ranks, each with its latest check, in the rows' order.
+    async fn listed(&self, rows: Vec<(WebsiteRow, i32)>) -> Result<Vec<ListedSite>, StoreError> {
+        let ranks: HashMap<i64, i32> = rows.iter().map(|(row, rank)| (row.id, *rank)).collect();
+        let websites = self.with_policies(rows.into_iter().map(|(row, _)| row).collect()).await?;
+        let ids: Vec<WebsiteId> = websites.iter().map(|w| w.id).collect();
+        let mut latest = self.latest_checks(&ids).await?;
+        Ok(websites
+            .into_iter()
+            .map(|website| ListedSite {
+                state: state_of_rank(ranks.get(&website.id.get()).copied().unwrap_or(4)),
+                last_check: latest.remove(&website.id),
+                website,
+            })
+            .collect())
+    }
+
     /// The newest check of each of `ids` (one indexed lookup each).
     async fn latest_checks(
         &self,

@@ -14,6 +14,26 @@ pub(crate) enum Nav {
     None,
 }
 
+/// A public page (a status page): no navigation, no session.
+pub(crate) fn public_page(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="color-scheme" content="light dark";
+                title { (title) " · status" }
+                link rel="stylesheet" href=(assets::url("style.css"));
+            }
+            body.public {
+                main #main { (body) }
+                footer { "Monitored by lookout" }
+            }
+        }
+    }
+}
+
 /// A whole page.
 pub(crate) fn page(title: &str, nav: Nav, viewer: Option<&Viewer>, body: Markup) -> Markup {
     let current = |item: Nav| if item == nav { Some("page") } else { None };

@@ -2,12 +2,14 @@
 //! [`PageError`], which every page answers its failures with (an HTML page naming what was
 //! wrong; never a stack trace or a storage detail).
 
+pub(crate) mod badges;
 pub(crate) mod docs;
 pub(crate) mod overview;
 pub(crate) mod sign_in;
 pub(crate) mod site;
 pub(crate) mod site_actions;
 pub(crate) mod site_form;
+pub(crate) mod status_page;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};

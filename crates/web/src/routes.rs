@@ -4,7 +4,7 @@ use actix_web::dev::HttpServiceFactory;
 use actix_web::middleware::from_fn;
 use actix_web::{Resource, web};
 
-use crate::pages::{docs, overview, sign_in, site, site_actions, site_form};
+use crate::pages::{badges, docs, overview, sign_in, site, site_actions, site_form, status_page};
 use crate::session;
 use crate::state::{WebState, WebUseCases};
 use crate::{assets, pages};
@@ -56,6 +56,20 @@ pub fn configure<W: WebUseCases>(
         cfg.service(with_session::<W>(
             web::resource("/sign-out").route(web::post().to(sign_in::sign_out)),
         ));
+        cfg.service(web::resource("/status/{slug}").route(web::get().to(status_page::handle::<W>)));
+        cfg.service(
+            web::resource("/badge/{id}/status.svg").route(web::get().to(badges::status::<W>)),
+        );
+        cfg.service(
+            web::resource("/badge/{id}/uptime.svg").route(web::get().to(badges::uptime::<W>)),
+        );
+        cfg.service(
+            web::resource("/badge/{id}/response-time.svg")
+                .route(web::get().to(badges::response_time::<W>)),
+        );
+        cfg.service(
+            web::resource("/badge/{id}/shields.json").route(web::get().to(badges::shields::<W>)),
+        );
         cfg.service(web::resource("/docs").route(web::get().to(docs::page)));
         cfg.service(web::resource("/docs/openapi.json").route(web::get().to(docs::document::<W>)));
         cfg.service(web::resource("/assets/{name}").route(web::get().to(assets::serve)));

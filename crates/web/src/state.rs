@@ -6,14 +6,15 @@ use std::sync::Arc;
 use lookout_domain::IntervalBounds;
 use lookout_domain::auth::AccessControl;
 use lookout_domain::dashboard::Dashboard;
+use lookout_domain::status_pages::StatusPages;
 use lookout_domain::website::{WebsiteHistory, WebsiteManagement};
 
 use crate::SessionKey;
 
 /// Every use case the pages call (the domain's `WebsiteService` is one).
-pub trait WebUseCases: Dashboard + WebsiteManagement + WebsiteHistory {}
+pub trait WebUseCases: Dashboard + WebsiteManagement + WebsiteHistory + StatusPages {}
 
-impl<T: Dashboard + WebsiteManagement + WebsiteHistory> WebUseCases for T {}
+impl<T: Dashboard + WebsiteManagement + WebsiteHistory + StatusPages> WebUseCases for T {}
 
 /// What every page can reach.
 pub struct WebState<W> {

@@ -34,6 +34,13 @@ pub trait DashboardReader: Send + Sync + 'static {
         query: &OverviewQuery,
     ) -> impl Future<Output = Result<SitePage, HistoryError>> + Send;
 
+    /// The sites among `ids` that exist, each with its listed state and latest check (in no
+    /// particular order).
+    fn listed_sites(
+        &self,
+        ids: &[WebsiteId],
+    ) -> impl Future<Output = Result<Vec<ListedSite>, HistoryError>> + Send;
+
     /// The checks of `ids` summed per `grain` bucket over `[from, to)`, oldest first; buckets
     /// without checks are left out.
     fn series(

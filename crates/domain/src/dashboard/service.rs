@@ -43,8 +43,8 @@ pub trait Dashboard: Send + Sync + 'static {
     ) -> impl Future<Output = Result<SiteReport, WebsiteStatusError>> + Send;
 }
 
-/// Uptime of `[from, now)` from the windows alone.
-fn uptime(
+/// Uptime of `[from, now)` from the windows alone (as `UptimeStats` computes it).
+pub fn uptime_from_windows(
     created_at: OffsetDateTime,
     windows: &[DowntimeWindow],
     maintenance: Vec<Span>,
@@ -93,7 +93,7 @@ where
                 let site_windows = windows.get(&id).map(Vec::as_slice).unwrap_or_default();
                 let maintenance = calendar.spans_of(id, day_ago, now);
                 OverviewRow {
-                    uptime_24h: uptime(
+                    uptime_24h: uptime_from_windows(
                         site.website.created_at,
                         site_windows,
                         maintenance,
@@ -132,7 +132,7 @@ where
         .map(|(label, length)| {
             let from = now - length;
             let spans = calendar.spans_of(id, from, now);
-            (label, uptime(website.created_at, &windows, spans, from, now))
+            (label, uptime_from_windows(website.created_at, &windows, spans, from, now))
         })
         .collect();
         let mut daily = self.repository.series(&[id], first_day, now, Grain::Day).await?;

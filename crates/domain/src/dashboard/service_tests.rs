@@ -74,6 +74,8 @@ mockall::mock! {
     impl DashboardReader for Store {
         fn site_page(&self, query: &OverviewQuery)
             -> impl Future<Output = Result<SitePage, HistoryError>> + Send;
+        fn listed_sites(&self, ids: &[WebsiteId])
+            -> impl Future<Output = Result<Vec<ListedSite>, HistoryError>> + Send;
         fn series(&self, ids: &[WebsiteId], from: OffsetDateTime, to: OffsetDateTime, grain: Grain)
             -> impl Future<Output = Result<HashMap<WebsiteId, Vec<Bucket>>, HistoryError>> + Send;
         fn windows_of(&self, ids: &[WebsiteId], from: OffsetDateTime, to: OffsetDateTime)
@@ -96,6 +98,7 @@ fn website(id: i64) -> Website {
         check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
         alerts: None,
         check: crate::checks::CheckSpec::default(),
+        public: false,
         created_at: datetime!(2026-11-01 00:00 UTC),
         updated_at: datetime!(2026-11-01 00:00 UTC),
     }

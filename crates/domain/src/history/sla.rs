@@ -94,6 +94,7 @@ mod tests {
             check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
             alerts: None,
             check: crate::checks::CheckSpec::default(),
+            public: false,
             created_at,
             updated_at: created_at,
         }

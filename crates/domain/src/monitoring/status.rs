@@ -92,6 +92,7 @@ mod tests {
             check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
             alerts: None,
             check: crate::checks::CheckSpec::default(),
+            public: false,
             created_at: T0,
             updated_at: T0,
         }

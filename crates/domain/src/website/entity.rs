@@ -20,6 +20,8 @@ pub struct Website {
     pub alerts: Option<AlertPolicy>,
     /// How it is asked and what the answer must show.
     pub check: CheckSpec,
+    /// Its badges are served to anyone (so are those of a site on a status page).
+    pub public: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -33,6 +35,8 @@ pub struct NewWebsite {
     pub check_interval: CheckInterval,
     pub alerts: Option<AlertPolicy>,
     pub check: CheckSpec,
+    /// Its badges are served to anyone (so are those of a site on a status page).
+    pub public: bool,
 }
 
 /// A partial change to a website; `None` leaves a field as it is.
@@ -50,6 +54,7 @@ pub struct WebsitePatch {
     pub assertions: Option<Vec<Assertion>>,
     /// `Some(None)` removes the limit.
     pub degraded_above: Option<Option<Duration>>,
+    pub public: Option<bool>,
 }
 
 impl WebsitePatch {
@@ -63,6 +68,7 @@ impl WebsitePatch {
             && self.request.is_none()
             && self.assertions.is_none()
             && self.degraded_above.is_none()
+            && self.public.is_none()
     }
 
     /// The check settings after this patch, laid over `current` (a secret header sent back as

@@ -97,6 +97,7 @@ fn website(enabled: bool) -> Website {
         check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
         alerts: None,
         check: crate::checks::CheckSpec::default(),
+        public: false,
         created_at: CREATED,
         updated_at: CREATED,
     }

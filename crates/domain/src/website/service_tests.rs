@@ -35,6 +35,7 @@ fn website(enabled: bool, secs: i64) -> Website {
         check_interval: interval(secs),
         alerts: None,
         check: crate::checks::CheckSpec::default(),
+        public: false,
         created_at: EARLIER,
         updated_at: EARLIER,
     }
@@ -75,6 +76,7 @@ fn new_website(enabled: bool) -> NewWebsite {
         check_interval: interval(300),
         alerts: None,
         check: crate::checks::CheckSpec::default(),
+        public: false,
     }
 }
 

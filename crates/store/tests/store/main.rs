@@ -12,6 +12,7 @@ mod maintenance;
 mod nodes;
 mod partitions;
 mod shared_schedule;
+mod status_pages;
 mod websites;
 
 use std::time::Duration;
@@ -73,6 +74,7 @@ pub(crate) fn new_site(url: &str, enabled: bool) -> NewWebsite {
         check_interval: CheckInterval::new(120, IntervalBounds::default()).unwrap(),
         alerts: None,
         check: lookout_domain::checks::CheckSpec::default(),
+        public: false,
     }
 }
 

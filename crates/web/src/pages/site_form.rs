@@ -160,6 +160,7 @@ pub(crate) async fn create<W: WebUseCases>(
         check_interval,
         alerts: None,
         check: CheckSpec::default(),
+        public: false,
     };
     match state.websites.create_website(new).await {
         Ok(website) => Ok(see_other(&format!("/sites/{}", website.id.get()))),

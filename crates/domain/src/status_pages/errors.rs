@@ -1,0 +1,63 @@
+//! One error enum per status page operation.
+
+use super::StatusPageSlug;
+use crate::WebsiteId;
+use crate::website::BoxError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateStatusPageError {
+    #[error("a status page with slug {} already exists", .0.as_str())]
+    DuplicateSlug(StatusPageSlug),
+    #[error("websites: no website with id {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    UnknownWebsites(Vec<WebsiteId>),
+    #[error("storage is unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error(transparent)]
+    Unknown(BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateStatusPageError {
+    #[error("status page {} not found", .0.as_str())]
+    NotFound(StatusPageSlug),
+    #[error("a status page with slug {} already exists", .0.as_str())]
+    DuplicateSlug(StatusPageSlug),
+    #[error("websites: no website with id {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    UnknownWebsites(Vec<WebsiteId>),
+    #[error("storage is unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error(transparent)]
+    Unknown(BoxError),
+}
+
+/// Reading or deleting a page, or showing it.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusPageError {
+    #[error("status page {} not found", .0.as_str())]
+    NotFound(StatusPageSlug),
+    #[error("storage is unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error(transparent)]
+    Unknown(BoxError),
+}
+
+impl From<crate::history::HistoryError> for StatusPageError {
+    fn from(error: crate::history::HistoryError) -> Self {
+        match error {
+            crate::history::HistoryError::Unavailable(e) => Self::Unavailable(e),
+            crate::history::HistoryError::NotFound(id) => {
+                Self::Unknown(format!("website {id} vanished while its page was read").into())
+            }
+            crate::history::HistoryError::Unknown(e) => Self::Unknown(e),
+        }
+    }
+}
+
+impl From<crate::alerting::AlertStoreError> for StatusPageError {
+    fn from(error: crate::alerting::AlertStoreError) -> Self {
+        match error {
+            crate::alerting::AlertStoreError::Unavailable(e) => Self::Unavailable(e),
+            crate::alerting::AlertStoreError::Unknown(e) => Self::Unknown(e),
+        }
+    }
+}

@@ -31,9 +31,16 @@ pub(crate) struct Args {
     requests: usize,
 }
 
+impl Args {
+    /// The history of `sites` × `days` with a check every `interval` seconds (for other benches).
+    pub(crate) fn new(sites: u64, days: u64, interval: u64) -> Self {
+        Self { sites, days, interval, requests: 0 }
+    }
+}
+
 /// Writes `days` days of checks ending now, one statement (one transaction) per day, and a
 /// 10-minute downtime window a day on every 50th site.
-async fn write_history(path: &Path, args: &Args) -> anyhow::Result<u64> {
+pub(crate) async fn write_history(path: &Path, args: &Args) -> anyhow::Result<u64> {
     let mut conn =
         SyncConnectionWrapper::<SqliteConnection>::establish(&path.to_string_lossy()).await?;
     conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").await?;

@@ -18,6 +18,8 @@
 //!   down at once (deliveries per second with grouping off, messages with grouping on, the
 //!   check rate meanwhile against a healthy baseline), latency from the check that crossed the
 //!   threshold to the receiver, and a receiver failing half its requests; a verdict per target.
+//! - `web`: the pages over the history benchmark's data — overview, a site's page, a status
+//!   page of 100 sites (p50/p99 against their targets) and the overview's load in Chromium.
 
 mod alerts;
 mod history;
@@ -29,6 +31,7 @@ mod sites;
 mod soak;
 mod stats;
 mod throughput;
+mod web;
 mod wrk;
 
 use clap::{Parser, Subcommand};
@@ -55,6 +58,8 @@ enum Command {
     Soak(soak::Args),
     /// Alert storms, delivery latency and a half-failing receiver.
     Alerts(alerts::Args),
+    /// The web pages' latency over a large history, and the overview in headless Chromium.
+    Web(web::Args),
 }
 
 #[tokio::main]
@@ -66,5 +71,6 @@ async fn main() -> anyhow::Result<()> {
         Command::ScaleOut(args) => scale_out::run(args).await,
         Command::Soak(args) => soak::run(args).await,
         Command::Alerts(args) => alerts::run(args).await,
+        Command::Web(args) => web::run(args).await,
     }
 }

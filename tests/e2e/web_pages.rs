@@ -147,6 +147,12 @@ with_both_databases!(a_site_page_draws_its_chart_bars_and_checks, |db| {
     assert!(html.contains(">OK</span> 200"), "recent checks");
     let (_, _, broken) = visitor.get(&format!("/sites/{}", sites[1]["id"])).await;
     assert!(broken.contains("503") && broken.contains("ongoing"), "{broken}");
+    let incident = eventually(Duration::from_secs(30), async || {
+        let (_, _, page) = Visitor::new(&app).get(&format!("/sites/{}", sites[1]["id"])).await;
+        page.contains("<h2>Incidents</h2>") && page.contains(">Open</span>")
+    })
+    .await;
+    assert!(incident, "the broken site's open incident is listed");
     for missing in ["/sites/999999", "/sites/abc", "/sites/0"] {
         assert_eq!(visitor.get(missing).await.0, 404, "{missing}");
     }

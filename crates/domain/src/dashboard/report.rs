@@ -4,6 +4,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::OverviewQuery;
 use super::series::{ChartPoint, DayBar};
+use crate::alerting::Incident;
 use crate::checks::SiteCertificate;
 use crate::history::{Grain, StoredCheck};
 use crate::website::SiteCounts;
@@ -91,5 +92,7 @@ pub struct SiteReport {
     /// Downtime windows of the last 90 days, newest first.
     pub downtimes: Vec<DowntimeWindow>,
     pub certificate: Option<SiteCertificate>,
+    /// Alert incidents, newest first (open ones and the last resolved).
+    pub incidents: Vec<Incident>,
     pub at: OffsetDateTime,
 }

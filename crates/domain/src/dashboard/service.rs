@@ -9,6 +9,7 @@ use super::{
     ChartWindow, DashboardReader, Overview, OverviewQuery, OverviewRow, SiteReport, chart_points,
     daily_bars,
 };
+use crate::alerting::{IncidentFilter, IncidentStore};
 use crate::checks::SiteCertificate;
 use crate::history::{
     CheckAggregate, CheckHistory, Grain, HistoryError, PageLimit, StatsInput, TimeRange,
@@ -26,6 +27,8 @@ const RECENT_CHECKS: i64 = 20;
 const RECENT_DOWNTIMES: usize = 20;
 /// Days in a site's daily bar.
 const BAR_DAYS: u16 = 90;
+/// Alert incidents listed on a site's page.
+const RECENT_INCIDENTS: u32 = 10;
 
 /// What the web pages show, as the inbound adapters see it.
 pub trait Dashboard: Send + Sync + 'static {
@@ -62,7 +65,12 @@ pub fn uptime_from_windows(
 
 impl<R, S, C> Dashboard for WebsiteService<R, S, C>
 where
-    R: WebsiteRepository + CheckHistory + MaintenanceRepository + DashboardReader + SiteCounter,
+    R: WebsiteRepository
+        + CheckHistory
+        + MaintenanceRepository
+        + DashboardReader
+        + SiteCounter
+        + IncidentStore,
     S: Schedule,
     C: Clock,
 {
@@ -155,6 +163,9 @@ where
         downtimes.reverse();
         downtimes.truncate(RECENT_DOWNTIMES);
         let certificate: Option<SiteCertificate> = self.repository.certificate(id).await?;
+        let filter = IncidentFilter { open: None, website_id: Some(id), limit: RECENT_INCIDENTS };
+        let incidents =
+            self.repository.list_incidents(filter).await?.into_iter().map(|d| d.incident).collect();
         Ok(SiteReport {
             website,
             status,
@@ -165,6 +176,7 @@ where
             recent_checks,
             downtimes,
             certificate,
+            incidents,
             at: now,
         })
     }

@@ -82,6 +82,15 @@ mockall::mock! {
             -> impl Future<Output = Result<HashMap<WebsiteId, Vec<DowntimeWindow>>, HistoryError>> + Send;
     }
 
+    impl crate::alerting::IncidentStore for Store {
+        fn list_incidents(&self, filter: crate::alerting::IncidentFilter)
+            -> impl Future<Output = Result<Vec<crate::alerting::IncidentDetail>, AlertStoreError>> + Send;
+        fn get_incident(&self, id: crate::alerting::IncidentId)
+            -> impl Future<Output = Result<Option<crate::alerting::IncidentDetail>, AlertStoreError>> + Send;
+        fn acknowledge_incident(&self, id: crate::alerting::IncidentId, now: OffsetDateTime)
+            -> impl Future<Output = Result<Option<crate::alerting::Incident>, AlertStoreError>> + Send;
+    }
+
     impl SiteCounter for Store {
         fn site_counts(&self) -> impl Future<Output = Result<SiteCounts, SiteCountsError>> + Send;
     }

@@ -152,6 +152,30 @@ fn body(report: &SiteReport, viewer: &Viewer) -> Markup {
                         }
                     }
                 }
+                @if !report.incidents.is_empty() {
+                    h2 { "Incidents" }
+                    div.panel {
+                        table.list {
+                            thead { tr { th { "Opened" } th { "State" } } }
+                            tbody {
+                                @for incident in &report.incidents {
+                                    tr {
+                                        td { (format::when(incident.opened_at)) }
+                                        td {
+                                            @match incident.resolved_at {
+                                                Some(resolved) => { "Resolved after " (format::duration(std::time::Duration::try_from(resolved - incident.opened_at).unwrap_or_default())) }
+                                                None => {
+                                                    span.state.down { "Open" }
+                                                    @if incident.acknowledged_at.is_some() { " · acknowledged" }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
                 @if let Some(certificate) = &report.certificate {
                     h2 { "Certificate" }
                     div.panel {

@@ -1,7 +1,8 @@
 //! The web pages in a real headless Chromium (Debian's `chromium` and `chromium-driver`, over
 //! WebDriver): the overview with 300 sites, searched and filtered; a site's chart drawn; the
 //! form adding a site and showing a validation error; sign-in, a read-only session and a forged
-//! form refused; an accessibility check (axe-core) on every page; screenshots for the README.
+//! form refused; a status page without sign-in; badges parsed as SVG; an accessibility check
+//! (axe-core) on every page; screenshots for the README.
 
 mod webdriver;
 
@@ -244,4 +245,19 @@ async fn sign_in_forms_read_only_and_forgery_in_chromium() {
     assert_eq!(stranger.current_url().await, app.url("/status/shop"), "no sign-in asked");
     assert_accessible(&stranger, "status page").await;
     screenshot(&stranger, "status").await;
+
+    // The site's badges are public now (it is on a status page): the browser parses them as SVG.
+    for badge in ["status.svg", "uptime.svg?window=7d", "response-time.svg"] {
+        stranger.goto(&app.url(&format!("/badge/{id}/{badge}"))).await;
+        let parsed = stranger
+            .execute(
+                "const root = document.documentElement;
+                 return [root.namespaceURI, root.tagName, root.querySelector('title').textContent];",
+                json!([]),
+            )
+            .await;
+        assert_eq!(parsed[0], "http://www.w3.org/2000/svg", "{badge}: {parsed}");
+        assert_eq!(parsed[1], "svg", "{badge}");
+        assert!(parsed[2].as_str().unwrap().contains(": "), "{badge}: {parsed}");
+    }
 }

@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, web};
 use lookout_domain::IntervalBounds;
 use utoipa::Number;
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -27,7 +28,7 @@ use crate::state::ApiState;
         description = "Website uptime monitor: websites, checks, downtime windows, statistics; \
             alerts: channels, incidents and their deliveries; maintenance windows."
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &OperationLinks),
     paths(
         health::handle,
         get_metrics::handle,
@@ -167,6 +168,67 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Links from each created resource to the operations on it, so that clients (and
+/// schemathesis's stateful phase) can follow a create with a get, a patch and a delete.
+struct OperationLinks;
+
+/// (create path, the parameter the others take, where it is in the 201 body, the operations).
+const LINKS: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "/api/websites",
+        "id",
+        "$response.body#/id",
+        &[
+            "get_website",
+            "update_website",
+            "delete_website",
+            "get_status",
+            "get_certificate",
+            "list_checks",
+            "list_downtimes",
+            "get_stats",
+        ],
+    ),
+    (
+        "/api/channels",
+        "id",
+        "$response.body#/id",
+        &["get_channel", "update_channel", "delete_channel", "test_channel"],
+    ),
+    (
+        "/api/maintenance",
+        "id",
+        "$response.body#/id",
+        &["get_maintenance", "update_maintenance", "delete_maintenance"],
+    ),
+    (
+        "/api/status-pages",
+        "slug",
+        "$response.body#/slug",
+        &["get_status_page", "update_status_page", "delete_status_page"],
+    ),
+];
+
+impl Modify for OperationLinks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, parameter, source, targets) in LINKS {
+            let Some(create) =
+                openapi.paths.paths.get_mut(*path).and_then(|item| item.post.as_mut())
+            else {
+                continue;
+            };
+            let Some(RefOr::T(created)) = create.responses.responses.get_mut("201") else {
+                continue;
+            };
+            for target in *targets {
+                let link =
+                    LinkBuilder::new().operation_id(*target).parameter(*parameter, *source).build();
+                created.links.insert((*target).to_owned(), RefOr::T(link));
+            }
+        }
+    }
+}
+
 fn error_response(description: &str) -> utoipa::openapi::Response {
     let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
     ResponseBuilder::new().description(description).content("application/json", content).build()
@@ -194,6 +256,37 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), count, "generated clients name their functions by operationId");
+    }
+
+    #[test]
+    fn every_link_names_an_operation_that_takes_its_parameter() {
+        let spec = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        let mut operations = std::collections::HashMap::new();
+        for item in spec["paths"].as_object().unwrap().values() {
+            for operation in item.as_object().unwrap().values() {
+                operations.insert(
+                    operation["operationId"].as_str().unwrap().to_owned(),
+                    operation.clone(),
+                );
+            }
+        }
+        let mut links = 0;
+        for (path, ..) in super::LINKS {
+            let created = &spec["paths"][path]["post"]["responses"]["201"]["links"];
+            for (name, link) in created.as_object().unwrap() {
+                let target = &operations[link["operationId"].as_str().unwrap()];
+                for parameter in link["parameters"].as_object().unwrap().keys() {
+                    let takes = target["parameters"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|p| &p["name"] == parameter);
+                    assert!(takes, "{path} → {name} passes {parameter}");
+                }
+                links += 1;
+            }
+        }
+        assert_eq!(links, 18);
     }
 
     #[test]

@@ -112,6 +112,19 @@ async fn the_overview_searches_filters_and_draws_charts_in_chromium() {
     assert_accessible(&browser, "overview").await;
     screenshot(&browser, "overview").await;
 
+    // The live part refreshes in place (every 15 s): a site paused through the API shows up in
+    // the counts without the page being loaded again.
+    browser.execute("window.loadedOnce = true; return true;", json!([])).await;
+    let (status, _) = app.patch_json("/api/websites/2", &json!({"enabled": false})).await;
+    assert_eq!(status, 200);
+    browser
+        .wait_until_within(
+            "return window.loadedOnce === true && document.querySelector('a.count.paused .n').textContent === '1';",
+            "the counts refreshed in place",
+            Duration::from_secs(60),
+        )
+        .await;
+
     // Search: typed and submitted, answered by the server.
     let search = browser.find("input[name=q]").await;
     browser.type_into(&search, "site 17").await;

@@ -100,7 +100,11 @@ with_both_databases!(status_pages_are_managed_through_the_api_and_shown_to_anyon
         html.find("Public API").unwrap() < html.find("Shop front").unwrap(),
         "the page's order"
     );
-    assert!(html.contains("Public API</strong> has been down since"), "ongoing downtime named");
+    assert!(
+        html.contains("Ongoing incidents")
+            && html.contains("Public API</strong> has been down since"),
+        "ongoing downtime named"
+    );
     assert!(!html.contains(&farm.url("/shop")), "URLs stay private");
     assert_eq!(html.matches("class=\"bars\"").count(), 2);
     // A page that does not change answers a revalidation with 304 and no body (checked until it

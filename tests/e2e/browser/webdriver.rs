@@ -168,7 +168,12 @@ impl Browser {
 
     /// Waits (up to 20 s) until `script` returns true.
     pub(crate) async fn wait_until(&self, script: &str, what: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_until_within(script, what, Duration::from_secs(20)).await;
+    }
+
+    /// Waits up to `bound` until `script` returns true.
+    pub(crate) async fn wait_until_within(&self, script: &str, what: &str, bound: Duration) {
+        let deadline = Instant::now() + bound;
         while self.execute(script, json!([])).await != json!(true) {
             assert!(Instant::now() < deadline, "{what} on {}", self.current_url().await);
             tokio::time::sleep(Duration::from_millis(100)).await;

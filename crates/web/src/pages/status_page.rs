@@ -33,7 +33,7 @@ fn body(status: &PublicStatus) -> Markup {
         @if let Some(description) = &status.page.description { p.muted { (description) } }
         p.overall.(class) role="status" { span.state.(class) { (headline) } }
         @if !status.ongoing.is_empty() {
-            h2 { "Ongoing" }
+            h2 { "Ongoing incidents" }
             div.panel { ul {
                 @for (name, window) in &status.ongoing {
                     li { strong { (name) } " has been down since " (format::when(window.start_time))

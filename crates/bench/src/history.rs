@@ -40,7 +40,7 @@ impl Args {
 
 /// Writes `days` days of checks ending now, one statement (one transaction) per day, and a
 /// 10-minute downtime window a day on every 50th site.
-pub(crate) async fn write_history(path: &Path, args: &Args) -> anyhow::Result<u64> {
+async fn write_history(path: &Path, args: &Args) -> anyhow::Result<u64> {
     let mut conn =
         SyncConnectionWrapper::<SqliteConnection>::establish(&path.to_string_lossy()).await?;
     conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").await?;
@@ -221,12 +221,13 @@ async fn print_storage(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
-    let workdir = tempfile_dir()?.join("history");
-    std::fs::create_dir_all(&workdir)?;
-    let db_path = workdir.join("history.db");
-    // The sites point at a local farm that is never asked: the scheduler stays off.
-    let farm = TargetServer::start().await;
+/// The benchmark database at `db_path`: the sites (pointing at `farm`, which is never asked:
+/// the scheduler stays off) and their history. Returns its URL and how many checks it holds.
+pub(crate) async fn create_history(
+    db_path: &Path,
+    farm: &TargetServer,
+    args: &Args,
+) -> anyhow::Result<(String, u64)> {
     let spec = SiteSpec {
         bases: vec![format!("http://127.0.0.1:{}", farm.address().port())],
         count: args.sites,
@@ -234,9 +235,32 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         delay_ms: 0,
         error_every: 0,
     };
-    let url = sites::create(&db_path, &spec).await?;
+    let url = sites::create(db_path, &spec).await?;
+    let checks = write_history(db_path, args).await?;
+    Ok((url, checks))
+}
+
+/// `lookout rollup` over the database at `url` (raw checks kept for `days` + 1 days); its output.
+pub(crate) fn roll_up(workdir: &Path, url: &str, days: u64) -> anyhow::Result<String> {
+    let output = std::process::Command::new(lookout_binary()?)
+        .arg("rollup")
+        .current_dir(workdir)
+        .env("DATABASE_URL", url)
+        .env("LOOKOUT__RETENTION__RAW_DAYS", (days + 1).to_string())
+        .output()?;
+    if !output.status.success() {
+        bail!("lookout rollup failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
+    let workdir = tempfile_dir()?.join("history");
+    std::fs::create_dir_all(&workdir)?;
+    let db_path = workdir.join("history.db");
+    let farm = TargetServer::start().await;
     let start = Instant::now();
-    let checks = write_history(&db_path, &args).await?;
+    let (url, checks) = create_history(&db_path, &farm, &args).await?;
     let size = std::fs::metadata(&db_path)?.len() as f64 / 1e9;
     println!("lookout-bench history");
     println!(
@@ -249,21 +273,13 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     measure("raw checks only (before any roll-up)", &workdir, &url, &args).await?;
 
     let start = Instant::now();
-    let output = std::process::Command::new(lookout_binary()?)
-        .arg("rollup")
-        .current_dir(&workdir)
-        .env("DATABASE_URL", &url)
-        .env("LOOKOUT__RETENTION__RAW_DAYS", (args.days + 1).to_string())
-        .output()?;
-    if !output.status.success() {
-        bail!("lookout rollup failed: {}", String::from_utf8_lossy(&output.stderr));
-    }
+    let output = roll_up(&workdir, &url, args.days)?;
     let secs = start.elapsed().as_secs_f64();
     println!(
         "  lookout rollup {:.0} s ({:.0} checks/s): {}",
         secs,
         checks as f64 / secs,
-        String::from_utf8_lossy(&output.stdout).trim()
+        output.trim()
     );
     print_storage(&db_path).await?;
     measure("with roll-ups", &workdir, &url, &args).await?;

@@ -15,9 +15,8 @@ use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 use lookout_target_farm::TargetServer;
 use serde_json::{Value, json};
 
-use crate::history::{self, write_history};
-use crate::lookout_process::{LookoutProcess, lookout_binary};
-use crate::sites::{self, SiteSpec};
+use crate::history;
+use crate::lookout_process::LookoutProcess;
 use crate::stats::quantile;
 use crate::throughput::tempfile_dir;
 
@@ -132,25 +131,9 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     std::fs::create_dir_all(&workdir)?;
     let db_path = workdir.join("web.db");
     let farm = TargetServer::start().await;
-    let spec = SiteSpec {
-        bases: vec![format!("http://127.0.0.1:{}", farm.address().port())],
-        count: args.sites,
-        interval_secs: 3600,
-        delay_ms: 0,
-        error_every: 0,
-    };
-    let url = sites::create(&db_path, &spec).await?;
     let history_args = history::Args::new(args.sites, args.days, args.interval);
-    let checks = write_history(&db_path, &history_args).await?;
-    let output = Command::new(lookout_binary()?)
-        .arg("rollup")
-        .current_dir(&workdir)
-        .env("DATABASE_URL", &url)
-        .env("LOOKOUT__RETENTION__RAW_DAYS", (args.days + 1).to_string())
-        .output()?;
-    if !output.status.success() {
-        bail!("lookout rollup failed: {}", String::from_utf8_lossy(&output.stderr));
-    }
+    let (url, checks) = history::create_history(&db_path, &farm, &history_args).await?;
+    history::roll_up(&workdir, &url, args.days)?;
     prepare(&db_path).await?;
     println!("lookout-bench web");
     println!(

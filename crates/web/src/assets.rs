@@ -2,6 +2,8 @@
 //! URL (`?v=`), an `ETag`, and a year of caching when the hash matches.
 
 use actix_web::http::header;
+
+use crate::etag::{etag, fingerprint, still_fresh};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 /// One embedded file.
@@ -40,14 +42,6 @@ const ASSETS: &[Asset] = &[
     },
 ];
 
-/// FNV-1a of the bytes, in hex: changes whenever the file does.
-fn fingerprint(bytes: &[u8]) -> String {
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("{hash:016x}")
-}
-
 /// The URL of an embedded asset, fingerprinted.
 pub(crate) fn url(name: &str) -> String {
     let version =
@@ -62,17 +56,13 @@ pub(crate) async fn serve(request: HttpRequest, name: web::Path<String>) -> Http
             .content_type("text/plain; charset=utf-8")
             .body("no such asset");
     };
-    let etag = format!("\"{}\"", fingerprint(asset.bytes));
-    let matches = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+    let tag = etag(asset.bytes);
+    let matches = still_fresh(&request, &tag);
     let versioned = request.query_string().contains(&format!("v={}", fingerprint(asset.bytes)));
     let cache =
         if versioned { "public, max-age=31536000, immutable" } else { "public, max-age=300" };
     let mut response = if matches { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    response.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, cache));
+    response.insert_header((header::ETAG, tag)).insert_header((header::CACHE_CONTROL, cache));
     if matches {
         response.finish()
     } else {

@@ -14,18 +14,26 @@ pub(crate) enum Nav {
     None,
 }
 
-/// A public page (a status page): no navigation, no session.
+/// The `<head>` every page has; `script` adds the pages' JavaScript.
+fn head(title: &str, script: bool) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="color-scheme" content="light dark";
+            title { (title) }
+            link rel="stylesheet" href=(assets::url("style.css"));
+            @if script { script src=(assets::url("app.js")) defer {} }
+        }
+    }
+}
+
+/// A public page (a status page): no navigation, no session, no script.
 pub(crate) fn public_page(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="color-scheme" content="light dark";
-                title { (title) " · status" }
-                link rel="stylesheet" href=(assets::url("style.css"));
-            }
+            (head(&format!("{title} · status"), false))
             body.public {
                 main #main { (body) }
                 footer { "Monitored by lookout" }
@@ -40,14 +48,7 @@ pub(crate) fn page(title: &str, nav: Nav, viewer: Option<&Viewer>, body: Markup)
     html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="color-scheme" content="light dark";
-                title { (title) " · lookout" }
-                link rel="stylesheet" href=(assets::url("style.css"));
-                script src=(assets::url("app.js")) defer {}
-            }
+            (head(&format!("{title} · lookout"), true))
             body {
                 a.skip href="#main" { "Skip to content" }
                 header.top {

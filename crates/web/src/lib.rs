@@ -5,6 +5,7 @@
 
 mod assets;
 mod charts;
+mod etag;
 mod format;
 mod layout;
 mod pages;

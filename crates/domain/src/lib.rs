@@ -13,6 +13,8 @@ pub mod dashboard;
 mod error_chain;
 pub mod history;
 pub mod maintenance;
+#[cfg(test)]
+mod mock_store;
 pub mod monitoring;
 pub mod node;
 pub mod status_pages;

@@ -2,99 +2,22 @@
 //! windows and its sparkline from hourly sums, an hour without answers left empty.
 
 use std::collections::HashMap;
-use std::future::{Future, ready};
+use std::future::ready;
 
 use futures::executor::block_on;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
 use super::*;
-use crate::alerting::AlertStoreError;
-use crate::checks::SiteCertificate;
 use crate::dashboard::{Bucket, ListedSite, SitePage};
-use crate::history::{
-    CheckAggregate, CheckCursor, CheckHistory, CheckPage, CheckSample, Grain, HistoryError,
-    PageLimit, StatsInput, TimeRange,
-};
-use crate::maintenance::{
-    MaintenanceId, MaintenanceRepository, MaintenanceSpec, MaintenanceWindow, MaintenanceWriteError,
-};
+use crate::history::{CheckAggregate, CheckSample, Grain};
 use crate::website::{
-    CheckInterval, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,
-    IntervalBounds, ListWebsitesError, MockSchedule, NewWebsite, SiteCounter, SiteCounts,
-    SiteCountsError, UpdateWebsiteError, UpdatedWebsite, Website, WebsiteName, WebsitePatch,
-    WebsiteRepository, WebsiteService, WebsiteUrl,
+    CheckInterval, IntervalBounds, MockSchedule, SiteCounts, Website, WebsiteName, WebsiteService,
+    WebsiteUrl,
 };
 use crate::{DowntimeWindow, MockClock, SiteState, WebsiteId};
 
-mockall::mock! {
-    Store {}
-
-    impl WebsiteRepository for Store {
-        fn create_website(&self, new: &NewWebsite, now: OffsetDateTime)
-            -> impl Future<Output = Result<Website, CreateWebsiteError>> + Send;
-        fn list_websites(&self) -> impl Future<Output = Result<Vec<Website>, ListWebsitesError>> + Send;
-        fn list_enabled_websites(&self, after: Option<WebsiteId>, limit: usize)
-            -> impl Future<Output = Result<Vec<Website>, ListWebsitesError>> + Send;
-        fn get_website(&self, id: WebsiteId) -> impl Future<Output = Result<Website, GetWebsiteError>> + Send;
-        fn update_website(&self, id: WebsiteId, patch: &WebsitePatch, now: OffsetDateTime)
-            -> impl Future<Output = Result<UpdatedWebsite, UpdateWebsiteError>> + Send;
-        fn delete_website(&self, id: WebsiteId) -> impl Future<Output = Result<(), DeleteWebsiteError>> + Send;
-        fn ping(&self) -> impl Future<Output = Result<(), HealthError>> + Send;
-    }
-
-    impl CheckHistory for Store {
-        fn list_checks(&self, id: WebsiteId, range: TimeRange, limit: PageLimit, cursor: Option<CheckCursor>)
-            -> impl Future<Output = Result<CheckPage, HistoryError>> + Send;
-        fn stats_input(&self, id: WebsiteId, range: TimeRange)
-            -> impl Future<Output = Result<StatsInput, HistoryError>> + Send;
-        fn stats_inputs(&self, range: TimeRange, after: Option<WebsiteId>, limit: PageLimit)
-            -> impl Future<Output = Result<Vec<(Website, StatsInput)>, HistoryError>> + Send;
-        fn sla_input(&self, range: TimeRange)
-            -> impl Future<Output = Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError>> + Send;
-        fn list_downtimes(&self, id: WebsiteId, range: TimeRange)
-            -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send;
-        fn certificate(&self, id: WebsiteId)
-            -> impl Future<Output = Result<Option<SiteCertificate>, HistoryError>> + Send;
-    }
-
-    impl MaintenanceRepository for Store {
-        fn list_maintenance(&self)
-            -> impl Future<Output = Result<Vec<MaintenanceWindow>, AlertStoreError>> + Send;
-        fn get_maintenance(&self, id: MaintenanceId)
-            -> impl Future<Output = Result<Option<MaintenanceWindow>, AlertStoreError>> + Send;
-        fn create_maintenance(&self, spec: &MaintenanceSpec, now: OffsetDateTime)
-            -> impl Future<Output = Result<MaintenanceWindow, MaintenanceWriteError>> + Send;
-        fn update_maintenance(&self, id: MaintenanceId, spec: &MaintenanceSpec, now: OffsetDateTime)
-            -> impl Future<Output = Result<Option<MaintenanceWindow>, MaintenanceWriteError>> + Send;
-        fn delete_maintenance(&self, id: MaintenanceId)
-            -> impl Future<Output = Result<bool, AlertStoreError>> + Send;
-    }
-
-    impl DashboardReader for Store {
-        fn site_page(&self, query: &OverviewQuery)
-            -> impl Future<Output = Result<SitePage, HistoryError>> + Send;
-        fn listed_sites(&self, ids: &[WebsiteId])
-            -> impl Future<Output = Result<Vec<ListedSite>, HistoryError>> + Send;
-        fn series(&self, ids: &[WebsiteId], from: OffsetDateTime, to: OffsetDateTime, grain: Grain)
-            -> impl Future<Output = Result<HashMap<WebsiteId, Vec<Bucket>>, HistoryError>> + Send;
-        fn windows_of(&self, ids: &[WebsiteId], from: OffsetDateTime, to: OffsetDateTime)
-            -> impl Future<Output = Result<HashMap<WebsiteId, Vec<DowntimeWindow>>, HistoryError>> + Send;
-    }
-
-    impl crate::alerting::IncidentStore for Store {
-        fn list_incidents(&self, filter: crate::alerting::IncidentFilter)
-            -> impl Future<Output = Result<Vec<crate::alerting::IncidentDetail>, AlertStoreError>> + Send;
-        fn get_incident(&self, id: crate::alerting::IncidentId)
-            -> impl Future<Output = Result<Option<crate::alerting::IncidentDetail>, AlertStoreError>> + Send;
-        fn acknowledge_incident(&self, id: crate::alerting::IncidentId, now: OffsetDateTime)
-            -> impl Future<Output = Result<Option<crate::alerting::Incident>, AlertStoreError>> + Send;
-    }
-
-    impl SiteCounter for Store {
-        fn site_counts(&self) -> impl Future<Output = Result<SiteCounts, SiteCountsError>> + Send;
-    }
-}
+use crate::mock_store::MockStore;
 
 const NOW: OffsetDateTime = datetime!(2026-12-06 12:30 UTC);
 

@@ -9,77 +9,20 @@ use mockall::predicate::eq;
 use time::macros::datetime;
 
 use super::*;
-use crate::alerting::AlertStoreError;
-use crate::history::{StatsInput, StoredCheck};
+use crate::history::StoredCheck;
 use crate::maintenance::{
-    MaintenanceId, MaintenanceMode, MaintenanceRepository, MaintenanceScope, MaintenanceSpec,
-    MaintenanceTiming, MaintenanceWindow, MaintenanceWriteError,
+    MaintenanceId, MaintenanceMode, MaintenanceScope, MaintenanceSpec, MaintenanceTiming,
+    MaintenanceWindow,
 };
 use crate::monitoring::MockEngineState;
-use crate::node::{
-    HeartbeatError, ListNodesError, NodeDirectory, NodeId, NodeInfo, NodeRegistry, Registration,
-};
+use crate::node::{NodeDirectory, NodeId, NodeInfo};
 use crate::website::{
-    BoxError, CheckInterval, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,
-    IntervalBounds, ListWebsitesError, MockSchedule, NewWebsite, UpdateWebsiteError,
-    UpdatedWebsite, Website, WebsiteName, WebsitePatch, WebsiteUrl,
+    BoxError, CheckInterval, GetWebsiteError, IntervalBounds, MockSchedule, Website, WebsiteName,
+    WebsiteUrl,
 };
 use crate::{MockClock, MonitorCheck, SiteState};
 
-mockall::mock! {
-    /// The store: every port the service reads through.
-    Store {}
-
-    impl WebsiteRepository for Store {
-        fn create_website(&self, new: &NewWebsite, now: OffsetDateTime)
-            -> impl Future<Output = Result<Website, CreateWebsiteError>> + Send;
-        fn list_websites(&self) -> impl Future<Output = Result<Vec<Website>, ListWebsitesError>> + Send;
-        fn list_enabled_websites(&self, after: Option<WebsiteId>, limit: usize)
-            -> impl Future<Output = Result<Vec<Website>, ListWebsitesError>> + Send;
-        fn get_website(&self, id: WebsiteId) -> impl Future<Output = Result<Website, GetWebsiteError>> + Send;
-        fn update_website(&self, id: WebsiteId, patch: &WebsitePatch, now: OffsetDateTime)
-            -> impl Future<Output = Result<UpdatedWebsite, UpdateWebsiteError>> + Send;
-        fn delete_website(&self, id: WebsiteId) -> impl Future<Output = Result<(), DeleteWebsiteError>> + Send;
-        fn ping(&self) -> impl Future<Output = Result<(), HealthError>> + Send;
-    }
-
-    impl CheckHistory for Store {
-        fn list_checks(&self, id: WebsiteId, range: TimeRange, limit: PageLimit, cursor: Option<CheckCursor>)
-            -> impl Future<Output = Result<CheckPage, HistoryError>> + Send;
-        fn stats_input(&self, id: WebsiteId, range: TimeRange)
-            -> impl Future<Output = Result<StatsInput, HistoryError>> + Send;
-        fn stats_inputs(&self, range: TimeRange, after: Option<WebsiteId>, limit: PageLimit)
-            -> impl Future<Output = Result<Vec<(Website, StatsInput)>, HistoryError>> + Send;
-        fn sla_input(&self, range: TimeRange)
-            -> impl Future<Output = Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError>> + Send;
-        fn list_downtimes(&self, id: WebsiteId, range: TimeRange)
-            -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send;
-        fn certificate(&self, id: WebsiteId)
-            -> impl Future<Output = Result<Option<crate::checks::SiteCertificate>, HistoryError>> + Send;
-    }
-
-    impl MaintenanceRepository for Store {
-        fn list_maintenance(&self)
-            -> impl Future<Output = Result<Vec<MaintenanceWindow>, AlertStoreError>> + Send;
-        fn get_maintenance(&self, id: MaintenanceId)
-            -> impl Future<Output = Result<Option<MaintenanceWindow>, AlertStoreError>> + Send;
-        fn create_maintenance(&self, spec: &MaintenanceSpec, now: OffsetDateTime)
-            -> impl Future<Output = Result<MaintenanceWindow, MaintenanceWriteError>> + Send;
-        fn update_maintenance(&self, id: MaintenanceId, spec: &MaintenanceSpec, now: OffsetDateTime)
-            -> impl Future<Output = Result<Option<MaintenanceWindow>, MaintenanceWriteError>> + Send;
-        fn delete_maintenance(&self, id: MaintenanceId)
-            -> impl Future<Output = Result<bool, AlertStoreError>> + Send;
-    }
-
-    impl NodeRegistry for Store {
-        fn heartbeat(&self, node: &NodeInfo, free_before: OffsetDateTime)
-            -> impl Future<Output = Result<Registration, HeartbeatError>> + Send;
-        fn deregister(&self, node: &NodeInfo) -> impl Future<Output = Result<(), HeartbeatError>> + Send;
-        fn forget_nodes(&self, silent_before: OffsetDateTime)
-            -> impl Future<Output = Result<usize, HeartbeatError>> + Send;
-        fn list_nodes(&self) -> impl Future<Output = Result<Vec<NodeInfo>, ListNodesError>> + Send;
-    }
-}
+use crate::mock_store::MockStore;
 
 const NOW: OffsetDateTime = datetime!(2026-11-28 12:00:00 UTC);
 const CREATED: OffsetDateTime = datetime!(2026-11-01 08:00:00 UTC);

@@ -1,0 +1,100 @@
+//! One mocked store for the use-case tests: every port `WebsiteService` reads through.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use time::OffsetDateTime;
+
+use crate::alerting::AlertStoreError;
+use crate::dashboard::{Bucket, DashboardReader, ListedSite, OverviewQuery, SitePage};
+use crate::history::{
+    CheckCursor, CheckHistory, CheckPage, Grain, HistoryError, PageLimit, StatsInput, TimeRange,
+};
+use crate::maintenance::{
+    MaintenanceId, MaintenanceRepository, MaintenanceSpec, MaintenanceWindow, MaintenanceWriteError,
+};
+use crate::node::{HeartbeatError, ListNodesError, NodeInfo, NodeRegistry, Registration};
+use crate::website::{
+    CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
+    NewWebsite, SiteCounter, SiteCounts, SiteCountsError, UpdateWebsiteError, UpdatedWebsite,
+    Website, WebsitePatch, WebsiteRepository,
+};
+use crate::{DowntimeWindow, WebsiteId};
+
+mockall::mock! {
+    pub(crate) Store {}
+
+    impl WebsiteRepository for Store {
+        fn create_website(&self, new: &NewWebsite, now: OffsetDateTime)
+            -> impl Future<Output = Result<Website, CreateWebsiteError>> + Send;
+        fn list_websites(&self) -> impl Future<Output = Result<Vec<Website>, ListWebsitesError>> + Send;
+        fn list_enabled_websites(&self, after: Option<WebsiteId>, limit: usize)
+            -> impl Future<Output = Result<Vec<Website>, ListWebsitesError>> + Send;
+        fn get_website(&self, id: WebsiteId) -> impl Future<Output = Result<Website, GetWebsiteError>> + Send;
+        fn update_website(&self, id: WebsiteId, patch: &WebsitePatch, now: OffsetDateTime)
+            -> impl Future<Output = Result<UpdatedWebsite, UpdateWebsiteError>> + Send;
+        fn delete_website(&self, id: WebsiteId) -> impl Future<Output = Result<(), DeleteWebsiteError>> + Send;
+        fn ping(&self) -> impl Future<Output = Result<(), HealthError>> + Send;
+    }
+
+    impl CheckHistory for Store {
+        fn list_checks(&self, id: WebsiteId, range: TimeRange, limit: PageLimit, cursor: Option<CheckCursor>)
+            -> impl Future<Output = Result<CheckPage, HistoryError>> + Send;
+        fn stats_input(&self, id: WebsiteId, range: TimeRange)
+            -> impl Future<Output = Result<StatsInput, HistoryError>> + Send;
+        fn stats_inputs(&self, range: TimeRange, after: Option<WebsiteId>, limit: PageLimit)
+            -> impl Future<Output = Result<Vec<(Website, StatsInput)>, HistoryError>> + Send;
+        fn sla_input(&self, range: TimeRange)
+            -> impl Future<Output = Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError>> + Send;
+        fn list_downtimes(&self, id: WebsiteId, range: TimeRange)
+            -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send;
+        fn certificate(&self, id: WebsiteId)
+            -> impl Future<Output = Result<Option<crate::checks::SiteCertificate>, HistoryError>> + Send;
+    }
+
+    impl MaintenanceRepository for Store {
+        fn list_maintenance(&self)
+            -> impl Future<Output = Result<Vec<MaintenanceWindow>, AlertStoreError>> + Send;
+        fn get_maintenance(&self, id: MaintenanceId)
+            -> impl Future<Output = Result<Option<MaintenanceWindow>, AlertStoreError>> + Send;
+        fn create_maintenance(&self, spec: &MaintenanceSpec, now: OffsetDateTime)
+            -> impl Future<Output = Result<MaintenanceWindow, MaintenanceWriteError>> + Send;
+        fn update_maintenance(&self, id: MaintenanceId, spec: &MaintenanceSpec, now: OffsetDateTime)
+            -> impl Future<Output = Result<Option<MaintenanceWindow>, MaintenanceWriteError>> + Send;
+        fn delete_maintenance(&self, id: MaintenanceId)
+            -> impl Future<Output = Result<bool, AlertStoreError>> + Send;
+    }
+
+    impl NodeRegistry for Store {
+        fn heartbeat(&self, node: &NodeInfo, free_before: OffsetDateTime)
+            -> impl Future<Output = Result<Registration, HeartbeatError>> + Send;
+        fn deregister(&self, node: &NodeInfo) -> impl Future<Output = Result<(), HeartbeatError>> + Send;
+        fn forget_nodes(&self, silent_before: OffsetDateTime)
+            -> impl Future<Output = Result<usize, HeartbeatError>> + Send;
+        fn list_nodes(&self) -> impl Future<Output = Result<Vec<NodeInfo>, ListNodesError>> + Send;
+    }
+
+    impl DashboardReader for Store {
+        fn site_page(&self, query: &OverviewQuery)
+            -> impl Future<Output = Result<SitePage, HistoryError>> + Send;
+        fn listed_sites(&self, ids: &[WebsiteId])
+            -> impl Future<Output = Result<Vec<ListedSite>, HistoryError>> + Send;
+        fn series(&self, ids: &[WebsiteId], from: OffsetDateTime, to: OffsetDateTime, grain: Grain)
+            -> impl Future<Output = Result<HashMap<WebsiteId, Vec<Bucket>>, HistoryError>> + Send;
+        fn windows_of(&self, ids: &[WebsiteId], from: OffsetDateTime, to: OffsetDateTime)
+            -> impl Future<Output = Result<HashMap<WebsiteId, Vec<DowntimeWindow>>, HistoryError>> + Send;
+    }
+
+    impl crate::alerting::IncidentStore for Store {
+        fn list_incidents(&self, filter: crate::alerting::IncidentFilter)
+            -> impl Future<Output = Result<Vec<crate::alerting::IncidentDetail>, AlertStoreError>> + Send;
+        fn get_incident(&self, id: crate::alerting::IncidentId)
+            -> impl Future<Output = Result<Option<crate::alerting::IncidentDetail>, AlertStoreError>> + Send;
+        fn acknowledge_incident(&self, id: crate::alerting::IncidentId, now: OffsetDateTime)
+            -> impl Future<Output = Result<Option<crate::alerting::Incident>, AlertStoreError>> + Send;
+    }
+
+    impl SiteCounter for Store {
+        fn site_counts(&self) -> impl Future<Output = Result<SiteCounts, SiteCountsError>> + Send;
+    }
+}

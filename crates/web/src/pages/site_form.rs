@@ -140,18 +140,19 @@ pub(crate) async fn create<W: WebUseCases>(
 ) -> Result<HttpResponse, PageError> {
     let viewer = viewer.into_inner();
     require_write(&viewer, &form.csrf)?;
+    let refused = |errors: &FieldErrors| {
+        form_page(
+            "Add a site",
+            "/sites/new",
+            &form,
+            errors,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let (url, name, check_interval) = match parse(&state, &form) {
         Ok(parsed) => parsed,
-        Err(errors) => {
-            return Ok(form_page(
-                "Add a site",
-                "/sites/new",
-                &form,
-                &errors,
-                &viewer,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ));
-        }
+        Err(errors) => return Ok(refused(&errors)),
     };
     let new = NewWebsite {
         url,
@@ -166,17 +167,7 @@ pub(crate) async fn create<W: WebUseCases>(
         Ok(website) => Ok(see_other(&format!("/sites/{}", website.id.get()))),
         Err(
             error @ (CreateWebsiteError::DuplicateUrl(_) | CreateWebsiteError::BlockedAddress(_)),
-        ) => {
-            let errors = vec![("url", error.to_string())];
-            Ok(form_page(
-                "Add a site",
-                "/sites/new",
-                &form,
-                &errors,
-                &viewer,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
+        ) => Ok(refused(&vec![("url", error.to_string())])),
         Err(CreateWebsiteError::UnknownChannels(_)) => Err(PageError::Unexpected),
         Err(CreateWebsiteError::Unavailable(e)) => Err(PageError::unavailable(e.as_ref())),
         Err(CreateWebsiteError::Unknown(e)) => Err(PageError::unexpected(e.as_ref())),
@@ -227,18 +218,12 @@ pub(crate) async fn update<W: WebUseCases>(
     require_write(&viewer, &form.csrf)?;
     let id = site_id(&path)?;
     let action = format!("/sites/{}/edit", id.get());
+    let refused = |errors: &FieldErrors| {
+        form_page("Edit site", &action, &form, errors, &viewer, StatusCode::UNPROCESSABLE_ENTITY)
+    };
     let (url, name, check_interval) = match parse(&state, &form) {
         Ok(parsed) => parsed,
-        Err(errors) => {
-            return Ok(form_page(
-                "Edit site",
-                &action,
-                &form,
-                &errors,
-                &viewer,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ));
-        }
+        Err(errors) => return Ok(refused(&errors)),
     };
     let patch = WebsitePatch {
         url: Some(url),
@@ -251,17 +236,7 @@ pub(crate) async fn update<W: WebUseCases>(
         Ok(_) => Ok(see_other(&format!("/sites/{}", id.get()))),
         Err(
             error @ (UpdateWebsiteError::DuplicateUrl(_) | UpdateWebsiteError::BlockedAddress(_)),
-        ) => {
-            let errors = vec![("url", error.to_string())];
-            Ok(form_page(
-                "Edit site",
-                &action,
-                &form,
-                &errors,
-                &viewer,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
+        ) => Ok(refused(&vec![("url", error.to_string())])),
         Err(UpdateWebsiteError::NotFound(_)) => Err(PageError::NotFound),
         Err(UpdateWebsiteError::UnknownChannels(_)) => Err(PageError::Unexpected),
         Err(UpdateWebsiteError::Unavailable(e)) => Err(PageError::unavailable(e.as_ref())),

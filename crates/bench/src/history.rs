@@ -17,30 +17,31 @@ use crate::sites::{self, SiteSpec};
 use crate::stats::quantile;
 use crate::throughput::tempfile_dir;
 
+/// The generated history: `sites` × `days` with a check every `interval` seconds (shared with
+/// the web benchmark).
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {
+pub(crate) struct HistoryData {
     #[arg(long, default_value_t = 10_000)]
-    sites: u64,
+    pub(crate) sites: u64,
     #[arg(long, default_value_t = 30)]
-    days: u64,
+    pub(crate) days: u64,
     /// Seconds between two checks of a site in the generated history.
     #[arg(long, default_value_t = 300)]
-    interval: u64,
+    pub(crate) interval: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    data: HistoryData,
     /// Requests per measured case.
     #[arg(long, default_value_t = 40)]
     requests: usize,
 }
 
-impl Args {
-    /// The history of `sites` × `days` with a check every `interval` seconds (for other benches).
-    pub(crate) fn new(sites: u64, days: u64, interval: u64) -> Self {
-        Self { sites, days, interval, requests: 0 }
-    }
-}
-
 /// Writes `days` days of checks ending now, one statement (one transaction) per day, and a
 /// 10-minute downtime window a day on every 50th site.
-async fn write_history(path: &Path, args: &Args) -> anyhow::Result<u64> {
+async fn write_history(path: &Path, args: &HistoryData) -> anyhow::Result<u64> {
     let mut conn =
         SyncConnectionWrapper::<SqliteConnection>::establish(&path.to_string_lossy()).await?;
     conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").await?;
@@ -135,11 +136,11 @@ async fn measure(label: &str, workdir: &Path, url: &str, args: &Args) -> anyhow:
         .map(|rest| rest.trim().trim_matches('"').to_owned())
         .context("no address in the log")?;
     let client = reqwest::Client::new();
-    let pages: Vec<String> = (0..(args.sites / 100).max(1))
+    let pages: Vec<String> = (0..(args.data.sites / 100).max(1))
         .map(|p| if p == 0 { String::new() } else { format!("&cursor={}", p * 100) })
         .collect();
     let one_site: Vec<String> =
-        (0..50).map(|i| format!("/api/websites/{}/stats", 1 + i * 97 % args.sites)).collect();
+        (0..50).map(|i| format!("/api/websites/{}/stats", 1 + i * 97 % args.data.sites)).collect();
     println!("  {label}");
     for window in ["24h", "7d", "30d"] {
         let page_paths: Vec<String> =
@@ -157,7 +158,7 @@ async fn measure(label: &str, workdir: &Path, url: &str, args: &Args) -> anyhow:
         );
     }
     let (ms, pages) = walk_pages(&client, &base, "window=30d").await?;
-    println!("    all {} sites, 30d: {pages} pages in {:.0} ms", args.sites, ms);
+    println!("    all {} sites, 30d: {pages} pages in {:.0} ms", args.data.sites, ms);
     lookout.stop()?;
     Ok(())
 }
@@ -226,7 +227,7 @@ async fn print_storage(path: &Path) -> anyhow::Result<()> {
 pub(crate) async fn create_history(
     db_path: &Path,
     farm: &TargetServer,
-    args: &Args,
+    args: &HistoryData,
 ) -> anyhow::Result<(String, u64)> {
     let spec = SiteSpec {
         bases: vec![format!("http://127.0.0.1:{}", farm.address().port())],
@@ -260,20 +261,20 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     let db_path = workdir.join("history.db");
     let farm = TargetServer::start().await;
     let start = Instant::now();
-    let (url, checks) = create_history(&db_path, &farm, &args).await?;
+    let (url, checks) = create_history(&db_path, &farm, &args.data).await?;
     let size = std::fs::metadata(&db_path)?.len() as f64 / 1e9;
     println!("lookout-bench history");
     println!(
         "  history        {} sites × {} days, a check every {} s: {checks} checks ({size:.1} GB), written in {:.0} s",
-        args.sites,
-        args.days,
-        args.interval,
+        args.data.sites,
+        args.data.days,
+        args.data.interval,
         start.elapsed().as_secs_f64()
     );
     measure("raw checks only (before any roll-up)", &workdir, &url, &args).await?;
 
     let start = Instant::now();
-    let output = roll_up(&workdir, &url, args.days)?;
+    let output = roll_up(&workdir, &url, args.data.days)?;
     let secs = start.elapsed().as_secs_f64();
     println!(
         "  lookout rollup {:.0} s ({:.0} checks/s): {}",

@@ -22,13 +22,8 @@ use crate::throughput::tempfile_dir;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    #[arg(long, default_value_t = 10_000)]
-    sites: u64,
-    #[arg(long, default_value_t = 30)]
-    days: u64,
-    /// Seconds between two checks of a site in the generated history.
-    #[arg(long, default_value_t = 300)]
-    interval: u64,
+    #[command(flatten)]
+    data: history::HistoryData,
     /// Requests per measured case.
     #[arg(long, default_value_t = 60)]
     requests: usize,
@@ -131,14 +126,13 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     std::fs::create_dir_all(&workdir)?;
     let db_path = workdir.join("web.db");
     let farm = TargetServer::start().await;
-    let history_args = history::Args::new(args.sites, args.days, args.interval);
-    let (url, checks) = history::create_history(&db_path, &farm, &history_args).await?;
-    history::roll_up(&workdir, &url, args.days)?;
+    let (url, checks) = history::create_history(&db_path, &farm, &args.data).await?;
+    history::roll_up(&workdir, &url, args.data.days)?;
     prepare(&db_path).await?;
     println!("lookout-bench web");
     println!(
         "  data        {} sites × {} days, {checks} checks, rolled up; a status page of 100 sites",
-        args.sites, args.days
+        args.data.sites, args.data.days
     );
 
     let env = [
@@ -154,9 +148,9 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         .map(|rest| rest.trim().trim_matches('"').to_owned())
         .context("no address in the log")?;
     let client = reqwest::Client::new();
-    let deep = (args.sites / 100 / 2).max(1);
+    let deep = (args.data.sites / 100 / 2).max(1);
     let sites_24h: Vec<String> =
-        (0..40).map(|i| format!("/sites/{}", 1 + i * 97 % args.sites)).collect();
+        (0..40).map(|i| format!("/sites/{}", 1 + i * 97 % args.data.sites)).collect();
     let sites_30d: Vec<String> = sites_24h.iter().map(|p| format!("{p}?chart=30d")).collect();
     let cases: Vec<(&str, Vec<String>, f64)> = vec![
         ("overview, first page", vec!["/".into()], 100.0),

@@ -10,7 +10,6 @@ use crate::session::{Grant, Viewer};
 pub(crate) enum Nav {
     Overview,
     NewSite,
-    Docs,
     None,
 }
 
@@ -59,7 +58,7 @@ pub(crate) fn page(title: &str, nav: Nav, viewer: Option<&Viewer>, body: Markup)
                             @if viewer.can_write() {
                                 a href="/sites/new" aria-current=[current(Nav::NewSite)] { "Add a site" }
                             }
-                            a href="/docs" aria-current=[current(Nav::Docs)] { "API docs" }
+                            a href="/docs" { "API docs" }
                         }
                         div.who {
                             @if viewer.signed_in() {

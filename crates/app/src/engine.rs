@@ -95,6 +95,7 @@ pub(crate) async fn start(
         check_timeout,
         drain_timeout: DRAIN_TIMEOUT,
         per_site_labels: settings.metrics.per_site_labels,
+        region: settings.node_region()?.map(|r| r.as_str().to_owned()),
     };
     match due {
         DueSource::Local(mut source) => {

@@ -10,6 +10,7 @@ use std::time::Duration;
 use lookout_domain::auth::{ApiToken, Scope};
 use lookout_domain::history::RetentionPolicy;
 use lookout_domain::node::NodeId;
+use lookout_domain::regions::RegionName;
 use lookout_domain::website::{AddressPolicy, Cidr};
 use lookout_domain::{BreakerPolicy, CheckLogPolicy, IntervalBounds};
 use lookout_probe::ProbeOptions;
@@ -256,6 +257,7 @@ impl Settings {
         }
         lookout_jobs::parse_cron(&self.retention.schedule).context("retention.schedule")?;
         self.node_id()?;
+        self.node_region()?;
         if self.retention.raw_days == 0 || self.retention.hourly_days == 0 {
             bail!("retention.raw_days and retention.hourly_days must be at least 1");
         }
@@ -367,6 +369,14 @@ impl Settings {
             id => id.to_owned(),
         };
         NodeId::parse(&raw).context("node.id")
+    }
+
+    /// This node's region: `node.region`, none when empty.
+    pub(crate) fn node_region(&self) -> anyhow::Result<Option<RegionName>> {
+        match self.node.region.trim() {
+            "" => Ok(None),
+            raw => RegionName::parse(raw).map(Some).context("node.region"),
+        }
     }
 
     pub(crate) fn retention_policy(&self) -> RetentionPolicy {

@@ -17,6 +17,7 @@ pub mod maintenance;
 mod mock_store;
 pub mod monitoring;
 pub mod node;
+pub mod regions;
 pub mod status_pages;
 pub mod website;
 

@@ -38,7 +38,7 @@ mockall::mock! {
     }
 
     impl CheckHistory for Store {
-        fn list_checks(&self, id: WebsiteId, range: TimeRange, limit: PageLimit, cursor: Option<CheckCursor>)
+        fn list_checks(&self, id: WebsiteId, range: TimeRange, limit: PageLimit, cursor: Option<CheckCursor>, region: Option<crate::regions::RegionName>)
             -> impl Future<Output = Result<CheckPage, HistoryError>> + Send;
         fn stats_input(&self, id: WebsiteId, range: TimeRange)
             -> impl Future<Output = Result<StatsInput, HistoryError>> + Send;
@@ -50,6 +50,8 @@ mockall::mock! {
             -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send;
         fn certificate(&self, id: WebsiteId)
             -> impl Future<Output = Result<Option<crate::checks::SiteCertificate>, HistoryError>> + Send;
+        fn region_verdicts(&self, id: WebsiteId)
+            -> impl Future<Output = Result<Vec<crate::regions::RegionVerdict>, HistoryError>> + Send;
     }
 
     impl MaintenanceRepository for Store {

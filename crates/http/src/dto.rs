@@ -7,6 +7,7 @@ mod channel_config;
 mod check_settings;
 mod incident;
 mod maintenance;
+mod regions;
 mod status_page;
 
 use lookout_domain::checks::{CheckSpec, RequestOptions};
@@ -33,6 +34,8 @@ pub(crate) use self::incident::{
 pub(crate) use self::maintenance::{
     MaintenanceModeBody, MaintenanceRequest, MaintenanceResponse, parse_maintenance_id,
 };
+pub(crate) use self::regions::QuorumBody;
+use self::regions::{parse_quorum, parse_region_names, parse_site_regions, region_names};
 pub(crate) use self::status_page::{StatusPageRequest, StatusPageResponse};
 use crate::ApiError;
 
@@ -57,6 +60,10 @@ pub(crate) struct WebsiteResponse {
     degraded_above_ms: Option<u64>,
     /// Its badges (`/badge/{id}/...`) are served to anyone; a site on a status page's are too.
     public: bool,
+    /// The regions it is checked from, each once per interval (`[]`: any one region).
+    regions: Vec<String>,
+    /// How many of the regions must see it down for it to count as down.
+    quorum: QuorumBody,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -79,6 +86,8 @@ impl From<Website> for WebsiteResponse {
                 .degraded_above
                 .map(|limit| u64::try_from(limit.as_millis()).unwrap_or(u64::MAX)),
             public: website.public,
+            regions: region_names(&website.regions),
+            quorum: website.regions.quorum().into(),
             created_at: website.created_at,
             updated_at: website.updated_at,
         }
@@ -121,6 +130,15 @@ pub(crate) struct CreateWebsiteRequest {
     /// Serve the site's badges to anyone (default `false`).
     #[serde(default)]
     public: Option<bool>,
+    /// The regions to check from, each once per interval (left out, `null` or `[]`: any one
+    /// region). A name no node has yet is accepted (its region shows `no_nodes`).
+    #[serde(default)]
+    #[schema(max_items = 16)]
+    regions: Option<Vec<String>>,
+    /// How many of `regions` must see the site down (default `majority`).
+    #[serde(default)]
+    #[schema(value_type = Option<QuorumBody>)]
+    quorum: Option<serde_json::Value>,
 }
 
 impl CreateWebsiteRequest {
@@ -143,6 +161,7 @@ impl CreateWebsiteRequest {
                 degraded_above: self.degraded_above_ms.map(parse_degraded_above).transpose()?,
             },
             public: self.public.unwrap_or(false),
+            regions: parse_site_regions(self.regions.as_deref(), self.quorum.as_ref())?,
         })
     }
 }
@@ -186,6 +205,15 @@ pub(crate) struct PatchWebsiteRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<bool>, nullable = false)]
     public: Option<Option<bool>>,
+    /// Replaces the regions (`null` or `[]`: any one region; the quorum then goes back to
+    /// `majority`). A quorum that no longer fits the new regions goes back to `majority`.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(max_items = 16)]
+    regions: Option<Option<Vec<String>>>,
+    /// `null`: back to `majority`.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<QuorumBody>)]
+    quorum: Option<Option<serde_json::Value>>,
 }
 
 /// A JSON object read as `T`. serde reads a struct from an array too (its fields in order), so
@@ -263,6 +291,14 @@ impl PatchWebsiteRequest {
                 .map(|ms| ms.map(parse_degraded_above).transpose())
                 .transpose()?,
             public: patch_field("public", self.public, Ok)?,
+            regions: self
+                .regions
+                .map(|names| parse_region_names(&names.unwrap_or_default()))
+                .transpose()?,
+            quorum: self
+                .quorum
+                .map(|quorum| quorum.as_ref().map_or(Ok(Default::default()), parse_quorum))
+                .transpose()?,
         })
     }
 }

@@ -186,6 +186,7 @@ impl From<UpdateWebsiteError> for ApiError {
             UpdateWebsiteError::DuplicateUrl(url) => Self::duplicate_url(url),
             UpdateWebsiteError::BlockedAddress(_) => Self::validation("url", &error),
             UpdateWebsiteError::UnknownChannels(_) => Self::validation("alerts.channels", &error),
+            UpdateWebsiteError::Regions(regions) => Self::validation(regions.field(), regions),
             UpdateWebsiteError::Unavailable(_) => Self::unavailable(&error),
             UpdateWebsiteError::Unknown(_) => Self::internal(&error),
         }

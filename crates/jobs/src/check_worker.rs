@@ -20,7 +20,7 @@ use crate::due_check::{CheckJob, CheckSource, SlotReturns, TicketOf, due_stream}
 use crate::lateness::LatenessStats;
 
 /// Worker settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CheckWorkerOptions {
     /// Checks running at once.
     pub concurrency: usize,
@@ -31,6 +31,9 @@ pub struct CheckWorkerOptions {
     pub drain_timeout: Duration,
     /// Label `lookout_checks_total` with the website id (high cardinality: off by default).
     pub per_site_labels: bool,
+    /// This node's region: check counts and durations are labelled `region` with it (no label
+    /// when the node has none).
+    pub region: Option<String>,
 }
 
 /// What the worker shares with its handlers.
@@ -68,12 +71,20 @@ const RESULTS: [&str; 10] = [
 ];
 
 impl WorkerMetrics {
-    fn new() -> Self {
+    fn new(region: Option<&str>) -> Self {
+        let region: Vec<metrics::Label> =
+            region.map(|r| metrics::Label::new("region", r.to_owned())).into_iter().collect();
+        let with_result = |result: &'static str| {
+            let mut labels = region.clone();
+            labels.push(metrics::Label::new("result", result));
+            labels
+        };
         Self {
             lateness: metrics::histogram!("lookout_schedule_lateness_seconds"),
-            duration: metrics::histogram!("lookout_check_duration_seconds"),
+            duration: metrics::histogram!("lookout_check_duration_seconds", region.clone()),
             in_flight: metrics::gauge!("lookout_checks_in_flight"),
-            results: RESULTS.map(|r| (r, metrics::counter!("lookout_checks_total", "result" => r))),
+            results: RESULTS
+                .map(|r| (r, metrics::counter!("lookout_checks_total", with_result(r)))),
         }
     }
 
@@ -111,7 +122,7 @@ where
         check_timeout: options.check_timeout,
         lateness: LatenessStats::default(),
         per_site_labels: options.per_site_labels,
-        metrics: WorkerMetrics::new(),
+        metrics: WorkerMetrics::new(options.region.as_deref()),
     });
     let stats = Arc::clone(&context);
     let monitor = Monitor::new()

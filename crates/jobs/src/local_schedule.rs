@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use lookout_domain::regions::RegionName;
 use lookout_domain::website::Schedule;
 use lookout_domain::{
     CheckResult, CheckTarget, CircuitBreaker, DueCheck, EngineState, Website, WebsiteId,
@@ -21,15 +22,16 @@ use crate::due_check::{CheckJob, CheckSource, SlotReturns, sleep_until};
 enum Command {
     Add { target: Arc<CheckTarget>, interval: Duration },
     Remove { id: WebsiteId },
-    Retime { target: Arc<CheckTarget>, interval: Duration },
     Complete { ticket: LocalTicket, breaker: CircuitBreaker, next_due: Instant },
 }
 
 /// The `Schedule` port of the embedded scheduler. Cheap to clone; changes reach the
-/// [`ScheduleSource`] at once.
+/// [`ScheduleSource`] at once. It schedules the sites this node's region checks: those that
+/// chose no region, and those that chose it.
 #[derive(Debug, Clone)]
 pub struct LocalSchedule {
     commands: mpsc::UnboundedSender<Command>,
+    region: Option<RegionName>,
 }
 
 /// The local schedule's hold on a slot handed out.
@@ -63,6 +65,8 @@ pub struct ScheduleSource {
     state: SharedState,
     commands: mpsc::UnboundedReceiver<Command>,
     returns: LocalReturns,
+    /// This node's region: it loads the sites its region checks.
+    region: Option<RegionName>,
 }
 
 /// Read access to the schedule for status queries: when a site is due next, its breaker.
@@ -95,15 +99,17 @@ fn lock<T>(state: &Mutex<T>) -> MutexGuard<'_, T> {
     state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A connected pair: changes sent through the `LocalSchedule` are applied by the source.
-pub fn local_schedule() -> (LocalSchedule, ScheduleSource) {
+/// A connected pair for a node of `region` (`None`: a node with no region label): changes sent
+/// through the `LocalSchedule` are applied by the source.
+pub fn local_schedule(region: Option<RegionName>) -> (LocalSchedule, ScheduleSource) {
     let (tx, rx) = mpsc::unbounded_channel();
     let source = ScheduleSource {
         state: SharedState::default(),
         commands: rx,
         returns: LocalReturns { commands: tx.clone() },
+        region: region.clone(),
     };
-    (LocalSchedule { commands: tx }, source)
+    (LocalSchedule { commands: tx, region }, source)
 }
 
 fn send(commands: &mpsc::UnboundedSender<Command>, command: Command) {
@@ -114,7 +120,13 @@ fn send(commands: &mpsc::UnboundedSender<Command>, command: Command) {
 }
 
 impl Schedule for LocalSchedule {
+    /// Schedules the site, or re-reads it (a new interval re-times it), if this node's region
+    /// checks it; otherwise makes sure it is not scheduled here.
     async fn add(&self, website: &Website) {
+        if !website.regions.checked_from(self.region.as_ref()) {
+            send(&self.commands, Command::Remove { id: website.id });
+            return;
+        }
         let target = Arc::new(CheckTarget::from(website));
         let interval = website.check_interval.as_duration();
         send(&self.commands, Command::Add { target, interval });
@@ -125,9 +137,7 @@ impl Schedule for LocalSchedule {
     }
 
     async fn reschedule(&self, website: &Website) {
-        let target = Arc::new(CheckTarget::from(website));
-        let interval = website.check_interval.as_duration();
-        send(&self.commands, Command::Retime { target, interval });
+        self.add(website).await;
     }
 }
 
@@ -149,12 +159,13 @@ fn spread_fraction(id: WebsiteId) -> f64 {
 }
 
 impl ScheduleSource {
-    /// Schedules the enabled sites among `websites`, their first checks spread over one
-    /// interval. Returns how many were scheduled.
+    /// Schedules the enabled sites among `websites` that this node's region checks, their first
+    /// checks spread over one interval. Returns how many were scheduled.
     pub fn load(&mut self, websites: &[Website], now: Instant) -> usize {
         let table = &mut lock(&self.state).table;
         let before = table.len();
-        for website in websites.iter().filter(|w| w.enabled) {
+        let checked_here = |w: &&Website| w.regions.checked_from(self.region.as_ref());
+        for website in websites.iter().filter(|w| w.enabled).filter(checked_here) {
             let interval = website.check_interval.as_duration();
             let first = now + interval.mul_f64(spread_fraction(website.id));
             table.insert(website.id, interval, first, Arc::new(CheckTarget::from(website)));
@@ -197,9 +208,6 @@ impl ScheduleSource {
             Command::Remove { id } => {
                 table.remove(id);
                 breakers.remove(&id);
-            }
-            Command::Retime { target, interval } => {
-                table.retime(target.id, interval, now, target);
             }
         }
         metrics::gauge!("lookout_scheduled_sites").set(table.len() as f64);
@@ -281,6 +289,7 @@ mod tests {
             alerts: None,
             check: lookout_domain::checks::CheckSpec::default(),
             public: false,
+            regions: Default::default(),
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,
         }
@@ -288,7 +297,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn loads_enabled_sites_spread_over_one_interval() {
-        let (_schedule, mut source) = local_schedule();
+        let (_schedule, mut source) = local_schedule(None);
         let sites: Vec<_> = (1..=100).map(|i| website(i, i % 10 != 0, 60)).collect();
         let start = Instant::now();
         assert_eq!(source.load(&sites, start), 90);
@@ -307,7 +316,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_site_comes_due_every_interval_without_drift() {
-        let (_schedule, mut source) = local_schedule();
+        let (_schedule, mut source) = local_schedule(None);
         let start = Instant::now();
         let site = website(1, true, 5);
         lock(&source.state).table.insert(
@@ -326,7 +335,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_site_is_not_handed_out_again_before_its_check_is_back() {
-        let (_schedule, mut source) = local_schedule();
+        let (_schedule, mut source) = local_schedule(None);
         let view = source.view();
         let start = Instant::now();
         source.load(&[website(1, true, 5)], start);
@@ -352,7 +361,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn changes_through_the_port_apply_at_once() {
-        let (schedule, mut source) = local_schedule();
+        let (schedule, mut source) = local_schedule(None);
         let start = Instant::now();
         source.load(&[website(1, true, 3600)], start);
         // Added through the API: checked right away.
@@ -373,7 +382,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_view_tells_when_a_site_is_due_next() {
-        let (_schedule, mut source) = local_schedule();
+        let (_schedule, mut source) = local_schedule(None);
         let view = source.view();
         source.load(&[website(1, true, 60), website(2, false, 60)], Instant::now());
         let due = view.next_due(WebsiteId::new(1).unwrap()).unwrap();
@@ -384,7 +393,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn an_empty_schedule_wakes_for_a_new_site() {
-        let (schedule, mut source) = local_schedule();
+        let (schedule, mut source) = local_schedule(None);
         let waiter = tokio::spawn(async move { source.next_due().await });
         tokio::time::sleep(Duration::from_secs(30)).await;
         schedule.add(&website(5, true, 60)).await;

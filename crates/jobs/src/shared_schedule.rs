@@ -43,9 +43,11 @@ impl<S: SharedScheduleStore> Schedule for SharedSchedule<S> {
         log_failure("remove", id, self.leases.remove(id).await);
     }
 
+    /// A new interval pulls free rows in (a held slot takes it at its release); new regions
+    /// get rows, dropped ones lose theirs.
     async fn reschedule(&self, website: &Website) {
         let interval = website.check_interval.as_duration();
-        log_failure("reschedule", website.id, self.leases.retime(website.id, interval).await);
+        log_failure("reschedule", website.id, self.leases.add(website.id, interval).await);
     }
 }
 

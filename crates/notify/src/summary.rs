@@ -68,14 +68,23 @@ fn still_down(down_for: Option<String>, failure: Option<String>) -> String {
     }
 }
 
-/// The check's failure: its error text, else its status (`HTTP 503`).
+/// The check's failure: its error text, else its status (`HTTP 503`), and the regions that saw
+/// it down when regions voted (`HTTP 503 (down from eu-west, us-east)`).
 pub(crate) fn failure(event: &AlertEvent) -> Option<String> {
     let check = event.check.as_ref()?;
-    match (&check.error_message, check.status_code) {
+    let what = match (&check.error_message, check.status_code) {
         (Some(message), _) => Some(message.clone()),
         (None, Some(code)) => Some(format!("HTTP {code}")),
         (None, None) => None,
+    };
+    if check.regions_down.is_empty() {
+        return what;
     }
+    let from = format!("down from {}", check.regions_down.join(", "));
+    Some(match what {
+        Some(what) => format!("{what} ({from})"),
+        None => from,
+    })
 }
 
 /// `42s`, `4m 12s`, `2h 5m`, `3d 4h`.
@@ -171,6 +180,7 @@ mod tests {
                 status_code: Some(503),
                 response_time: 0.2,
                 error_message: None,
+                regions_down: Vec::new(),
             }),
         }
     }
@@ -195,6 +205,18 @@ mod tests {
         let test = AlertEvent::test(lookout_domain::alerting::ChannelId::MIN, T0);
         assert_eq!(Headline::of(&test).line(), "🧪 Test from lookout");
         assert_eq!(Headline::of(&test).title(), "TEST");
+    }
+
+    #[test]
+    fn a_regional_outage_names_the_regions_that_saw_it() {
+        let mut firing = event(EventKind::Firing, 0);
+        if let Some(check) = firing.check.as_mut() {
+            check.regions_down = vec!["eu-west".into(), "us-east".into()];
+        }
+        assert_eq!(
+            Headline::of(&firing).line(),
+            "🔴 DOWN: Shop — HTTP 503 (down from eu-west, us-east)"
+        );
     }
 
     #[test]

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use diesel::prelude::*;
-use lookout_domain::MonitorCheck;
 use lookout_domain::alerting::{AlertDefaults, AlertPolicy, AlertState, AlertStep, EventCheck};
 use time::PrimitiveDateTime;
 
+use crate::region_vote::Decision;
 use crate::schema::{alert_states, incidents};
 use crate::time_conv::to_column;
 
@@ -88,17 +88,28 @@ pub(crate) struct AlertPlan {
 }
 
 /// Which sites' policies the plan needs: those with a stored state or a failed check.
-pub(crate) fn sites_needing_policy(stored: &[&MonitorCheck], states: &[StateRow]) -> Vec<i64> {
+pub(crate) fn sites_needing_policy(
+    stored: &[Option<&Decision<'_>>],
+    states: &[StateRow],
+) -> Vec<i64> {
     let mut sites: Vec<i64> = states.iter().map(|s| s.website_id).collect();
-    sites.extend(stored.iter().filter(|c| !c.is_available).map(|c| c.website_id.get()));
+    sites.extend(
+        stored
+            .iter()
+            .flatten()
+            .map(|d| d.check.as_ref())
+            .filter(|c| !c.is_available)
+            .map(|c| c.website_id.get()),
+    );
     sites.sort_unstable();
     sites.dedup();
     sites
 }
 
-/// Plans the alert side of `stored` (the batch's checks that are stored, in order).
+/// Plans the alert side of `stored` (the decisions of the batch's checks that are stored, in
+/// order; `None`: the check decides nothing).
 pub(crate) fn plan_alerts(
-    stored: &[&MonitorCheck],
+    stored: &[Option<&Decision<'_>>],
     states: &[StateRow],
     policies: &HashMap<i64, AlertPolicy>,
     defaults: &AlertDefaults,
@@ -116,7 +127,13 @@ pub(crate) fn plan_alerts(
         );
     }
     let none = AlertPolicy::default();
-    for &check in stored {
+    for decision in stored {
+        let Some(decision) = decision else {
+            plan.recheck_after.push(None);
+            continue;
+        };
+        let check = decision.check.as_ref();
+        let seen = || EventCheck::seen_from(check, &decision.regions_down);
         let site = check.website_id.get();
         let current = plan.states.get(&site).copied();
         if current.is_none() && check.is_available {
@@ -144,7 +161,7 @@ pub(crate) fn plan_alerts(
                 plan.opens.push(IncidentOpen {
                     website_id: site,
                     at,
-                    check: EventCheck::from(check),
+                    check: seen(),
                     resolved_at: None,
                     resolved_check: None,
                 });
@@ -155,11 +172,11 @@ pub(crate) fn plan_alerts(
                         website_id: site,
                         incident,
                         at,
-                        check: EventCheck::from(check),
+                        check: seen(),
                     }),
                     Some(IncidentRef::New(index)) => {
                         plan.opens[index].resolved_at = Some(at);
-                        plan.opens[index].resolved_check = Some(EventCheck::from(check));
+                        plan.opens[index].resolved_check = Some(seen());
                     }
                     None => {}
                 }
@@ -207,7 +224,7 @@ pub(crate) fn openings_since_query<'a>(sites: &'a [i64], since: PrimitiveDateTim
 mod tests {
     use std::num::NonZeroU32;
 
-    use lookout_domain::WebsiteId;
+    use lookout_domain::{MonitorCheck, WebsiteId};
     use time::OffsetDateTime;
     use time::macros::datetime;
 
@@ -231,15 +248,18 @@ mod tests {
         }
     }
 
+    fn decided(checks: &[MonitorCheck]) -> Vec<Option<&'static Decision<'static>>> {
+        let decisions: Vec<Decision<'static>> = checks
+            .iter()
+            .map(|c| Decision { check: std::borrow::Cow::Owned(c.clone()), regions_down: vec![] })
+            .collect();
+        Box::leak(decisions.into_boxed_slice()).iter().map(Some).collect()
+    }
+
     #[test]
     fn healthy_sites_cost_nothing_and_failures_are_confirmed_then_open() {
         let checks = [check(1, 0, true), check(2, 0, false), check(2, 30, false)];
-        let plan = plan_alerts(
-            &checks.iter().collect::<Vec<_>>(),
-            &[],
-            &HashMap::new(),
-            &AlertDefaults::default(),
-        );
+        let plan = plan_alerts(&decided(&checks), &[], &HashMap::new(), &AlertDefaults::default());
         assert!(!plan.states.contains_key(&1), "a healthy site is not touched");
         assert_eq!(plan.recheck_after, vec![None, Some(Duration::from_secs(30)), None]);
         assert_eq!(plan.opens.len(), 1);
@@ -257,7 +277,7 @@ mod tests {
             flapping_since: None,
         };
         let plan = plan_alerts(
-            &[&check(3, 0, true)],
+            &decided(&[check(3, 0, true)]),
             &[stored],
             &HashMap::new(),
             &AlertDefaults::default(),
@@ -285,7 +305,7 @@ mod tests {
             AlertPolicy { failure_threshold: NonZeroU32::new(1), ..AlertPolicy::default() },
         )]);
         let plan = plan_alerts(
-            &[&check(4, 0, false), &check(4, 10, true)],
+            &decided(&[check(4, 0, false), check(4, 10, true)]),
             &[],
             &policies,
             &AlertDefaults::default(),

@@ -20,6 +20,7 @@ fn check(secs: i64, status: u16) -> EventCheck {
         status_code: Some(status),
         response_time: 0.2,
         error_message: None,
+        regions_down: Vec::new(),
     }
 }
 

@@ -9,6 +9,7 @@ use lookout_domain::{AppliedTransition, DowntimeTransition, MonitorCheck, Record
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::phase_columns::to_columns;
+use crate::region_vote::Decision;
 use crate::schema::{downtime_windows, monitor_checks};
 use crate::time_conv::{from_column, to_column};
 
@@ -33,6 +34,7 @@ pub(crate) struct NewCheckRow {
     tls_us: Option<i32>,
     ttfb_us: Option<i32>,
     transfer_us: Option<i32>,
+    region: Option<String>,
 }
 
 impl From<&MonitorCheck> for NewCheckRow {
@@ -60,6 +62,7 @@ impl From<&MonitorCheck> for NewCheckRow {
             tls_us,
             ttfb_us,
             transfer_us,
+            region: None,
         }
     }
 }
@@ -108,14 +111,24 @@ impl Open {
     }
 }
 
+/// Who made a batch's checks: the node and its region.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Maker<'a> {
+    pub(crate) node: Option<&'a str>,
+    pub(crate) region: Option<&'a str>,
+}
+
 /// Plans `checks` (in the order they were made) against the sites that still exist and are
-/// enabled (`live`) and their currently open windows.
+/// enabled (`live`) and their currently open windows. Each check's window transition follows
+/// its decision (`region_vote`: the vote for a site that chose regions, the check itself
+/// otherwise); a check without one is stored and changes nothing.
 pub(crate) fn plan(
     checks: &[MonitorCheck],
+    decisions: &[Option<Decision<'_>>],
     live: &HashSet<i64>,
     open_windows: &[OpenWindow],
     now: OffsetDateTime,
-    node: Option<&str>,
+    maker: Maker<'_>,
 ) -> BatchPlan {
     let mut open: HashMap<i64, Open> = open_windows
         .iter()
@@ -123,41 +136,51 @@ pub(crate) fn plan(
         .collect();
     let mut plan = BatchPlan::default();
     let created_at = to_column(now);
-    for check in checks {
+    for (check, decision) in checks.iter().zip(decisions) {
         let site = check.website_id.get();
         if !live.contains(&site) {
             plan.results.push(RecordedCheck::SiteGone);
             continue;
         }
-        plan.checks
-            .push(NewCheckRow { node_id: node.map(str::to_owned), ..NewCheckRow::from(check) });
+        plan.checks.push(NewCheckRow {
+            node_id: maker.node.map(str::to_owned),
+            region: maker.region.map(str::to_owned),
+            ..NewCheckRow::from(check)
+        });
+        let Some(decision) = decision else {
+            plan.results.push(RecordedCheck::Stored {
+                window: AppliedTransition::Unchanged,
+                recheck_after: None,
+            });
+            continue;
+        };
         let current = open.get(&site).copied();
         let at = check.timestamp;
-        let applied =
-            match DowntimeTransition::decide(current.map(Open::start), check.is_available, at) {
-                DowntimeTransition::Open { at } => {
-                    open.insert(site, Open::New { index: plan.new_windows.len(), start: at });
-                    plan.new_windows.push(NewWindowRow {
-                        website_id: site,
-                        start_time: to_column(at),
-                        end_time: None,
-                        created_at,
-                    });
-                    AppliedTransition::Opened { at }
-                }
-                DowntimeTransition::Close { at, duration } => {
-                    match open.remove(&site) {
-                        Some(Open::Stored { id, .. }) => plan.closes.push((id, to_column(at))),
-                        Some(Open::New { index, .. }) => {
-                            plan.new_windows[index].end_time = Some(to_column(at))
-                        }
-                        None => {}
+        let available = decision.check.is_available;
+        let applied = match DowntimeTransition::decide(current.map(Open::start), available, at) {
+            DowntimeTransition::Open { at } => {
+                open.insert(site, Open::New { index: plan.new_windows.len(), start: at });
+                plan.new_windows.push(NewWindowRow {
+                    website_id: site,
+                    start_time: to_column(at),
+                    end_time: None,
+                    created_at,
+                });
+                AppliedTransition::Opened { at }
+            }
+            DowntimeTransition::Close { at, duration } => {
+                match open.remove(&site) {
+                    Some(Open::Stored { id, .. }) => plan.closes.push((id, to_column(at))),
+                    Some(Open::New { index, .. }) => {
+                        plan.new_windows[index].end_time = Some(to_column(at))
                     }
-                    let started = current.map_or(at, Open::start);
-                    AppliedTransition::Closed { started, ended: at, duration }
+                    None => {}
                 }
-                DowntimeTransition::Unchanged => AppliedTransition::Unchanged,
-            };
+                let started = current.map_or(at, Open::start);
+                AppliedTransition::Closed { started, ended: at, duration }
+            }
+            DowntimeTransition::Unchanged => AppliedTransition::Unchanged,
+        };
         plan.results.push(RecordedCheck::Stored { window: applied, recheck_after: None });
     }
     plan
@@ -169,6 +192,20 @@ pub(crate) fn stored_checks<'a>(
     live: &HashSet<i64>,
 ) -> Vec<&'a MonitorCheck> {
     checks.iter().filter(|c| live.contains(&c.website_id.get())).collect()
+}
+
+/// The decisions of the stored checks (one per stored check, in order), for the alert rule.
+pub(crate) fn stored_decisions<'a, 'b>(
+    checks: &[MonitorCheck],
+    decisions: &'b [Option<Decision<'a>>],
+    live: &HashSet<i64>,
+) -> Vec<Option<&'b Decision<'a>>> {
+    checks
+        .iter()
+        .zip(decisions)
+        .filter(|(c, _)| live.contains(&c.website_id.get()))
+        .map(|(_, d)| d.as_ref())
+        .collect()
 }
 
 /// Hands each stored check's "check again soon" (in order) to its result.
@@ -231,7 +268,14 @@ mod tests {
     fn opens_and_closes_within_one_batch() {
         let checks =
             [check(1, 0, false), check(1, 10, false), check(1, 20, true), check(1, 30, false)];
-        let plan = plan(&checks, &HashSet::from([1]), &[], T0, None);
+        let plan = plan(
+            &checks,
+            &crate::region_vote::each_alone(&checks),
+            &HashSet::from([1]),
+            &[],
+            T0,
+            Maker::default(),
+        );
         assert_eq!(plan.checks.len(), 4);
         assert_eq!(plan.new_windows.len(), 2);
         assert_eq!(plan.new_windows[0].end_time, Some(to_column(T0 + time::Duration::seconds(20))));
@@ -264,7 +308,14 @@ mod tests {
     fn closes_a_stored_window_and_drops_checks_of_gone_sites() {
         let stored = OpenWindow { id: 41, website_id: 2, start_time: to_column(T0) };
         let checks = [check(2, 90, true), check(3, 90, false)];
-        let plan = plan(&checks, &HashSet::from([2]), &[stored], T0, None);
+        let plan = plan(
+            &checks,
+            &crate::region_vote::each_alone(&checks),
+            &HashSet::from([2]),
+            &[stored],
+            T0,
+            Maker::default(),
+        );
         assert_eq!(plan.closes, vec![(41, to_column(T0 + time::Duration::seconds(90)))]);
         assert!(plan.new_windows.is_empty());
         assert_eq!(plan.checks.len(), 1);

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use diesel::SqliteConnection;
 use diesel::prelude::*;
-use lookout_domain::alerting::AlertDefaults;
+use lookout_domain::regions::RegionName;
 use lookout_domain::{MonitorCheck, RecordedCheck};
 use time::OffsetDateTime;
 
@@ -14,7 +14,12 @@ use crate::alert_batch_write::write_alert_plan;
 use crate::alert_policies::{assemble, policies_query, policy_channels_query};
 use crate::certificates::{certificate_rows, write_certificates};
 use crate::check_batch::{
-    BatchPlan, OpenWindow, apply_rechecks, open_windows_query, plan, site_ids, stored_checks,
+    BatchPlan, Maker, OpenWindow, apply_rechecks, open_windows_query, plan, site_ids,
+    stored_checks, stored_decisions,
+};
+use crate::check_writer::CheckWriterOptions;
+use crate::region_vote::{
+    LiveSiteRow, region_verdicts_query, vote_batch, voting_sites, write_region_verdicts_sqlite,
 };
 use crate::schema::{downtime_windows, monitor_checks};
 use crate::site_verdicts::{live_sites_query, verdict_changes, write_verdicts_sqlite};
@@ -23,17 +28,30 @@ pub(crate) fn write_batch_sqlite(
     conn: &mut SqliteConnection,
     checks: &[MonitorCheck],
     now: OffsetDateTime,
-    node: Option<&str>,
-    defaults: &AlertDefaults,
+    options: &CheckWriterOptions,
 ) -> QueryResult<(Vec<RecordedCheck>, usize)> {
+    let defaults = &options.alerts;
     let ids = site_ids(checks);
-    let verdicts: HashMap<i64, Option<i16>> =
-        live_sites_query(&ids).load::<(i64, Option<i16>)>(conn)?.into_iter().collect();
+    let sites: Vec<LiveSiteRow> = live_sites_query(&ids).load(conn)?;
+    let verdicts: HashMap<i64, Option<i16>> = sites.iter().map(|s| (s.0, s.1)).collect();
     let live: HashSet<i64> = verdicts.keys().copied().collect();
     let live_ids: Vec<i64> = live.iter().copied().collect();
+    // The one writer connection serialises batches: no lock is needed for the vote.
+    let voting = voting_sites(&sites, options.failed_held_for);
+    let voting_ids: Vec<i64> = voting.keys().copied().collect();
+    let stored_verdicts = if voting.is_empty() {
+        Vec::new()
+    } else {
+        region_verdicts_query(&voting_ids).load(conn)?
+    };
+    let voted = vote_batch(checks, &voting, stored_verdicts, options.region.as_ref());
     let open: Vec<OpenWindow> = open_windows_query(&live_ids).load(conn)?;
+    let maker = Maker {
+        node: options.node_id.as_deref(),
+        region: options.region.as_ref().map(RegionName::as_str),
+    };
     let BatchPlan { checks: rows, new_windows, closes, mut results } =
-        plan(checks, &live, &open, now, node);
+        plan(checks, &voted.decisions, &live, &open, now, maker);
     diesel::insert_into(monitor_checks::table).values(&rows).execute(conn)?;
     if !new_windows.is_empty() {
         diesel::insert_into(downtime_windows::table).values(&new_windows).execute(conn)?;
@@ -43,20 +61,22 @@ pub(crate) fn write_batch_sqlite(
             .set(downtime_windows::end_time.eq(end))
             .execute(conn)?;
     }
-    write_verdicts_sqlite(conn, &verdict_changes(checks, &verdicts))?;
+    write_region_verdicts_sqlite(conn, &voted.verdicts)?;
+    write_verdicts_sqlite(conn, &verdict_changes(&voted.decisions, &verdicts))?;
     let stored = stored_checks(checks, &live);
     let certificates = certificate_rows(&stored);
     if !certificates.is_empty() {
         write_certificates!(sync, &mut *conn, certificates);
     }
+    let decided = stored_decisions(checks, &voted.decisions, &live);
     let states: Vec<StateRow> = states_query(&live_ids).load(conn)?;
-    let needing = sites_needing_policy(&stored, &states);
+    let needing = sites_needing_policy(&decided, &states);
     let policies = if needing.is_empty() {
         HashMap::new()
     } else {
         assemble(policies_query(&needing).load(conn)?, policy_channels_query(&needing).load(conn)?)
     };
-    let alerts = plan_alerts(&stored, &states, &policies, defaults);
+    let alerts = plan_alerts(&decided, &states, &policies, defaults);
     let queued = write_alert_plan!(sync, conn, &alerts, &policies, defaults, now);
     apply_rechecks(&mut results, &alerts.recheck_after);
     Ok((results, queued))

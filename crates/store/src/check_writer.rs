@@ -12,7 +12,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Timestamp};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::alerting::AlertDefaults;
-use lookout_domain::{CheckRecorder, MonitorCheck, RecordCheckError, RecordedCheck};
+use lookout_domain::regions::RegionName;
+use lookout_domain::{BreakerPolicy, CheckRecorder, MonitorCheck, RecordCheckError, RecordedCheck};
 use time::{OffsetDateTime, PrimitiveDateTime};
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -22,9 +23,14 @@ use crate::alert_batch_write::write_alert_plan;
 use crate::alert_policies::{assemble, policies_query, policy_channels_query};
 use crate::certificates::{certificate_rows, write_certificates};
 use crate::check_batch::{
-    OpenWindow, apply_rechecks, open_windows_query, plan, site_ids, stored_checks,
+    Maker, OpenWindow, apply_rechecks, open_windows_query, plan, site_ids, stored_checks,
+    stored_decisions,
 };
 use crate::check_batch_sqlite::write_batch_sqlite;
+use crate::region_vote::{
+    LiveSiteRow, lock_voting_sites_pg, region_verdicts_query, vote_batch, voting_sites,
+    write_region_verdicts_pg,
+};
 use crate::schema::{downtime_windows, monitor_checks};
 use crate::site_verdicts::{live_sites_query, verdict_changes, write_verdicts_pg};
 use crate::sqlite_transaction::immediate_transaction;
@@ -45,6 +51,12 @@ pub struct CheckWriterOptions {
     pub retry_interval: Duration,
     /// Recorded with every check: the node that made it.
     pub node_id: Option<String>,
+    /// Recorded with every check: the node's region; the region whose verdict its checks are
+    /// for sites that chose regions.
+    pub region: Option<RegionName>,
+    /// How much longer a region's failed verdict counts than two intervals: the circuit
+    /// breaker's cool-down, while which the region does not check the site.
+    pub failed_held_for: Duration,
     /// The alert settings of sites that have none of their own (config `alerts.*`).
     pub alerts: AlertDefaults,
     /// Woken when a batch queued deliveries, so the outbox worker sends them at once.
@@ -59,6 +71,8 @@ impl Default for CheckWriterOptions {
             outage_buffer: 100_000,
             retry_interval: Duration::from_secs(1),
             node_id: None,
+            region: None,
+            failed_held_for: BreakerPolicy::default().open_for,
             alerts: AlertDefaults::default(),
             outbox_signal: None,
         }
@@ -144,19 +158,16 @@ impl Store {
         options: &CheckWriterOptions,
     ) -> Result<(Vec<RecordedCheck>, usize), StoreError> {
         let now = OffsetDateTime::now_utc();
-        let node = options.node_id.as_deref();
-        let defaults = &options.alerts;
         match &self.pools {
             Pools::Sqlite { writer, .. } => {
                 let mut conn = writer.get().await?;
                 let checks = checks.to_vec();
-                let node = node.map(str::to_owned);
-                let defaults = *defaults;
+                let options = options.clone();
                 // One blocking hop for the whole batch, on SQLite's single writer connection.
                 Ok(conn
                     .spawn_blocking(move |conn: &mut SqliteConnection| {
                         immediate_transaction(conn, |conn| {
-                            write_batch_sqlite(conn, &checks, now, node.as_deref(), &defaults)
+                            write_batch_sqlite(conn, &checks, now, &options)
                         })
                     })
                     .await?)
@@ -164,66 +175,81 @@ impl Store {
             Pools::Postgres(pool) => {
                 let mut conn = pool.get().await?;
                 let results = conn
-                    .transaction(async |conn| {
-                        let ids = site_ids(checks);
-                        let verdicts: HashMap<i64, Option<i16>> = live_sites_query(&ids)
-                            .load::<(i64, Option<i16>)>(conn)
-                            .await?
-                            .into_iter()
-                            .collect();
-                        let live: HashSet<i64> = verdicts.keys().copied().collect();
-                        let live_ids: Vec<i64> = live.iter().copied().collect();
-                        let open: Vec<OpenWindow> =
-                            open_windows_query(&live_ids).load(conn).await?;
-                        let mut plan = plan(checks, &live, &open, now, node);
-                        diesel::insert_into(monitor_checks::table)
-                            .values(&plan.checks)
-                            .execute(conn)
-                            .await?;
-                        if !plan.new_windows.is_empty() {
-                            diesel::insert_into(downtime_windows::table)
-                                .values(&plan.new_windows)
-                                .execute(conn)
-                                .await?;
-                        }
-                        if !plan.closes.is_empty() {
-                            let (ids, ends): (Vec<i64>, Vec<PrimitiveDateTime>) =
-                                plan.closes.iter().copied().unzip();
-                            diesel::sql_query(
-                                "UPDATE downtime_windows SET end_time = closing.end_time \
-                                 FROM unnest($1, $2) AS closing(id, end_time) \
-                                 WHERE downtime_windows.id = closing.id",
-                            )
-                            .bind::<Array<BigInt>, _>(ids)
-                            .bind::<Array<Timestamp>, _>(ends)
-                            .execute(conn)
-                            .await?;
-                        }
-                        write_verdicts_pg(conn, &verdict_changes(checks, &verdicts)).await?;
-                        let stored = stored_checks(checks, &live);
-                        let certificates = certificate_rows(&stored);
-                        if !certificates.is_empty() {
-                            write_certificates!(async, &mut *conn, certificates);
-                        }
-                        let states: Vec<StateRow> = states_query(&live_ids).load(conn).await?;
-                        let needing = sites_needing_policy(&stored, &states);
-                        let policies = if needing.is_empty() {
-                            HashMap::new()
-                        } else {
-                            assemble(
-                                policies_query(&needing).load(conn).await?,
-                                policy_channels_query(&needing).load(conn).await?,
-                            )
-                        };
-                        let alerts = plan_alerts(&stored, &states, &policies, defaults);
-                        let queued =
-                            write_alert_plan!(async, conn, &alerts, &policies, defaults, now);
-                        apply_rechecks(&mut plan.results, &alerts.recheck_after);
-                        Ok::<_, diesel::result::Error>((plan.results, queued))
-                    })
+                    .transaction(async |conn| write_batch_pg(conn, checks, now, options).await)
                     .await?;
                 Ok(results)
             }
         }
     }
+}
+
+/// One batch on PostgreSQL, inside the caller's transaction.
+async fn write_batch_pg(
+    conn: &mut diesel_async::AsyncPgConnection,
+    checks: &[MonitorCheck],
+    now: OffsetDateTime,
+    options: &CheckWriterOptions,
+) -> Result<(Vec<RecordedCheck>, usize), diesel::result::Error> {
+    let defaults = &options.alerts;
+    let ids = site_ids(checks);
+    let sites: Vec<LiveSiteRow> = live_sites_query(&ids).load(conn).await?;
+    let verdicts: HashMap<i64, Option<i16>> = sites.iter().map(|s| (s.0, s.1)).collect();
+    let live: HashSet<i64> = verdicts.keys().copied().collect();
+    let live_ids: Vec<i64> = live.iter().copied().collect();
+    let voting = voting_sites(&sites, options.failed_held_for);
+    lock_voting_sites_pg(conn, &voting).await?;
+    let voting_ids: Vec<i64> = voting.keys().copied().collect();
+    let stored_verdicts = if voting.is_empty() {
+        Vec::new()
+    } else {
+        region_verdicts_query(&voting_ids).load(conn).await?
+    };
+    let voted = vote_batch(checks, &voting, stored_verdicts, options.region.as_ref());
+    let open: Vec<OpenWindow> = open_windows_query(&live_ids).load(conn).await?;
+    let maker = Maker {
+        node: options.node_id.as_deref(),
+        region: options.region.as_ref().map(RegionName::as_str),
+    };
+    let mut plan = plan(checks, &voted.decisions, &live, &open, now, maker);
+    diesel::insert_into(monitor_checks::table).values(&plan.checks).execute(conn).await?;
+    if !plan.new_windows.is_empty() {
+        diesel::insert_into(downtime_windows::table)
+            .values(&plan.new_windows)
+            .execute(conn)
+            .await?;
+    }
+    if !plan.closes.is_empty() {
+        let (ids, ends): (Vec<i64>, Vec<PrimitiveDateTime>) = plan.closes.iter().copied().unzip();
+        diesel::sql_query(
+            "UPDATE downtime_windows SET end_time = closing.end_time \
+             FROM unnest($1, $2) AS closing(id, end_time) \
+             WHERE downtime_windows.id = closing.id",
+        )
+        .bind::<Array<BigInt>, _>(ids)
+        .bind::<Array<Timestamp>, _>(ends)
+        .execute(conn)
+        .await?;
+    }
+    write_region_verdicts_pg(conn, &voted.verdicts).await?;
+    write_verdicts_pg(conn, &verdict_changes(&voted.decisions, &verdicts)).await?;
+    let stored = stored_checks(checks, &live);
+    let certificates = certificate_rows(&stored);
+    if !certificates.is_empty() {
+        write_certificates!(async, &mut *conn, certificates);
+    }
+    let decided = stored_decisions(checks, &voted.decisions, &live);
+    let states: Vec<StateRow> = states_query(&live_ids).load(conn).await?;
+    let needing = sites_needing_policy(&decided, &states);
+    let policies = if needing.is_empty() {
+        HashMap::new()
+    } else {
+        assemble(
+            policies_query(&needing).load(conn).await?,
+            policy_channels_query(&needing).load(conn).await?,
+        )
+    };
+    let alerts = plan_alerts(&decided, &states, &policies, defaults);
+    let queued = write_alert_plan!(async, conn, &alerts, &policies, defaults, now);
+    apply_rechecks(&mut plan.results, &alerts.recheck_after);
+    Ok((plan.results, queued))
 }

@@ -8,6 +8,7 @@ use lookout_domain::history::{
 };
 use std::collections::HashMap;
 
+use lookout_domain::regions::RegionName;
 use lookout_domain::{DowntimeWindow, MonitorCheck, Website, WebsiteId};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
@@ -85,6 +86,7 @@ pub(crate) struct CheckRow {
     tls_us: Option<i32>,
     ttfb_us: Option<i32>,
     transfer_us: Option<i32>,
+    region: Option<String>,
 }
 
 impl CheckRow {
@@ -92,6 +94,7 @@ impl CheckRow {
         debug_assert_eq!(self.website_id, website.get());
         StoredCheck {
             id: self.id,
+            region: self.region.and_then(|r| RegionName::parse(&r).ok()),
             check: MonitorCheck {
                 website_id: website,
                 timestamp: from_column(self.timestamp),
@@ -168,6 +171,13 @@ impl CheckHistory for Store {
         id: WebsiteId,
     ) -> Result<Option<lookout_domain::checks::SiteCertificate>, HistoryError> {
         self.read_certificate(id).await
+    }
+
+    async fn region_verdicts(
+        &self,
+        id: WebsiteId,
+    ) -> Result<Vec<lookout_domain::regions::RegionVerdict>, HistoryError> {
+        self.read_region_verdicts(id).await
     }
 
     async fn sla_input(
@@ -272,6 +282,7 @@ impl CheckHistory for Store {
         range: TimeRange,
         limit: PageLimit,
         cursor: Option<CheckCursor>,
+        region: Option<RegionName>,
     ) -> Result<CheckPage, HistoryError> {
         let fetch = i64::try_from(limit.get() + 1).unwrap_or(i64::MAX);
         let rows: Option<Vec<CheckRow>> = with_connection!(self, read, |conn| {
@@ -285,6 +296,9 @@ impl CheckHistory for Store {
                             .into_boxed(),
                         range
                     );
+                    if let Some(region) = &region {
+                        query = query.filter(monitor_checks::region.eq(region.as_str().to_owned()));
+                    }
                     if let Some(cursor) = cursor {
                         let at = to_column(cursor.timestamp);
                         query = query.filter(monitor_checks::timestamp.lt(at).or(

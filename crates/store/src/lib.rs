@@ -28,6 +28,7 @@ mod nodes;
 mod outbox;
 mod outbox_attempts;
 mod phase_columns;
+mod region_vote;
 mod rollups;
 mod rollups_sqlite;
 mod rows;

@@ -1,6 +1,7 @@
 //! Row structs of the diesel schema and their conversion to and from domain types.
 
 use diesel::prelude::*;
+use lookout_domain::regions::{Quorum, RegionName, RegionsError, SiteRegions};
 use lookout_domain::website::UpdatedWebsite;
 use lookout_domain::{
     CheckInterval, NewWebsite, Website, WebsiteId, WebsiteName, WebsitePatch, WebsiteUrl,
@@ -29,6 +30,42 @@ pub(crate) struct WebsiteRow {
     pub(crate) assertions: Option<String>,
     pub(crate) degraded_above_ms: Option<i32>,
     pub(crate) public: bool,
+    pub(crate) regions: Option<String>,
+    pub(crate) quorum: Option<String>,
+}
+
+impl WebsiteRow {
+    /// The site's regions and quorum as stored (a JSON array of names; the quorum's text).
+    pub(crate) fn site_regions(&self) -> Result<SiteRegions, StoreError> {
+        stored_regions(self.regions.as_deref(), self.quorum.as_deref())
+            .map_err(|e| StoreError::CorruptRow(format!("website {}: {e}", self.id)))
+    }
+}
+
+/// Reads the `regions` and `quorum` columns.
+pub(crate) fn stored_regions(
+    regions: Option<&str>,
+    quorum: Option<&str>,
+) -> Result<SiteRegions, String> {
+    let names: Vec<String> = match regions {
+        Some(json) => serde_json::from_str(json).map_err(|e| format!("regions: {e}"))?,
+        None => Vec::new(),
+    };
+    let quorum = match quorum {
+        Some(raw) => Quorum::parse(raw).ok_or_else(|| format!("quorum {raw:?}"))?,
+        None => Quorum::Majority,
+    };
+    SiteRegions::parse(&names, quorum).map_err(|e| e.to_string())
+}
+
+/// The `regions` and `quorum` columns of `regions` (NULL for the defaults).
+pub(crate) fn regions_columns(regions: &SiteRegions) -> (Option<String>, Option<String>) {
+    if regions.is_any() {
+        return (None, None);
+    }
+    let names: Vec<&str> = regions.regions().iter().map(RegionName::as_str).collect();
+    let quorum = (regions.quorum() != Quorum::Majority).then(|| regions.quorum().to_string());
+    (serde_json::to_string(&names).ok(), quorum)
 }
 
 impl TryFrom<WebsiteRow> for Website {
@@ -36,6 +73,7 @@ impl TryFrom<WebsiteRow> for Website {
 
     fn try_from(row: WebsiteRow) -> Result<Self, StoreError> {
         let corrupt = |what: &str| StoreError::CorruptRow(format!("website {}: {what}", row.id));
+        let regions = row.site_regions()?;
         Ok(Website {
             id: WebsiteId::new(row.id).map_err(|e| corrupt(&e.to_string()))?,
             url: WebsiteUrl::parse(&row.url)
@@ -55,6 +93,7 @@ impl TryFrom<WebsiteRow> for Website {
                 row.degraded_above_ms,
             )
             .map_err(|e| corrupt(&e))?,
+            regions,
             created_at: from_column(row.created_at),
             updated_at: from_column(row.updated_at),
         })
@@ -75,11 +114,14 @@ pub(crate) struct NewWebsiteRow<'a> {
     assertions: Option<String>,
     degraded_above_ms: Option<i32>,
     public: bool,
+    regions: Option<String>,
+    quorum: Option<String>,
 }
 
 impl<'a> NewWebsiteRow<'a> {
     pub(crate) fn new(website: &'a NewWebsite, now: OffsetDateTime) -> Self {
         let now = to_column(now);
+        let (regions, quorum) = regions_columns(&website.regions);
         Self {
             url: website.url.as_str(),
             url_given: website.url.given(),
@@ -92,6 +134,8 @@ impl<'a> NewWebsiteRow<'a> {
             assertions: assertions_column(&website.check.assertions),
             degraded_above_ms: degraded_column(website.check.degraded_above),
             public: website.public,
+            regions,
+            quorum,
         }
     }
 }
@@ -109,6 +153,16 @@ pub(crate) struct WebsiteChangeset<'a> {
     assertions: Option<Option<String>>,
     degraded_above_ms: Option<Option<i32>>,
     public: Option<bool>,
+    regions: Option<Option<String>>,
+    quorum: Option<Option<String>>,
+}
+
+/// A changeset could not be made.
+#[derive(Debug)]
+pub(crate) enum ChangesetError {
+    Store(StoreError),
+    /// The patch's regions or quorum do not fit the site's.
+    Regions(RegionsError),
 }
 
 impl<'a> WebsiteChangeset<'a> {
@@ -118,14 +172,26 @@ impl<'a> WebsiteChangeset<'a> {
         patch: &'a WebsitePatch,
         before: &WebsiteRow,
         now: OffsetDateTime,
-    ) -> Result<Self, StoreError> {
+    ) -> Result<Self, ChangesetError> {
         let request = match &patch.request {
             None => None,
             Some(request) => {
-                let stored = stored_request(before.request.as_deref())
-                    .map_err(|e| StoreError::CorruptRow(format!("website {}: {e}", before.id)))?;
+                let stored = stored_request(before.request.as_deref()).map_err(|e| {
+                    ChangesetError::Store(StoreError::CorruptRow(format!(
+                        "website {}: {e}",
+                        before.id
+                    )))
+                })?;
                 Some(request_column(&request.clone().keep_secrets_from(&stored)))
             }
+        };
+        let (regions, quorum) = if patch.regions.is_none() && patch.quorum.is_none() {
+            (None, None)
+        } else {
+            let current = before.site_regions().map_err(ChangesetError::Store)?;
+            let after = patch.regions_over(&current).map_err(ChangesetError::Regions)?;
+            let (regions, quorum) = regions_columns(&after);
+            (Some(regions), Some(quorum))
         };
         Ok(Self {
             url: patch.url.as_ref().map(WebsiteUrl::as_str),
@@ -138,6 +204,8 @@ impl<'a> WebsiteChangeset<'a> {
             assertions: patch.assertions.as_deref().map(assertions_column),
             degraded_above_ms: patch.degraded_above.map(degraded_column),
             public: patch.public,
+            regions,
+            quorum,
         })
     }
 }

@@ -44,6 +44,8 @@ diesel::table! {
         degraded_above_ms -> Nullable<Integer>,
         verdict -> Nullable<SmallInt>,
         public -> Bool,
+        regions -> Nullable<Text>,
+        quorum -> Nullable<Text>,
     }
 }
 
@@ -65,6 +67,7 @@ diesel::table! {
         tls_us -> Nullable<Integer>,
         ttfb_us -> Nullable<Integer>,
         transfer_us -> Nullable<Integer>,
+        region -> Nullable<Text>,
     }
 }
 
@@ -281,3 +284,14 @@ diesel::table! {
 }
 
 diesel::joinable!(certificates -> websites (website_id));
+
+diesel::table! {
+    region_verdicts (website_id, region) {
+        website_id -> BigInt,
+        region -> Text,
+        verdict -> SmallInt,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(region_verdicts -> websites (website_id));

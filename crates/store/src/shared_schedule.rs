@@ -13,6 +13,7 @@ use lookout_domain::monitoring::{
     Claimed, LeasedSlot, ScheduleEntry, SharedScheduleError, SharedScheduleStore, SlotRelease,
 };
 use lookout_domain::node::NodeId;
+use lookout_domain::regions::RegionName;
 use lookout_domain::{CheckTarget, CircuitBreaker, WebsiteId, WebsiteName, WebsiteUrl};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
@@ -27,11 +28,18 @@ const NOW: &str = "(now() AT TIME ZONE 'UTC')";
 /// Connections of the shared schedule's own pool (claims, releases, upkeep, API changes).
 pub(crate) const SCHEDULE_POOL_SIZE: usize = 4;
 
+/// The regions of `w` (a `websites` row) as schedule rows: one per chosen region, or one `''`
+/// (any region) for a site that chose none.
+const REGIONS_OF_W: &str = "jsonb_array_elements_text(COALESCE(w.regions, '[\"\"]')::jsonb)";
+
 /// The shared schedule in PostgreSQL (see `Store::shared_schedule`).
 #[derive(Clone)]
 pub struct PgSharedSchedule {
     pub(crate) pool: PgPool,
     pub(crate) checks: CheckSpecCache,
+    /// This node's region (`''`: none): it claims rows of its region and of sites checked from
+    /// any region.
+    pub(crate) region: String,
 }
 
 impl std::fmt::Debug for PgSharedSchedule {
@@ -117,6 +125,13 @@ fn breaker_columns(breaker: CircuitBreaker) -> (i32, Option<PrimitiveDateTime>) 
 }
 
 impl PgSharedSchedule {
+    /// The same schedule, claiming for a node of `region` (`None`: a node with no region,
+    /// which checks only sites that chose none).
+    pub fn for_region(mut self, region: Option<&RegionName>) -> Self {
+        self.region = region.map(|r| r.as_str().to_owned()).unwrap_or_default();
+        self
+    }
+
     /// Claims up to `limit` enabled sites due within `horizon`, for `lease`: each is due again
     /// when the lease runs out unless released first. A site whose lease ran out is claimed for
     /// the slot its last holder never finished.
@@ -130,14 +145,18 @@ impl PgSharedSchedule {
         let mut conn = self.pool.get().await?;
         let rows: Vec<ClaimRow> = sql_query(format!(
             "WITH due AS ( \
-                 SELECT s.website_id FROM check_schedule s JOIN websites w ON w.id = s.website_id \
-                 WHERE s.next_due_at <= {NOW} + $2 * interval '1 second' AND w.enabled \
+                 SELECT s.website_id, s.region FROM check_schedule s \
+                     JOIN websites w ON w.id = s.website_id \
+                 WHERE s.region IN ('', $5) \
+                     AND s.next_due_at <= {NOW} + $2 * interval '1 second' AND w.enabled \
                  ORDER BY s.next_due_at LIMIT $3 FOR UPDATE OF s SKIP LOCKED) \
              UPDATE check_schedule s SET \
                  claimed_due = COALESCE(s.claimed_due, s.next_due_at), \
                  next_due_at = {NOW} + $4 * interval '1 second', \
                  lease_owner = $1, changed_at = {NOW} \
-             FROM due, websites w WHERE s.website_id = due.website_id AND w.id = s.website_id \
+             FROM due, websites w \
+             WHERE s.website_id = due.website_id AND s.region = due.region \
+                 AND w.id = s.website_id \
              RETURNING s.website_id, w.url, w.name, s.claimed_due, w.check_interval, s.breaker_failures, \
                  s.breaker_open_until, {NOW} AS db_now, w.request, w.assertions, \
                  w.degraded_above_ms"
@@ -146,6 +165,7 @@ impl PgSharedSchedule {
         .bind::<Double, _>(horizon.as_secs_f64())
         .bind::<BigInt, _>(i64::try_from(limit).unwrap_or(i64::MAX))
         .bind::<Double, _>(lease.as_secs_f64())
+        .bind::<Text, _>(&self.region)
         .load(&mut conn)
         .await?;
         let db_now = <[ClaimRow]>::first(&rows).map(|r| from_column(r.db_now));
@@ -235,19 +255,30 @@ impl PgSharedSchedule {
         Ok(returned)
     }
 
-    /// Schedules a site (created or enabled): due now, or sooner than its next slot would be.
+    /// Schedules a site (created, enabled, or its regions changed): one row per region it is
+    /// checked from, due now or sooner than its next slot would be; rows of regions it no longer
+    /// chose go (a check in flight there finishes; its release finds no row).
     async fn add_rows(&self, id: WebsiteId, interval: Duration) -> Result<(), StoreError> {
         let mut conn = self.pool.get().await?;
         sql_query(format!(
-            "INSERT INTO check_schedule (website_id, next_due_at, changed_at) \
-             VALUES ($1, {NOW}, {NOW}) \
-             ON CONFLICT (website_id) DO UPDATE SET \
+            "INSERT INTO check_schedule (website_id, region, next_due_at, changed_at) \
+             SELECT w.id, r.region, {NOW}, {NOW} FROM websites w, {REGIONS_OF_W} AS r(region) \
+             WHERE w.id = $1 \
+             ON CONFLICT (website_id, region) DO UPDATE SET \
                  next_due_at = LEAST(check_schedule.next_due_at, {NOW} + $2 * interval '1 second'), \
                  changed_at = {NOW} \
              WHERE check_schedule.claimed_due IS NULL"
         ))
         .bind::<BigInt, _>(id.get())
         .bind::<Double, _>(interval.as_secs_f64())
+        .execute(&mut conn)
+        .await?;
+        sql_query(format!(
+            "DELETE FROM check_schedule s USING websites w \
+             WHERE s.website_id = $1 AND w.id = s.website_id \
+                 AND s.region NOT IN (SELECT * FROM {REGIONS_OF_W})"
+        ))
+        .bind::<BigInt, _>(id.get())
         .execute(&mut conn)
         .await?;
         Ok(())
@@ -264,53 +295,43 @@ impl PgSharedSchedule {
         Ok(())
     }
 
-    /// Pulls a free site's next slot in when its new interval brings it due sooner; a held
-    /// slot is advanced by the new interval at its release.
-    async fn retime_rows(&self, id: WebsiteId, interval: Duration) -> Result<(), StoreError> {
-        let mut conn = self.pool.get().await?;
-        sql_query(format!(
-            "UPDATE check_schedule SET \
-                 next_due_at = LEAST(next_due_at, {NOW} + $2 * interval '1 second'), \
-                 changed_at = {NOW} \
-             WHERE website_id = $1 AND claimed_due IS NULL"
-        ))
-        .bind::<BigInt, _>(id.get())
-        .bind::<Double, _>(interval.as_secs_f64())
-        .execute(&mut conn)
-        .await?;
-        Ok(())
-    }
-
-    /// Brings the rows in step with the websites: every enabled site without a row gets one,
-    /// first due at a random point of its first interval (so that sites loaded together are
-    /// spread out); rows of disabled sites that no one holds go. Returns (added, removed).
+    /// Brings the rows in step with the websites: every enabled site gets a row for each region
+    /// it is checked from, first due at a random point of its first interval (so that sites
+    /// loaded together are spread out); rows of disabled sites that no one holds go, and so do
+    /// rows of regions a site no longer chose. Returns (added, removed).
     async fn sync_rows(&self) -> Result<(usize, usize), StoreError> {
         let mut conn = self.pool.get().await?;
         let added = sql_query(format!(
-            "INSERT INTO check_schedule (website_id, next_due_at, changed_at) \
-             SELECT w.id, {NOW} + w.check_interval * random() * interval '1 second', {NOW} \
-             FROM websites w WHERE w.enabled \
-                 AND NOT EXISTS (SELECT 1 FROM check_schedule s WHERE s.website_id = w.id) \
-             ON CONFLICT (website_id) DO NOTHING"
+            "INSERT INTO check_schedule (website_id, region, next_due_at, changed_at) \
+             SELECT w.id, r.region, {NOW} + w.check_interval * random() * interval '1 second', \
+                 {NOW} \
+             FROM websites w, {REGIONS_OF_W} AS r(region) WHERE w.enabled \
+                 AND NOT EXISTS (SELECT 1 FROM check_schedule s \
+                     WHERE s.website_id = w.id AND s.region = r.region) \
+             ON CONFLICT (website_id, region) DO NOTHING"
         ))
         .execute(&mut conn)
         .await?;
-        let removed = sql_query(
+        let removed = sql_query(format!(
             "DELETE FROM check_schedule s USING websites w \
-             WHERE w.id = s.website_id AND NOT w.enabled AND s.claimed_due IS NULL",
-        )
+             WHERE w.id = s.website_id AND ((NOT w.enabled AND s.claimed_due IS NULL) \
+                 OR s.region NOT IN (SELECT * FROM {REGIONS_OF_W}))"
+        ))
         .execute(&mut conn)
         .await?;
         Ok((added, removed))
     }
 
-    /// Every row: the slot in progress or the next one, and the breaker.
+    /// Every row this node's region checks: the slot in progress or the next one, and the
+    /// breaker.
     async fn entries_rows(&self) -> Result<Vec<ScheduleEntry>, StoreError> {
         let mut conn = self.pool.get().await?;
         let rows: Vec<EntryRow> = sql_query(
             "SELECT website_id, COALESCE(claimed_due, next_due_at) AS next_due, \
-                 breaker_failures, breaker_open_until FROM check_schedule",
+                 breaker_failures, breaker_open_until FROM check_schedule \
+             WHERE region IN ('', $1)",
         )
+        .bind::<Text, _>(&self.region)
         .load(&mut conn)
         .await?;
         rows.into_iter()
@@ -362,10 +383,6 @@ impl SharedScheduleStore for PgSharedSchedule {
 
     async fn remove(&self, id: WebsiteId) -> Result<(), SharedScheduleError> {
         Ok(self.remove_rows(id).await?)
-    }
-
-    async fn retime(&self, id: WebsiteId, interval: Duration) -> Result<(), SharedScheduleError> {
-        Ok(self.retime_rows(id, interval).await?)
     }
 
     async fn sync(&self) -> Result<(usize, usize), SharedScheduleError> {

@@ -13,15 +13,31 @@ use diesel::sql_types::{Array, BigInt, SmallInt};
 use lookout_domain::MonitorCheck;
 use lookout_domain::dashboard::Verdict;
 
+use crate::region_vote::Decision;
 use crate::schema::websites;
 
 /// What a check says about its site, as stored in `websites.verdict` (the values
 /// `site_listing::STATE_RANK` reads).
 pub(crate) fn verdict_of(check: &MonitorCheck) -> i16 {
-    match Verdict::of(check) {
+    verdict_code(Verdict::of(check))
+}
+
+/// A verdict as stored (`websites.verdict`, `region_verdicts.verdict`).
+pub(crate) fn verdict_code(verdict: Verdict) -> i16 {
+    match verdict {
         Verdict::Up => UP,
         Verdict::Degraded => DEGRADED,
         Verdict::Failed => FAILED,
+    }
+}
+
+/// A stored verdict read back (`None`: a value no version wrote).
+pub(crate) fn verdict_from_code(code: i16) -> Option<Verdict> {
+    match code {
+        UP => Some(Verdict::Up),
+        DEGRADED => Some(Verdict::Degraded),
+        FAILED => Some(Verdict::Failed),
+        _ => None,
     }
 }
 
@@ -29,24 +45,28 @@ const UP: i16 = 0;
 const DEGRADED: i16 = 1;
 const FAILED: i16 = 2;
 
-/// The live sites among `ids`, with their stored verdicts.
+/// The live sites among `ids`, with their stored verdicts, their regions and quorum and their
+/// interval (`region_vote::LiveSiteRow`).
 #[diesel::dsl::auto_type(no_type_alias)]
 pub(crate) fn live_sites_query<'a>(ids: &'a [i64]) -> _ {
-    websites::table
-        .filter(websites::id.eq_any(ids))
-        .filter(websites::enabled.eq(true))
-        .select((websites::id, websites::verdict))
+    websites::table.filter(websites::id.eq_any(ids)).filter(websites::enabled.eq(true)).select((
+        websites::id,
+        websites::verdict,
+        websites::regions,
+        websites::quorum,
+        websites::check_interval,
+    ))
 }
 
-/// The verdicts to write: for each live site, its latest check's verdict in this batch (by
-/// timestamp; the later check wins a tie) where it differs from the stored one. In site order,
-/// so two writers lock rows in the same order.
+/// The verdicts to write: for each live site, its latest deciding check's verdict in this batch
+/// (by timestamp; the later check wins a tie; for a site that chose regions, the vote's) where
+/// it differs from the stored one. In site order, so two writers lock rows in the same order.
 pub(crate) fn verdict_changes(
-    checks: &[MonitorCheck],
+    decisions: &[Option<Decision<'_>>],
     stored: &HashMap<i64, Option<i16>>,
 ) -> Vec<(i64, i16)> {
     let mut latest: HashMap<i64, &MonitorCheck> = HashMap::new();
-    for check in checks {
+    for check in decisions.iter().flatten().map(|d| d.check.as_ref()) {
         let site = check.website_id.get();
         if !stored.contains_key(&site) {
             continue;
@@ -125,26 +145,30 @@ mod tests {
         }
     }
 
+    fn changes(checks: &[MonitorCheck], stored: &HashMap<i64, Option<i16>>) -> Vec<(i64, i16)> {
+        verdict_changes(&crate::region_vote::each_alone(checks), stored)
+    }
+
     #[test]
     fn only_changed_verdicts_are_written_in_site_order() {
         let stored = HashMap::from([(3, Some(UP)), (1, None), (2, Some(DEGRADED))]);
         let checks =
             [check(3, 0, true, false), check(2, 0, true, false), check(1, 0, false, false)];
-        assert_eq!(verdict_changes(&checks, &stored), vec![(1, FAILED), (2, UP)]);
+        assert_eq!(changes(&checks, &stored), vec![(1, FAILED), (2, UP)]);
     }
 
     #[test]
     fn the_latest_check_of_a_site_decides_whatever_the_batch_order() {
         let stored = HashMap::from([(1, Some(UP))]);
         let checks = [check(1, 5, true, true), check(1, 2, false, false)];
-        assert_eq!(verdict_changes(&checks, &stored), vec![(1, DEGRADED)]);
+        assert_eq!(changes(&checks, &stored), vec![(1, DEGRADED)]);
         let recovered = [check(1, 1, true, true), check(1, 2, true, false)];
-        assert!(verdict_changes(&recovered, &stored).is_empty(), "back to the stored verdict");
+        assert!(changes(&recovered, &stored).is_empty(), "back to the stored verdict");
     }
 
     #[test]
     fn sites_that_are_gone_or_paused_are_not_written() {
         let stored = HashMap::from([(1, Some(UP))]);
-        assert!(verdict_changes(&[check(7, 0, false, false)], &stored).is_empty());
+        assert!(changes(&[check(7, 0, false, false)], &stored).is_empty());
     }
 }

@@ -68,6 +68,7 @@ impl Store {
                 let schedule = PgSharedSchedule {
                     pool: pg_pool(url, SCHEDULE_POOL_SIZE, wait)?,
                     checks: Default::default(),
+                    region: String::new(),
                 };
                 (Pools::Postgres(pool), Some(schedule))
             }

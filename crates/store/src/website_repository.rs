@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::alerting::{AlertPolicy, ChannelId};
+use lookout_domain::regions::RegionsError;
 
 use crate::alert_policies::save_policy;
 use lookout_domain::website::{
@@ -15,7 +16,7 @@ use lookout_domain::{NewWebsite, Website, WebsiteId, WebsitePatch};
 use time::OffsetDateTime;
 
 use crate::alert_policies::{PolicyRow, assemble, policies_query, policy_channels_query};
-use crate::rows::{NewWebsiteRow, WebsiteChangeset, WebsiteRow, updated_pair};
+use crate::rows::{ChangesetError, NewWebsiteRow, WebsiteChangeset, WebsiteRow, updated_pair};
 use crate::schema::{alert_policies, websites};
 use crate::store::with_connection;
 use crate::{Store, StoreError};
@@ -56,6 +57,8 @@ impl WebsiteRepository for Store {
             Err(PolicyTxError::Store(e)) if e.is_unique_violation() => {
                 Err(CreateWebsiteError::DuplicateUrl(new.url.clone()))
             }
+            // A new site's regions are parsed whole before it is stored: nothing to patch.
+            Err(PolicyTxError::Regions(e)) => Err(CreateWebsiteError::Unknown(Box::new(e))),
             Err(PolicyTxError::Store(e)) => Err(e.into()),
         }
     }
@@ -126,7 +129,10 @@ impl WebsiteRepository for Store {
                         .first(conn)
                         .await?;
                     let changes =
-                        WebsiteChangeset::new(patch, &before, now).map_err(PolicyTxError::Store)?;
+                        WebsiteChangeset::new(patch, &before, now).map_err(|e| match e {
+                            ChangesetError::Store(e) => PolicyTxError::Store(e),
+                            ChangesetError::Regions(e) => PolicyTxError::Regions(e),
+                        })?;
                     let before_policy = assemble(
                         policies_query(&[id.get()]).load(conn).await?,
                         policy_channels_query(&[id.get()]).load(conn).await?,
@@ -170,6 +176,7 @@ impl WebsiteRepository for Store {
             Err(PolicyTxError::UnknownChannels(ids)) => {
                 Err(UpdateWebsiteError::UnknownChannels(ids))
             }
+            Err(PolicyTxError::Regions(e)) => Err(UpdateWebsiteError::Regions(e)),
             Err(PolicyTxError::Store(e)) if e.is_not_found() => {
                 Err(UpdateWebsiteError::NotFound(id))
             }
@@ -204,6 +211,7 @@ impl WebsiteRepository for Store {
 enum PolicyTxError {
     Store(StoreError),
     UnknownChannels(Vec<ChannelId>),
+    Regions(RegionsError),
 }
 
 impl From<StoreError> for PolicyTxError {

@@ -38,6 +38,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let session_key = crate::web_pages::session_key(&settings.web, &store).await?;
     let interval_bounds = settings.interval_bounds()?;
     let node_id = settings.node_id()?;
+    let region = settings.node_region()?;
     let mode = settings.scheduler_mode()?;
     // Before the engine: a node must not hand back the leases of another node with its id. The
     // heartbeat starts at once (loading the engine may outlast a heartbeat) and stops last.
@@ -57,15 +58,20 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
         max_batch: settings.database.max_batch,
         outage_buffer: settings.database.outage_buffer,
         node_id: Some(node_id.to_string()),
+        region: region.clone(),
+        failed_held_for: settings.breaker_policy().open_for,
         alerts: alert_defaults,
         outbox_signal: Some(Arc::clone(&outbox_signal)),
         ..CheckWriterOptions::default()
     });
     let writes = recorder.health();
-    let (local, source) = local_schedule();
+    let (local, source) = local_schedule(region.clone());
     let (schedule, due) = match mode {
         SchedulerMode::Shared => {
-            let leases = store.shared_schedule().context("the shared schedule needs PostgreSQL")?;
+            let leases = store
+                .shared_schedule()
+                .context("the shared schedule needs PostgreSQL")?
+                .for_region(region.as_ref());
             (ScheduleChoice::Shared(SharedSchedule::new(leases.clone())), DueSource::Shared(leases))
         }
         _ => (ScheduleChoice::Local(local), DueSource::Local(source)),

@@ -66,6 +66,10 @@ pub struct EventCheck {
     pub status_code: Option<u16>,
     pub response_time: f64,
     pub error_message: Option<String>,
+    /// The regions that saw the site down when their vote decided (sites that chose regions;
+    /// left out of the JSON when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions_down: Vec<String>,
 }
 
 /// One event, as stored in the outbox.
@@ -180,6 +184,7 @@ impl AlertEvent {
                 status_code: Some(503),
                 response_time: 0.25,
                 error_message: Some("HTTP 503".to_owned()),
+                regions_down: Vec::new(),
             }),
         }
     }
@@ -211,6 +216,17 @@ impl From<&MonitorCheck> for EventCheck {
             status_code: check.status_code,
             response_time: check.response_time,
             error_message: check.error_message.clone(),
+            regions_down: Vec::new(),
+        }
+    }
+}
+
+impl EventCheck {
+    /// `check`, as the regions in `regions_down` saw the site down.
+    pub fn seen_from(check: &MonitorCheck, regions_down: &[crate::regions::RegionName]) -> Self {
+        Self {
+            regions_down: regions_down.iter().map(|r| r.as_str().to_owned()).collect(),
+            ..Self::from(check)
         }
     }
 }

@@ -68,6 +68,7 @@ where
     R: WebsiteRepository
         + CheckHistory
         + MaintenanceRepository
+        + crate::node::NodeRegistry
         + DashboardReader
         + SiteCounter
         + IncidentStore,
@@ -158,7 +159,7 @@ where
         let chart = chart_points(&series.remove(&id).unwrap_or_default());
         let limit = PageLimit::new(RECENT_CHECKS).unwrap_or(PageLimit::MIN);
         let recent_checks =
-            self.repository.list_checks(id, TimeRange::default(), limit, None).await?.checks;
+            self.repository.list_checks(id, TimeRange::default(), limit, None, None).await?.checks;
         let mut downtimes = windows;
         downtimes.reverse();
         downtimes.truncate(RECENT_DOWNTIMES);

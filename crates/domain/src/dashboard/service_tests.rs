@@ -31,6 +31,7 @@ fn website(id: i64) -> Website {
         alerts: None,
         check: crate::checks::CheckSpec::default(),
         public: false,
+        regions: Default::default(),
         created_at: datetime!(2026-11-01 00:00 UTC),
         updated_at: datetime!(2026-11-01 00:00 UTC),
     }

@@ -9,6 +9,7 @@ use super::{
     TimeRange,
 };
 use crate::checks::SiteCertificate;
+use crate::regions::{RegionName, RegionVerdict};
 use crate::website::BoxError;
 use crate::{DowntimeWindow, Website, WebsiteId};
 
@@ -42,14 +43,15 @@ impl From<crate::alerting::AlertStoreError> for HistoryError {
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait CheckHistory: Send + Sync + 'static {
-    /// Checks of `id` with `timestamp` in `range`, newest first, strictly after `cursor` in that
-    /// order, at most `limit`.
+    /// Checks of `id` with `timestamp` in `range` (made from `region` when one is given),
+    /// newest first, strictly after `cursor` in that order, at most `limit`.
     fn list_checks(
         &self,
         id: WebsiteId,
         range: TimeRange,
         limit: PageLimit,
         cursor: Option<CheckCursor>,
+        region: Option<RegionName>,
     ) -> impl Future<Output = Result<CheckPage, HistoryError>> + Send;
 
     /// The site's creation time, its checks in `range` and the windows overlapping it.
@@ -86,6 +88,12 @@ pub trait CheckHistory: Send + Sync + 'static {
         &self,
         id: WebsiteId,
     ) -> impl Future<Output = Result<Option<SiteCertificate>, HistoryError>> + Send;
+
+    /// Each region's latest verdict on `id` (kept for sites that chose regions).
+    fn region_verdicts(
+        &self,
+        id: WebsiteId,
+    ) -> impl Future<Output = Result<Vec<RegionVerdict>, HistoryError>> + Send;
 }
 
 /// Roll-up storage for the retention job. Every method works on a batch of at most `sites`

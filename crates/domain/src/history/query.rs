@@ -106,6 +106,8 @@ impl CheckCursor {
 pub struct StoredCheck {
     pub id: i64,
     pub check: MonitorCheck,
+    /// The region of the node that made it (`None`: a node with no region label).
+    pub region: Option<crate::regions::RegionName>,
 }
 
 /// One page of checks, newest first, and the cursor of the next page (when there is one).

@@ -95,6 +95,7 @@ mod tests {
             alerts: None,
             check: crate::checks::CheckSpec::default(),
             public: false,
+            regions: Default::default(),
             created_at,
             updated_at: created_at,
         }

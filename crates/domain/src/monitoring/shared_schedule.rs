@@ -95,7 +95,10 @@ pub trait SharedScheduleStore: Send + Sync + 'static {
         node: &NodeId,
     ) -> impl Future<Output = Result<usize, SharedScheduleError>> + Send;
 
-    /// Schedules a site (created or enabled): due now, or sooner than its next slot would be.
+    /// Schedules a site (created, enabled, re-timed, or its regions changed): a row for each
+    /// region it is checked from (one for any region when it chose none), due now or sooner
+    /// than its next slot would be with `interval`; a held slot keeps its timing until its
+    /// release. Rows of regions it no longer chose go.
     fn add(
         &self,
         id: WebsiteId,
@@ -107,20 +110,14 @@ pub trait SharedScheduleStore: Send + Sync + 'static {
     fn remove(&self, id: WebsiteId)
     -> impl Future<Output = Result<(), SharedScheduleError>> + Send;
 
-    /// Pulls a free site's next slot in when its new interval brings it due sooner; a held
-    /// slot takes the new interval at its release.
-    fn retime(
-        &self,
-        id: WebsiteId,
-        interval: Duration,
-    ) -> impl Future<Output = Result<(), SharedScheduleError>> + Send;
-
-    /// Brings the rows in step with the websites: every enabled site without a row gets one,
-    /// first due at a random point of its first interval; rows of disabled sites that no one
-    /// holds go. Returns (added, removed).
+    /// Brings the rows in step with the websites: every enabled site gets a row for each region
+    /// it is checked from, first due at a random point of its first interval; rows of disabled
+    /// sites that no one holds go, and rows of regions a site no longer chose. Returns (added,
+    /// removed).
     fn sync(&self) -> impl Future<Output = Result<(usize, usize), SharedScheduleError>> + Send;
 
-    /// Every row: the slot in progress or the next one, and the breaker.
+    /// Every row the claiming node's region checks: the slot in progress or the next one, and
+    /// the breaker.
     fn entries(
         &self,
     ) -> impl Future<Output = Result<Vec<ScheduleEntry>, SharedScheduleError>> + Send;

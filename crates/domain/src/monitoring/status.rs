@@ -3,8 +3,10 @@
 use time::OffsetDateTime;
 
 use super::CircuitBreaker;
+use crate::dashboard::Verdict;
 use crate::history::StoredCheck;
 use crate::maintenance::MaintenanceMode;
+use crate::regions::{RegionStanding, Vote};
 use crate::{DowntimeWindow, Website, WebsiteId};
 
 /// What the running engine knows about a site (the breaker and the schedule live in memory).
@@ -40,6 +42,9 @@ pub struct SiteStatus {
     pub open_window: Option<DowntimeWindow>,
     pub breaker: CircuitBreaker,
     pub next_due: Option<OffsetDateTime>,
+    /// The chosen regions, each with what it last saw (empty: the site is checked from any
+    /// region).
+    pub regions: Vec<RegionStanding>,
 }
 
 impl SiteStatus {
@@ -70,7 +75,25 @@ impl SiteStatus {
                 Some(_) => SiteState::Down,
             }
         };
-        Self { state, last_check, open_window, breaker, next_due }
+        Self { state, last_check, open_window, breaker, next_due, regions: Vec::new() }
+    }
+
+    /// For a site that chose regions: the state is the regions' vote (`vote`, `None` when no
+    /// region's verdict is fresh: unknown) unless the site is paused, in maintenance or inside
+    /// an open window, and each region's standing is shown.
+    pub fn with_regions(mut self, vote: Option<&Vote>, regions: Vec<RegionStanding>) -> Self {
+        if matches!(self.state, SiteState::Up | SiteState::Degraded | SiteState::Unknown)
+            || (self.state == SiteState::Down && self.open_window.is_none())
+        {
+            self.state = match vote.map(|v| v.verdict) {
+                None => SiteState::Unknown,
+                Some(Verdict::Up) => SiteState::Up,
+                Some(Verdict::Degraded) => SiteState::Degraded,
+                Some(Verdict::Failed) => SiteState::Down,
+            };
+        }
+        self.regions = regions;
+        self
     }
 }
 
@@ -93,6 +116,7 @@ mod tests {
             alerts: None,
             check: crate::checks::CheckSpec::default(),
             public: false,
+            regions: Default::default(),
             created_at: T0,
             updated_at: T0,
         }
@@ -101,6 +125,7 @@ mod tests {
     fn check(available: bool) -> StoredCheck {
         StoredCheck {
             id: 9,
+            region: None,
             check: MonitorCheck {
                 website_id: WebsiteId::new(1).unwrap(),
                 timestamp: T0,
@@ -126,6 +151,32 @@ mod tests {
         });
         SiteStatus::derive(&website(enabled), last, window, CircuitBreaker::default(), None, None)
             .state
+    }
+
+    #[test]
+    fn a_site_with_regions_takes_the_votes_state() {
+        let one_region_failed = Vote {
+            verdict: Verdict::Degraded,
+            down: vec![crate::regions::RegionName::parse("eu").unwrap()],
+            voters: 3,
+            needed: 2,
+            left_out: vec![],
+        };
+        let status = SiteStatus::derive(
+            &website(true),
+            Some(check(false)),
+            None,
+            CircuitBreaker::default(),
+            None,
+            None,
+        );
+        assert_eq!(status.state, SiteState::Down, "the last check alone");
+        let voted = status.clone().with_regions(Some(&one_region_failed), vec![]);
+        assert_eq!(voted.state, SiteState::Degraded, "one region of three is not a quorum");
+        assert_eq!(status.with_regions(None, vec![]).state, SiteState::Unknown);
+        let paused =
+            SiteStatus::derive(&website(false), None, None, CircuitBreaker::default(), None, None);
+        assert_eq!(paused.with_regions(None, vec![]).state, SiteState::Paused);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::{CheckInterval, WebsiteId, WebsiteName, WebsiteUrl};
 use crate::alerting::AlertPolicy;
 use crate::checks::{Assertion, CheckSpec, RequestOptions};
+use crate::regions::{Quorum, RegionName, SiteRegions};
 
 /// A website that lookout watches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +23,8 @@ pub struct Website {
     pub check: CheckSpec,
     /// Its badges are served to anyone (so are those of a site on a status page).
     pub public: bool,
+    /// Where it is checked from and how many regions must see it down.
+    pub regions: SiteRegions,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -37,6 +40,7 @@ pub struct NewWebsite {
     pub check: CheckSpec,
     /// Its badges are served to anyone (so are those of a site on a status page).
     pub public: bool,
+    pub regions: SiteRegions,
 }
 
 /// A partial change to a website; `None` leaves a field as it is.
@@ -55,6 +59,9 @@ pub struct WebsitePatch {
     /// `Some(None)` removes the limit.
     pub degraded_above: Option<Option<Duration>>,
     pub public: Option<bool>,
+    /// Replaces the chosen regions (`[]`: any region).
+    pub regions: Option<Vec<RegionName>>,
+    pub quorum: Option<Quorum>,
 }
 
 impl WebsitePatch {
@@ -69,6 +76,19 @@ impl WebsitePatch {
             && self.assertions.is_none()
             && self.degraded_above.is_none()
             && self.public.is_none()
+            && self.regions.is_none()
+            && self.quorum.is_none()
+    }
+
+    /// The regions after this patch, laid over `current`.
+    pub fn regions_over(
+        &self,
+        current: &SiteRegions,
+    ) -> Result<SiteRegions, crate::regions::RegionsError> {
+        if self.regions.is_none() && self.quorum.is_none() {
+            return Ok(current.clone());
+        }
+        current.patched(self.regions.clone(), self.quorum)
     }
 
     /// The check settings after this patch, laid over `current` (a secret header sent back as
@@ -114,7 +134,8 @@ impl UpdatedWebsite {
                 if before.check_interval != after.check_interval
                     || before.url != after.url
                     || before.name != after.name
-                    || before.check != after.check =>
+                    || before.check != after.check
+                    || before.regions != after.regions =>
             {
                 ScheduleChange::Reschedule
             }

@@ -54,6 +54,9 @@ pub enum UpdateWebsiteError {
     DuplicateUrl(WebsiteUrl),
     #[error("alerts: no channel with id {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
     UnknownChannels(Vec<ChannelId>),
+    /// The patch's regions or quorum do not fit with what the site has.
+    #[error(transparent)]
+    Regions(crate::regions::RegionsError),
     #[error("storage is unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]

@@ -1,6 +1,7 @@
 //! What was seen of a website — its checks, its downtime windows — and its status now, as the
 //! inbound adapters see them.
 
+use std::collections::HashSet;
 use std::future::Future;
 
 use time::OffsetDateTime;
@@ -9,18 +10,21 @@ use super::{Schedule, WebsiteId, WebsiteRepository, WebsiteService, WebsiteStatu
 use crate::checks::SiteCertificate;
 use crate::history::{CheckCursor, CheckHistory, CheckPage, HistoryError, PageLimit, TimeRange};
 use crate::maintenance::{MaintenanceCalendar, MaintenanceRepository, MaintenanceView};
+use crate::node::{ListNodesError, NodeRegistry};
+use crate::regions::{Freshness, RegionName};
 use crate::{CircuitBreaker, Clock, DowntimeWindow, SiteStatus};
 
 /// History and status of one website.
 pub trait WebsiteHistory: Send + Sync + 'static {
-    /// Checks of `id` with `timestamp` in `range`, newest first, strictly after `cursor` in that
-    /// order, at most `limit`.
+    /// Checks of `id` with `timestamp` in `range` (made from `region` when one is given),
+    /// newest first, strictly after `cursor` in that order, at most `limit`.
     fn list_checks(
         &self,
         id: WebsiteId,
         range: TimeRange,
         limit: PageLimit,
         cursor: Option<CheckCursor>,
+        region: Option<RegionName>,
     ) -> impl Future<Output = Result<CheckPage, HistoryError>> + Send;
 
     /// Downtime windows of `id` that overlap `range` (open ones included), oldest first.
@@ -47,7 +51,7 @@ pub trait WebsiteHistory: Send + Sync + 'static {
 
 impl<R, S, C> WebsiteHistory for WebsiteService<R, S, C>
 where
-    R: WebsiteRepository + CheckHistory + MaintenanceRepository,
+    R: WebsiteRepository + CheckHistory + MaintenanceRepository + NodeRegistry,
     S: Schedule,
     C: Clock,
 {
@@ -57,8 +61,9 @@ where
         range: TimeRange,
         limit: PageLimit,
         cursor: Option<CheckCursor>,
+        region: Option<RegionName>,
     ) -> impl Future<Output = Result<CheckPage, HistoryError>> + Send {
-        self.repository.list_checks(id, range, limit, cursor)
+        self.repository.list_checks(id, range, limit, cursor, region)
     }
 
     fn list_downtimes(
@@ -82,8 +87,10 @@ where
         now: OffsetDateTime,
     ) -> Result<SiteStatus, WebsiteStatusError> {
         let website = self.repository.get_website(id).await?;
-        let last =
-            self.repository.list_checks(id, TimeRange::default(), PageLimit::MIN, None).await?;
+        let last = self
+            .repository
+            .list_checks(id, TimeRange::default(), PageLimit::MIN, None, None)
+            .await?;
         let ongoing = TimeRange::new(Some(now), None).unwrap_or_default();
         let open = self
             .repository
@@ -99,7 +106,30 @@ where
         let calendar = MaintenanceCalendar::build(&windows, now, now + time::Duration::SECOND);
         let maintenance = calendar.mode_at(id, now);
         let last = last.checks.into_iter().next();
-        Ok(SiteStatus::derive(&website, last, open, breaker, next_due, maintenance))
+        let status = SiteStatus::derive(&website, last, open, breaker, next_due, maintenance);
+        if website.regions.is_any() {
+            return Ok(status);
+        }
+        let verdicts = self.repository.region_verdicts(id).await?;
+        let live: HashSet<RegionName> = self
+            .repository
+            .list_nodes()
+            .await
+            .map_err(|e| match e {
+                ListNodesError::Unavailable(e) => WebsiteStatusError::Unavailable(e),
+                ListNodesError::Unknown(e) => WebsiteStatusError::Unknown(e),
+            })?
+            .into_iter()
+            .filter(|node| node.is_alive(now))
+            .filter_map(|node| RegionName::parse(&node.region).ok())
+            .collect();
+        let freshness = Freshness {
+            interval: website.check_interval.as_duration(),
+            failed_held_for: self.failed_held_for,
+        };
+        let vote = website.regions.vote(&verdicts, freshness, now);
+        let standings = website.regions.standings(&verdicts, &live, freshness, now);
+        Ok(status.with_regions(vote.as_ref(), standings))
     }
 }
 

@@ -41,6 +41,7 @@ fn website(enabled: bool) -> Website {
         alerts: None,
         check: crate::checks::CheckSpec::default(),
         public: false,
+        regions: Default::default(),
         created_at: CREATED,
         updated_at: CREATED,
     }
@@ -49,6 +50,7 @@ fn website(enabled: bool) -> Website {
 fn stored_check(available: bool) -> StoredCheck {
     StoredCheck {
         id: 41,
+        region: None,
         check: MonitorCheck {
             website_id: id(),
             timestamp: NOW - time::Duration::seconds(30),
@@ -107,14 +109,15 @@ fn store_in_maintenance(
         .returning(move |_| Box::pin(ready(Ok(website.clone()))));
     store
         .expect_list_checks()
-        .withf(|site, range, limit, cursor| {
+        .withf(|site, range, limit, cursor, region| {
             *site == id()
                 && *range == TimeRange::default()
                 && *limit == PageLimit::MIN
                 && cursor.is_none()
+                && region.is_none()
         })
         .times(1)
-        .returning(move |_, _, _, _| {
+        .returning(move |_, _, _, _, _| {
             let checks = last.clone().into_iter().collect();
             Box::pin(ready(Ok(CheckPage { checks, next: None })))
         });
@@ -207,7 +210,7 @@ fn an_unknown_site_is_not_found_and_its_history_is_not_read() {
 fn storage_going_away_mid_status_is_unavailable() {
     let mut store = MockStore::new();
     store.expect_get_website().returning(|_| Box::pin(ready(Ok(website(true)))));
-    store.expect_list_checks().returning(|_, _, _, _| {
+    store.expect_list_checks().returning(|_, _, _, _, _| {
         let cause: BoxError = "connection closed".into();
         Box::pin(ready(Err(HistoryError::Unavailable(cause))))
     });

@@ -64,6 +64,9 @@ pub struct WebsiteService<R, S, C> {
     pub(super) engine: Option<Arc<dyn EngineState>>,
     /// The check recorder's writes, for the health report; `None` when no recorder runs.
     writer: Option<Arc<dyn WriterState>>,
+    /// How much longer than two intervals a region's failed verdict counts (the breaker's
+    /// cool-down).
+    pub(super) failed_held_for: std::time::Duration,
 }
 
 impl<R: fmt::Debug, S: fmt::Debug, C: fmt::Debug> fmt::Debug for WebsiteService<R, S, C> {
@@ -94,7 +97,15 @@ where
             addresses: AddressPolicy::default(),
             engine: None,
             writer: None,
+            failed_held_for: crate::BreakerPolicy::default().open_for,
         }
+    }
+
+    /// Regions' failed verdicts count `policy`'s cool-down longer (a region's breaker stops
+    /// checking a failing site meanwhile), as the check writer counts them.
+    pub fn with_breaker_policy(mut self, policy: crate::BreakerPolicy) -> Self {
+        self.failed_held_for = policy.open_for;
+        self
     }
 
     /// Reads breakers and next due times from `engine` (`None`: no checks run on this node,

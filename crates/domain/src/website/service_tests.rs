@@ -36,6 +36,7 @@ fn website(enabled: bool, secs: i64) -> Website {
         alerts: None,
         check: crate::checks::CheckSpec::default(),
         public: false,
+        regions: Default::default(),
         created_at: EARLIER,
         updated_at: EARLIER,
     }
@@ -77,6 +78,7 @@ fn new_website(enabled: bool) -> NewWebsite {
         alerts: None,
         check: crate::checks::CheckSpec::default(),
         public: false,
+        regions: Default::default(),
     }
 }
 

@@ -3,6 +3,8 @@
 //! window, the circuit breaker and the next check), in JSON.
 
 use actix_web::{HttpResponse, web};
+use lookout_domain::dashboard::Verdict;
+use lookout_domain::regions::RegionStanding;
 use lookout_domain::website::WebsiteHistory;
 use lookout_domain::{CircuitBreaker, SiteState};
 use serde::Serialize;
@@ -28,6 +30,39 @@ struct StatusBody {
     circuit_breaker: Value,
     #[serde(with = "time::serde::rfc3339::option")]
     next_check_at: Option<OffsetDateTime>,
+    /// The regions the site chose (`[]`: checked from any region), each with what it last
+    /// saw. Its verdict counts in the vote while `fresh` (checked within two intervals; a
+    /// `down` also through the breaker's cool-down).
+    regions: Vec<RegionBody>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct RegionBody {
+    region: String,
+    /// up, degraded or down (its latest check), unknown (live nodes, no check yet) or
+    /// no_nodes (no live node in the region: it is left out of the vote)
+    state: &'static str,
+    /// When the region last checked the site.
+    #[serde(with = "time::serde::rfc3339::option")]
+    last_check: Option<OffsetDateTime>,
+    fresh: bool,
+}
+
+impl From<RegionStanding> for RegionBody {
+    fn from(standing: RegionStanding) -> Self {
+        Self {
+            region: standing.region.as_str().to_owned(),
+            state: match standing.seen {
+                None => "no_nodes",
+                Some(None) => "unknown",
+                Some(Some(Verdict::Up)) => "up",
+                Some(Some(Verdict::Degraded)) => "degraded",
+                Some(Some(Verdict::Failed)) => "down",
+            },
+            last_check: standing.last_check,
+            fresh: standing.fresh,
+        }
+    }
 }
 
 fn rfc3339(at: OffsetDateTime) -> String {
@@ -65,6 +100,7 @@ pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
                 "degraded": stored.check.degraded,
                 "failed_assertion": stored.check.failed_assertion,
                 "phases": stored.check.phases.map(super::list_checks::PhasesBody::from),
+                "region": stored.region.as_ref().map(|r| r.as_str()),
             })
         }),
         open_window: status.open_window.map(|window| {
@@ -82,6 +118,7 @@ pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
             CircuitBreaker::HalfOpen => json!({ "state": "half_open" }),
         },
         next_check_at: status.next_due,
+        regions: status.regions.into_iter().map(RegionBody::from).collect(),
     };
     Ok(HttpResponse::Ok().json(body))
 }

@@ -1,6 +1,7 @@
 //! The query string of the history endpoints, parsed into domain values.
 
 use lookout_domain::history::{CheckCursor, PageLimit, TimeRange};
+use lookout_domain::regions::RegionName;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -23,6 +24,13 @@ pub(crate) struct HistoryQuery {
     limit: Option<String>,
     /// `next_cursor` of the previous page (checks only).
     cursor: Option<String>,
+    /// Only checks made from this region (checks only; default: every region's).
+    region: Option<String>,
+}
+
+/// `region`: a region name, or none.
+pub(crate) fn parse_region(raw: Option<&str>) -> Result<Option<RegionName>, ApiError> {
+    raw.map(|raw| RegionName::parse(raw).map_err(|e| ApiError::validation("region", e))).transpose()
 }
 
 /// `limit`: 1..=1000, 100 when not given.
@@ -64,6 +72,10 @@ impl HistoryQuery {
         parse_limit(self.limit.as_deref())
     }
 
+    pub(crate) fn region(&self) -> Result<Option<RegionName>, ApiError> {
+        parse_region(self.region.as_deref())
+    }
+
     pub(crate) fn cursor(&self) -> Result<Option<CheckCursor>, ApiError> {
         self.cursor
             .as_deref()
@@ -73,6 +85,12 @@ impl HistoryQuery {
 
     /// Refuses parameters the endpoint does not take.
     pub(crate) fn without_paging(&self) -> Result<(), ApiError> {
+        if self.region.is_some() {
+            return Err(ApiError::validation(
+                "region",
+                "downtime windows are decided by the regions' quorum: region is not accepted",
+            ));
+        }
         if self.limit.is_some() || self.cursor.is_some() {
             return Err(ApiError::validation(
                 "limit",

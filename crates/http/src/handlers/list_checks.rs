@@ -1,4 +1,5 @@
-//! `GET /api/websites/{id}/checks?from=&to=&limit=&cursor=`: checks, newest first, in pages.
+//! `GET /api/websites/{id}/checks?from=&to=&limit=&cursor=&region=`: checks, newest first, in
+//! pages (every region's, or one region's).
 
 use actix_web::{HttpResponse, web};
 use lookout_domain::monitoring::Phases;
@@ -31,6 +32,8 @@ struct CheckResponse {
     /// Where an answer's time went, in seconds; they add up to `response_time` (`null` for a
     /// check that got no answer).
     phases: Option<PhasesBody>,
+    /// The region of the node that made it (`null`: a node with no `node.region`).
+    region: Option<String>,
 }
 
 /// A check's phases in seconds; `null` where one did not happen (no DNS for an address
@@ -77,8 +80,10 @@ pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_website_id(&path)?;
-    let page =
-        state.websites.list_checks(id, query.range()?, query.limit()?, query.cursor()?).await?;
+    let page = state
+        .websites
+        .list_checks(id, query.range()?, query.limit()?, query.cursor()?, query.region()?)
+        .await?;
     let checks = page
         .checks
         .into_iter()
@@ -94,6 +99,7 @@ pub(crate) async fn handle<W: WebsiteHistory, C, I, M>(
             degraded: stored.check.degraded,
             failed_assertion: stored.check.failed_assertion,
             phases: stored.check.phases.map(PhasesBody::from),
+            region: stored.region.map(|r| r.as_str().to_owned()),
         })
         .collect();
     let next_cursor = page.next.map(|cursor| cursor.encode());

@@ -93,6 +93,7 @@ pub fn event(kind: EventKind, id: i64) -> AlertEvent {
         status_code: Some(503),
         response_time: 0.2,
         error_message: None,
+        regions_down: Vec::new(),
     };
     let sequence = u32::from(matches!(kind, EventKind::Reminder | EventKind::Escalated));
     AlertEvent::for_incident(kind, sequence, &incident, website, Some(check), NOW)

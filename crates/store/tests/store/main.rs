@@ -75,6 +75,7 @@ pub(crate) fn new_site(url: &str, enabled: bool) -> NewWebsite {
         alerts: None,
         check: lookout_domain::checks::CheckSpec::default(),
         public: false,
+        regions: Default::default(),
     }
 }
 

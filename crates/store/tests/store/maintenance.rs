@@ -89,8 +89,9 @@ on_both_backends!(a_silenced_check_is_stored_marked_and_opens_no_incident, |stor
     drop(recorder);
     writer.await.unwrap();
     assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM incidents").await, 1);
-    let page =
-        store.list_checks(site, TimeRange::default(), PageLimit::new(10).unwrap(), None).await;
+    let page = store
+        .list_checks(site, TimeRange::default(), PageLimit::new(10).unwrap(), None, None)
+        .await;
     let marks: Vec<bool> = page.unwrap().checks.iter().map(|c| c.check.in_maintenance).collect();
     assert_eq!(marks, vec![false, true, true, true], "newest first");
 });

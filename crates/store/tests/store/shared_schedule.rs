@@ -147,7 +147,7 @@ async fn disabled_sites_are_never_claimed_and_changes_apply_to_free_rows() {
     assert_eq!(leases.sync().await.unwrap(), (0, 1), "the disabled site's row goes");
     // Re-timing a held slot waits for its release; adding a site makes it due now.
     let two = WebsiteId::new(2).unwrap();
-    leases.retime(two, Duration::from_secs(1)).await.unwrap();
+    leases.add(two, Duration::from_secs(1)).await.unwrap();
     assert!(leases.claim(&node("m"), NOW, LEASE, 10).await.unwrap().slots.is_empty());
     db.execute("UPDATE websites SET enabled = true WHERE id = 1").await.unwrap();
     leases.add(WebsiteId::new(1).unwrap(), Duration::from_secs(60)).await.unwrap();

@@ -162,6 +162,7 @@ pub(crate) async fn create<W: WebUseCases>(
         alerts: None,
         check: CheckSpec::default(),
         public: false,
+        regions: Default::default(),
     };
     match state.websites.create_website(new).await {
         Ok(website) => Ok(see_other(&format!("/sites/{}", website.id.get()))),
@@ -238,7 +239,9 @@ pub(crate) async fn update<W: WebUseCases>(
             error @ (UpdateWebsiteError::DuplicateUrl(_) | UpdateWebsiteError::BlockedAddress(_)),
         ) => Ok(refused(&vec![("url", error.to_string())])),
         Err(UpdateWebsiteError::NotFound(_)) => Err(PageError::NotFound),
-        Err(UpdateWebsiteError::UnknownChannels(_)) => Err(PageError::Unexpected),
+        Err(UpdateWebsiteError::UnknownChannels(_) | UpdateWebsiteError::Regions(_)) => {
+            Err(PageError::Unexpected)
+        }
         Err(UpdateWebsiteError::Unavailable(e)) => Err(PageError::unavailable(e.as_ref())),
         Err(UpdateWebsiteError::Unknown(e)) => Err(PageError::unexpected(e.as_ref())),
     }

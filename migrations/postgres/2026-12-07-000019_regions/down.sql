@@ -1,0 +1,10 @@
+DROP INDEX check_schedule_region_next_due;
+DELETE FROM check_schedule WHERE region <> '';
+ALTER TABLE check_schedule DROP CONSTRAINT check_schedule_pkey;
+ALTER TABLE check_schedule DROP COLUMN region;
+ALTER TABLE check_schedule ADD PRIMARY KEY (website_id);
+CREATE INDEX check_schedule_next_due ON check_schedule (next_due_at);
+DROP TABLE region_verdicts;
+ALTER TABLE monitor_checks DROP COLUMN region;
+ALTER TABLE websites DROP COLUMN quorum;
+ALTER TABLE websites DROP COLUMN regions;

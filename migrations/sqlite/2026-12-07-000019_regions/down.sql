@@ -1,0 +1,4 @@
+DROP TABLE region_verdicts;
+ALTER TABLE monitor_checks DROP COLUMN region;
+ALTER TABLE websites DROP COLUMN quorum;
+ALTER TABLE websites DROP COLUMN regions;

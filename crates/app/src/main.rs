@@ -8,6 +8,7 @@ mod commands;
 mod engine;
 mod metric_help;
 mod metrics;
+mod probe_settings;
 mod schedule_choice;
 mod settings;
 mod shutdown;

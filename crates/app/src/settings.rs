@@ -11,12 +11,13 @@ use lookout_domain::auth::{ApiToken, Scope};
 use lookout_domain::history::RetentionPolicy;
 use lookout_domain::node::NodeId;
 use lookout_domain::regions::RegionName;
-use lookout_domain::website::{AddressPolicy, Cidr};
+use lookout_domain::website::AddressPolicy;
 use lookout_domain::{BreakerPolicy, CheckLogPolicy, IntervalBounds};
 use lookout_probe::ProbeOptions;
 use serde::Deserialize;
 
 use crate::alert_settings::{AlertSettings, SmtpSettings};
+use crate::probe_settings::ProbeSettings;
 
 const BUILT_IN_DEFAULTS: &str = include_str!("../../../config/default.toml");
 
@@ -130,19 +131,6 @@ pub(crate) enum SchedulerMode {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct ProbeSettings {
-    pub(crate) timeout_secs: f64,
-    pub(crate) retries: u32,
-    pub(crate) follow_redirects: bool,
-    pub(crate) max_body_bytes: usize,
-    pub(crate) http2: bool,
-    pub(crate) ca_file: String,
-    pub(crate) allow_private: bool,
-    pub(crate) allowed_cidrs: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct CircuitBreakerSettings {
     pub(crate) failure_threshold: u32,
     pub(crate) open_secs: u64,
@@ -248,9 +236,6 @@ impl Settings {
         if self.scheduler.max_concurrent_checks == 0 {
             bail!("scheduler.max_concurrent_checks must be at least 1");
         }
-        if !(self.probe.timeout_secs.is_finite() && self.probe.timeout_secs > 0.0) {
-            bail!("probe.timeout_secs must be a positive number of seconds");
-        }
         self.probe_options()?;
         if self.circuit_breaker.failure_threshold == 0 {
             bail!("circuit_breaker.failure_threshold must be at least 1");
@@ -292,33 +277,12 @@ impl Settings {
     }
 
     pub(crate) fn probe_options(&self) -> anyhow::Result<ProbeOptions> {
-        let extra_roots = match self.probe.ca_file.trim() {
-            "" => Vec::new(),
-            path => lookout_probe::load_ca_file(std::path::Path::new(path))?,
-        };
-        Ok(ProbeOptions {
-            timeout: Duration::from_secs_f64(self.probe.timeout_secs),
-            retries: self.probe.retries,
-            follow_redirects: self.probe.follow_redirects,
-            max_body_bytes: self.probe.max_body_bytes,
-            http2: self.probe.http2,
-            addresses: self.address_policy()?,
-            extra_roots,
-            ..ProbeOptions::default()
-        })
+        self.probe.options()
     }
 
     /// Which addresses sites may point at (`probe.allow_private`, `probe.allowed_cidrs`).
     pub(crate) fn address_policy(&self) -> anyhow::Result<AddressPolicy> {
-        let cidrs = self
-            .probe
-            .allowed_cidrs
-            .iter()
-            .filter(|raw| !raw.trim().is_empty())
-            .map(|raw| raw.parse::<Cidr>())
-            .collect::<Result<Vec<_>, _>>()
-            .context("probe.allowed_cidrs")?;
-        Ok(AddressPolicy::new(self.probe.allow_private, cidrs))
+        self.probe.address_policy()
     }
 
     /// The schedule to run (`scheduler.mode`, `auto` resolved by the database backend); a

@@ -1,8 +1,8 @@
-//! One attempt: resolve, connect, TLS, HTTP handshake, one request as the site's settings ask
-//! it, read the response (its headers, and its body when an assertion needs it).
+//! One attempt: resolve, connect (both in `dial.rs`), TLS, HTTP handshake, one request as the
+//! site's settings ask it, read the response (its headers, and its body when an assertion needs
+//! it).
 
 use std::future::Future;
-use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,17 +15,15 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use lookout_domain::checks::{
     CertificateInfo, HttpMethod, HttpVersion, RequestHeader, ResponseBody,
 };
-use lookout_domain::monitoring::{
-    ConnectFailure, DnsFailure, HttpFailure, Phases, ProbeFailure, TlsFailure,
-};
+use lookout_domain::monitoring::{HttpFailure, Phases, ProbeFailure, TlsFailure};
 use lookout_domain::website::AddressPolicy;
 use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
-use tokio::net::TcpStream;
 use tokio::time::Instant;
 use tokio_rustls::TlsConnector;
 use url::Url;
 
+use crate::dial::{Dialer, Target};
 use crate::{certificate, failure};
 
 /// What one request sends and what it reads.
@@ -79,6 +77,7 @@ impl Connectors {
 pub(crate) struct Client {
     pub(crate) tls: Connectors,
     pub(crate) addresses: AddressPolicy,
+    pub(crate) dialer: Dialer,
     pub(crate) user_agent: HeaderValue,
     pub(crate) max_body_bytes: usize,
 }
@@ -96,11 +95,13 @@ impl Client {
     pub(crate) fn new(
         tls: [Arc<ClientConfig>; 3],
         addresses: AddressPolicy,
+        dialer: Dialer,
         user_agent: HeaderValue,
         max_body_bytes: usize,
     ) -> Self {
         let [auto, http1, http2] = tls.map(TlsConnector::from);
-        Self { tls: Connectors { auto, http1, http2 }, addresses, user_agent, max_body_bytes }
+        let tls = Connectors { auto, http1, http2 };
+        Self { tls, addresses, dialer, user_agent, max_body_bytes }
     }
 
     /// Makes one request to `url` over a new connection.
@@ -115,7 +116,7 @@ impl Client {
             return Err(ProbeFailure::BlockedAddress);
         }
         let resolved = Instant::now();
-        let tcp = connect_any(&addresses).await?;
+        let tcp = self.dialer.connect_any(&addresses).await?;
         let connected = Instant::now();
         let mut certificate = None;
         let mut secured = None;
@@ -268,66 +269,6 @@ async fn read_body(
         }
     }
     Ok(keep.then_some(ResponseBody { bytes: kept, truncated }))
-}
-
-/// Host, port and scheme of a URL.
-struct Target {
-    host: String,
-    port: u16,
-    https: bool,
-    /// The host is an IP address (no name to look up).
-    literal: bool,
-    /// `host[:port]` as the `Host` header wants it (port only when not the default).
-    authority: String,
-}
-
-impl Target {
-    fn of(url: &Url) -> Result<Self, ProbeFailure> {
-        let https = url.scheme() == "https";
-        let host = match url.host() {
-            Some(url::Host::Domain(domain)) => domain.to_owned(),
-            Some(url::Host::Ipv4(ip)) => ip.to_string(),
-            Some(url::Host::Ipv6(ip)) => ip.to_string(),
-            None => return Err(ProbeFailure::UrlWithoutHost),
-        };
-        let port = url.port_or_known_default().unwrap_or(if https { 443 } else { 80 });
-        let host_in_authority = url.host_str().unwrap_or(&host).to_owned();
-        let authority = match url.port() {
-            Some(port) => format!("{host_in_authority}:{port}"),
-            None => host_in_authority,
-        };
-        let literal = host.parse::<IpAddr>().is_ok();
-        Ok(Self { host, port, https, literal, authority })
-    }
-
-    async fn resolve(&self) -> Result<Vec<SocketAddr>, ProbeFailure> {
-        if let Ok(ip) = self.host.parse::<IpAddr>() {
-            return Ok(vec![SocketAddr::new(ip, self.port)]);
-        }
-        let addresses: Vec<SocketAddr> = tokio::net::lookup_host((self.host.as_str(), self.port))
-            .await
-            .map_err(|e| failure::dns(&e))?
-            .collect();
-        if addresses.is_empty() {
-            return Err(ProbeFailure::Dns(DnsFailure::NoSuchHost));
-        }
-        Ok(addresses)
-    }
-}
-
-/// Tries each address in turn; the last error counts.
-async fn connect_any(addresses: &[SocketAddr]) -> Result<TcpStream, ProbeFailure> {
-    let mut last = ProbeFailure::Connect(ConnectFailure::NoAddress);
-    for address in addresses {
-        match TcpStream::connect(address).await {
-            Ok(stream) => {
-                let _ = stream.set_nodelay(true);
-                return Ok(stream);
-            }
-            Err(e) => last = failure::connect(&e),
-        }
-    }
-    Err(last)
 }
 
 /// The request half of an HTTP/1.1 or HTTP/2 connection.

@@ -4,15 +4,23 @@
 
 use std::error::Error as StdError;
 use std::io;
+use std::net::IpAddr;
 
 use lookout_domain::monitoring::{
     ConnectFailure, DnsFailure, HttpFailure, ProbeFailure, TlsFailure,
 };
 
 /// Whether `failure` happened before the server was reached, so that another attempt may
-/// succeed (DNS, TCP connect).
+/// succeed (DNS, TCP connect). A source address that cannot be bound, or that cannot reach
+/// any of the site's addresses, fails every attempt the same way.
 pub(crate) fn retryable(failure: &ProbeFailure) -> bool {
-    matches!(failure, ProbeFailure::Dns(_) | ProbeFailure::Connect(_))
+    match failure {
+        ProbeFailure::Connect(
+            ConnectFailure::SourceAddress { .. } | ConnectFailure::NoAddressOfSourceFamily { .. },
+        ) => false,
+        ProbeFailure::Dns(_) | ProbeFailure::Connect(_) => true,
+        _ => false,
+    }
 }
 
 pub(crate) fn dns(error: &io::Error) -> ProbeFailure {
@@ -41,6 +49,15 @@ pub(crate) fn connect(error: &io::Error) -> ProbeFailure {
         _ => ConnectFailure::Other(error.to_string()),
     };
     ProbeFailure::Connect(failure)
+}
+
+/// The source address `address` could not be bound (most often: it is not on this host).
+pub(crate) fn bind(address: IpAddr, error: &io::Error) -> ProbeFailure {
+    let reason = match error.kind() {
+        io::ErrorKind::AddrNotAvailable => "not an address of this host".to_owned(),
+        _ => error.to_string(),
+    };
+    ProbeFailure::Connect(ConnectFailure::SourceAddress { address, reason })
 }
 
 pub(crate) fn tls(error: &io::Error) -> ProbeFailure {
@@ -143,6 +160,19 @@ mod tests {
             io::Error::other("failed to lookup address information: Name or service not known");
         assert_eq!(dns(&dns_error).to_string(), "dns: no such host");
         assert!(retryable(&dns(&dns_error)));
+    }
+
+    #[test]
+    fn a_source_address_that_cannot_be_bound_is_named_and_not_retried() {
+        let address = IpAddr::from([192, 0, 2, 1]);
+        let missing = bind(address, &io::Error::from(io::ErrorKind::AddrNotAvailable));
+        assert_eq!(
+            missing.to_string(),
+            "connect: cannot bind the source address 192.0.2.1: not an address of this host"
+        );
+        assert!(!retryable(&missing));
+        let family = ProbeFailure::Connect(ConnectFailure::NoAddressOfSourceFamily { address });
+        assert!(!retryable(&family));
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! lookout's probe adapter: one HTTP(S) check of one URL with hyper 1 and rustls.
 //!
-//! Every check opens a fresh connection (DNS → TCP → TLS with ALPN → HTTP/1.1 or HTTP/2), sends
-//! one `GET`, reads the body up to a limit, and reports the status, the time from the first byte
-//! sent (the TCP connect) to the end of the body, and why it failed (the domain's `ProbeFailure`,
-//! mapped from io, rustls and hyper errors in `failure.rs`).
+//! Every check opens a fresh connection (DNS → TCP, from `source_address` when set → TLS with
+//! ALPN → HTTP/1.1 or HTTP/2), sends one `GET`, reads the body up to a limit, and reports the
+//! status, the time from the first byte sent (the TCP connect) to the end of the body, and why it
+//! failed (the domain's `ProbeFailure`, mapped from io, rustls and hyper errors in `failure.rs`).
 //! Connection failures that never reached the server are retried; the whole check is bounded by
 //! one timeout.
 
 mod certificate;
 mod connection;
+mod dial;
 mod failure;
 mod options;
 mod prober;

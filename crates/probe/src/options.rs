@@ -1,5 +1,6 @@
 //! `ProbeOptions`: how a check is made.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use lookout_domain::website::AddressPolicy;
@@ -23,6 +24,9 @@ pub struct ProbeOptions {
     pub http2: bool,
     /// Which resolved addresses a check may connect to (private networks are refused by default).
     pub addresses: AddressPolicy,
+    /// The local address every check connects from (`probe.source_address`); `None`: the one
+    /// the system picks. A site with no address of its IP family cannot be checked from it.
+    pub source_address: Option<IpAddr>,
     /// Certificates trusted in addition to the bundled web roots (a private CA, tests).
     pub extra_roots: Vec<CertificateDer<'static>>,
 }
@@ -38,6 +42,7 @@ impl Default for ProbeOptions {
             retry_backoff: Duration::from_millis(100),
             http2: true,
             addresses: AddressPolicy::default(),
+            source_address: None,
             extra_roots: Vec::new(),
         }
     }

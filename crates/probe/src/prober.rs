@@ -13,6 +13,7 @@ use url::Url;
 
 use crate::ProbeOptions;
 use crate::connection::{Ask, Client, Exchange};
+use crate::dial::Dialer;
 use crate::failure;
 use crate::tls::{TlsConfigError, client_config};
 
@@ -36,8 +37,9 @@ impl HyperProber {
             client_config(&options.extra_roots, true)?,
         ];
         let user_agent = HeaderValue::from_static(concat!("lookout/", env!("CARGO_PKG_VERSION")));
+        let dialer = Dialer { source: options.source_address };
         let client =
-            Client::new(tls, options.addresses.clone(), user_agent, options.max_body_bytes);
+            Client::new(tls, options.addresses.clone(), dialer, user_agent, options.max_body_bytes);
         Ok(Self { inner: Arc::new(Inner { client, options }) })
     }
 

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{options, probe_as};
+use common::{error_text, options, probe_as};
 use lookout_domain::CheckOutcome;
 use lookout_domain::checks::CheckSpec;
 use lookout_domain::website::AddressPolicy;
@@ -18,11 +18,6 @@ async fn probe_with(options: ProbeOptions, url: &str) -> CheckOutcome {
 
 async fn probe(url: &str) -> CheckOutcome {
     probe_with(options(), url).await
-}
-
-/// The text lookout records for the outcome's failure.
-fn error_text(outcome: &CheckOutcome) -> Option<String> {
-    outcome.error.as_ref().map(ToString::to_string)
 }
 
 fn error(outcome: &CheckOutcome) -> String {

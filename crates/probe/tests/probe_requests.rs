@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{options, probe_as};
+use common::{error_text, options, probe_as};
 use lookout_domain::checks::{AssertionDraft, CheckSpec, RequestDraft, parse_assertions};
 use lookout_probe::ProbeOptions;
 use lookout_target_farm::{TargetServer, TestCa, Tls};
@@ -138,10 +138,7 @@ async fn a_site_timeout_bounds_its_own_check() {
     let target = TargetServer::start().await;
     let spec = request(RequestDraft { timeout_secs: Some(1), ..RequestDraft::default() });
     let outcome = probe_as(options(), &target.url("/slow?delay_ms=5000"), &spec).await;
-    assert_eq!(
-        outcome.error.as_ref().map(ToString::to_string).as_deref(),
-        Some("timeout after 1s")
-    );
+    assert_eq!(error_text(&outcome).as_deref(), Some("timeout after 1s"));
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use http::{Request, Response};
@@ -26,8 +27,13 @@ pub enum Tls {
     Https(Arc<ServerConfig>),
 }
 
-/// Accepts connections for ever and serves every request with `handler`. A handler that
-/// returns an error closes its connection without an answer.
+/// The address a request's connection came from, in the request's extensions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peer(pub(crate) SocketAddr);
+
+/// Accepts connections for ever and serves every request with `handler` (its connection's
+/// [`Peer`] in the request's extensions). A handler that returns an error closes its connection
+/// without an answer.
 pub(crate) async fn accept_loop<H, F, E>(listener: TcpListener, tls: Tls, handler: H)
 where
     H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
@@ -39,12 +45,15 @@ where
         Tls::Plain => None,
     };
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, peer)) = listener.accept().await else { continue };
         let _ = stream.set_nodelay(true);
         let handler = handler.clone();
         let acceptor = acceptor.clone();
         tokio::spawn(async move {
-            let service = service_fn(handler);
+            let service = service_fn(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(Peer(peer));
+                handler(request)
+            });
             let builder = auto::Builder::new(TokioExecutor::new());
             match acceptor {
                 Some(acceptor) => {

@@ -1,8 +1,8 @@
 //! `TargetServer`: an HTTP(S) server whose answers the query string (or the test) decides.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,7 +14,10 @@ use hyper::body::{Bytes, Frame, Incoming};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::listener::{Answered, Body, Tls, accept_loop};
+use crate::listener::{Answered, Body, Peer, Tls, accept_loop};
+
+/// The path whose answer depends on the peer's address ([`TargetServer::fail_sources`]).
+const BY_SOURCE: &str = "/by-source";
 
 /// A request as the target saw it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,6 +48,10 @@ struct State {
     last_request: Mutex<Option<SeenRequest>>,
     statuses: Mutex<HashMap<String, u16>>,
     hits: Mutex<HashMap<String, u64>>,
+    /// Hits per path and peer IP address.
+    hits_by_source: Mutex<HashMap<(String, IpAddr), u64>>,
+    /// The peers `/by-source` fails for.
+    failing_sources: Mutex<HashSet<IpAddr>>,
     total: AtomicU64,
     last_user_agent: Mutex<Option<String>>,
     last_version: Mutex<Option<http::Version>>,
@@ -114,6 +121,17 @@ impl TargetServer {
         lock(&self.state.hits).get(path).copied().unwrap_or(0)
     }
 
+    /// Requests seen for `path` from a connection whose peer address is `source`.
+    pub fn hits_from(&self, path: &str, source: IpAddr) -> u64 {
+        lock(&self.state.hits_by_source).get(&(path.to_owned(), source)).copied().unwrap_or(0)
+    }
+
+    /// Makes `/by-source` fail (503) for requests from these peer addresses, and answer 200 to
+    /// every other; replaces the set given before (an empty slice: nobody fails).
+    pub fn fail_sources(&self, sources: &[IpAddr]) {
+        *lock(&self.state.failing_sources) = sources.iter().copied().collect();
+    }
+
     /// The `User-Agent` of the latest request.
     pub fn last_user_agent(&self) -> Option<String> {
         lock(&self.state.last_user_agent).clone()
@@ -153,8 +171,12 @@ fn query_params(request: &Request<Incoming>) -> HashMap<String, String> {
 
 async fn respond(request: Request<Incoming>, state: Arc<State>) -> Answered {
     let path = request.uri().path().to_owned();
+    let peer = request.extensions().get::<Peer>().map(|Peer(address)| address.ip());
     state.total.fetch_add(1, Ordering::Relaxed);
     *lock(&state.hits).entry(path.clone()).or_default() += 1;
+    if let Some(peer) = peer {
+        *lock(&state.hits_by_source).entry((path.clone(), peer)).or_default() += 1;
+    }
     *lock(&state.last_version) = Some(request.version());
     *lock(&state.last_user_agent) = request
         .headers()
@@ -176,6 +198,9 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Answered {
     // No timer at all for a zero delay: tokio rounds every sleep up to its 1 ms tick.
     if let Some(ms) = number("delay_ms").filter(|ms| *ms > 0) {
         tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    if path == BY_SOURCE {
+        return Ok(by_source(&state, peer));
     }
     let status = lock(&state.statuses)
         .get(&path)
@@ -199,7 +224,7 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Answered {
         }
     }
     let body = if let Some(canned) = canned {
-        Full::new(Bytes::from(canned.body)).map_err(|never| match never {}).boxed()
+        full(canned.body)
     } else if let Some(ms) = number("body_delay_ms") {
         split_body(Duration::from_millis(ms))
     } else if params.contains_key("endless") {
@@ -213,13 +238,26 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Answered {
         if let Some(end) = params.get("body_end") {
             body.extend_from_slice(end.as_bytes());
         }
-        Full::new(Bytes::from(body)).map_err(|never| match never {}).boxed()
+        full(body)
     };
-    Ok(response.body(body).unwrap_or_else(|_| Response::new(empty())))
+    Ok(response.body(body).unwrap_or_else(|_| Response::new(full(Bytes::new()))))
 }
 
-fn empty() -> Body {
-    Full::new(Bytes::new()).map_err(|never| match never {}).boxed()
+/// `/by-source`: 503 `failing for <peer>` when the peer is in the failing set, else 200 `ok`.
+fn by_source(state: &State, peer: Option<IpAddr>) -> Response<Body> {
+    let failing = peer.filter(|peer| lock(&state.failing_sources).contains(peer));
+    let (status, body) = match failing {
+        Some(peer) => (StatusCode::SERVICE_UNAVAILABLE, format!("failing for {peer}")),
+        None => (StatusCode::OK, "ok".to_owned()),
+    };
+    let mut response = Response::new(full(body));
+    *response.status_mut() = status;
+    response
+}
+
+/// A body sent in one piece.
+fn full(body: impl Into<Bytes>) -> Body {
+    Full::new(body.into()).map_err(|never| match never {}).boxed()
 }
 
 /// `{"half":` at once, the rest after `pause`: a delay inside the body (a check's transfer).

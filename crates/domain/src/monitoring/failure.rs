@@ -3,6 +3,7 @@
 //! `connection refused`, `tls: certificate expired`, `http: invalid response`, ...
 //! The probe maps its library errors to these at its boundary; the domain decides on variants.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 /// The failure of one check.
@@ -69,6 +70,12 @@ pub enum ConnectFailure {
     /// The host resolved to no address to try.
     #[error("connect: no address")]
     NoAddress,
+    /// The probe's source address (`probe.source_address`) cannot be bound on this host.
+    #[error("connect: cannot bind the source address {address}: {reason}")]
+    SourceAddress { address: IpAddr, reason: String },
+    /// Every address of the host is of the other IP family than the probe's source address.
+    #[error("connect: the site has no {} address to reach from the source address {address}", family(.address))]
+    NoAddressOfSourceFamily { address: IpAddr },
     /// The operating system's message.
     #[error("connect: {0}")]
     Other(String),
@@ -136,6 +143,11 @@ pub enum RedirectFailure {
     UnsupportedScheme(String),
 }
 
+/// `IPv4` or `IPv6`.
+fn family(address: &IpAddr) -> &'static str {
+    if address.is_ipv4() { "IPv4" } else { "IPv6" }
+}
+
 /// `30s`, or `0.5s` for a fraction.
 fn seconds(duration: &Duration) -> String {
     if duration.subsec_millis() == 0 {
@@ -170,6 +182,19 @@ mod tests {
             (ProbeFailure::Dns(DnsFailure::NoSuchHost), "dns: no such host"),
             (ProbeFailure::Connect(ConnectFailure::Refused), "connection refused"),
             (ProbeFailure::Connect(ConnectFailure::Other("boom".into())), "connect: boom"),
+            (
+                ProbeFailure::Connect(ConnectFailure::SourceAddress {
+                    address: IpAddr::from([192, 0, 2, 1]),
+                    reason: "not an address of this host".into(),
+                }),
+                "connect: cannot bind the source address 192.0.2.1: not an address of this host",
+            ),
+            (
+                ProbeFailure::Connect(ConnectFailure::NoAddressOfSourceFamily {
+                    address: IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]),
+                }),
+                "connect: the site has no IPv6 address to reach from the source address ::1",
+            ),
             (ProbeFailure::BlockedAddress, "blocked: private address"),
             (ProbeFailure::Tls(TlsFailure::CertificateExpired), "tls: certificate expired"),
             (

@@ -24,3 +24,8 @@ pub async fn probe_as(options: ProbeOptions, url: &str, spec: &CheckSpec) -> Che
     outcome.judge(spec);
     outcome
 }
+
+/// The text lookout records for the outcome's failure.
+pub fn error_text(outcome: &CheckOutcome) -> Option<String> {
+    outcome.error.as_ref().map(ToString::to_string)
+}

@@ -27,6 +27,7 @@ mod monitoring;
 mod nodes;
 mod openapi;
 mod outage;
+mod regions;
 mod retention;
 mod scale_out;
 mod status_pages;

@@ -296,6 +296,13 @@ pub fn send_sigterm(child: &Child) {
     assert!(status.is_ok_and(|s| s.success()), "cannot signal lookout");
 }
 
+/// A SQL timestamp literal for an instant (UTC, as the columns keep it).
+pub fn sql_timestamp(instant: time::OffsetDateTime) -> String {
+    use time::format_description::well_known::Rfc3339;
+    let utc = instant.to_offset(time::UtcOffset::UTC);
+    format!("'{}'::timestamp", utc.format(&Rfc3339).unwrap().trim_end_matches('Z'))
+}
+
 /// Polls `condition` every 50 ms for up to `timeout`.
 pub async fn eventually(timeout: Duration, mut condition: impl AsyncFnMut() -> bool) -> bool {
     let deadline = Instant::now() + timeout;

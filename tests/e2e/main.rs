@@ -28,6 +28,7 @@ mod nodes;
 mod openapi;
 mod outage;
 mod regions;
+mod regions_api;
 mod retention;
 mod scale_out;
 mod status_pages;

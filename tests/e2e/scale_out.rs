@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use lookout_target_farm::TargetServer;
 use serde_json::json;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::helpers::{TestApp, TestDatabase, insert_sites, run_to_exit};
 
@@ -31,11 +30,7 @@ fn node_env(id: &'static str) -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-/// A SQL timestamp literal for an instant.
-fn at(instant: OffsetDateTime) -> String {
-    let utc = instant.to_offset(time::UtcOffset::UTC);
-    format!("'{}'::timestamp", utc.format(&Rfc3339).unwrap().trim_end_matches('Z'))
-}
+use crate::helpers::sql_timestamp as at;
 
 async fn migrated_postgres() -> Option<TestDatabase> {
     let db = TestDatabase::postgres().await?;

@@ -14,6 +14,9 @@
 //!   10 minutes) on SQLite or PostgreSQL, nobody scraping `/metrics` — anonymous RSS,
 //!   descriptors, threads, WAL size, bytes per stored check, lateness p99 and checks/s every
 //!   minute, then a PASS/FAIL verdict on memory growth, leaks and the WAL's bound.
+//! - `regions`: on PostgreSQL, three nodes checking N sites with no regions, from one region,
+//!   and from three regions (each site from all three) — checks/s, lateness, the database's CPU
+//!   and WAL per 1,000 checks, and how many sites × regions one PostgreSQL carries at 60 s.
 //! - `alerts`: N sites (default 10,000) alerting a webhook receiver — a storm of every site
 //!   down at once (deliveries per second with grouping off, messages with grouping on, the
 //!   check rate meanwhile against a healthy baseline), latency from the check that crossed the
@@ -25,7 +28,9 @@ mod alerts;
 mod history;
 mod idle;
 mod lookout_process;
+mod pg_case;
 mod postgres_db;
+mod regions;
 mod scale_out;
 mod sites;
 mod soak;
@@ -56,6 +61,8 @@ enum Command {
     ScaleOut(scale_out::Args),
     /// Minutes at a steady rate with nobody scraping: memory, descriptors, threads, WAL, storage.
     Soak(soak::Args),
+    /// Checking from three regions against one: checks/s, lateness, database CPU and WAL.
+    Regions(regions::Args),
     /// Alert storms, delivery latency and a half-failing receiver.
     Alerts(alerts::Args),
     /// The web pages' latency over a large history, and the overview in headless Chromium.
@@ -70,6 +77,7 @@ async fn main() -> anyhow::Result<()> {
         Command::History(args) => history::run(args).await,
         Command::ScaleOut(args) => scale_out::run(args).await,
         Command::Soak(args) => soak::run(args).await,
+        Command::Regions(args) => regions::run(args).await,
         Command::Alerts(args) => alerts::run(args).await,
         Command::Web(args) => web::run(args).await,
     }

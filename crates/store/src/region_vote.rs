@@ -193,6 +193,7 @@ pub(crate) fn write_region_verdicts_sqlite(
     conn: &mut diesel::SqliteConnection,
     rows: &[RegionVerdictRow],
 ) -> QueryResult<()> {
+    use diesel::query_dsl::methods::FilterDsl;
     for row in rows {
         diesel::insert_into(region_verdicts::table)
             .values(row.clone())
@@ -202,6 +203,8 @@ pub(crate) fn write_region_verdicts_sqlite(
                 region_verdicts::verdict.eq(row.verdict),
                 region_verdicts::checked_at.eq(row.checked_at),
             ))
+            // A check older than the stored verdict leaves it (as on PostgreSQL).
+            .filter(region_verdicts::checked_at.le(row.checked_at))
             .execute(conn)?;
     }
     Ok(())

@@ -192,12 +192,12 @@ async fn write_batch_pg(
 ) -> Result<(Vec<RecordedCheck>, usize), diesel::result::Error> {
     let defaults = &options.alerts;
     let ids = site_ids(checks);
+    lock_voting_sites_pg(conn, &ids).await?;
     let sites: Vec<LiveSiteRow> = live_sites_query(&ids).load(conn).await?;
     let verdicts: HashMap<i64, Option<i16>> = sites.iter().map(|s| (s.0, s.1)).collect();
     let live: HashSet<i64> = verdicts.keys().copied().collect();
     let live_ids: Vec<i64> = live.iter().copied().collect();
     let voting = voting_sites(&sites, options.failed_held_for);
-    lock_voting_sites_pg(conn, &voting).await?;
     let voting_ids: Vec<i64> = voting.keys().copied().collect();
     let stored_verdicts = if voting.is_empty() {
         Vec::new()

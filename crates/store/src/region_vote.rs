@@ -5,8 +5,8 @@
 //! region skip all of it: their checks decide as before.
 //!
 //! Concurrent writers (nodes of other regions) serialise per site: on PostgreSQL the batch
-//! locks the rows of the voting sites it writes for (`FOR NO KEY UPDATE`, in id order) before
-//! it reads their verdicts and windows.
+//! locks the rows of the sites it writes for that chose regions (`FOR NO KEY UPDATE`, in id
+//! order) before it reads them, their verdicts and windows.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -193,6 +193,7 @@ pub(crate) fn write_region_verdicts_sqlite(
     conn: &mut diesel::SqliteConnection,
     rows: &[RegionVerdictRow],
 ) -> QueryResult<()> {
+    use diesel::query_dsl::methods::FilterDsl;
     for row in rows {
         diesel::insert_into(region_verdicts::table)
             .values(row.clone())
@@ -202,6 +203,8 @@ pub(crate) fn write_region_verdicts_sqlite(
                 region_verdicts::verdict.eq(row.verdict),
                 region_verdicts::checked_at.eq(row.checked_at),
             ))
+            // A check older than the stored verdict leaves it (as on PostgreSQL).
+            .filter(region_verdicts::checked_at.le(row.checked_at))
             .execute(conn)?;
     }
     Ok(())
@@ -238,21 +241,21 @@ pub(crate) async fn write_region_verdicts_pg(
     Ok(())
 }
 
-/// Locks the rows of the voting sites (in id order, so that writers never wait on each other
-/// in a cycle), so that two regions' batches for one site vote one after the other.
+/// Locks the rows of the batch's sites that chose regions (in id order, so that writers never
+/// wait on each other in a cycle), so that two regions' batches for one site vote one after the
+/// other. Taken before the sites are read, so that what the batch reads of them (the kept
+/// verdict, the choice) is what the previous batch committed.
 pub(crate) async fn lock_voting_sites_pg(
     conn: &mut diesel_async::AsyncPgConnection,
-    sites: &HashMap<i64, VotingSite>,
+    sites: &[i64],
 ) -> QueryResult<()> {
     use diesel::sql_types::{Array, BigInt};
-    if sites.is_empty() {
-        return Ok(());
-    }
-    let mut ids: Vec<i64> = sites.keys().copied().collect();
+    let mut ids = sites.to_vec();
     ids.sort_unstable();
     diesel_async::RunQueryDsl::execute(
         diesel::sql_query(
-            "SELECT id FROM websites WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
+            "SELECT id FROM websites WHERE id = ANY($1) AND regions IS NOT NULL \
+             ORDER BY id FOR NO KEY UPDATE",
         )
         .bind::<Array<BigInt>, _>(ids),
         conn,

@@ -11,6 +11,8 @@ mod disk_full;
 mod maintenance;
 mod nodes;
 mod partitions;
+mod regions;
+mod regions_pg;
 mod shared_schedule;
 mod status_pages;
 mod websites;

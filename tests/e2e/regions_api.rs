@@ -124,4 +124,7 @@ with_both_databases!(a_node_checks_only_the_sites_its_region_covers, |db| {
     assert_eq!(status["last_check"]["region"], "eu");
     let (_, nodes) = app.get("/api/nodes?region=eu&alive=true").await;
     assert_eq!(nodes.as_array().map(Vec::len), Some(1), "{nodes}");
+    let page = reqwest::get(app.url(&format!("/sites/{elsewhere}"))).await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("<h2>Regions</h2>") && page.contains("No nodes"), "{page}");
 });

@@ -4,7 +4,8 @@
 //! write, edit, pause or resume, and delete.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use lookout_domain::dashboard::{ChartWindow, SiteReport};
+use lookout_domain::dashboard::{ChartWindow, SiteReport, Verdict};
+use lookout_domain::regions::Quorum;
 use lookout_domain::{CircuitBreaker, WebsiteId};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -60,6 +61,43 @@ fn breaker(breaker: CircuitBreaker) -> String {
     }
 }
 
+/// The regions the site chose: what each last saw, and whether it counts in the vote.
+fn regions(report: &SiteReport) -> Markup {
+    let choice = &report.website.regions;
+    let quorum = match choice.quorum() {
+        Quorum::Majority => "a majority".to_owned(),
+        Quorum::All => "all".to_owned(),
+        Quorum::Any => "any one".to_owned(),
+        Quorum::AtLeast(n) => n.to_string(),
+    };
+    html! {
+        h2 { "Regions" }
+        div.panel {
+            p.muted { "Down when " (quorum) " of the regions with a fresh check see it down." }
+            table.list {
+                thead { tr { th { "Region" } th { "State" } th { "Last check" } th { "In the vote" } } }
+                tbody {
+                    @for standing in &report.status.regions {
+                        @let (word, class) = match standing.seen {
+                            None => ("No nodes", "unknown"),
+                            Some(None) => ("Unknown", "unknown"),
+                            Some(Some(Verdict::Up)) => ("Up", "up"),
+                            Some(Some(Verdict::Degraded)) => ("Degraded", "degraded"),
+                            Some(Some(Verdict::Failed)) => ("Down", "down"),
+                        };
+                        tr {
+                            td { (standing.region.as_str()) }
+                            td { span.state.(class) { (word) } }
+                            td { (standing.last_check.map_or_else(|| "—".to_owned(), |at| format::ago(at, report.at))) }
+                            td { (if standing.fresh { "yes" } else { "no (stale)" }) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn body(report: &SiteReport, viewer: &Viewer) -> Markup {
     let site = &report.website;
     let id = site.id.get();
@@ -96,6 +134,7 @@ fn body(report: &SiteReport, viewer: &Viewer) -> Markup {
             h2 { "Last 90 days" }
             (charts::day_bars(&report.days))
         }
+        @if !report.status.regions.is_empty() { (regions(report)) }
         h2 #response-time { "Response time" }
         div.panel {
             nav.tabs aria-label="Chart period" {
@@ -117,7 +156,8 @@ fn body(report: &SiteReport, viewer: &Viewer) -> Markup {
                                 @for stored in &report.recent_checks {
                                     @let check = &stored.check;
                                     tr {
-                                        td { (format::ago(check.timestamp, report.at)) }
+                                        td { (format::ago(check.timestamp, report.at))
+                                            @if let Some(region) = &stored.region { div.muted { (region.as_str()) } } }
                                         td {
                                             @if !check.is_available { span.state.down { "Failed" } }
                                             @else if check.degraded { span.state.degraded { "Degraded" } }

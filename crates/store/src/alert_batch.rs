@@ -233,19 +233,7 @@ mod tests {
     const T0: OffsetDateTime = datetime!(2026-11-30 04:00:00 UTC);
 
     fn check(site: i64, secs: i64, up: bool) -> MonitorCheck {
-        MonitorCheck {
-            website_id: WebsiteId::new(site).unwrap(),
-            timestamp: T0 + time::Duration::seconds(secs),
-            status_code: Some(if up { 200 } else { 503 }),
-            response_time: 0.1,
-            is_available: up,
-            error_message: None,
-            in_maintenance: false,
-            degraded: false,
-            failed_assertion: None,
-            phases: None,
-            certificate: None,
-        }
+        MonitorCheck::sample(WebsiteId::new(site).unwrap(), T0 + time::Duration::seconds(secs), up)
     }
 
     fn decided(checks: &[MonitorCheck]) -> Vec<Option<&'static Decision<'static>>> {

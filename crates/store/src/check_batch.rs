@@ -249,19 +249,11 @@ mod tests {
     const T0: OffsetDateTime = datetime!(2026-11-28 12:00:00 UTC);
 
     fn check(site: i64, secs: i64, available: bool) -> MonitorCheck {
-        MonitorCheck {
-            website_id: WebsiteId::new(site).unwrap(),
-            timestamp: T0 + time::Duration::seconds(secs),
-            status_code: Some(if available { 200 } else { 503 }),
-            response_time: 0.1,
-            is_available: available,
-            error_message: None,
-            in_maintenance: false,
-            degraded: false,
-            failed_assertion: None,
-            phases: None,
-            certificate: None,
-        }
+        MonitorCheck::sample(
+            WebsiteId::new(site).unwrap(),
+            T0 + time::Duration::seconds(secs),
+            available,
+        )
     }
 
     #[test]

@@ -1,11 +1,10 @@
 //! Writing a batch of checks on SQLite, as one blocking closure on the sync connection (one
 //! hop to the blocking pool per batch instead of one per statement).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use diesel::SqliteConnection;
 use diesel::prelude::*;
-use lookout_domain::regions::RegionName;
 use lookout_domain::{MonitorCheck, RecordedCheck};
 use time::OffsetDateTime;
 
@@ -14,12 +13,12 @@ use crate::alert_batch_write::write_alert_plan;
 use crate::alert_policies::{assemble, policies_query, policy_channels_query};
 use crate::certificates::{certificate_rows, write_certificates};
 use crate::check_batch::{
-    BatchPlan, Maker, OpenWindow, apply_rechecks, open_windows_query, plan, site_ids,
-    stored_checks, stored_decisions,
+    BatchPlan, OpenWindow, apply_rechecks, open_windows_query, plan, site_ids, stored_checks,
+    stored_decisions,
 };
 use crate::check_writer::CheckWriterOptions;
 use crate::region_vote::{
-    LiveSiteRow, region_verdicts_query, vote_batch, voting_sites, write_region_verdicts_sqlite,
+    LiveSiteRow, LiveSites, region_verdicts_query, vote_batch, write_region_verdicts_sqlite,
 };
 use crate::schema::{downtime_windows, monitor_checks};
 use crate::site_verdicts::{live_sites_query, verdict_changes, write_verdicts_sqlite};
@@ -33,25 +32,18 @@ pub(crate) fn write_batch_sqlite(
     let defaults = &options.alerts;
     let ids = site_ids(checks);
     let sites: Vec<LiveSiteRow> = live_sites_query(&ids).load(conn)?;
-    let verdicts: HashMap<i64, Option<i16>> = sites.iter().map(|s| (s.0, s.1)).collect();
-    let live: HashSet<i64> = verdicts.keys().copied().collect();
-    let live_ids: Vec<i64> = live.iter().copied().collect();
     // The one writer connection serialises batches: no lock is needed for the vote.
-    let voting = voting_sites(&sites, options.failed_held_for);
-    let voting_ids: Vec<i64> = voting.keys().copied().collect();
+    let LiveSites { verdicts, live, ids: live_ids, voting } =
+        LiveSites::of(&sites, options.failed_held_for);
     let stored_verdicts = if voting.is_empty() {
         Vec::new()
     } else {
-        region_verdicts_query(&voting_ids).load(conn)?
+        region_verdicts_query(&voting.keys().copied().collect::<Vec<_>>()).load(conn)?
     };
     let voted = vote_batch(checks, &voting, stored_verdicts, options.region.as_ref());
     let open: Vec<OpenWindow> = open_windows_query(&live_ids).load(conn)?;
-    let maker = Maker {
-        node: options.node_id.as_deref(),
-        region: options.region.as_ref().map(RegionName::as_str),
-    };
     let BatchPlan { checks: rows, new_windows, closes, mut results } =
-        plan(checks, &voted.decisions, &live, &open, now, maker);
+        plan(checks, &voted.decisions, &live, &open, now, options.maker());
     diesel::insert_into(monitor_checks::table).values(&rows).execute(conn)?;
     if !new_windows.is_empty() {
         diesel::insert_into(downtime_windows::table).values(&new_windows).execute(conn)?;

@@ -3,7 +3,7 @@
 //! batches grow by themselves and at rest a check is written at once. While the database cannot
 //! write (unavailable, disk full) it holds checks (see `writer_loop.rs`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,7 +28,7 @@ use crate::check_batch::{
 };
 use crate::check_batch_sqlite::write_batch_sqlite;
 use crate::region_vote::{
-    LiveSiteRow, lock_voting_sites_pg, region_verdicts_query, vote_batch, voting_sites,
+    LiveSiteRow, LiveSites, lock_voting_sites_pg, region_verdicts_query, vote_batch,
     write_region_verdicts_pg,
 };
 use crate::schema::{downtime_windows, monitor_checks};
@@ -75,6 +75,16 @@ impl Default for CheckWriterOptions {
             failed_held_for: BreakerPolicy::default().open_for,
             alerts: AlertDefaults::default(),
             outbox_signal: None,
+        }
+    }
+}
+
+impl CheckWriterOptions {
+    /// Who makes this writer's checks, as each row records it.
+    pub(crate) fn maker(&self) -> Maker<'_> {
+        Maker {
+            node: self.node_id.as_deref(),
+            region: self.region.as_ref().map(RegionName::as_str),
         }
     }
 }
@@ -193,24 +203,17 @@ async fn write_batch_pg(
     let defaults = &options.alerts;
     let ids = site_ids(checks);
     lock_voting_sites_pg(conn, &ids).await?;
-    let sites: Vec<LiveSiteRow> = live_sites_query(&ids).load(conn).await?;
-    let verdicts: HashMap<i64, Option<i16>> = sites.iter().map(|s| (s.0, s.1)).collect();
-    let live: HashSet<i64> = verdicts.keys().copied().collect();
-    let live_ids: Vec<i64> = live.iter().copied().collect();
-    let voting = voting_sites(&sites, options.failed_held_for);
-    let voting_ids: Vec<i64> = voting.keys().copied().collect();
+    let rows: Vec<LiveSiteRow> = live_sites_query(&ids).load(conn).await?;
+    let LiveSites { verdicts, live, ids: live_ids, voting } =
+        LiveSites::of(&rows, options.failed_held_for);
     let stored_verdicts = if voting.is_empty() {
         Vec::new()
     } else {
-        region_verdicts_query(&voting_ids).load(conn).await?
+        region_verdicts_query(&voting.keys().copied().collect::<Vec<_>>()).load(conn).await?
     };
     let voted = vote_batch(checks, &voting, stored_verdicts, options.region.as_ref());
     let open: Vec<OpenWindow> = open_windows_query(&live_ids).load(conn).await?;
-    let maker = Maker {
-        node: options.node_id.as_deref(),
-        region: options.region.as_ref().map(RegionName::as_str),
-    };
-    let mut plan = plan(checks, &voted.decisions, &live, &open, now, maker);
+    let mut plan = plan(checks, &voted.decisions, &live, &open, now, options.maker());
     diesel::insert_into(monitor_checks::table).values(&plan.checks).execute(conn).await?;
     if !plan.new_windows.is_empty() {
         diesel::insert_into(downtime_windows::table)

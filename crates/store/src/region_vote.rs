@@ -64,6 +64,24 @@ pub(crate) fn voting_sites(
         .collect()
 }
 
+/// The batch's live sites as read: their kept verdicts, and the ones that vote.
+#[derive(Debug)]
+pub(crate) struct LiveSites {
+    pub(crate) verdicts: HashMap<i64, Option<i16>>,
+    pub(crate) live: std::collections::HashSet<i64>,
+    pub(crate) ids: Vec<i64>,
+    pub(crate) voting: HashMap<i64, VotingSite>,
+}
+
+impl LiveSites {
+    pub(crate) fn of(rows: &[LiveSiteRow], failed_held_for: Duration) -> Self {
+        let verdicts: HashMap<i64, Option<i16>> = rows.iter().map(|s| (s.0, s.1)).collect();
+        let live: std::collections::HashSet<i64> = verdicts.keys().copied().collect();
+        let ids = live.iter().copied().collect();
+        Self { verdicts, live, ids, voting: voting_sites(rows, failed_held_for) }
+    }
+}
+
 /// A region's stored verdict on a site.
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = region_verdicts)]

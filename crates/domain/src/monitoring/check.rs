@@ -107,6 +107,26 @@ pub struct MonitorCheck {
     pub certificate: Option<CertificateInfo>,
 }
 
+#[cfg(any(test, feature = "mocks"))]
+impl MonitorCheck {
+    /// A plain check for tests: HTTP 200 in 100 ms, or HTTP 503, and nothing else.
+    pub fn sample(website_id: WebsiteId, timestamp: OffsetDateTime, available: bool) -> Self {
+        Self {
+            website_id,
+            timestamp,
+            status_code: Some(if available { 200 } else { 503 }),
+            response_time: 0.1,
+            is_available: available,
+            error_message: None,
+            in_maintenance: false,
+            degraded: false,
+            failed_assertion: None,
+            phases: None,
+            certificate: None,
+        }
+    }
+}
+
 impl MonitorCheck {
     /// The record of `outcome`, a check of `website_id` that started at `timestamp`.
     pub fn from_outcome(

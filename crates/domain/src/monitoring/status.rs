@@ -126,19 +126,7 @@ mod tests {
         StoredCheck {
             id: 9,
             region: None,
-            check: MonitorCheck {
-                website_id: WebsiteId::new(1).unwrap(),
-                timestamp: T0,
-                status_code: Some(if available { 200 } else { 503 }),
-                response_time: 0.1,
-                is_available: available,
-                error_message: None,
-                in_maintenance: false,
-                degraded: false,
-                failed_assertion: None,
-                phases: None,
-                certificate: None,
-            },
+            check: MonitorCheck::sample(WebsiteId::new(1).unwrap(), T0, available),
         }
     }
 

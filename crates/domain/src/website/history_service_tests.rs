@@ -52,17 +52,8 @@ fn stored_check(available: bool) -> StoredCheck {
         id: 41,
         region: None,
         check: MonitorCheck {
-            website_id: id(),
-            timestamp: NOW - time::Duration::seconds(30),
-            status_code: Some(if available { 200 } else { 503 }),
             response_time: 0.2,
-            is_available: available,
-            error_message: None,
-            in_maintenance: false,
-            degraded: false,
-            failed_assertion: None,
-            phases: None,
-            certificate: None,
+            ..MonitorCheck::sample(id(), NOW - time::Duration::seconds(30), available)
         },
     }
 }

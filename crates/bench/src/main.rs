@@ -13,7 +13,9 @@
 //! - `soak`: the release binary for many minutes at a steady rate (default 10,000 checks/s for
 //!   10 minutes) on SQLite or PostgreSQL, nobody scraping `/metrics` — anonymous RSS,
 //!   descriptors, threads, WAL size, bytes per stored check, lateness p99 and checks/s every
-//!   minute, then a PASS/FAIL verdict on memory growth, leaks and the WAL's bound.
+//!   minute, then a PASS/FAIL verdict on memory's trend (the judged minutes' second half's
+//!   median RssAnon against the first half's), leaks and the WAL's bound, and a note when the
+//!   run was saturated.
 //! - `alerts`: N sites (default 10,000) alerting a webhook receiver — a storm of every site
 //!   down at once (deliveries per second with grouping off, messages with grouping on, the
 //!   check rate meanwhile against a healthy baseline), latency from the check that crossed the

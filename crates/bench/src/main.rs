@@ -13,7 +13,9 @@
 //! - `soak`: the release binary for many minutes at a steady rate (default 10,000 checks/s for
 //!   10 minutes) on SQLite or PostgreSQL, nobody scraping `/metrics` — anonymous RSS,
 //!   descriptors, threads, WAL size, bytes per stored check, lateness p99 and checks/s every
-//!   minute, then a PASS/FAIL verdict on memory growth, leaks and the WAL's bound.
+//!   minute, then a PASS/FAIL verdict on memory's trend (the judged minutes' second half's
+//!   median RssAnon against the first half's), leaks and the WAL's bound, and a note when the
+//!   run was saturated.
 //! - `regions`: on PostgreSQL, three nodes checking N sites with no regions, from one region,
 //!   and from three regions (each site from all three) — checks/s, lateness, the database's CPU
 //!   and WAL per 1,000 checks, and how many sites × regions one PostgreSQL carries at 60 s.

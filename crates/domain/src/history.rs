@@ -25,4 +25,4 @@ pub use query::{
 pub use retention::{Expiring, RetentionPolicy, RollupError, RollupReport, RollupService};
 pub use rollup::{Grain, RollupMarks, Span, StatsSources};
 pub use sla::{SlaEntry, SlaTarget, SlaTargetError};
-pub use stats::{CheckSample, ResponseTimes, StatsInput, StatsPage, UptimeStats};
+pub use stats::{CheckSample, ResponseTimes, StatsInput, StatsPage, UptimeBasis, UptimeStats};

@@ -40,12 +40,12 @@ mockall::mock! {
     impl CheckHistory for Store {
         fn list_checks(&self, id: WebsiteId, range: TimeRange, limit: PageLimit, cursor: Option<CheckCursor>, region: Option<crate::regions::RegionName>)
             -> impl Future<Output = Result<CheckPage, HistoryError>> + Send;
-        fn stats_input(&self, id: WebsiteId, range: TimeRange)
+        fn stats_input(&self, id: WebsiteId, range: TimeRange, region: Option<crate::regions::RegionName>)
             -> impl Future<Output = Result<StatsInput, HistoryError>> + Send;
-        fn stats_inputs(&self, range: TimeRange, after: Option<WebsiteId>, limit: PageLimit)
+        fn stats_inputs(&self, range: TimeRange, after: Option<WebsiteId>, limit: PageLimit, region: Option<crate::regions::RegionName>)
             -> impl Future<Output = Result<Vec<(Website, StatsInput)>, HistoryError>> + Send;
-        fn sla_input(&self, range: TimeRange)
-            -> impl Future<Output = Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError>> + Send;
+        fn sla_input(&self, range: TimeRange, region: Option<crate::regions::RegionName>)
+            -> impl Future<Output = Result<Vec<(Website, StatsInput)>, HistoryError>> + Send;
         fn list_downtimes(&self, id: WebsiteId, range: TimeRange)
             -> impl Future<Output = Result<Vec<DowntimeWindow>, HistoryError>> + Send;
         fn certificate(&self, id: WebsiteId)

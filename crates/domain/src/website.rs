@@ -13,6 +13,7 @@ mod interval;
 mod name;
 mod ports;
 mod service;
+mod stats_service;
 mod url;
 
 pub use address::{AddressPolicy, Cidr, CidrError, is_private_address};
@@ -33,5 +34,6 @@ pub use name::{MAX_NAME_CHARS, WebsiteName, WebsiteNameError};
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::{MockSchedule, MockWebsiteRepository};
 pub use ports::{Schedule, WebsiteRepository};
-pub use service::{WebsiteManagement, WebsiteService, WebsiteStats};
+pub use service::{WebsiteManagement, WebsiteService};
+pub use stats_service::WebsiteStats;
 pub use url::{MAX_URL_LEN, WebsiteUrl, WebsiteUrlError};

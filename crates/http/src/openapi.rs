@@ -309,4 +309,22 @@ mod tests {
         let alerts = schemas["PatchWebsiteRequest"]["properties"]["alerts"].to_string();
         assert!(alerts.contains("null"), "alerts may be null: {alerts}");
     }
+
+    #[test]
+    fn statistics_take_a_region_and_say_their_uptime_basis() {
+        let spec = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        for path in ["/api/websites/{id}/stats", "/api/stats", "/api/reports/sla"] {
+            let parameters = spec["paths"][path]["get"]["parameters"].as_array().unwrap();
+            let region = parameters.iter().find(|p| p["name"] == "region");
+            assert!(region.is_some_and(|p| p["in"] == "query"), "{path} takes ?region=");
+        }
+        let schemas = &spec["components"]["schemas"];
+        let basis = schemas["UptimeBasisBody"].to_string();
+        assert!(basis.contains("windows") && basis.contains("checks"), "{basis}");
+        for body in ["StatsBody", "SlaBody"] {
+            let properties = &schemas[body]["properties"];
+            assert!(properties["uptime_basis"].to_string().contains("UptimeBasisBody"), "{body}");
+            assert!(properties["region"].is_object(), "{body}");
+        }
+    }
 }

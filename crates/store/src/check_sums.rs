@@ -1,5 +1,6 @@
 //! Summing up checks per site: from raw checks, from roll-up rows, or from whatever mix of the
-//! two a statistics range needs (`StatsSources`).
+//! two a statistics range needs (`StatsSources`). Roll-up rows are per site and region (''
+//! for checks made by nodes with no region label): readers sum a site's regions, or read one.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,6 +11,7 @@ use lookout_domain::dashboard::{Bucket, SeriesSources};
 use lookout_domain::history::{
     CheckAggregate, CheckSample, Grain, ResponseTimeHistogram, RollupMarks, Span, StatsSources,
 };
+use lookout_domain::regions::RegionName;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::schema::{check_rollups, monitor_checks, rollup_marks};
@@ -20,6 +22,15 @@ use crate::{Store, StoreError};
 /// Per-site sums.
 pub(crate) type Sums = HashMap<i64, CheckAggregate>;
 
+/// Per-site and region sums (one roll-up row each); the region is '' for none.
+pub(crate) type RegionSums = HashMap<(i64, String), CheckAggregate>;
+
+/// One check of a site from a region ('' for none).
+type Sampled = (i64, String, CheckSample);
+
+/// One roll-up row read back: site, region, bucket start, sums.
+type RolledUp = (i64, String, OffsetDateTime, CheckAggregate);
+
 /// One row of `check_rollups`.
 #[derive(Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = check_rollups)]
@@ -27,6 +38,7 @@ pub(crate) struct RollupRow {
     pub(crate) website_id: i64,
     grain: i32,
     bucket_start: PrimitiveDateTime,
+    region: String,
     check_count: i64,
     available_count: i64,
     degraded_count: i64,
@@ -35,6 +47,8 @@ pub(crate) struct RollupRow {
     response_min_us: i64,
     response_max_us: i64,
     response_histogram: String,
+    maintenance_count: i64,
+    maintenance_available_count: i64,
 }
 
 fn column(n: u64) -> i64 {
@@ -47,7 +61,7 @@ pub(crate) fn grain_column(grain: Grain) -> i32 {
 
 impl RollupRow {
     pub(crate) fn new(
-        website_id: i64,
+        (website_id, region): (i64, String),
         grain: Grain,
         start: PrimitiveDateTime,
         sums: &CheckAggregate,
@@ -56,6 +70,7 @@ impl RollupRow {
             website_id,
             grain: grain_column(grain),
             bucket_start: start,
+            region,
             check_count: column(sums.count),
             available_count: column(sums.available),
             degraded_count: column(sums.degraded),
@@ -64,6 +79,8 @@ impl RollupRow {
             response_min_us: column(sums.response_min_us),
             response_max_us: column(sums.response_max_us),
             response_histogram: sums.histogram.encode(),
+            maintenance_count: column(sums.maintenance),
+            maintenance_available_count: column(sums.maintenance_available),
         }
     }
 
@@ -85,6 +102,8 @@ impl RollupRow {
             response_max_us: count(self.response_max_us)?,
             histogram: ResponseTimeHistogram::decode(&self.response_histogram)
                 .map_err(|e| corrupt(&e.to_string()))?,
+            maintenance: count(self.maintenance_count)?,
+            maintenance_available: count(self.maintenance_available_count)?,
         })
     }
 }
@@ -98,6 +117,8 @@ struct SampleRow {
     response_time: f64,
     is_available: bool,
     degraded: bool,
+    in_maintenance: bool,
+    region: Option<String>,
 }
 
 impl Store {
@@ -116,21 +137,24 @@ impl Store {
         Ok(marks)
     }
 
-    /// The raw checks of `sites` made within `span`, as samples.
+    /// The raw checks of `sites` made within `span` (from `region` only, when given), as
+    /// samples.
     async fn raw_samples(
         &self,
         sites: &[i64],
         span: Span,
-    ) -> Result<Vec<(i64, CheckSample)>, StoreError> {
+        region: Option<&RegionName>,
+    ) -> Result<Vec<Sampled>, StoreError> {
         let rows: Vec<SampleRow> = with_connection!(self, read, |conn| {
-            monitor_checks::table
+            let mut query = monitor_checks::table
                 .filter(monitor_checks::website_id.eq_any(sites))
                 .filter(monitor_checks::timestamp.ge(to_column(span.start)))
                 .filter(monitor_checks::timestamp.lt(to_column(span.end)))
-                .select(SampleRow::as_select())
-                .load(&mut conn)
-                .await
-                .map_err(StoreError::from)?
+                .into_boxed();
+            if let Some(region) = region {
+                query = query.filter(monitor_checks::region.eq(region.as_str()));
+            }
+            query.select(SampleRow::as_select()).load(&mut conn).await.map_err(StoreError::from)?
         });
         Ok(rows
             .into_iter()
@@ -140,61 +164,66 @@ impl Store {
                     response_time: row.status_code.map(|_| row.response_time),
                     is_available: row.is_available,
                     degraded: row.degraded,
+                    in_maintenance: row.in_maintenance,
                 };
-                (row.website_id, sample)
+                (row.website_id, row.region.unwrap_or_default(), sample)
             })
             .collect())
     }
 
-    /// The roll-ups of `grain` of `sites` with buckets starting within `span`: site, bucket
-    /// start, sums.
+    /// The roll-ups of `grain` of `sites` with buckets starting within `span` (of `region`
+    /// only, when given; else every region's row).
     async fn rollups(
         &self,
         sites: &[i64],
         grain: Grain,
         span: Span,
-    ) -> Result<Vec<(i64, OffsetDateTime, CheckAggregate)>, StoreError> {
+        region: Option<&RegionName>,
+    ) -> Result<Vec<RolledUp>, StoreError> {
         let rows: Vec<RollupRow> = with_connection!(self, read, |conn| {
-            check_rollups::table
+            let mut query = check_rollups::table
                 .filter(check_rollups::website_id.eq_any(sites))
                 .filter(check_rollups::grain.eq(grain_column(grain)))
                 .filter(check_rollups::bucket_start.ge(to_column(span.start)))
                 .filter(check_rollups::bucket_start.lt(to_column(span.end)))
-                .select(RollupRow::as_select())
-                .load(&mut conn)
-                .await
-                .map_err(StoreError::from)?
+                .into_boxed();
+            if let Some(region) = region {
+                query = query.filter(check_rollups::region.eq(region.as_str()));
+            }
+            query.select(RollupRow::as_select()).load(&mut conn).await.map_err(StoreError::from)?
         });
         rows.into_iter()
-            .map(|row| Ok((row.website_id, from_column(row.bucket_start), row.sums()?)))
+            .map(|row| {
+                let sums = row.sums()?;
+                Ok((row.website_id, row.region, from_column(row.bucket_start), sums))
+            })
             .collect()
     }
 
-    /// Adds the raw checks of `sites` made within `span` to `sums`.
-    pub(crate) async fn add_raw_sums(
-        &self,
-        sites: &[i64],
-        span: Span,
-        sums: &mut Sums,
-    ) -> Result<(), StoreError> {
-        for (site, sample) in self.raw_samples(sites, span).await? {
-            sums.entry(site).or_default().add(&sample);
-        }
-        Ok(())
-    }
-
-    /// Adds the roll-ups of `grain` of `sites` with buckets starting within `span` to `sums`.
-    pub(crate) async fn add_rollup_sums(
+    /// The sums of one bucket of `grain` starting at `span.start` for the roll-up job, per site
+    /// and region: hours from raw checks, days from the hours' rows.
+    pub(crate) async fn region_sums(
         &self,
         sites: &[i64],
         grain: Grain,
         span: Span,
-        sums: &mut Sums,
-    ) -> Result<(), StoreError> {
-        for (site, _, rolled) in self.rollups(sites, grain, span).await? {
-            sums.entry(site).or_default().merge(&rolled);
+    ) -> Result<RegionSums, StoreError> {
+        let mut sums = RegionSums::new();
+        match grain {
+            Grain::Hour => {
+                for (site, region, sample) in self.raw_samples(sites, span, None).await? {
+                    sums.entry((site, region)).or_default().add(&sample);
+                }
+            }
+            Grain::Day => {
+                for (site, region, _, rolled) in
+                    self.rollups(sites, Grain::Hour, span, None).await?
+                {
+                    sums.entry((site, region)).or_default().merge(&rolled);
+                }
+            }
         }
-        Ok(())
+        Ok(sums)
     }
 
     /// The checks of `ids` over `[from, to)` summed per `grain` bucket, oldest first, each part
@@ -213,14 +242,14 @@ impl Store {
         let sites: Vec<i64> = ids.iter().map(|id| id.get()).collect();
         let sources = SeriesSources::plan(from, to, grain, self.rollup_marks_now().await?);
         for span in &sources.raw {
-            for (site, sample) in self.raw_samples(&sites, *span).await? {
+            for (site, _, sample) in self.raw_samples(&sites, *span, None).await? {
                 let start = grain.floor(sample.timestamp);
                 buckets.entry(site).or_default().entry(start).or_default().add(&sample);
             }
         }
         let rolled = sources.hours.iter().map(|span| (Grain::Hour, *span));
         for (source, span) in rolled.chain(sources.days.map(|span| (Grain::Day, span))) {
-            for (site, start, sums) in self.rollups(&sites, source, span).await? {
+            for (site, _, start, sums) in self.rollups(&sites, source, span, None).await? {
                 let start = grain.floor(start);
                 buckets.entry(site).or_default().entry(start).or_default().merge(&sums);
             }
@@ -235,24 +264,28 @@ impl Store {
             .collect())
     }
 
-    /// The checks of `sites` over a range, each part read from the source the plan names.
+    /// The checks of `sites` over a range (every region's, summed, or only `region`'s), each
+    /// part read from the source the plan names.
     pub(crate) async fn sums(
         &self,
         sites: &[i64],
         sources: &StatsSources,
+        region: Option<&RegionName>,
     ) -> Result<Sums, StoreError> {
         let mut sums = Sums::new();
         if sites.is_empty() {
             return Ok(sums);
         }
         for span in &sources.raw {
-            self.add_raw_sums(sites, *span, &mut sums).await?;
+            for (site, _, sample) in self.raw_samples(sites, *span, region).await? {
+                sums.entry(site).or_default().add(&sample);
+            }
         }
-        for span in &sources.hours {
-            self.add_rollup_sums(sites, Grain::Hour, *span, &mut sums).await?;
-        }
-        if let Some(span) = sources.days {
-            self.add_rollup_sums(sites, Grain::Day, span, &mut sums).await?;
+        let rolled = sources.hours.iter().map(|span| (Grain::Hour, *span));
+        for (grain, span) in rolled.chain(sources.days.map(|span| (Grain::Day, span))) {
+            for (site, _, _, sums_of_row) in self.rollups(sites, grain, span, region).await? {
+                sums.entry(site).or_default().merge(&sums_of_row);
+            }
         }
         Ok(sums)
     }

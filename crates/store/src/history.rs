@@ -12,6 +12,7 @@ use lookout_domain::regions::RegionName;
 use lookout_domain::{DowntimeWindow, MonitorCheck, Website, WebsiteId};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
+use crate::check_sums::Sums;
 use crate::phase_columns::from_columns;
 use crate::rows::WebsiteRow;
 use crate::schema::{downtime_windows, monitor_checks, websites};
@@ -150,7 +151,39 @@ pub(crate) fn windows_by_site(rows: Vec<SiteWindowRow>) -> HashMap<i64, Vec<Down
     by_site
 }
 
+/// Each site with its stats input: its checks from `sums`, its windows from `windows`.
+fn stats_inputs(
+    sites: Vec<WebsiteRow>,
+    mut sums: Sums,
+    windows: Vec<SiteWindowRow>,
+) -> Result<Vec<(Website, StatsInput)>, HistoryError> {
+    let mut windows = windows_by_site(windows);
+    sites
+        .into_iter()
+        .map(|row| {
+            let checks = sums.remove(&row.id).unwrap_or_default();
+            let windows = windows.remove(&row.id).unwrap_or_default();
+            let website = Website::try_from(row)?;
+            let created_at = website.created_at;
+            Ok((website, StatsInput { created_at, checks, windows, maintenance: Vec::new() }))
+        })
+        .collect()
+}
+
 impl Store {
+    /// The checks of `sites` in `range` (every region's, or `region`'s), summed per site.
+    async fn sums_of(
+        &self,
+        sites: &[WebsiteRow],
+        range: TimeRange,
+        region: Option<&RegionName>,
+    ) -> Result<Sums, StoreError> {
+        let ids: Vec<i64> = sites.iter().map(|site| site.id).collect();
+        let oldest = sites.iter().map(|site| from_column(site.created_at)).min();
+        let sources = self.sources(range, oldest.unwrap_or(OffsetDateTime::UNIX_EPOCH)).await?;
+        self.sums(&ids, &sources, region).await
+    }
+
     /// Where the checks of `range` come from, given how far roll-ups have got. An open end
     /// means from `oldest` (the earliest site creation that matters) or up to now.
     async fn sources(
@@ -183,7 +216,8 @@ impl CheckHistory for Store {
     async fn sla_input(
         &self,
         range: TimeRange,
-    ) -> Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError> {
+        region: Option<RegionName>,
+    ) -> Result<Vec<(Website, StatsInput)>, HistoryError> {
         let (sites, windows): (Vec<WebsiteRow>, Vec<SiteWindowRow>) =
             with_connection!(self, read, |conn| {
                 let sites = websites::table
@@ -200,20 +234,19 @@ impl CheckHistory for Store {
                     .map_err(StoreError::from)?;
                 (sites, windows)
             });
-        let mut by_site = windows_by_site(windows);
-        sites
-            .into_iter()
-            .map(|row| {
-                let windows = by_site.remove(&row.id).unwrap_or_default();
-                Ok((Website::try_from(row)?, windows))
-            })
-            .collect()
+        let sums = match &region {
+            // The quorum's report reads no check.
+            None => Sums::new(),
+            Some(region) => self.sums_of(&sites, range, Some(region)).await?,
+        };
+        stats_inputs(sites, sums, windows)
     }
 
     async fn stats_input(
         &self,
         id: WebsiteId,
         range: TimeRange,
+        region: Option<RegionName>,
     ) -> Result<StatsInput, HistoryError> {
         let created: Option<PrimitiveDateTime> = with_connection!(self, read, |conn| {
             websites::table
@@ -227,7 +260,8 @@ impl CheckHistory for Store {
         let created_at = from_column(created.ok_or(HistoryError::NotFound(id))?);
         let windows = self.list_downtimes(id, range).await?;
         let sources = self.sources(range, created_at).await?;
-        let checks = self.sums(&[id.get()], &sources).await?.remove(&id.get()).unwrap_or_default();
+        let mut sums = self.sums(&[id.get()], &sources, region.as_ref()).await?;
+        let checks = sums.remove(&id.get()).unwrap_or_default();
         Ok(StatsInput { created_at, checks, windows, maintenance: Vec::new() })
     }
 
@@ -236,6 +270,7 @@ impl CheckHistory for Store {
         range: TimeRange,
         after: Option<WebsiteId>,
         limit: PageLimit,
+        region: Option<RegionName>,
     ) -> Result<Vec<(Website, StatsInput)>, HistoryError> {
         let after = after.map_or(0, WebsiteId::get);
         let limit = i64::try_from(limit.get()).unwrap_or(i64::MAX);
@@ -259,21 +294,8 @@ impl CheckHistory for Store {
                     .map_err(StoreError::from)?;
                 (sites, windows)
             });
-        let ids: Vec<i64> = sites.iter().map(|site| site.id).collect();
-        let oldest = sites.iter().map(|site| from_column(site.created_at)).min();
-        let sources = self.sources(range, oldest.unwrap_or(OffsetDateTime::UNIX_EPOCH)).await?;
-        let mut sums = self.sums(&ids, &sources).await?;
-        let mut windows = windows_by_site(windows);
-        sites
-            .into_iter()
-            .map(|row| {
-                let checks = sums.remove(&row.id).unwrap_or_default();
-                let windows = windows.remove(&row.id).unwrap_or_default();
-                let website = Website::try_from(row)?;
-                let created_at = website.created_at;
-                Ok((website, StatsInput { created_at, checks, windows, maintenance: Vec::new() }))
-            })
-            .collect()
+        let sums = self.sums_of(&sites, range, region.as_ref()).await?;
+        stats_inputs(sites, sums, windows)
     }
 
     async fn list_checks(

@@ -11,7 +11,7 @@ use lookout_domain::WebsiteId;
 use lookout_domain::history::{Expiring, Grain, RollupError, RollupMarks, RollupStore, Span};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
-use crate::check_sums::{RollupRow, Sums, grain_column};
+use crate::check_sums::{RollupRow, grain_column};
 use crate::rollups_sqlite::replace_rollups_sqlite;
 use crate::schema::{check_rollups, monitor_checks, rollup_marks, websites};
 use crate::sqlite_transaction::immediate_transaction;
@@ -131,13 +131,9 @@ impl RollupStore for Store {
         let batch = self.site_batch(after, sites).await?;
         let Some(&last) = batch.last() else { return Ok(None) };
         let span = Span { start, end: start + grain.duration() };
-        let mut sums = Sums::new();
-        match grain {
-            Grain::Hour => self.add_raw_sums(&batch, span, &mut sums).await?,
-            Grain::Day => self.add_rollup_sums(&batch, Grain::Hour, span, &mut sums).await?,
-        }
+        let sums = self.region_sums(&batch, grain, span).await?;
         let start = to_column(start);
-        let rows = sums.iter().map(|(site, sums)| RollupRow::new(*site, grain, start, sums));
+        let rows = sums.into_iter().map(|(key, sums)| RollupRow::new(key, grain, start, &sums));
         self.replace_rollups(batch, grain, start, rows.collect()).await?;
         WebsiteId::new(last)
             .map(Some)

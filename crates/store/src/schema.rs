@@ -82,10 +82,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    check_rollups (website_id, grain, bucket_start) {
+    check_rollups (website_id, grain, bucket_start, region) {
         website_id -> BigInt,
         grain -> Integer,
         bucket_start -> Timestamp,
+        region -> Text,
         check_count -> BigInt,
         available_count -> BigInt,
         responded_count -> BigInt,
@@ -94,6 +95,8 @@ diesel::table! {
         response_min_us -> BigInt,
         response_max_us -> BigInt,
         response_histogram -> Text,
+        maintenance_count -> BigInt,
+        maintenance_available_count -> BigInt,
     }
 }
 

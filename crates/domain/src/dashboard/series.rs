@@ -131,6 +131,7 @@ mod tests {
             response_time: None,
             is_available: false,
             degraded: false,
+            in_maintenance: false,
         });
         let checked: Vec<Bucket> = (2..=6)
             .filter(|d| *d != 3)
@@ -161,6 +162,7 @@ mod tests {
             response_time: Some(0.2),
             is_available: true,
             degraded: false,
+            in_maintenance: false,
         });
         let silent = CheckAggregate {
             count: 3,

@@ -44,6 +44,7 @@ fn answered(seconds: f64) -> CheckAggregate {
         response_time: Some(seconds),
         is_available: true,
         degraded: false,
+        in_maintenance: false,
     });
     sums
 }

@@ -112,6 +112,10 @@ pub struct CheckAggregate {
     pub response_min_us: u64,
     pub response_max_us: u64,
     pub histogram: ResponseTimeHistogram,
+    /// Checks made while a silencing maintenance window covered the site.
+    pub maintenance: u64,
+    /// Of those, the available ones.
+    pub maintenance_available: u64,
 }
 
 /// Seconds to whole microseconds (negative and NaN → 0).
@@ -124,6 +128,8 @@ impl CheckAggregate {
         self.count += 1;
         self.available += u64::from(check.is_available);
         self.degraded += u64::from(check.is_available && check.degraded);
+        self.maintenance += u64::from(check.in_maintenance);
+        self.maintenance_available += u64::from(check.in_maintenance && check.is_available);
         if let Some(seconds) = check.response_time {
             let us = micros(seconds);
             self.response_min_us =
@@ -147,6 +153,8 @@ impl CheckAggregate {
         self.count += other.count;
         self.available += other.available;
         self.degraded += other.degraded;
+        self.maintenance += other.maintenance;
+        self.maintenance_available += other.maintenance_available;
         self.responded += other.responded;
         self.response_sum_us += other.response_sum_us;
         self.histogram.merge(&other.histogram);
@@ -154,6 +162,15 @@ impl CheckAggregate {
 
     pub fn failed(&self) -> u64 {
         self.count - self.available.min(self.count)
+    }
+
+    /// Percent of the checks made outside maintenance that were available (`None` when there
+    /// were none): a site's availability as seen by the checks themselves, the basis of a
+    /// region's uptime (downtime windows are the regions' quorum's, not one region's).
+    pub fn availability_percent(&self) -> Option<f64> {
+        let counted = self.count.saturating_sub(self.maintenance);
+        let available = self.available.saturating_sub(self.maintenance_available);
+        (counted > 0).then(|| 100.0 * available.min(counted) as f64 / counted as f64)
     }
 
     /// Response-time figures in seconds; percentiles from the histogram, clamped to min/max.
@@ -196,6 +213,7 @@ mod tests {
             response_time,
             is_available,
             degraded: false,
+            in_maintenance: false,
         }
     }
 
@@ -270,5 +288,22 @@ mod tests {
         let other: CheckAggregate = [degraded].iter().collect();
         sums.merge(&other);
         assert_eq!(sums.degraded, 2);
+    }
+
+    #[test]
+    fn availability_leaves_maintenance_checks_out() {
+        let silenced = |ok| CheckSample { in_maintenance: true, ..sample(None, ok) };
+        let mut sums: CheckAggregate =
+            [sample(Some(0.1), true), sample(None, false), silenced(false), silenced(true)]
+                .iter()
+                .collect();
+        assert_eq!((sums.maintenance, sums.maintenance_available), (2, 1));
+        assert_eq!(sums.availability_percent(), Some(50.0), "1 of the 2 counted checks");
+        sums.merge(&[sample(Some(0.2), true), sample(Some(0.2), true)].iter().collect());
+        assert_eq!(sums.availability_percent(), Some(75.0));
+        assert_eq!((sums.count, sums.maintenance), (6, 2));
+        let only_maintenance: CheckAggregate = [silenced(true)].iter().collect();
+        assert_eq!(only_maintenance.availability_percent(), None);
+        assert_eq!(CheckAggregate::default().availability_percent(), None);
     }
 }

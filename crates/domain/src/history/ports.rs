@@ -54,27 +54,33 @@ pub trait CheckHistory: Send + Sync + 'static {
         region: Option<RegionName>,
     ) -> impl Future<Output = Result<CheckPage, HistoryError>> + Send;
 
-    /// The site's creation time, its checks in `range` and the windows overlapping it.
+    /// The site's creation time, its checks in `range` (only those made from `region` when one
+    /// is given; raw checks and roll-ups alike) and the windows overlapping it.
     fn stats_input(
         &self,
         id: WebsiteId,
         range: TimeRange,
+        region: Option<RegionName>,
     ) -> impl Future<Output = Result<StatsInput, HistoryError>> + Send;
 
     /// A page of websites (ordered by id, after `after`), each with its stats input for `range`
-    /// (which must have both ends).
+    /// (which must have both ends; checks from `region` only when one is given).
     fn stats_inputs(
         &self,
         range: TimeRange,
         after: Option<WebsiteId>,
         limit: PageLimit,
+        region: Option<RegionName>,
     ) -> impl Future<Output = Result<Vec<(Website, StatsInput)>, HistoryError>> + Send;
 
-    /// Every website with its downtime windows overlapping `range`, ordered by id.
+    /// Every website, ordered by id, with its downtime windows overlapping `range` and — only
+    /// when `region` is given — the checks made from that region in `range` (without a region
+    /// the checks are left empty: the quorum's report needs none).
     fn sla_input(
         &self,
         range: TimeRange,
-    ) -> impl Future<Output = Result<Vec<(Website, Vec<DowntimeWindow>)>, HistoryError>> + Send;
+        region: Option<RegionName>,
+    ) -> impl Future<Output = Result<Vec<(Website, StatsInput)>, HistoryError>> + Send;
 
     /// Downtime windows of `id` that overlap `range` (open ones included), oldest first.
     fn list_downtimes(

@@ -1,4 +1,5 @@
-//! Uptime statistics of one site over a range: time-weighted uptime from the downtime windows,
+//! Uptime statistics of one site over a range: time-weighted uptime from the downtime windows
+//! (the site's view, which the regions' quorum decides) or from the checks (one region's view),
 //! check counts, response-time figures, incidents, MTTR and the longest outage. Pure.
 
 use std::time::Duration;
@@ -18,6 +19,8 @@ pub struct CheckSample {
     pub is_available: bool,
     /// Available, but not well.
     pub degraded: bool,
+    /// Made while a silencing maintenance window covered the site (`MonitorCheck::in_maintenance`).
+    pub in_maintenance: bool,
 }
 
 /// What the store hands over for one site and range.
@@ -44,19 +47,34 @@ pub struct ResponseTimes {
     pub p99: f64,
 }
 
+/// What an uptime figure was worked out from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UptimeBasis {
+    /// Time-weighted from the downtime windows (the site's view: the regions' quorum opens and
+    /// closes them): the share of the observed time outside maintenance not in a window.
+    Windows,
+    /// From the checks given (one region's view: windows are not per region): the share of
+    /// those made outside maintenance that were available.
+    Checks,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct UptimeStats {
     pub from: OffsetDateTime,
     pub to: OffsetDateTime,
-    /// Percent of the observed time outside maintenance not inside a downtime window; `None`
-    /// before the site existed or when all of it was maintenance.
+    /// [`UptimeBasis::Windows`]: percent of the observed time outside maintenance not inside a
+    /// downtime window; `None` before the site existed or when all of it was maintenance.
+    /// [`UptimeBasis::Checks`]: [`CheckAggregate::availability_percent`] (`None`: no check
+    /// outside maintenance).
     pub uptime_percent: Option<f64>,
+    pub uptime_basis: UptimeBasis,
     pub check_count: u64,
     pub failed_count: u64,
     /// Available checks that were degraded.
     pub degraded_count: u64,
     pub response_time: Option<ResponseTimes>,
-    /// Downtime outside maintenance windows.
+    /// Downtime outside maintenance windows. This and the figures below come from the downtime
+    /// windows whatever the basis (with a region they are the quorum's, not that region's).
     pub total_downtime: Duration,
     /// Observed time inside maintenance windows (left out of uptime).
     pub maintenance: Duration,
@@ -79,8 +97,21 @@ fn secs(d: time::Duration) -> Duration {
 }
 
 impl UptimeStats {
-    /// Statistics for `[from, to)` as seen at `now` (time after `now` is not observed yet).
+    /// Statistics for `[from, to)` as seen at `now` (time after `now` is not observed yet),
+    /// uptime from the windows.
     pub fn compute(
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        now: OffsetDateTime,
+        input: &StatsInput,
+    ) -> Self {
+        Self::compute_on(UptimeBasis::Windows, from, to, now, input)
+    }
+
+    /// [`Self::compute`], with the uptime worked out on `basis` (`Checks`: from `input.checks`,
+    /// which are then one region's).
+    pub fn compute_on(
+        basis: UptimeBasis,
         from: OffsetDateTime,
         to: OffsetDateTime,
         now: OffsetDateTime,
@@ -112,10 +143,13 @@ impl UptimeStats {
             }
         }
         let counted = observed - maintenance;
-        let uptime_percent = (counted > time::Duration::ZERO).then(|| {
-            let down = total_downtime.as_seconds_f64().min(counted.as_seconds_f64());
-            100.0 * (1.0 - down / counted.as_seconds_f64())
-        });
+        let uptime_percent = match basis {
+            UptimeBasis::Windows => (counted > time::Duration::ZERO).then(|| {
+                let down = total_downtime.as_seconds_f64().min(counted.as_seconds_f64());
+                100.0 * (1.0 - down / counted.as_seconds_f64())
+            }),
+            UptimeBasis::Checks => input.checks.availability_percent(),
+        };
 
         let mttr = (!closed.is_empty()).then(|| {
             closed.iter().sum::<Duration>() / u32::try_from(closed.len()).unwrap_or(u32::MAX)
@@ -124,6 +158,7 @@ impl UptimeStats {
             from,
             to,
             uptime_percent,
+            uptime_basis: basis,
             check_count: input.checks.count,
             failed_count: input.checks.failed(),
             degraded_count: input.checks.degraded,
@@ -161,6 +196,7 @@ mod tests {
             response_time: rt,
             is_available: ok,
             degraded: false,
+            in_maintenance: false,
         }
     }
 
@@ -190,6 +226,19 @@ mod tests {
         assert_eq!(stats.mttr, Some(Duration::from_secs((60 + 72) * 60 / 2)));
         assert_eq!(stats.longest_outage, Some(Duration::from_secs(72 * 60)));
         assert_eq!(stats.response_time.unwrap().max, 0.1);
+        assert_eq!(stats.uptime_basis, UptimeBasis::Windows);
+
+        // One region's view: uptime from the checks; the windows' figures stay the quorum's.
+        let now = datetime!(2026-11-05 00:00 UTC);
+        let region = UptimeStats::compute_on(UptimeBasis::Checks, DAY_START, DAY_END, now, &input);
+        assert!((region.uptime_percent.unwrap() - 100.0 / 3.0).abs() < 1e-9, "1 of 3 available");
+        assert_eq!(region.uptime_basis, UptimeBasis::Checks);
+        assert_eq!((region.check_count, region.failed_count), (3, 2));
+        assert_eq!((region.incidents, region.total_downtime), (2, stats.total_downtime));
+        let no_checks = StatsInput { checks: CheckAggregate::default(), ..input };
+        let none =
+            UptimeStats::compute_on(UptimeBasis::Checks, DAY_START, DAY_END, now, &no_checks);
+        assert_eq!(none.uptime_percent, None, "no check from the region: no figure");
     }
 
     #[test]

@@ -4,12 +4,6 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use time::OffsetDateTime;
-
-use crate::history::{
-    CheckHistory, HistoryError, PageLimit, SlaEntry, SlaTarget, StatsPage, TimeRange, UptimeStats,
-};
-use crate::maintenance::{MaintenanceCalendar, MaintenanceRepository};
 use crate::node::{ListNodesError, NodeDirectory, NodeInfo, NodeRegistry};
 use crate::{Clock, EngineState, HealthReport, WriterState};
 
@@ -54,6 +48,7 @@ pub trait WebsiteManagement: Send + Sync + 'static {
 /// schedule, a clock and, while checks run, the engine's state.
 ///
 /// [`WebsiteHistory`]: super::WebsiteHistory
+/// [`WebsiteStats`]: super::WebsiteStats
 #[derive(Clone)]
 pub struct WebsiteService<R, S, C> {
     pub(crate) repository: R,
@@ -201,113 +196,6 @@ where
 {
     fn list_nodes(&self) -> impl Future<Output = Result<Vec<NodeInfo>, ListNodesError>> + Send {
         self.repository.list_nodes()
-    }
-}
-
-/// Uptime statistics, as the inbound adapters see them.
-pub trait WebsiteStats: Send + Sync + 'static {
-    /// The SLA report of every site for `[from, to)` as of now.
-    fn sla_report(
-        &self,
-        from: OffsetDateTime,
-        to: OffsetDateTime,
-        target: SlaTarget,
-    ) -> impl Future<Output = Result<Vec<SlaEntry>, HistoryError>> + Send;
-
-    /// Statistics of a page of websites (by id, after `after`) for `[from, to)` as of now.
-    fn all_stats(
-        &self,
-        from: OffsetDateTime,
-        to: OffsetDateTime,
-        after: Option<WebsiteId>,
-        limit: PageLimit,
-    ) -> impl Future<Output = Result<StatsPage, HistoryError>> + Send;
-
-    /// Statistics for `[from, to)` as of now.
-    fn website_stats(
-        &self,
-        id: WebsiteId,
-        from: OffsetDateTime,
-        to: OffsetDateTime,
-    ) -> impl Future<Output = Result<UptimeStats, HistoryError>> + Send;
-}
-
-impl<R, S, C> WebsiteService<R, S, C>
-where
-    R: MaintenanceRepository,
-{
-    /// The maintenance windows' occurrences over `[from, to)`.
-    pub(crate) async fn maintenance(
-        &self,
-        from: OffsetDateTime,
-        to: OffsetDateTime,
-    ) -> Result<MaintenanceCalendar, HistoryError> {
-        let windows = self.repository.list_maintenance().await?;
-        Ok(MaintenanceCalendar::build(&windows, from, to))
-    }
-}
-
-impl<R, S, C> WebsiteStats for WebsiteService<R, S, C>
-where
-    R: WebsiteRepository + CheckHistory + MaintenanceRepository,
-    S: Schedule,
-    C: Clock,
-{
-    async fn sla_report(
-        &self,
-        from: OffsetDateTime,
-        to: OffsetDateTime,
-        target: SlaTarget,
-    ) -> Result<Vec<SlaEntry>, HistoryError> {
-        let range = TimeRange::new(Some(from.min(to)), Some(to)).unwrap_or_default();
-        let now = self.clock.now();
-        let sites = self.repository.sla_input(range).await?;
-        let calendar = self.maintenance(from.min(to), to).await?;
-        Ok(sites
-            .into_iter()
-            .map(|(website, windows)| {
-                let maintenance = calendar.spans_of(website.id, from.min(to), to);
-                SlaEntry::compute(website, windows, maintenance, from.min(to), to, now, target)
-            })
-            .collect())
-    }
-
-    async fn all_stats(
-        &self,
-        from: OffsetDateTime,
-        to: OffsetDateTime,
-        after: Option<WebsiteId>,
-        limit: PageLimit,
-    ) -> Result<StatsPage, HistoryError> {
-        let range = TimeRange::new(Some(from.min(to)), Some(to)).unwrap_or_default();
-        let now = self.clock.now();
-        let inputs = self.repository.stats_inputs(range, after, limit).await?;
-        let next =
-            (inputs.len() == limit.get()).then(|| inputs.last().map(|(w, _)| w.id)).flatten();
-        let calendar = self.maintenance(from.min(to), to).await?;
-        let items = inputs
-            .into_iter()
-            .map(|(website, mut input)| {
-                input.maintenance = calendar.spans_of(website.id, from.min(to), to);
-                let stats = UptimeStats::compute(from.min(to), to, now, &input);
-                (website, stats)
-            })
-            .collect();
-        Ok(StatsPage { items, next })
-    }
-
-    async fn website_stats(
-        &self,
-        id: WebsiteId,
-        from: OffsetDateTime,
-        to: OffsetDateTime,
-    ) -> Result<UptimeStats, HistoryError> {
-        // `from <= to` is the caller's to guarantee (a `TimeRange` was parsed); clamp anyway.
-        let range = TimeRange::new(Some(from.min(to)), Some(to)).unwrap_or_default();
-        let mut input = self.repository.stats_input(id, range).await?;
-        let calendar = self.maintenance(from.min(to), to).await?;
-        input.maintenance = calendar.spans_of(id, from.min(to), to);
-        Ok(UptimeStats::compute(from.min(to), to, self.clock.now(), &input))
     }
 }
 

@@ -1,13 +1,15 @@
-//! `GET /api/websites/{id}/stats?window=24h|7d|30d` or `?from=&to=`: uptime statistics.
+//! `GET /api/websites/{id}/stats?window=24h|7d|30d` or `?from=&to=`, and `&region=`: uptime
+//! statistics, the site's (quorum's) or as seen from one region.
 
 use actix_web::{HttpResponse, web};
 use lookout_domain::WebsiteId;
-use lookout_domain::history::{ResponseTimes, UptimeStats};
+use lookout_domain::history::{ResponseTimes, UptimeBasis, UptimeStats};
+use lookout_domain::regions::RegionName;
 use lookout_domain::website::{WebsiteManagement, WebsiteStats};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::history_query::instant;
+use super::history_query::{instant, parse_region};
 use crate::ApiError;
 use crate::dto::parse_website_id;
 use crate::state::ApiState;
@@ -39,11 +41,35 @@ pub(crate) struct StatsQuery {
     from: Option<String>,
     #[param(format = DateTime)]
     to: Option<String>,
+    /// A region name: the figures as seen from that region (its checks only; `uptime_percent`
+    /// from its checks, see `uptime_basis`). Default: the site's view (the regions' quorum).
+    region: Option<String>,
 }
 
 impl StatsQuery {
     fn range(&self, now: OffsetDateTime) -> Result<(OffsetDateTime, OffsetDateTime), ApiError> {
         stats_range(self.window.as_deref(), self.from.as_deref(), self.to.as_deref(), now)
+    }
+}
+
+/// What `uptime_percent` was worked out from.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum UptimeBasisBody {
+    /// Time-weighted from the downtime windows, which the regions' quorum opens and closes
+    /// (requests without `region`).
+    Windows,
+    /// The checks made from `region`: the percent of those made outside maintenance (not
+    /// marked `in_maintenance`) that were available (requests with `region`).
+    Checks,
+}
+
+impl From<UptimeBasis> for UptimeBasisBody {
+    fn from(basis: UptimeBasis) -> Self {
+        match basis {
+            UptimeBasis::Windows => Self::Windows,
+            UptimeBasis::Checks => Self::Checks,
+        }
     }
 }
 
@@ -104,7 +130,10 @@ impl From<ResponseTimes> for ResponseTimesBody {
     }
 }
 
-/// Durations are seconds.
+/// Durations are seconds. With `region`, the check counts and response times are that
+/// region's checks' and `uptime_percent` comes from them (`uptime_basis` `checks`); downtime,
+/// incidents, MTTR and the longest outage are the site's downtime windows' in either case
+/// (windows are decided by the regions' quorum, not per region).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct StatsBody {
     website_id: i64,
@@ -112,20 +141,29 @@ pub(crate) struct StatsBody {
     from: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     to: OffsetDateTime,
-    /// Of the observed time outside maintenance windows; `null` before the site existed or when
-    /// the whole range was maintenance.
+    /// The region the figures were seen from; `null`: the site's view (every region's checks,
+    /// uptime from the quorum's windows).
+    region: Option<String>,
+    /// `windows`: of the observed time outside maintenance windows, the part not in a downtime
+    /// window; `null` before the site existed or when the whole range was maintenance.
+    /// `checks` (with `region`): the percent of the region's checks made outside maintenance
+    /// that were available; `null` when it made none.
     uptime_percent: Option<f64>,
+    uptime_basis: UptimeBasisBody,
     check_count: u64,
     failed_count: u64,
     /// Available checks that were degraded (a `degraded` assertion failed, or slow).
     degraded_count: u64,
     response_time: Option<ResponseTimesBody>,
-    /// Downtime outside maintenance windows.
+    /// Downtime outside maintenance windows (the quorum's windows, also with `region`).
     total_downtime: f64,
     /// Observed time inside maintenance windows (left out of `uptime_percent`).
     maintenance_seconds: f64,
+    /// Downtime windows overlapping the range (the quorum's, also with `region`).
     incidents: u64,
+    /// Mean duration of the windows that closed in the range (the quorum's).
     mttr: Option<f64>,
+    /// The longest window (the quorum's).
     longest_outage: Option<f64>,
 }
 
@@ -141,17 +179,20 @@ pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats, C, I, M>(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_website_id(&path)?;
     let (from, to) = query.range(OffsetDateTime::now_utc())?;
-    let stats = state.websites.website_stats(id, from, to).await?;
-    Ok(HttpResponse::Ok().json(StatsBody::new(id, stats)))
+    let region = parse_region(query.region.as_deref())?;
+    let stats = state.websites.website_stats(id, from, to, region.clone()).await?;
+    Ok(HttpResponse::Ok().json(StatsBody::new(id, stats, region.as_ref())))
 }
 
 impl StatsBody {
-    pub(crate) fn new(id: WebsiteId, stats: UptimeStats) -> Self {
+    pub(crate) fn new(id: WebsiteId, stats: UptimeStats, region: Option<&RegionName>) -> Self {
         Self {
             website_id: id.get(),
             from: stats.from,
             to: stats.to,
+            region: region.map(|r| r.as_str().to_owned()),
             uptime_percent: stats.uptime_percent,
+            uptime_basis: stats.uptime_basis.into(),
             check_count: stats.check_count,
             failed_count: stats.failed_count,
             degraded_count: stats.degraded_count,

@@ -1,5 +1,5 @@
-//! `GET /api/stats?window=|from=&to=&limit=&cursor=`: the statistics of every site, a page of
-//! sites (by id) at a time, for dashboards.
+//! `GET /api/stats?window=|from=&to=&limit=&cursor=&region=`: the statistics of every site, a
+//! page of sites (by id) at a time, for dashboards (the sites' views, or one region's).
 
 use actix_web::{HttpResponse, web};
 use lookout_domain::WebsiteId;
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::get_stats::{StatsBody, StatsWindow, stats_range};
-use super::history_query::parse_limit;
+use super::history_query::{parse_limit, parse_region};
 use crate::ApiError;
 use crate::dto::WebsiteResponse;
 use crate::state::ApiState;
@@ -30,6 +30,9 @@ pub(crate) struct AllStatsQuery {
     limit: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// A region name: each site's figures as seen from that region (as on
+    /// `/api/websites/{id}/stats`). Default: the sites' views (the regions' quorum).
+    region: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -67,12 +70,13 @@ pub(crate) async fn handle<W: WebsiteStats, C, I, M>(
     )?;
     let limit = parse_limit(query.limit.as_deref())?;
     let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
-    let page = state.websites.all_stats(from, to, after, limit).await?;
+    let region = parse_region(query.region.as_deref())?;
+    let page = state.websites.all_stats(from, to, after, limit, region.clone()).await?;
     let items = page
         .items
         .into_iter()
         .map(|(website, stats)| SiteStatsBody {
-            stats: StatsBody::new(website.id, stats),
+            stats: StatsBody::new(website.id, stats, region.as_ref()),
             website: WebsiteResponse::from(website),
         })
         .collect();

@@ -1,5 +1,5 @@
-//! `GET /api/reports/sla?from=&to=&target=99.9&format=json|csv`: per site, uptime over the range,
-//! downtime, and whether the target was missed.
+//! `GET /api/reports/sla?from=&to=&target=99.9&format=json|csv&region=`: per site, uptime over
+//! the range, downtime, and whether the target was missed (the sites' views, or one region's).
 
 use actix_web::{HttpResponse, web};
 use lookout_domain::history::{SlaEntry, SlaTarget};
@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::get_stats::UptimeBasisBody;
+use super::history_query::parse_region;
 use crate::ApiError;
 use crate::state::ApiState;
 
@@ -25,6 +27,10 @@ pub(crate) struct SlaQuery {
     target: Option<String>,
     /// `json` (default) or `csv`.
     format: Option<String>,
+    /// A region name: each site's uptime from that region's checks (the percent of those made
+    /// outside maintenance that were available), breached against it. Default: the sites'
+    /// views (uptime from the quorum's downtime windows). The CSV's columns are the same.
+    region: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -32,10 +38,11 @@ struct SlaSite {
     website_id: i64,
     name: String,
     url: String,
-    /// `null` when the site did not exist during the range (or all of it was maintenance).
-    /// Maintenance time is left out.
+    /// On the report's `uptime_basis`. `windows`: `null` when the site did not exist during
+    /// the range (or all of it was maintenance); `checks`: `null` when the region made no check
+    /// outside maintenance. Maintenance is left out.
     uptime_percent: Option<f64>,
-    /// Seconds, outside maintenance windows.
+    /// Seconds, outside maintenance windows (the quorum's downtime windows, also with `region`).
     downtime: f64,
     /// Seconds inside maintenance windows.
     maintenance_seconds: f64,
@@ -49,6 +56,10 @@ struct SlaBody {
     #[serde(with = "time::serde::rfc3339")]
     to: OffsetDateTime,
     target: f64,
+    /// The region the report was seen from; `null`: the sites' views (the quorum's).
+    region: Option<String>,
+    /// What every `uptime_percent` was worked out from (`checks` with `region`).
+    uptime_basis: UptimeBasisBody,
     sites: Vec<SlaSite>,
 }
 
@@ -140,7 +151,10 @@ pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats, C, I, M>(
             ));
         }
     };
-    let entries = state.websites.sla_report(from, to, target).await?;
+    let region = parse_region(query.region.as_deref())?;
+    let uptime_basis =
+        if region.is_some() { UptimeBasisBody::Checks } else { UptimeBasisBody::Windows };
+    let entries = state.websites.sla_report(from, to, target, region.clone()).await?;
     let sites: Vec<SlaSite> = entries.into_iter().map(SlaSite::from).collect();
     if csv {
         return Ok(HttpResponse::Ok()
@@ -148,7 +162,15 @@ pub(crate) async fn handle<W: WebsiteManagement + WebsiteStats, C, I, M>(
             .insert_header(("content-disposition", "attachment; filename=\"sla.csv\""))
             .body(to_csv(&sites)));
     }
-    Ok(HttpResponse::Ok().json(SlaBody { from, to, target: target.percent(), sites }))
+    let region = region.map(|r| r.as_str().to_owned());
+    Ok(HttpResponse::Ok().json(SlaBody {
+        from,
+        to,
+        target: target.percent(),
+        region,
+        uptime_basis,
+        sites,
+    }))
 }
 
 #[cfg(test)]

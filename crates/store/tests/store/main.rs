@@ -11,6 +11,7 @@ mod disk_full;
 mod maintenance;
 mod nodes;
 mod partitions;
+mod region_stats;
 mod regions;
 mod regions_pg;
 mod shared_schedule;

@@ -27,6 +27,7 @@ mod monitoring;
 mod nodes;
 mod openapi;
 mod outage;
+mod region_stats;
 mod regions;
 mod regions_api;
 mod retention;

@@ -1,6 +1,7 @@
 //! Roll-ups and retention through the real binary: the job under `lookout serve` (on a cron
-//! schedule) and `lookout rollup`; statistics are the same before and after a roll-up, raw
-//! checks past retention are gone, and a second pass changes nothing.
+//! schedule) and `lookout rollup`; statistics are the same before and after a roll-up (every
+//! region's and one region's), raw checks past retention are gone, and a second pass changes
+//! nothing.
 
 use std::time::Duration;
 
@@ -23,7 +24,8 @@ fn column(t: OffsetDateTime) -> String {
     t.format(format_description!("[year]-[month]-[day] [hour]:[minute]:[second]")).unwrap()
 }
 
-/// A check every 10 minutes for the 5 days before `now`, response times and failures varying.
+/// A check every 10 minutes for the 5 days before `now`, response times and failures varying,
+/// made in turn from no region, `eu` and `us`.
 async fn insert_history(db: &TestDatabase, site: &Value, now: OffsetDateTime, seed: i64) {
     let start = now - time::Duration::days(DAYS);
     let rows: Vec<String> = (0..DAYS * 24 * 60 / STEP_MINUTES)
@@ -32,17 +34,18 @@ async fn insert_history(db: &TestDatabase, site: &Value, now: OffsetDateTime, se
             let ok = (i + seed) % 7 != 0;
             let response_time = ((i * 37 + seed * 11) % 900 + 1) as f64 / 1000.0;
             format!(
-                "({site}, '{}', {}, {response_time}, {ok}, {})",
+                "({site}, '{}', {}, {response_time}, {ok}, {}, {})",
                 column(at),
                 if ok { "200" } else { "NULL" },
                 if ok { "NULL" } else { "'connection refused'" },
+                ["NULL", "'eu'", "'us'"][(i % 3) as usize],
             )
         })
         .collect();
     for chunk in rows.chunks(200) {
         db.execute(&format!(
             "INSERT INTO monitor_checks (website_id, timestamp, status_code, response_time, \
-             is_available, error_message) VALUES {}",
+             is_available, error_message, region) VALUES {}",
             chunk.join(", ")
         ))
         .await
@@ -50,11 +53,13 @@ async fn insert_history(db: &TestDatabase, site: &Value, now: OffsetDateTime, se
     }
 }
 
-/// Every statistics answer the test compares before and after roll-ups.
+/// Every statistics answer the test compares before and after roll-ups: every region's and
+/// `eu`'s.
 async fn snapshot(app: &TestApp, sites: &[Value], ranges: &[(String, String)]) -> Vec<Value> {
     let mut answers = Vec::new();
-    for (from, to) in ranges {
-        let query = format!("from={from}&to={to}");
+    let views = ["", "&region=eu"];
+    for ((from, to), view) in ranges.iter().flat_map(|r| views.iter().map(move |v| (r, v))) {
+        let query = format!("from={from}&to={to}{view}");
         for id in sites {
             let (status, stats) = app.get(&format!("/api/websites/{id}/stats?{query}")).await;
             assert_eq!(status, 200, "{stats}");
@@ -128,6 +133,10 @@ with_both_databases!(rollups_keep_statistics_and_expire_raw_checks, |db| {
     ];
     let before = snapshot(&app, &sites, &ranges).await;
     assert!(before[0]["check_count"].as_u64().unwrap() > 100, "{}", before[0]);
+    let eu = &before[sites.len() + 2];
+    assert_eq!(eu["uptime_basis"], "checks", "{eu}");
+    let third = before[0]["check_count"].as_u64().unwrap() as f64 / 3.0;
+    assert!((eu["check_count"].as_u64().unwrap() as f64 - third).abs() <= 1.0, "{eu}");
     drop(app);
 
     // The job under `serve`: rolls up every complete hour and day, deletes raw checks older
@@ -148,15 +157,17 @@ with_both_databases!(rollups_keep_statistics_and_expire_raw_checks, |db| {
         "{:?}",
         app.logs()
     );
-    let rollups = |grain: u32| {
+    let rollups = |what: &str, grain: u32| {
         format!(
-            "SELECT COUNT(*) AS n FROM check_rollups WHERE grain = {grain} AND website_id = {a}"
+            "SELECT COUNT({what}) AS n FROM check_rollups WHERE grain = {grain} AND website_id = {a}"
         )
     };
-    // Five days of history: 4 or 5 whole days, and every hour since the first check.
-    let days = db.count(&rollups(86_400)).await;
+    // Five days of history: 4 or 5 whole days, and every hour since the first check; a row
+    // per region (none, eu, us) and bucket.
+    let days = db.count(&rollups("DISTINCT bucket_start", 86_400)).await;
     assert!((4..=5).contains(&days), "daily roll-ups: {days}");
-    assert!(db.count(&rollups(3600)).await >= 5 * 24 - 2, "hourly roll-ups");
+    assert_eq!(db.count(&rollups("*", 86_400)).await, 3 * days, "one per region");
+    assert!(db.count(&rollups("DISTINCT bucket_start", 3600)).await >= 5 * 24 - 2, "hourly");
     let after = snapshot(&app, &sites, &ranges).await;
     assert_eq!(after, before, "statistics are the same from roll-ups as from raw checks");
     let (status, old) = app

@@ -100,3 +100,20 @@ mockall::mock! {
         fn site_counts(&self) -> impl Future<Output = Result<SiteCounts, SiteCountsError>> + Send;
     }
 }
+
+/// A plain enabled site, checked every minute, created at `created_at`.
+pub(crate) fn website(id: WebsiteId, created_at: OffsetDateTime) -> Website {
+    Website {
+        id,
+        url: crate::WebsiteUrl::parse("https://example.com").unwrap(),
+        name: crate::WebsiteName::parse("Example").unwrap(),
+        enabled: true,
+        check_interval: crate::CheckInterval::new(60, crate::IntervalBounds::default()).unwrap(),
+        alerts: None,
+        check: crate::checks::CheckSpec::default(),
+        public: false,
+        regions: Default::default(),
+        created_at,
+        updated_at: created_at,
+    }
+}

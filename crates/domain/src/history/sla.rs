@@ -83,9 +83,7 @@ mod tests {
     use super::*;
     use crate::history::{CheckAggregate, CheckSample};
     use crate::maintenance::Span;
-    use crate::{
-        CheckInterval, DowntimeWindow, IntervalBounds, WebsiteId, WebsiteName, WebsiteUrl,
-    };
+    use crate::{DowntimeWindow, WebsiteId};
 
     fn input(site: &Website, windows: Vec<DowntimeWindow>, maintenance: Vec<Span>) -> StatsInput {
         StatsInput {
@@ -102,19 +100,7 @@ mod tests {
     }
 
     fn website(created_at: OffsetDateTime) -> Website {
-        Website {
-            id: WebsiteId::new(1).unwrap(),
-            url: WebsiteUrl::parse("https://example.com").unwrap(),
-            name: WebsiteName::parse("Example").unwrap(),
-            enabled: true,
-            check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
-            alerts: None,
-            check: crate::checks::CheckSpec::default(),
-            public: false,
-            regions: Default::default(),
-            created_at,
-            updated_at: created_at,
-        }
+        crate::mock_store::website(WebsiteId::new(1).unwrap(), created_at)
     }
 
     #[test]

@@ -14,9 +14,7 @@ use crate::maintenance::{
     MaintenanceWindow,
 };
 use crate::mock_store::MockStore;
-use crate::website::{
-    CheckInterval, IntervalBounds, MockSchedule, Website, WebsiteName, WebsiteUrl,
-};
+use crate::website::{MockSchedule, Website};
 use crate::{DowntimeWindow, MockClock};
 
 const FROM: OffsetDateTime = datetime!(2026-11-01 00:00 UTC);
@@ -32,19 +30,7 @@ fn eu() -> RegionName {
 }
 
 fn website() -> Website {
-    Website {
-        id: id(),
-        url: WebsiteUrl::parse("https://example.com").unwrap(),
-        name: WebsiteName::parse("Example").unwrap(),
-        enabled: true,
-        check_interval: CheckInterval::new(60, IntervalBounds::default()).unwrap(),
-        alerts: None,
-        check: crate::checks::CheckSpec::default(),
-        public: false,
-        regions: Default::default(),
-        created_at: CREATED,
-        updated_at: CREATED,
-    }
+    crate::mock_store::website(id(), CREATED)
 }
 
 /// `up` available checks and `down` failed ones, plus one failed check in maintenance.

@@ -117,3 +117,22 @@ pub(crate) fn website(id: WebsiteId, created_at: OffsetDateTime) -> Website {
         updated_at: created_at,
     }
 }
+
+/// A one-off window silencing site `id` over `[starts_at, ends_at)`.
+pub(crate) fn silence(
+    id: WebsiteId,
+    starts_at: OffsetDateTime,
+    ends_at: OffsetDateTime,
+) -> MaintenanceWindow {
+    MaintenanceWindow {
+        id: MaintenanceId::MIN,
+        spec: MaintenanceSpec {
+            name: "upgrade".into(),
+            scope: crate::maintenance::MaintenanceScope::Websites(vec![id]),
+            mode: crate::maintenance::MaintenanceMode::Silence,
+            timing: crate::maintenance::MaintenanceTiming::Once { starts_at, ends_at },
+        },
+        created_at: starts_at,
+        updated_at: starts_at,
+    }
+}

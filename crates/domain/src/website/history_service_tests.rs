@@ -10,10 +10,7 @@ use time::macros::datetime;
 
 use super::*;
 use crate::history::StoredCheck;
-use crate::maintenance::{
-    MaintenanceId, MaintenanceMode, MaintenanceScope, MaintenanceSpec, MaintenanceTiming,
-    MaintenanceWindow,
-};
+use crate::maintenance::MaintenanceWindow;
 use crate::monitoring::MockEngineState;
 use crate::node::{NodeDirectory, NodeId, NodeInfo};
 use crate::website::{
@@ -156,20 +153,11 @@ fn without_an_engine_the_breaker_is_closed_and_nothing_is_due() {
 
 #[test]
 fn a_site_in_a_maintenance_window_is_in_maintenance() {
-    let upgrade = MaintenanceWindow {
-        id: MaintenanceId::MIN,
-        spec: MaintenanceSpec {
-            name: "upgrade".into(),
-            scope: MaintenanceScope::Websites(vec![id()]),
-            mode: MaintenanceMode::Silence,
-            timing: MaintenanceTiming::Once {
-                starts_at: NOW - time::Duration::minutes(5),
-                ends_at: NOW + time::Duration::minutes(5),
-            },
-        },
-        created_at: CREATED,
-        updated_at: CREATED,
-    };
+    let upgrade = crate::mock_store::silence(
+        id(),
+        NOW - time::Duration::minutes(5),
+        NOW + time::Duration::minutes(5),
+    );
     let store = store_in_maintenance(
         website(true),
         Some(stored_check(false)),

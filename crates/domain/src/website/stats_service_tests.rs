@@ -9,10 +9,6 @@ use time::macros::datetime;
 
 use super::*;
 use crate::history::{CheckAggregate, CheckSample, StatsInput};
-use crate::maintenance::{
-    MaintenanceId, MaintenanceMode, MaintenanceScope, MaintenanceSpec, MaintenanceTiming,
-    MaintenanceWindow,
-};
 use crate::mock_store::MockStore;
 use crate::website::{MockSchedule, Website};
 use crate::{DowntimeWindow, MockClock};
@@ -65,20 +61,11 @@ fn input(checks: CheckAggregate) -> StatsInput {
 
 /// A store with one maintenance window (01:00–02:00, silencing the site).
 fn store() -> MockStore {
-    let upgrade = MaintenanceWindow {
-        id: MaintenanceId::MIN,
-        spec: MaintenanceSpec {
-            name: "upgrade".into(),
-            scope: MaintenanceScope::Websites(vec![id()]),
-            mode: MaintenanceMode::Silence,
-            timing: MaintenanceTiming::Once {
-                starts_at: datetime!(2026-11-01 01:00 UTC),
-                ends_at: datetime!(2026-11-01 02:00 UTC),
-            },
-        },
-        created_at: CREATED,
-        updated_at: CREATED,
-    };
+    let upgrade = crate::mock_store::silence(
+        id(),
+        datetime!(2026-11-01 01:00 UTC),
+        datetime!(2026-11-01 02:00 UTC),
+    );
     let mut store = MockStore::new();
     store.expect_list_maintenance().returning(move || Box::pin(ready(Ok(vec![upgrade.clone()]))));
     store

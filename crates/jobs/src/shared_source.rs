@@ -118,7 +118,7 @@ pub struct SharedScheduleSource {
 
 impl SharedScheduleSource {
     /// The source, and the task that writes returned slots back (it ends once the source and
-    /// every job it handed out are back, after its last write).
+    /// every job it handed out are back, after its last write, and the claimer has stopped).
     pub fn start<S: SharedScheduleStore + Clone>(
         leases: S,
         node: &NodeId,
@@ -131,7 +131,14 @@ impl SharedScheduleSource {
         let releaser =
             tokio::spawn(release_loop(leases.clone(), node.clone(), released, options.lease));
         let (news_tx, news) = mpsc::channel(4);
-        tokio::spawn(claim_loop(leases, node.clone(), options, counts, news_tx));
+        let claimer = tokio::spawn(claim_loop(leases, node.clone(), options, counts, news_tx));
+        // The node hands back what it still holds once this ends: after the claimer's last
+        // claim too (one in flight as the source goes would otherwise hold its slots until
+        // their leases run out).
+        let releaser = tokio::spawn(async move {
+            let _ = claimer.await;
+            let _ = releaser.await;
+        });
         let source = Self {
             news,
             news_open: true,

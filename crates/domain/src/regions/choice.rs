@@ -71,8 +71,6 @@ pub enum RegionsError {
     QuorumTooLarge(u8, usize),
     #[error("quorum: a site checked from any region has no quorum; choose regions first")]
     QuorumWithoutRegions,
-    #[error("quorum must be \"majority\", \"all\", \"any\" or a number from 1 to {MAX_REGIONS}")]
-    Quorum,
 }
 
 impl RegionsError {
@@ -81,9 +79,7 @@ impl RegionsError {
         match self {
             Self::Name { index, .. } | Self::Duplicate { index, .. } => format!("regions[{index}]"),
             Self::TooMany(_) => "regions".to_owned(),
-            Self::QuorumTooLarge(..) | Self::QuorumWithoutRegions | Self::Quorum => {
-                "quorum".to_owned()
-            }
+            Self::QuorumTooLarge(..) | Self::QuorumWithoutRegions => "quorum".to_owned(),
         }
     }
 }

@@ -13,6 +13,18 @@ use crate::lookout_process::{LookoutProcess, log_number};
 use crate::postgres_db::{BenchDatabase, number};
 use crate::throughput::tempfile_dir;
 
+/// The PostgreSQL server the multi-node benchmarks make their databases on.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PgServer {
+    /// A PostgreSQL server URL (any database): each case makes a database of its own there.
+    #[arg(
+        long,
+        env = "LOOKOUT_BENCH_POSTGRES_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    pub(crate) database_url: String,
+}
+
 /// What every case of one run shares.
 #[derive(Debug, Clone)]
 pub(crate) struct Workload {

@@ -7,17 +7,12 @@
 
 use lookout_target_farm::TargetServer;
 
-use crate::pg_case::{Case, Figures, Workload, run_case};
+use crate::pg_case::{Case, Figures, PgServer, Workload, run_case};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// A PostgreSQL server URL (any database): each case makes a database of its own there.
-    #[arg(
-        long,
-        env = "LOOKOUT_BENCH_POSTGRES_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-    )]
-    database_url: String,
+    #[command(flatten)]
+    server: PgServer,
     /// Sites to check.
     #[arg(long, default_value_t = 10_000)]
     sites: u64,
@@ -41,7 +36,7 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         farm.push(TargetServer::start().await);
     }
     let load = Workload {
-        database_url: args.database_url.clone(),
+        database_url: args.server.database_url.clone(),
         bases: farm.iter().map(|t| format!("http://127.0.0.1:{}", t.address().port())).collect(),
         sites: args.sites,
         interval: args.interval,

@@ -1,13 +1,18 @@
 //! The subcommands.
 
+mod api_client;
+mod document;
 mod migrate;
 mod rollup;
 mod serve;
+mod sites;
 mod token;
 
+pub(crate) use document::{ApplyArgs, ExportArgs, apply, export};
 pub(crate) use migrate::migrate;
 pub(crate) use rollup::rollup;
 pub(crate) use serve::serve;
+pub(crate) use sites::{SitesArgs, sites};
 pub(crate) use token::{TokenCommand, token};
 
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! `lookout`: a website uptime monitor. `lookout serve` (the default) runs the API and the
 //! scheduler; `lookout migrate` applies database migrations and exits; `lookout rollup` runs the
-//! roll-up and retention job once.
+//! roll-up and retention job once; `lookout apply` and `lookout export` keep sites as code.
 
 mod access;
 mod alert_settings;
@@ -44,6 +44,12 @@ enum Command {
         #[command(subcommand)]
         command: commands::TokenCommand,
     },
+    /// Apply a document of sites to a running lookout (plan, then all or nothing).
+    Apply(commands::ApplyArgs),
+    /// Print a running lookout's sites as a document that applies back as a no-op.
+    Export(commands::ExportArgs),
+    /// List, show, add, pause, resume or remove the sites of a running lookout.
+    Sites(commands::SitesArgs),
 }
 
 #[tokio::main]
@@ -57,12 +63,19 @@ async fn main() -> anyhow::Result<()> {
     }
     let settings = settings::Settings::load()?;
     let command = cli.command.unwrap_or(Command::Serve);
-    // `token` prints what it made on stdout (a secret, a table): logs go to stderr there.
-    telemetry::init(&settings.log, matches!(command, Command::Token { .. }))?;
+    // `token`, `apply` and `export` print their results on stdout: logs go to stderr there.
+    let prints = matches!(
+        command,
+        Command::Token { .. } | Command::Apply(_) | Command::Export(_) | Command::Sites(_)
+    );
+    telemetry::init(&settings.log, prints)?;
     match command {
         Command::Serve => commands::serve(settings).await,
         Command::Migrate => commands::migrate(settings).await,
         Command::Rollup => commands::rollup(settings).await,
         Command::Token { command } => commands::token(settings, command).await,
+        Command::Apply(args) => commands::apply(settings, args).await,
+        Command::Export(args) => commands::export(settings, args).await,
+        Command::Sites(args) => commands::sites(settings, args).await,
     }
 }

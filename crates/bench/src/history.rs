@@ -129,12 +129,7 @@ async fn measure(label: &str, workdir: &Path, url: &str, args: &Args) -> anyhow:
         ("LOOKOUT__RETENTION__ENABLED", "false".to_owned()),
     ];
     let mut lookout = LookoutProcess::start(workdir, &env)?;
-    let line = lookout.wait_for("Listening on", Duration::from_secs(120)).await?;
-    let base = line
-        .split("Listening on ")
-        .nth(1)
-        .map(|rest| rest.trim().trim_matches('"').to_owned())
-        .context("no address in the log")?;
+    let base = lookout.wait_for_address(Duration::from_secs(120)).await?;
     let client = reqwest::Client::new();
     let pages: Vec<String> = (0..(args.data.sites / 100).max(1))
         .map(|p| if p == 0 { String::new() } else { format!("&cursor={}", p * 100) })

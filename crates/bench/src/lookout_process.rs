@@ -91,6 +91,15 @@ impl LookoutProcess {
         self.logs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
+    /// Waits until lookout listens; its base URL (`http://127.0.0.1:PORT`).
+    pub(crate) async fn wait_for_address(&mut self, timeout: Duration) -> anyhow::Result<String> {
+        let line = self.wait_for("Listening on", timeout).await?;
+        line.split("Listening on ")
+            .nth(1)
+            .map(|rest| rest.trim().trim_matches('"').to_owned())
+            .context("no address in the log")
+    }
+
     /// Waits for a log line containing `needle`.
     pub(crate) async fn wait_for(
         &mut self,

@@ -23,10 +23,13 @@
 //!   down at once (deliveries per second with grouping off, messages with grouping on, the
 //!   check rate meanwhile against a healthy baseline), latency from the check that crossed the
 //!   threshold to the receiver, and a receiver failing half its requests; a verdict per target.
+//! - `apply`: a document of N sites (10,000) planned, applied, re-applied with nothing to do
+//!   (which must write nothing) and applied with 1 % changed, through the release CLI on SQLite.
 //! - `web`: the pages over the history benchmark's data — overview, a site's page, a status
 //!   page of 100 sites (p50/p99 against their targets) and the overview's load in Chromium.
 
 mod alerts;
+mod apply;
 mod history;
 mod idle;
 mod lookout_process;
@@ -69,6 +72,8 @@ enum Command {
     Alerts(alerts::Args),
     /// The web pages' latency over a large history, and the overview in headless Chromium.
     Web(web::Args),
+    /// Monitoring as code at scale: plan and apply a document of 10,000 sites.
+    Apply(apply::Args),
 }
 
 #[tokio::main]
@@ -82,5 +87,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Regions(args) => regions::run(args).await,
         Command::Alerts(args) => alerts::run(args).await,
         Command::Web(args) => web::run(args).await,
+        Command::Apply(args) => apply::run(args).await,
     }
 }

@@ -141,12 +141,7 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         ("LOOKOUT__RETENTION__ENABLED", "false".to_owned()),
     ];
     let mut lookout = LookoutProcess::start(&workdir, &env)?;
-    let line = lookout.wait_for("Listening on", Duration::from_secs(120)).await?;
-    let base = line
-        .split("Listening on ")
-        .nth(1)
-        .map(|rest| rest.trim().trim_matches('"').to_owned())
-        .context("no address in the log")?;
+    let base = lookout.wait_for_address(Duration::from_secs(120)).await?;
     let client = reqwest::Client::new();
     let deep = (args.data.sites / 100 / 2).max(1);
     let sites_24h: Vec<String> =

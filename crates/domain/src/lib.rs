@@ -13,6 +13,7 @@ pub mod dashboard;
 mod error_chain;
 pub mod history;
 pub mod maintenance;
+pub mod manifest;
 #[cfg(test)]
 mod mock_store;
 pub mod monitoring;

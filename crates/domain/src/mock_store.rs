@@ -13,11 +13,12 @@ use crate::history::{
 use crate::maintenance::{
     MaintenanceId, MaintenanceRepository, MaintenanceSpec, MaintenanceWindow, MaintenanceWriteError,
 };
+use crate::manifest::{ManifestRepository, ManifestWriteError, SiteWrite, SiteWritten};
 use crate::node::{HeartbeatError, ListNodesError, NodeInfo, NodeRegistry, Registration};
 use crate::website::{
-    CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
-    NewWebsite, SiteCounter, SiteCounts, SiteCountsError, UpdateWebsiteError, UpdatedWebsite,
-    Website, WebsitePatch, WebsiteRepository,
+    CreateWebsiteError, DeleteWebsiteError, FileGuard, GetWebsiteError, HealthError,
+    ListWebsitesError, NewWebsite, SiteCounter, SiteCounts, SiteCountsError, UpdateWebsiteError,
+    UpdatedWebsite, Website, WebsitePatch, WebsiteRepository,
 };
 use crate::{DowntimeWindow, WebsiteId};
 
@@ -31,10 +32,15 @@ mockall::mock! {
         fn list_enabled_websites(&self, after: Option<WebsiteId>, limit: usize)
             -> impl Future<Output = Result<Vec<Website>, ListWebsitesError>> + Send;
         fn get_website(&self, id: WebsiteId) -> impl Future<Output = Result<Website, GetWebsiteError>> + Send;
-        fn update_website(&self, id: WebsiteId, patch: &WebsitePatch, now: OffsetDateTime)
+        fn update_website(&self, id: WebsiteId, patch: &WebsitePatch, now: OffsetDateTime, guard: FileGuard)
             -> impl Future<Output = Result<UpdatedWebsite, UpdateWebsiteError>> + Send;
-        fn delete_website(&self, id: WebsiteId) -> impl Future<Output = Result<(), DeleteWebsiteError>> + Send;
+        fn delete_website(&self, id: WebsiteId, guard: FileGuard) -> impl Future<Output = Result<(), DeleteWebsiteError>> + Send;
         fn ping(&self) -> impl Future<Output = Result<(), HealthError>> + Send;
+    }
+
+    impl ManifestRepository for Store {
+        fn write_sites(&self, writes: &[SiteWrite], now: OffsetDateTime)
+            -> impl Future<Output = Result<Vec<SiteWritten>, ManifestWriteError>> + Send;
     }
 
     impl CheckHistory for Store {
@@ -113,6 +119,7 @@ pub(crate) fn website(id: WebsiteId, created_at: OffsetDateTime) -> Website {
         check: crate::checks::CheckSpec::default(),
         public: false,
         regions: Default::default(),
+        managed: None,
         created_at,
         updated_at: created_at,
     }

@@ -20,7 +20,7 @@ pub use address::{AddressPolicy, Cidr, CidrError, is_private_address};
 #[cfg(any(test, feature = "mocks"))]
 pub use counts::MockSiteCounter;
 pub use counts::{SiteCounter, SiteCounts, SiteCountsError};
-pub use entity::{NewWebsite, ScheduleChange, UpdatedWebsite, Website, WebsitePatch};
+pub use entity::{FileGuard, NewWebsite, ScheduleChange, UpdatedWebsite, Website, WebsitePatch};
 pub use errors::{
     BoxError, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,
     ListWebsitesError, UpdateWebsiteError, WebsiteStatusError,

@@ -7,6 +7,7 @@ mod channel_config;
 mod check_settings;
 mod incident;
 mod maintenance;
+mod plan;
 mod regions;
 mod status_page;
 
@@ -34,6 +35,7 @@ pub(crate) use self::incident::{
 pub(crate) use self::maintenance::{
     MaintenanceModeBody, MaintenanceRequest, MaintenanceResponse, parse_maintenance_id,
 };
+pub(crate) use self::plan::PlanResponse;
 pub(crate) use self::regions::QuorumBody;
 use self::regions::{parse_quorum, parse_region_names, parse_site_regions, region_names};
 pub(crate) use self::status_page::{StatusPageRequest, StatusPageResponse};
@@ -64,6 +66,12 @@ pub(crate) struct WebsiteResponse {
     regions: Vec<String>,
     /// How many of the regions must see it down for it to count as down.
     quorum: QuorumBody,
+    /// The document that manages the site (`file:<name>`); `null` for a site made through the
+    /// API or the pages. Edits and deletions of a managed site answer 409 `managed_by_file`
+    /// unless `?force=true`.
+    managed_by: Option<String>,
+    /// The site's key in that document; `null` when no document manages it.
+    key: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -88,6 +96,8 @@ impl From<Website> for WebsiteResponse {
             public: website.public,
             regions: region_names(&website.regions),
             quorum: website.regions.quorum().into(),
+            managed_by: website.managed.as_ref().map(|m| m.by.to_string()),
+            key: website.managed.as_ref().map(|m| m.key.to_string()),
             created_at: website.created_at,
             updated_at: website.updated_at,
         }

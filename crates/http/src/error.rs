@@ -54,7 +54,7 @@ mod status_pages;
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    body: ErrorBody,
+    body: Box<ErrorBody>,
     /// `WWW-Authenticate` challenge, on 401 and 403.
     challenge: Option<String>,
 }
@@ -69,11 +69,35 @@ pub(crate) struct ErrorBody {
     /// On 409 for deleting a channel: the sites whose alert policies use it.
     #[serde(skip_serializing_if = "Option::is_none")]
     websites: Option<Vec<i64>>,
+    /// On 409 `managed_by_file`: the document that manages the item (`file:<name>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    managed_by: Option<String>,
+    /// On 422 `invalid_document`: the document's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    /// On 422 `invalid_document`: where the first problem is (from 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    /// On 422 `invalid_document`: every problem found, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Vec<crate::document::DocumentError>>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        let body = ErrorBody { code, message: message.into(), field: None, websites: None };
+        let body = Box::new(ErrorBody {
+            code,
+            message: message.into(),
+            field: None,
+            websites: None,
+            managed_by: None,
+            file: None,
+            line: None,
+            column: None,
+            errors: None,
+        });
         Self { status, body, challenge: None }
     }
 
@@ -89,6 +113,41 @@ impl ApiError {
     #[cfg(test)]
     pub(crate) fn field(&self) -> Option<&str> {
         self.body.field.as_deref()
+    }
+
+    /// The field a 422 names and its message (a document's item places them in the file).
+    pub(crate) fn field_and_message(&self) -> (Option<&str>, &str) {
+        (self.body.field.as_deref(), &self.body.message)
+    }
+
+    /// 422: a document that cannot be applied; every problem placed in `file`.
+    pub fn invalid_document(file: &str, errors: Vec<crate::document::DocumentError>) -> Self {
+        let message = match errors.as_slice() {
+            [] => format!("{file}: the document cannot be applied"),
+            [only] => only.describe(file),
+            [first, rest @ ..] => format!("{} (and {} more)", first.describe(file), rest.len()),
+        };
+        let mut error = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_document", message);
+        if let Some(first) = errors.first() {
+            error.body.field.clone_from(&first.field);
+            error.body.line = first.line;
+            error.body.column = first.column;
+        }
+        error.body.file = Some(file.to_owned());
+        error.body.errors = Some(errors);
+        error
+    }
+
+    /// 409: a hand edit of an item a document manages.
+    fn managed_by_file(owner: &lookout_domain::manifest::Owner, message: String) -> Self {
+        let mut error = Self::new(StatusCode::CONFLICT, "managed_by_file", message);
+        error.body.managed_by = Some(owner.to_string());
+        error
+    }
+
+    /// 409: the sites kept changing while a document was applied.
+    pub(crate) fn contended(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "contended", message)
     }
 
     /// 404 with a message of the caller's.
@@ -187,6 +246,13 @@ impl From<UpdateWebsiteError> for ApiError {
             UpdateWebsiteError::BlockedAddress(_) => Self::validation("url", &error),
             UpdateWebsiteError::UnknownChannels(_) => Self::validation("alerts.channels", &error),
             UpdateWebsiteError::Regions(regions) => Self::validation(regions.field(), regions),
+            UpdateWebsiteError::ManagedByFile(owner) => {
+                let message = format!(
+                    "{error}: change the file, or add ?force=true to edit it anyway \
+                     (the next apply of the file puts its values back)"
+                );
+                Self::managed_by_file(owner, message)
+            }
             UpdateWebsiteError::Unavailable(_) => Self::unavailable(&error),
             UpdateWebsiteError::Unknown(_) => Self::internal(&error),
         }
@@ -197,6 +263,13 @@ impl From<DeleteWebsiteError> for ApiError {
     fn from(error: DeleteWebsiteError) -> Self {
         match &error {
             DeleteWebsiteError::NotFound(id) => Self::website_not_found(&id.to_string()),
+            DeleteWebsiteError::ManagedByFile(owner) => {
+                let message = format!(
+                    "{error}: remove it from the file and apply with --prune, or add ?force=true \
+                     to delete it anyway (the next apply of the file makes it again)"
+                );
+                Self::managed_by_file(owner, message)
+            }
             DeleteWebsiteError::Unavailable(_) => Self::unavailable(&error),
             DeleteWebsiteError::Unknown(_) => Self::internal(&error),
         }

@@ -2,6 +2,7 @@
 
 pub(crate) mod acknowledge_incident;
 mod alert_query;
+pub(crate) mod apply_document;
 #[cfg(test)]
 mod channel_tests;
 pub(crate) mod create_channel;
@@ -12,6 +13,7 @@ pub(crate) mod delete_channel;
 pub(crate) mod delete_maintenance;
 pub(crate) mod delete_status_page;
 pub(crate) mod delete_website;
+pub(crate) mod export_document;
 pub(crate) mod get_certificate;
 pub(crate) mod get_channel;
 pub(crate) mod get_incident;
@@ -21,6 +23,7 @@ pub(crate) mod get_stats;
 pub(crate) mod get_status;
 pub(crate) mod get_status_page;
 pub(crate) mod get_website;
+mod guard_query;
 pub(crate) mod health;
 pub(crate) mod history_query;
 pub(crate) mod list_channels;

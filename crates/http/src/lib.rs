@@ -4,6 +4,7 @@
 //! stable JSON body `{"code": "...", "message": "...", "field": "..."}`.
 
 mod access;
+mod document;
 mod dto;
 mod error;
 mod handlers;
@@ -14,6 +15,9 @@ mod state;
 
 pub use access::ApiAccess;
 pub use actix_web::dev::{Server, ServerHandle};
+pub use document::{
+    DocumentError, ExportedDocument, ParsedDocument, export_document, parse_document,
+};
 pub use error::ApiError;
 pub use openapi::openapi_document;
 pub use server::{configure, start};

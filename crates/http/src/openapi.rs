@@ -11,13 +11,13 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::handlers::{
-    acknowledge_incident, create_channel, create_maintenance, create_status_page, create_website,
-    delete_channel, delete_maintenance, delete_status_page, delete_website, get_certificate,
-    get_channel, get_incident, get_maintenance, get_metrics, get_stats, get_status,
-    get_status_page, get_website, health, list_channels, list_checks, list_deliveries,
-    list_downtimes, list_incidents, list_maintenance, list_nodes, list_stats, list_status_pages,
-    list_websites, retry_delivery, sla_report, test_channel, update_channel, update_maintenance,
-    update_status_page, update_website,
+    acknowledge_incident, apply_document, create_channel, create_maintenance, create_status_page,
+    create_website, delete_channel, delete_maintenance, delete_status_page, delete_website,
+    export_document, get_certificate, get_channel, get_incident, get_maintenance, get_metrics,
+    get_stats, get_status, get_status_page, get_website, health, list_channels, list_checks,
+    list_deliveries, list_downtimes, list_incidents, list_maintenance, list_nodes, list_stats,
+    list_status_pages, list_websites, retry_delivery, sla_report, test_channel, update_channel,
+    update_maintenance, update_status_page, update_website,
 };
 use crate::state::ApiState;
 
@@ -26,7 +26,8 @@ use crate::state::ApiState;
     info(
         title = "lookout",
         description = "Website uptime monitor: websites, checks, downtime windows, statistics; \
-            alerts: channels, incidents and their deliveries; maintenance windows."
+            alerts: channels, incidents and their deliveries; maintenance windows; documents \
+            (monitoring as code: apply, export)."
     ),
     modifiers(&BearerAuth, &OperationLinks),
     paths(
@@ -66,6 +67,8 @@ use crate::state::ApiState;
         get_maintenance::handle,
         update_maintenance::handle,
         delete_maintenance::handle,
+        apply_document::handle,
+        export_document::handle,
         handle,
     ),
     // Referenced only through `value_type` (in query parameters and the channel bodies), so
@@ -78,6 +81,7 @@ use crate::state::ApiState;
         crate::dto::ChannelConfigBody,
         crate::dto::ChannelIdBody,
         crate::dto::MaintenanceModeBody,
+        export_document::ExportFormat,
     ))
 )]
 pub(crate) struct ApiDoc;

@@ -16,13 +16,13 @@ use lookout_domain::maintenance::MaintenanceManagement;
 use crate::access::{ApiAccess, check_access};
 use crate::error::{json_error_handler, method_not_allowed, not_found, query_error_handler};
 use crate::handlers::{
-    acknowledge_incident, create_channel, create_maintenance, create_status_page, create_website,
-    delete_channel, delete_maintenance, delete_status_page, delete_website, get_certificate,
-    get_channel, get_incident, get_maintenance, get_metrics, get_stats, get_status,
-    get_status_page, get_website, health, list_channels, list_checks, list_deliveries,
-    list_downtimes, list_incidents, list_maintenance, list_nodes, list_stats, list_status_pages,
-    list_websites, retry_delivery, sla_report, test_channel, update_channel, update_maintenance,
-    update_status_page, update_website,
+    acknowledge_incident, apply_document, create_channel, create_maintenance, create_status_page,
+    create_website, delete_channel, delete_maintenance, delete_status_page, delete_website,
+    export_document, get_certificate, get_channel, get_incident, get_maintenance, get_metrics,
+    get_stats, get_status, get_status_page, get_website, health, list_channels, list_checks,
+    list_deliveries, list_downtimes, list_incidents, list_maintenance, list_nodes, list_stats,
+    list_status_pages, list_websites, retry_delivery, sla_report, test_channel, update_channel,
+    update_maintenance, update_status_page, update_website,
 };
 use crate::request_metrics::record_request_metrics;
 use crate::state::{ApiState, UseCases};
@@ -70,6 +70,9 @@ pub fn configure<W: UseCases, C: ChannelManagement, I: IncidentDesk, M: Maintena
             resource("/api/openapi.json", [on(V::GET, crate::openapi::handle::<W, C, I, M>)]),
             resource("/health", [on(V::GET, health::handle::<W, C, I, M>)]),
             resource("/api/nodes", [on(V::GET, list_nodes::handle::<W, C, I, M>)]),
+            resource("/api/apply", [on(V::POST, apply_document::handle::<W, C, I, M>)])
+                .app_data(web::PayloadConfig::default().limit(apply_document::MAX_DOCUMENT_BYTES)),
+            resource("/api/export", [on(V::GET, export_document::handle::<W, C, I, M>)]),
             resource("/api/stats", [on(V::GET, list_stats::handle::<W, C, I, M>)]),
             resource("/api/reports/sla", [on(V::GET, sla_report::handle::<W, C, I, M>)]),
             resource(

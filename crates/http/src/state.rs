@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use lookout_domain::IntervalBounds;
+use lookout_domain::manifest::Manifest;
 use lookout_domain::node::NodeDirectory;
 use lookout_domain::status_pages::StatusPages;
 use lookout_domain::website::{WebsiteHistory, WebsiteManagement, WebsiteStats};
@@ -13,12 +14,12 @@ pub type MetricsRender = Arc<dyn Fn() -> String + Send + Sync>;
 
 /// Every website use case the API calls (the domain's `WebsiteService` is one).
 pub trait UseCases:
-    WebsiteManagement + WebsiteHistory + WebsiteStats + NodeDirectory + StatusPages
+    WebsiteManagement + WebsiteHistory + WebsiteStats + NodeDirectory + StatusPages + Manifest
 {
 }
 
-impl<T: WebsiteManagement + WebsiteHistory + WebsiteStats + NodeDirectory + StatusPages> UseCases
-    for T
+impl<T> UseCases for T where
+    T: WebsiteManagement + WebsiteHistory + WebsiteStats + NodeDirectory + StatusPages + Manifest
 {
 }
 

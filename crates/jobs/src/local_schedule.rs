@@ -290,6 +290,7 @@ mod tests {
             check: lookout_domain::checks::CheckSpec::default(),
             public: false,
             regions: Default::default(),
+            managed: None,
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,
         }

@@ -156,7 +156,11 @@ into_domain_error!(
     ListNodesError,
 );
 
-into_domain_error!(AlertStoreError, lookout_domain::status_pages::StatusPageWriteError);
+into_domain_error!(
+    AlertStoreError,
+    lookout_domain::status_pages::StatusPageWriteError,
+    lookout_domain::manifest::ManifestWriteError,
+);
 
 into_domain_error!(
     CreateTokenError,

@@ -1,6 +1,7 @@
 //! Row structs of the diesel schema and their conversion to and from domain types.
 
 use diesel::prelude::*;
+use lookout_domain::manifest::{ItemKey, Managed, Owner};
 use lookout_domain::regions::{Quorum, RegionName, RegionsError, SiteRegions};
 use lookout_domain::website::UpdatedWebsite;
 use lookout_domain::{
@@ -32,6 +33,8 @@ pub(crate) struct WebsiteRow {
     pub(crate) public: bool,
     pub(crate) regions: Option<String>,
     pub(crate) quorum: Option<String>,
+    pub(crate) managed_by: Option<String>,
+    pub(crate) managed_key: Option<String>,
 }
 
 impl WebsiteRow {
@@ -39,6 +42,19 @@ impl WebsiteRow {
     pub(crate) fn site_regions(&self) -> Result<SiteRegions, StoreError> {
         stored_regions(self.regions.as_deref(), self.quorum.as_deref())
             .map_err(|e| StoreError::CorruptRow(format!("website {}: {e}", self.id)))
+    }
+
+    /// The document that manages the site, if one does.
+    pub(crate) fn managed(&self) -> Result<Option<Managed>, StoreError> {
+        let corrupt = |what: &str| StoreError::CorruptRow(format!("website {}: {what}", self.id));
+        match (&self.managed_by, &self.managed_key) {
+            (Some(by), Some(key)) => Ok(Some(Managed {
+                by: Owner::parse(by).map_err(|e| corrupt(&format!("managed_by: {e}")))?,
+                key: ItemKey::parse(key).map_err(|e| corrupt(&format!("managed_key: {e}")))?,
+            })),
+            (None, None) => Ok(None),
+            _ => Err(corrupt("managed_by and managed_key must be set together")),
+        }
     }
 }
 
@@ -74,6 +90,7 @@ impl TryFrom<WebsiteRow> for Website {
     fn try_from(row: WebsiteRow) -> Result<Self, StoreError> {
         let corrupt = |what: &str| StoreError::CorruptRow(format!("website {}: {what}", row.id));
         let regions = row.site_regions()?;
+        let managed = row.managed()?;
         Ok(Website {
             id: WebsiteId::new(row.id).map_err(|e| corrupt(&e.to_string()))?,
             url: WebsiteUrl::parse(&row.url)
@@ -94,6 +111,7 @@ impl TryFrom<WebsiteRow> for Website {
             )
             .map_err(|e| corrupt(&e))?,
             regions,
+            managed,
             created_at: from_column(row.created_at),
             updated_at: from_column(row.updated_at),
         })
@@ -116,6 +134,8 @@ pub(crate) struct NewWebsiteRow<'a> {
     public: bool,
     regions: Option<String>,
     quorum: Option<String>,
+    managed_by: Option<&'a str>,
+    managed_key: Option<&'a str>,
 }
 
 impl<'a> NewWebsiteRow<'a> {
@@ -136,7 +156,15 @@ impl<'a> NewWebsiteRow<'a> {
             public: website.public,
             regions,
             quorum,
+            managed_by: None,
+            managed_key: None,
         }
+    }
+
+    /// The row of a site `managed` is made by a document.
+    pub(crate) fn managed(self, managed: &'a Managed) -> Self {
+        let (managed_by, managed_key) = managed_columns(managed);
+        Self { managed_by, managed_key, ..self }
     }
 }
 
@@ -155,6 +183,8 @@ pub(crate) struct WebsiteChangeset<'a> {
     public: Option<bool>,
     regions: Option<Option<String>>,
     quorum: Option<Option<String>>,
+    managed_by: Option<&'a str>,
+    managed_key: Option<&'a str>,
 }
 
 /// A changeset could not be made.
@@ -206,8 +236,21 @@ impl<'a> WebsiteChangeset<'a> {
             public: patch.public,
             regions,
             quorum,
+            managed_by: None,
+            managed_key: None,
         })
     }
+
+    /// The changeset also marks the site as `managed` by a document.
+    pub(crate) fn managed(self, managed: &'a Managed) -> Self {
+        let (managed_by, managed_key) = managed_columns(managed);
+        Self { managed_by, managed_key, ..self }
+    }
+}
+
+/// The `managed_by` and `managed_key` columns of a site a document manages.
+fn managed_columns(managed: &Managed) -> (Option<&str>, Option<&str>) {
+    (Some(managed.by.as_str()), Some(managed.key.as_str()))
 }
 
 /// Intervals are bounded far below `i32::MAX` by configuration; saturate rather than wrap.

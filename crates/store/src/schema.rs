@@ -46,6 +46,8 @@ diesel::table! {
         public -> Bool,
         regions -> Nullable<Text>,
         quorum -> Nullable<Text>,
+        managed_by -> Nullable<Text>,
+        managed_key -> Nullable<Text>,
     }
 }
 

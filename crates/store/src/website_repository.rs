@@ -5,19 +5,21 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::alerting::{AlertPolicy, ChannelId};
+use lookout_domain::manifest::Owner;
 use lookout_domain::regions::RegionsError;
 
 use crate::alert_policies::save_policy;
 use lookout_domain::website::{
-    CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
-    UpdateWebsiteError, UpdatedWebsite, WebsiteRepository,
+    CreateWebsiteError, DeleteWebsiteError, FileGuard, GetWebsiteError, HealthError,
+    ListWebsitesError, UpdateWebsiteError, UpdatedWebsite, WebsiteRepository,
 };
 use lookout_domain::{NewWebsite, Website, WebsiteId, WebsitePatch};
 use time::OffsetDateTime;
 
 use crate::alert_policies::{PolicyRow, assemble, policies_query, policy_channels_query};
-use crate::rows::{ChangesetError, NewWebsiteRow, WebsiteChangeset, WebsiteRow, updated_pair};
-use crate::schema::{alert_policies, websites};
+use crate::rows::{NewWebsiteRow, WebsiteRow, updated_pair};
+use crate::schema::websites;
+use crate::site_patch::patch_row;
 use crate::store::with_connection;
 use crate::{Store, StoreError};
 
@@ -57,8 +59,12 @@ impl WebsiteRepository for Store {
             Err(PolicyTxError::Store(e)) if e.is_unique_violation() => {
                 Err(CreateWebsiteError::DuplicateUrl(new.url.clone()))
             }
-            // A new site's regions are parsed whole before it is stored: nothing to patch.
+            // A new site's regions are parsed whole before it is stored: nothing to patch; a
+            // new site is not yet anyone's.
             Err(PolicyTxError::Regions(e)) => Err(CreateWebsiteError::Unknown(Box::new(e))),
+            Err(PolicyTxError::Managed(_) | PolicyTxError::Stale) => {
+                Err(CreateWebsiteError::Unknown("a new site has no owner and no past".into()))
+            }
             Err(PolicyTxError::Store(e)) => Err(e.into()),
         }
     }
@@ -117,49 +123,14 @@ impl WebsiteRepository for Store {
         id: WebsiteId,
         patch: &WebsitePatch,
         now: OffsetDateTime,
+        guard: FileGuard,
     ) -> Result<UpdatedWebsite, UpdateWebsiteError> {
-        let empty = patch.is_empty();
         type Before = (WebsiteRow, Option<AlertPolicy>);
         let result: Result<(Before, WebsiteRow), PolicyTxError> = async {
             with_connection!(self, write, |conn| {
                 conn.transaction(async |conn| {
-                    let before: WebsiteRow = websites::table
-                        .find(id.get())
-                        .select(WebsiteRow::as_select())
-                        .first(conn)
-                        .await?;
-                    let changes =
-                        WebsiteChangeset::new(patch, &before, now).map_err(|e| match e {
-                            ChangesetError::Store(e) => PolicyTxError::Store(e),
-                            ChangesetError::Regions(e) => PolicyTxError::Regions(e),
-                        })?;
-                    let before_policy = assemble(
-                        policies_query(&[id.get()]).load(conn).await?,
-                        policy_channels_query(&[id.get()]).load(conn).await?,
-                    )
-                    .remove(&id.get());
-                    match &patch.alerts {
-                        Some(Some(policy)) => save_policy!(conn, id.get(), policy),
-                        Some(None) => {
-                            diesel::delete(alert_policies::table.find(id.get()))
-                                .execute(conn)
-                                .await?;
-                        }
-                        None => {}
-                    }
-                    let after: WebsiteRow = if empty {
-                        websites::table
-                            .find(id.get())
-                            .select(WebsiteRow::as_select())
-                            .first(conn)
-                            .await?
-                    } else {
-                        diesel::update(websites::table.find(id.get()))
-                            .set(&changes)
-                            .returning(WebsiteRow::as_returning())
-                            .get_result(conn)
-                            .await?
-                    };
+                    let (before, before_policy, after) =
+                        patch_row!(conn, id, patch, now, guard, None);
                     Ok::<_, PolicyTxError>(((before, before_policy), after))
                 })
                 .await
@@ -177,8 +148,14 @@ impl WebsiteRepository for Store {
                 Err(UpdateWebsiteError::UnknownChannels(ids))
             }
             Err(PolicyTxError::Regions(e)) => Err(UpdateWebsiteError::Regions(e)),
+            Err(PolicyTxError::Managed(owner)) => {
+                Err(UpdateWebsiteError::ManagedByFile(stored_owner(id, &owner)?))
+            }
             Err(PolicyTxError::Store(e)) if e.is_not_found() => {
                 Err(UpdateWebsiteError::NotFound(id))
+            }
+            Err(PolicyTxError::Stale) => {
+                Err(UpdateWebsiteError::Unknown("no plan to go stale".into()))
             }
             Err(PolicyTxError::Store(e)) if e.is_unique_violation() => match &patch.url {
                 Some(url) => Err(UpdateWebsiteError::DuplicateUrl(url.clone())),
@@ -188,14 +165,37 @@ impl WebsiteRepository for Store {
         }
     }
 
-    async fn delete_website(&self, id: WebsiteId) -> Result<(), DeleteWebsiteError> {
-        let deleted: usize = with_connection!(self, write, |conn| {
-            diesel::delete(websites::table.find(id.get()))
-                .execute(&mut conn)
-                .await
-                .map_err(StoreError::from)?
+    async fn delete_website(
+        &self,
+        id: WebsiteId,
+        guard: FileGuard,
+    ) -> Result<(), DeleteWebsiteError> {
+        // `Some(owner)`: refused, the site is the owner's.
+        let outcome: Option<Option<String>> = with_connection!(self, write, |conn| {
+            conn.transaction(async |conn| {
+                let owner: Option<Option<String>> = websites::table
+                    .find(id.get())
+                    .select(websites::managed_by)
+                    .first(conn)
+                    .await
+                    .optional()?;
+                match owner {
+                    Some(Some(owner)) if guard == FileGuard::Respect => Ok(Some(Some(owner))),
+                    Some(_) => {
+                        diesel::delete(websites::table.find(id.get())).execute(conn).await?;
+                        Ok::<_, diesel::result::Error>(Some(None))
+                    }
+                    None => Ok(None),
+                }
+            })
+            .await
+            .map_err(StoreError::from)?
         });
-        if deleted == 0 { Err(DeleteWebsiteError::NotFound(id)) } else { Ok(()) }
+        match outcome {
+            None => Err(DeleteWebsiteError::NotFound(id)),
+            Some(Some(owner)) => Err(DeleteWebsiteError::ManagedByFile(stored_owner(id, &owner)?)),
+            Some(None) => Ok(()),
+        }
     }
 
     async fn ping(&self) -> Result<(), HealthError> {
@@ -206,12 +206,22 @@ impl WebsiteRepository for Store {
     }
 }
 
+/// The owner column of a site, read back.
+fn stored_owner(id: WebsiteId, stored: &str) -> Result<Owner, StoreError> {
+    Owner::parse(stored)
+        .map_err(|e| StoreError::CorruptRow(format!("website {id}: managed_by: {e}")))
+}
+
 /// A website write that also saves its alert policy.
 #[derive(Debug)]
-enum PolicyTxError {
+pub(crate) enum PolicyTxError {
     Store(StoreError),
     UnknownChannels(Vec<ChannelId>),
     Regions(RegionsError),
+    /// A hand edit of a site a document manages (its owner).
+    Managed(String),
+    /// A document's write found a site changed since its plan read it.
+    Stale,
 }
 
 impl From<StoreError> for PolicyTxError {

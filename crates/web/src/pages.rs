@@ -70,6 +70,8 @@ pub(crate) enum PageError {
     ReadOnly,
     #[error("the form's token is missing or not this session's")]
     Forged,
+    #[error("the site is managed by {owner}")]
+    ManagedByFile { owner: String },
     #[error("storage is unavailable")]
     Unavailable,
     #[error("unexpected failure")]
@@ -118,13 +120,27 @@ macro_rules! from_read_error {
     )*};
 }
 
-from_read_error!(HistoryError, WebsiteStatusError, GetWebsiteError, DeleteWebsiteError);
+from_read_error!(HistoryError, WebsiteStatusError, GetWebsiteError);
+
+impl From<DeleteWebsiteError> for PageError {
+    fn from(error: DeleteWebsiteError) -> Self {
+        match error {
+            DeleteWebsiteError::NotFound(_) => Self::NotFound,
+            DeleteWebsiteError::ManagedByFile(owner) => {
+                Self::ManagedByFile { owner: owner.to_string() }
+            }
+            DeleteWebsiteError::Unavailable(ref e) => Self::unavailable(e.as_ref()),
+            DeleteWebsiteError::Unknown(ref e) => Self::unexpected(e.as_ref()),
+        }
+    }
+}
 
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::ManagedByFile { .. } => StatusCode::CONFLICT,
             Self::SignIn { .. } => StatusCode::SEE_OTHER,
             Self::ReadOnly | Self::Forged => StatusCode::FORBIDDEN,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -140,6 +156,13 @@ impl ResponseError for PageError {
         let (title, text) = match self {
             Self::BadInput { field, message } => ("That did not work", format!("{field}: {message}")),
             Self::NotFound => ("Not found", "There is no such page or site.".to_owned()),
+            Self::ManagedByFile { owner } => (
+                "Managed by a file",
+                format!(
+                    "This site is managed by {owner}. Change it in the file and apply the file, \
+                     so the two stay the same."
+                ),
+            ),
             Self::ReadOnly => (
                 "Read only",
                 "You are signed in with a read token: this session can look but not change anything.".to_owned(),

@@ -32,6 +32,7 @@ fn website(id: i64) -> Website {
         check: crate::checks::CheckSpec::default(),
         public: false,
         regions: Default::default(),
+        managed: None,
         created_at: datetime!(2026-11-01 00:00 UTC),
         updated_at: datetime!(2026-11-01 00:00 UTC),
     }

@@ -117,6 +117,7 @@ mod tests {
             check: crate::checks::CheckSpec::default(),
             public: false,
             regions: Default::default(),
+            managed: None,
             created_at: T0,
             updated_at: T0,
         }

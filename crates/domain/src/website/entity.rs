@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::{CheckInterval, WebsiteId, WebsiteName, WebsiteUrl};
 use crate::alerting::AlertPolicy;
 use crate::checks::{Assertion, CheckSpec, RequestOptions};
+use crate::manifest::Managed;
 use crate::regions::{Quorum, RegionName, SiteRegions};
 
 /// A website that lookout watches.
@@ -25,6 +26,8 @@ pub struct Website {
     pub public: bool,
     /// Where it is checked from and how many regions must see it down.
     pub regions: SiteRegions,
+    /// The document that manages it (`None`: made through the API or the pages).
+    pub managed: Option<Managed>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -103,6 +106,19 @@ impl WebsitePatch {
             degraded_above: self.degraded_above.unwrap_or(current.degraded_above),
         }
     }
+}
+
+/// Whether a change made by hand (through the API or the pages) may touch a site a document
+/// manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FileGuard {
+    /// Refuse it ([`UpdateWebsiteError::ManagedByFile`]): the file would silently differ.
+    ///
+    /// [`UpdateWebsiteError::ManagedByFile`]: super::UpdateWebsiteError::ManagedByFile
+    #[default]
+    Respect,
+    /// Make it anyway (`?force=true`); the next apply of the file puts its values back.
+    Force,
 }
 
 /// A website before and after one update, read in the same transaction.

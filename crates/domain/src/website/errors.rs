@@ -3,6 +3,7 @@
 use super::{WebsiteId, WebsiteUrl};
 use crate::alerting::ChannelId;
 use crate::history::HistoryError;
+use crate::manifest::Owner;
 
 /// A failure the domain cannot interpret (storage down, a bug): carried, never inspected.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -57,6 +58,8 @@ pub enum UpdateWebsiteError {
     /// The patch's regions or quorum do not fit with what the site has.
     #[error(transparent)]
     Regions(crate::regions::RegionsError),
+    #[error("website is managed by {0}")]
+    ManagedByFile(Owner),
     #[error("storage is unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]
@@ -67,6 +70,8 @@ pub enum UpdateWebsiteError {
 pub enum DeleteWebsiteError {
     #[error("website {0} not found")]
     NotFound(WebsiteId),
+    #[error("website is managed by {0}")]
+    ManagedByFile(Owner),
     #[error("storage is unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]

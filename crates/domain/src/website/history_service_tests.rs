@@ -39,6 +39,7 @@ fn website(enabled: bool) -> Website {
         check: crate::checks::CheckSpec::default(),
         public: false,
         regions: Default::default(),
+        managed: None,
         created_at: CREATED,
         updated_at: CREATED,
     }

@@ -6,8 +6,9 @@ use std::future::Future;
 use time::OffsetDateTime;
 
 use super::{
-    CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError, ListWebsitesError,
-    NewWebsite, UpdateWebsiteError, UpdatedWebsite, Website, WebsiteId, WebsitePatch,
+    CreateWebsiteError, DeleteWebsiteError, FileGuard, GetWebsiteError, HealthError,
+    ListWebsitesError, NewWebsite, UpdateWebsiteError, UpdatedWebsite, Website, WebsiteId,
+    WebsitePatch,
 };
 
 /// Storage of websites.
@@ -39,18 +40,22 @@ pub trait WebsiteRepository: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Website, GetWebsiteError>> + Send;
 
     /// Applies `patch` and sets `updated_at = now` in one transaction, returning the website as it
-    /// was and as it is.
+    /// was and as it is; with [`FileGuard::Respect`], a site a document manages is left as it is
+    /// (`ManagedByFile`).
     fn update_website(
         &self,
         id: WebsiteId,
         patch: &WebsitePatch,
         now: OffsetDateTime,
+        guard: FileGuard,
     ) -> impl Future<Output = Result<UpdatedWebsite, UpdateWebsiteError>> + Send;
 
-    /// Deletes a website together with its checks and downtime windows.
+    /// Deletes a website together with its checks and downtime windows (with
+    /// [`FileGuard::Respect`], not one a document manages: `ManagedByFile`).
     fn delete_website(
         &self,
         id: WebsiteId,
+        guard: FileGuard,
     ) -> impl Future<Output = Result<(), DeleteWebsiteError>> + Send;
 
     /// Answers when the database does.

@@ -8,7 +8,7 @@ use crate::node::{ListNodesError, NodeDirectory, NodeInfo, NodeRegistry};
 use crate::{Clock, EngineState, HealthReport, WriterState};
 
 use super::{
-    AddressPolicy, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,
+    AddressPolicy, CreateWebsiteError, DeleteWebsiteError, FileGuard, GetWebsiteError, HealthError,
     ListWebsitesError, NewWebsite, Schedule, ScheduleChange, UpdateWebsiteError, Website,
     WebsiteId, WebsitePatch, WebsiteRepository, WebsiteUrl,
 };
@@ -28,15 +28,19 @@ pub trait WebsiteManagement: Send + Sync + 'static {
         id: WebsiteId,
     ) -> impl Future<Output = Result<Website, GetWebsiteError>> + Send;
 
+    /// Refused for a site a document manages unless `guard` is [`FileGuard::Force`].
     fn update_website(
         &self,
         id: WebsiteId,
         patch: WebsitePatch,
+        guard: FileGuard,
     ) -> impl Future<Output = Result<Website, UpdateWebsiteError>> + Send;
 
+    /// Refused for a site a document manages unless `guard` is [`FileGuard::Force`].
     fn delete_website(
         &self,
         id: WebsiteId,
+        guard: FileGuard,
     ) -> impl Future<Output = Result<(), DeleteWebsiteError>> + Send;
 
     /// The database answers (else `HealthError`), and whether check results are stored.
@@ -52,7 +56,7 @@ pub trait WebsiteManagement: Send + Sync + 'static {
 #[derive(Clone)]
 pub struct WebsiteService<R, S, C> {
     pub(crate) repository: R,
-    schedule: S,
+    pub(crate) schedule: S,
     pub(crate) clock: C,
     addresses: AddressPolicy,
     /// The breakers and next due times of the running engine; `None` when no checks run here.
@@ -123,7 +127,7 @@ where
     }
 
     /// The literal IP of `url` when the policy refuses it.
-    fn blocked(&self, url: &WebsiteUrl) -> Option<std::net::IpAddr> {
+    pub(crate) fn blocked(&self, url: &WebsiteUrl) -> Option<std::net::IpAddr> {
         url.literal_ip().filter(|ip| !self.addresses.permits(*ip))
     }
 }
@@ -158,11 +162,12 @@ where
         &self,
         id: WebsiteId,
         patch: WebsitePatch,
+        guard: FileGuard,
     ) -> Result<Website, UpdateWebsiteError> {
         if let Some(ip) = patch.url.as_ref().and_then(|url| self.blocked(url)) {
             return Err(UpdateWebsiteError::BlockedAddress(ip));
         }
-        let updated = self.repository.update_website(id, &patch, self.clock.now()).await?;
+        let updated = self.repository.update_website(id, &patch, self.clock.now(), guard).await?;
         match updated.schedule_change() {
             ScheduleChange::Add => self.schedule.add(&updated.after).await,
             ScheduleChange::Remove => self.schedule.remove(id).await,
@@ -173,8 +178,12 @@ where
         Ok(updated.after)
     }
 
-    async fn delete_website(&self, id: WebsiteId) -> Result<(), DeleteWebsiteError> {
-        self.repository.delete_website(id).await?;
+    async fn delete_website(
+        &self,
+        id: WebsiteId,
+        guard: FileGuard,
+    ) -> Result<(), DeleteWebsiteError> {
+        self.repository.delete_website(id, guard).await?;
         self.schedule.remove(id).await;
         tracing::info!(id = %id, "Website deleted");
         Ok(())

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 
 use super::*;
+use crate::website::FileGuard;
 use crate::website::{
     CheckInterval, IntervalBounds, MockSchedule, MockWebsiteRepository, UpdatedWebsite,
     WebsiteName, WebsiteUrl,
@@ -37,6 +38,7 @@ fn website(enabled: bool, secs: i64) -> Website {
         check: crate::checks::CheckSpec::default(),
         public: false,
         regions: Default::default(),
+        managed: None,
         created_at: EARLIER,
         updated_at: EARLIER,
     }
@@ -61,9 +63,9 @@ fn repository_updating(before: Website, after: Website) -> MockWebsiteRepository
     let mut repository = MockWebsiteRepository::new();
     repository
         .expect_update_website()
-        .withf(|id, _, now| id.get() == 7 && *now == NOW)
+        .withf(|id, _, now, _| id.get() == 7 && *now == NOW)
         .times(1)
-        .returning(move |_, _, _| {
+        .returning(move |_, _, _, _| {
             Box::pin(ready(Ok(UpdatedWebsite { before: before.clone(), after: after.clone() })))
         });
     repository
@@ -142,7 +144,7 @@ fn enabling_adds() {
         schedule.expect_reschedule().never();
         let service = WebsiteService::new(repository, schedule, clock());
         let patch = WebsitePatch { enabled: Some(true), ..WebsitePatch::default() };
-        assert!(service.update_website(id(7), patch).await.unwrap().enabled);
+        assert!(service.update_website(id(7), patch, FileGuard::Respect).await.unwrap().enabled);
     });
 }
 
@@ -156,7 +158,7 @@ fn disabling_removes() {
         schedule.expect_reschedule().never();
         let service = WebsiteService::new(repository, schedule, clock());
         let patch = WebsitePatch { enabled: Some(false), ..WebsitePatch::default() };
-        assert!(!service.update_website(id(7), patch).await.unwrap().enabled);
+        assert!(!service.update_website(id(7), patch, FileGuard::Respect).await.unwrap().enabled);
     });
 }
 
@@ -174,7 +176,15 @@ fn a_new_interval_on_an_enabled_site_reschedules() {
             .returning(|_| Box::pin(ready(())));
         let service = WebsiteService::new(repository, schedule, clock());
         let patch = WebsitePatch { check_interval: Some(interval(60)), ..WebsitePatch::default() };
-        assert_eq!(service.update_website(id(7), patch).await.unwrap().check_interval.secs(), 60);
+        assert_eq!(
+            service
+                .update_website(id(7), patch, FileGuard::Respect)
+                .await
+                .unwrap()
+                .check_interval
+                .secs(),
+            60
+        );
     });
 }
 
@@ -184,7 +194,7 @@ fn a_new_interval_on_a_disabled_site_changes_no_schedule() {
         let repository = repository_updating(website(false, 300), website(false, 60));
         let service = WebsiteService::new(repository, untouched_schedule(), clock());
         let patch = WebsitePatch { check_interval: Some(interval(60)), ..WebsitePatch::default() };
-        service.update_website(id(7), patch).await.unwrap();
+        service.update_website(id(7), patch, FileGuard::Respect).await.unwrap();
     });
 }
 
@@ -204,7 +214,10 @@ fn renaming_an_enabled_site_updates_its_schedule_entry() {
             .returning(|_| Box::pin(ready(())));
         let service = WebsiteService::new(repository, schedule, clock());
         let patch = WebsitePatch { name: after_name(), ..WebsitePatch::default() };
-        assert_eq!(service.update_website(id(7), patch).await.unwrap().name.as_str(), "Renamed");
+        assert_eq!(
+            service.update_website(id(7), patch, FileGuard::Respect).await.unwrap().name.as_str(),
+            "Renamed"
+        );
     });
 }
 
@@ -216,7 +229,7 @@ fn renaming_a_disabled_site_changes_no_schedule() {
         let repository = repository_updating(website(false, 300), after);
         let service = WebsiteService::new(repository, untouched_schedule(), clock());
         let patch = WebsitePatch { name: after_name(), ..WebsitePatch::default() };
-        service.update_website(id(7), patch).await.unwrap();
+        service.update_website(id(7), patch, FileGuard::Respect).await.unwrap();
     });
 }
 
@@ -230,9 +243,12 @@ fn updating_an_unknown_site_is_not_found_and_schedules_nothing() {
         let mut repository = MockWebsiteRepository::new();
         repository
             .expect_update_website()
-            .returning(|id, _, _| Box::pin(ready(Err(UpdateWebsiteError::NotFound(id)))));
+            .returning(|id, _, _, _| Box::pin(ready(Err(UpdateWebsiteError::NotFound(id)))));
         let service = WebsiteService::new(repository, untouched_schedule(), clock());
-        let error = service.update_website(id(9), WebsitePatch::default()).await.unwrap_err();
+        let error = service
+            .update_website(id(9), WebsitePatch::default(), FileGuard::Respect)
+            .await
+            .unwrap_err();
         assert!(matches!(error, UpdateWebsiteError::NotFound(found) if found == id(9)));
     });
 }
@@ -243,13 +259,13 @@ fn deleting_removes_from_the_schedule() {
         let mut repository = MockWebsiteRepository::new();
         repository
             .expect_delete_website()
-            .with(eq(id(7)))
+            .with(eq(id(7)), eq(FileGuard::Respect))
             .times(1)
-            .returning(|_| Box::pin(ready(Ok(()))));
+            .returning(|_, _| Box::pin(ready(Ok(()))));
         let mut schedule = MockSchedule::new();
         schedule.expect_remove().with(eq(id(7))).times(1).returning(|_| Box::pin(ready(())));
         let service = WebsiteService::new(repository, schedule, clock());
-        service.delete_website(id(7)).await.unwrap();
+        service.delete_website(id(7), FileGuard::Respect).await.unwrap();
     });
 }
 
@@ -259,10 +275,10 @@ fn deleting_an_unknown_site_schedules_nothing() {
         let mut repository = MockWebsiteRepository::new();
         repository
             .expect_delete_website()
-            .returning(|id| Box::pin(ready(Err(DeleteWebsiteError::NotFound(id)))));
+            .returning(|id, _| Box::pin(ready(Err(DeleteWebsiteError::NotFound(id)))));
         let service = WebsiteService::new(repository, untouched_schedule(), clock());
         assert!(matches!(
-            service.delete_website(id(7)).await,
+            service.delete_website(id(7), FileGuard::Respect).await,
             Err(DeleteWebsiteError::NotFound(_))
         ));
     });
@@ -282,7 +298,7 @@ fn private_address_literals_are_refused_unless_the_policy_allows_them() {
         );
 
         let patch = WebsitePatch { url: Some(new.url.clone()), ..WebsitePatch::default() };
-        let error = service.update_website(id(7), patch).await.unwrap_err();
+        let error = service.update_website(id(7), patch, FileGuard::Respect).await.unwrap_err();
         assert!(matches!(error, UpdateWebsiteError::BlockedAddress(_)));
 
         let mut repository = MockWebsiteRepository::new();

@@ -1,6 +1,7 @@
 //! Alerting in the store: channels, site policies, incidents opened and resolved in the check's
 //! transaction (once, whatever the state says), and the outbox.
 
+use lookout_domain::website::FileGuard;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -87,15 +88,18 @@ on_both_backends!(a_policy_naming_an_unknown_channel_is_refused, |store, db| {
     let site = store.create_website(&new_site("https://example.com", true), T0).await.unwrap();
     let patch = WebsitePatch { alerts: Some(Some(policy)), ..WebsitePatch::default() };
     assert!(matches!(
-        store.update_website(site.id, &patch, T1).await.unwrap_err(),
+        store.update_website(site.id, &patch, T1, FileGuard::Respect).await.unwrap_err(),
         UpdateWebsiteError::UnknownChannels(_)
     ));
     let strict = AlertPolicy { failure_threshold: NonZeroU32::new(5), ..AlertPolicy::default() };
     let patch = WebsitePatch { alerts: Some(Some(strict.clone())), ..WebsitePatch::default() };
-    let updated = store.update_website(site.id, &patch, T1).await.unwrap();
+    let updated = store.update_website(site.id, &patch, T1, FileGuard::Respect).await.unwrap();
     assert_eq!((updated.before.alerts, updated.after.alerts), (None, Some(strict)));
     let cleared = WebsitePatch { alerts: Some(None), ..WebsitePatch::default() };
-    assert_eq!(store.update_website(site.id, &cleared, T1).await.unwrap().after.alerts, None);
+    assert_eq!(
+        store.update_website(site.id, &cleared, T1, FileGuard::Respect).await.unwrap().after.alerts,
+        None
+    );
 });
 
 on_both_backends!(

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use lookout_domain::website::FileGuard;
 use lookout_domain::{AppliedTransition, CheckRecorder, MonitorCheck, RecordedCheck, WebsiteId};
 use lookout_store::CheckWriterOptions;
 
@@ -66,7 +67,7 @@ on_both_backends!(checks_of_deleted_or_disabled_sites_are_dropped, |store, db| {
     let deleted = store.create_website(&new_site("https://a.example", true), T0).await.unwrap().id;
     let disabled =
         store.create_website(&new_site("https://b.example", false), T0).await.unwrap().id;
-    store.delete_website(deleted).await.unwrap();
+    store.delete_website(deleted, FileGuard::Respect).await.unwrap();
     let (recorder, _writer) = store.spawn_check_writer(CheckWriterOptions::default());
     assert_eq!(
         recorder.record_check(check(deleted, 0, false)).await.unwrap(),

@@ -8,6 +8,7 @@ use lookout_domain::history::{CheckHistory, PageLimit, TimeRange};
 use lookout_domain::maintenance::{
     MaintenanceDraft, MaintenanceRepository, MaintenanceScope, MaintenanceWriteError,
 };
+use lookout_domain::website::FileGuard;
 use lookout_store::CheckWriterOptions;
 
 use crate::checks::check;
@@ -64,11 +65,11 @@ on_both_backends!(a_deleted_site_leaves_its_windows, |store, _db| {
     let b = store.create_website(&new_site("https://b.example.com", true), T0).await.unwrap().id;
     let spec = weekly(vec![a.get(), b.get()]).parse().unwrap();
     let window = store.create_maintenance(&spec, T0).await.unwrap();
-    store.delete_website(a).await.unwrap();
+    store.delete_website(a, FileGuard::Respect).await.unwrap();
     let left = store.get_maintenance(window.id).await.unwrap().unwrap();
     assert_eq!(left.spec.scope, MaintenanceScope::Websites(vec![b]));
     // With its last site gone it covers nothing, and every read still works.
-    store.delete_website(b).await.unwrap();
+    store.delete_website(b, FileGuard::Respect).await.unwrap();
     let left = store.get_maintenance(window.id).await.unwrap().unwrap();
     assert_eq!(left.spec.scope, MaintenanceScope::Websites(vec![]));
     assert_eq!(store.list_maintenance().await.unwrap().len(), 1);

@@ -9,6 +9,7 @@ use lookout_domain::dashboard::Verdict;
 use lookout_domain::history::{CheckHistory, PageLimit, TimeRange};
 use lookout_domain::monitoring::DowntimeWindow;
 use lookout_domain::regions::{Quorum, RegionName, RegionsError, SiteRegions};
+use lookout_domain::website::FileGuard;
 use lookout_domain::{AppliedTransition, CheckRecorder, MonitorCheck};
 use lookout_store::{BatchRecorder, CheckWriterOptions};
 use time::OffsetDateTime;
@@ -133,7 +134,7 @@ on_both_backends!(regions_and_quorum_round_trip_and_patch, |store, db| {
     };
     let update = |patch: WebsitePatch| {
         let store = store.clone();
-        async move { store.update_website(id, &patch, T1).await }
+        async move { store.update_website(id, &patch, T1, FileGuard::Respect).await }
     };
     // Only the quorum: the regions stay.
     let after = update(patch(None, Some(Quorum::All))).await.unwrap().after.regions;
@@ -154,7 +155,10 @@ on_both_backends!(regions_and_quorum_round_trip_and_patch, |store, db| {
     assert_eq!(error, RegionsError::QuorumTooLarge(2, 1));
     assert_eq!(error.field(), "quorum");
     assert_eq!(store.get_website(id).await.unwrap(), before);
-    let refused = store.update_website(any, &patch(None, Some(Quorum::Any)), T1).await.unwrap_err();
+    let refused = store
+        .update_website(any, &patch(None, Some(Quorum::Any)), T1, FileGuard::Respect)
+        .await
+        .unwrap_err();
     let UpdateWebsiteError::Regions(error) = refused else { panic!("{refused:?}") };
     assert_eq!(error.field(), "quorum", "no quorum without regions: {error}");
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 use lookout_domain::monitoring::SharedScheduleStore;
 use lookout_domain::node::NodeId;
 use lookout_domain::regions::Quorum;
+use lookout_domain::website::FileGuard;
 use lookout_domain::{CheckRecorder, WebsiteId};
 use lookout_store::PgSharedSchedule;
 use lookout_store::test_support::TestDatabase;
@@ -85,7 +86,7 @@ async fn nodes_claim_the_rows_of_their_region_and_of_any_region() {
 
     // The site now chooses us only: adding it again drops the eu row (held or not).
     let patch = WebsitePatch { regions: Some(vec![us.clone()]), ..WebsitePatch::default() };
-    store.update_website(two, &patch, T1).await.unwrap();
+    store.update_website(two, &patch, T1, FileGuard::Respect).await.unwrap();
     schedule.add(two, Duration::from_secs(120)).await.unwrap();
     let rows = format!("SELECT COUNT(*) AS n FROM check_schedule WHERE website_id = {two}");
     assert_eq!(db.count(&rows).await, 1);

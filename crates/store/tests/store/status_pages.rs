@@ -4,6 +4,7 @@
 use lookout_domain::status_pages::{
     StatusPageDraft, StatusPagePatch, StatusPageRepository, StatusPageSlug, StatusPageWriteError,
 };
+use lookout_domain::website::FileGuard;
 
 use crate::*;
 
@@ -52,7 +53,7 @@ on_both_backends!(status_pages_keep_their_sites_in_order_and_their_slug_unique, 
     assert!(store.update_status_page(&shop, &renamed, T1).await.unwrap().is_none());
 
     let eu = StatusPageSlug::parse("shop-eu").unwrap();
-    store.delete_website(a).await.unwrap();
+    store.delete_website(a, FileGuard::Respect).await.unwrap();
     assert_eq!(
         store.get_status_page(&eu).await.unwrap().unwrap().websites,
         [],

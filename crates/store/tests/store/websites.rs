@@ -1,5 +1,6 @@
 //! The websites table.
 
+use lookout_domain::website::FileGuard;
 use lookout_domain::website::{SiteCounter, SiteCounts};
 
 use crate::*;
@@ -46,7 +47,7 @@ on_both_backends!(updates_and_reports_before_and_after, |store, _db| {
         check_interval: Some(CheckInterval::new(600, IntervalBounds::default()).unwrap()),
         ..WebsitePatch::default()
     };
-    let updated = store.update_website(created.id, &patch, T1).await.unwrap();
+    let updated = store.update_website(created.id, &patch, T1, FileGuard::Respect).await.unwrap();
     assert_eq!(updated.before, created);
     assert_eq!(updated.after.name.as_str(), "Renamed");
     assert!(!updated.after.enabled);
@@ -58,7 +59,10 @@ on_both_backends!(updates_and_reports_before_and_after, |store, _db| {
 
 on_both_backends!(an_empty_patch_changes_nothing, |store, _db| {
     let created = store.create_website(&new_site("https://example.com", true), T0).await.unwrap();
-    let updated = store.update_website(created.id, &WebsitePatch::default(), T1).await.unwrap();
+    let updated = store
+        .update_website(created.id, &WebsitePatch::default(), T1, FileGuard::Respect)
+        .await
+        .unwrap();
     assert_eq!(updated.before, created);
     assert_eq!(updated.after, created);
 });
@@ -70,7 +74,7 @@ on_both_backends!(an_update_to_a_taken_url_is_a_duplicate, |store, _db| {
         url: Some(WebsiteUrl::parse("https://a.example").unwrap()),
         ..Default::default()
     };
-    let error = store.update_website(b.id, &patch, T1).await.unwrap_err();
+    let error = store.update_website(b.id, &patch, T1, FileGuard::Respect).await.unwrap_err();
     assert!(matches!(error, UpdateWebsiteError::DuplicateUrl(_)), "{error:?}");
     assert_eq!(store.get_website(b.id).await.unwrap(), b, "the failed update left no trace");
 });
@@ -81,10 +85,13 @@ on_both_backends!(unknown_ids_are_not_found, |store, _db| {
         matches!(store.get_website(missing).await, Err(GetWebsiteError::NotFound(id)) if id == missing)
     );
     assert!(matches!(
-        store.update_website(missing, &WebsitePatch::default(), T1).await,
+        store.update_website(missing, &WebsitePatch::default(), T1, FileGuard::Respect).await,
         Err(UpdateWebsiteError::NotFound(_))
     ));
-    assert!(matches!(store.delete_website(missing).await, Err(DeleteWebsiteError::NotFound(_))));
+    assert!(matches!(
+        store.delete_website(missing, FileGuard::Respect).await,
+        Err(DeleteWebsiteError::NotFound(_))
+    ));
 });
 
 on_both_backends!(deleting_removes_checks_and_windows, |store, db| {
@@ -100,7 +107,7 @@ on_both_backends!(deleting_removes_checks_and_windows, |store, db| {
         .await
         .unwrap();
     }
-    store.delete_website(site.id).await.unwrap();
+    store.delete_website(site.id, FileGuard::Respect).await.unwrap();
     assert!(matches!(store.get_website(site.id).await, Err(GetWebsiteError::NotFound(_))));
     let sid = site.id;
     let oid = other.id;
@@ -301,7 +308,7 @@ on_both_backends!(check_settings_are_kept_and_a_masked_secret_keeps_its_value, |
         degraded_above: Some(None),
         ..WebsitePatch::default()
     };
-    let updated = store.update_website(created.id, &patch, T1).await.unwrap();
+    let updated = store.update_website(created.id, &patch, T1, FileGuard::Respect).await.unwrap();
     assert_eq!(
         updated.after.check.request,
         request("Bearer real"),
@@ -310,6 +317,7 @@ on_both_backends!(check_settings_are_kept_and_a_masked_secret_keeps_its_value, |
     assert_eq!(updated.after.check.degraded_above, None);
     assert_eq!(updated.after.check.assertions, check.assertions, "not sent: unchanged");
     let cleared = WebsitePatch { assertions: Some(Vec::new()), ..WebsitePatch::default() };
-    let after = store.update_website(created.id, &cleared, T1).await.unwrap().after;
+    let after =
+        store.update_website(created.id, &cleared, T1, FileGuard::Respect).await.unwrap().after;
     assert!(after.check.assertions.is_empty());
 });

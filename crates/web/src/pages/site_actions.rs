@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, web};
 use lookout_domain::WebsitePatch;
-use lookout_domain::website::UpdateWebsiteError;
+use lookout_domain::website::{FileGuard, UpdateWebsiteError};
 use serde::Deserialize;
 
 use super::site::site_id;
@@ -27,9 +27,12 @@ async fn set_enabled<W: WebUseCases>(
     require_write(viewer, &form.csrf)?;
     let id = site_id(path)?;
     let patch = WebsitePatch { enabled: Some(enabled), ..WebsitePatch::default() };
-    match state.websites.update_website(id, patch).await {
+    match state.websites.update_website(id, patch, FileGuard::Respect).await {
         Ok(_) => Ok(see_other(&format!("/sites/{}", id.get()))),
         Err(UpdateWebsiteError::NotFound(_)) => Err(PageError::NotFound),
+        Err(UpdateWebsiteError::ManagedByFile(owner)) => {
+            Err(PageError::ManagedByFile { owner: owner.to_string() })
+        }
         Err(UpdateWebsiteError::Unavailable(e)) => Err(PageError::unavailable(e.as_ref())),
         Err(other) => Err(PageError::unexpected(&other)),
     }
@@ -61,6 +64,6 @@ pub(crate) async fn delete<W: WebUseCases>(
 ) -> Result<HttpResponse, PageError> {
     require_write(&viewer, &form.csrf)?;
     let id = site_id(&path)?;
-    state.websites.delete_website(id).await?;
+    state.websites.delete_website(id, FileGuard::Respect).await?;
     Ok(see_other("/"))
 }

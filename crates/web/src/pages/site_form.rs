@@ -6,7 +6,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use lookout_domain::checks::CheckSpec;
-use lookout_domain::website::{CreateWebsiteError, UpdateWebsiteError};
+use lookout_domain::website::{CreateWebsiteError, FileGuard, UpdateWebsiteError};
 use lookout_domain::{CheckInterval, NewWebsite, Website, WebsiteName, WebsitePatch, WebsiteUrl};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -233,12 +233,15 @@ pub(crate) async fn update<W: WebUseCases>(
         check_interval: Some(check_interval),
         ..WebsitePatch::default()
     };
-    match state.websites.update_website(id, patch).await {
+    match state.websites.update_website(id, patch, FileGuard::Respect).await {
         Ok(_) => Ok(see_other(&format!("/sites/{}", id.get()))),
         Err(
             error @ (UpdateWebsiteError::DuplicateUrl(_) | UpdateWebsiteError::BlockedAddress(_)),
         ) => Ok(refused(&vec![("url", error.to_string())])),
         Err(UpdateWebsiteError::NotFound(_)) => Err(PageError::NotFound),
+        Err(UpdateWebsiteError::ManagedByFile(owner)) => {
+            Err(PageError::ManagedByFile { owner: owner.to_string() })
+        }
         Err(UpdateWebsiteError::UnknownChannels(_) | UpdateWebsiteError::Regions(_)) => {
             Err(PageError::Unexpected)
         }

@@ -1,0 +1,178 @@
+//! Applying a document: dry runs and no-ops write nothing, a stale plan is made again, the
+//! schedule hears of every change.
+
+use std::future::ready;
+
+use futures::executor::block_on;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use time::macros::datetime;
+
+use super::*;
+use crate::MockClock;
+use crate::manifest::{Declared, Document, ItemKey, Managed, Owner, PlanError};
+use crate::mock_store::{MockStore, website};
+use crate::website::{MockSchedule, WebsiteService};
+use crate::{NewWebsite, WebsiteId, WebsiteUrl};
+
+const NOW: time::OffsetDateTime = datetime!(2026-12-06 12:00 UTC);
+
+fn clock() -> MockClock {
+    let mut clock = MockClock::new();
+    clock.expect_now().return_const(NOW);
+    clock
+}
+
+fn options(dry_run: bool) -> ApplyOptions {
+    ApplyOptions { owner: Owner::file("sites.yaml").unwrap(), prune: true, dry_run }
+}
+
+fn document(urls: &[&str]) -> Document {
+    let websites = urls
+        .iter()
+        .map(|url| {
+            let mut item: NewWebsite = new_like(website(WebsiteId::MIN, NOW));
+            item.url = WebsiteUrl::parse(url).unwrap();
+            Declared { key: ItemKey::parse(url).unwrap(), adopt: false, item }
+        })
+        .collect();
+    Document { websites }
+}
+
+fn new_like(site: crate::Website) -> NewWebsite {
+    NewWebsite {
+        url: site.url,
+        name: site.name,
+        enabled: site.enabled,
+        check_interval: site.check_interval,
+        alerts: site.alerts,
+        check: site.check,
+        public: site.public,
+        regions: site.regions,
+    }
+}
+
+fn managed_site(id: i64, url: &str) -> crate::Website {
+    let mut site = website(WebsiteId::new(id).unwrap(), NOW);
+    site.url = WebsiteUrl::parse(url).unwrap();
+    site.managed =
+        Some(Managed { by: Owner::file("sites.yaml").unwrap(), key: ItemKey::parse(url).unwrap() });
+    site
+}
+
+fn listing(store: &mut MockStore, sites: Vec<crate::Website>) {
+    store.expect_list_websites().returning(move || Box::pin(ready(Ok(sites.clone()))));
+}
+
+fn untouched() -> MockSchedule {
+    let mut schedule = MockSchedule::new();
+    schedule.expect_add().never();
+    schedule.expect_remove().never();
+    schedule.expect_reschedule().never();
+    schedule
+}
+
+#[test]
+fn a_dry_run_and_a_plan_with_nothing_to_do_write_nothing() {
+    block_on(async {
+        let mut store = MockStore::new();
+        listing(&mut store, vec![managed_site(1, "https://a.example")]);
+        store.expect_write_sites().never();
+        let service = WebsiteService::new(store, untouched(), clock());
+
+        let dry = service.apply(document(&["https://b.example"]), options(true)).await.unwrap();
+        assert!(!dry.applied && dry.plan.has_changes());
+        assert_eq!(dry.plan.counts(), (1, 0, 1));
+
+        let same = service.apply(document(&["https://a.example"]), options(false)).await.unwrap();
+        assert!(!same.applied && !same.plan.has_changes());
+    });
+}
+
+#[test]
+fn deletes_come_before_creates_and_the_schedule_follows() {
+    block_on(async {
+        let mut store = MockStore::new();
+        listing(&mut store, vec![managed_site(1, "https://a.example")]);
+        let created = managed_site(2, "https://b.example");
+        let made = created.clone();
+        store
+            .expect_write_sites()
+            .withf(|writes, now| {
+                *now == NOW
+                    && matches!(writes, [SiteWrite::Delete { id, .. }, SiteWrite::Create { managed, .. }]
+                        if id.get() == 1 && managed.key.as_str() == "https://b.example")
+            })
+            .times(1)
+            .returning(move |_, _| {
+                let written = vec![SiteWritten::Deleted(WebsiteId::MIN), SiteWritten::Created(Box::new(made.clone()))];
+                Box::pin(ready(Ok(written)))
+            });
+        let mut schedule = MockSchedule::new();
+        schedule
+            .expect_remove()
+            .withf(|id| id.get() == 1)
+            .times(1)
+            .returning(|_| Box::pin(ready(())));
+        schedule
+            .expect_add()
+            .withf(|site| site.id.get() == 2)
+            .times(1)
+            .returning(|_| Box::pin(ready(())));
+        let service = WebsiteService::new(store, schedule, clock());
+
+        let report = service.apply(document(&["https://b.example"]), options(false)).await.unwrap();
+        assert!(report.applied);
+    });
+}
+
+#[test]
+fn a_stale_plan_is_made_again_and_a_busy_store_gives_up() {
+    block_on(async {
+        let mut store = MockStore::new();
+        let reads = Arc::new(AtomicUsize::new(0));
+        let counted = reads.clone();
+        store.expect_list_websites().returning(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            Box::pin(ready(Ok(vec![managed_site(1, "https://a.example")])))
+        });
+        store
+            .expect_write_sites()
+            .times(3)
+            .returning(|_, _| Box::pin(ready(Err(ManifestWriteError::Stale))));
+        let service = WebsiteService::new(store, untouched(), clock());
+
+        let error =
+            service.apply(document(&["https://b.example"]), options(false)).await.unwrap_err();
+        assert!(matches!(error, ApplyError::Contended), "{error:?}");
+        assert_eq!(reads.load(Ordering::SeqCst), 3, "each attempt plans against a fresh read");
+    });
+}
+
+#[test]
+fn an_unknown_channel_names_its_item_and_a_private_address_is_refused_first() {
+    block_on(async {
+        let mut store = MockStore::new();
+        listing(&mut store, Vec::new());
+        store.expect_write_sites().returning(|_, _| {
+            let ids = vec![crate::alerting::ChannelId::new(9).unwrap()];
+            Box::pin(ready(Err(ManifestWriteError::UnknownChannels { at: 1, ids })))
+        });
+        let service = WebsiteService::new(store, untouched(), clock());
+
+        let two = document(&["https://a.example", "https://b.example"]);
+        let ApplyError::Invalid(errors) = service.apply(two, options(false)).await.unwrap_err()
+        else {
+            panic!("not invalid");
+        };
+        assert!(matches!(&errors[..], [PlanError::UnknownChannels { index: 1, .. }]), "{errors:?}");
+
+        let private = document(&["http://10.0.0.1/"]);
+        let ApplyError::Invalid(errors) = service.apply(private, options(false)).await.unwrap_err()
+        else {
+            panic!("not invalid");
+        };
+        assert!(matches!(&errors[..], [PlanError::BlockedAddress { index: 0, .. }]));
+    });
+}

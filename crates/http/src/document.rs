@@ -1,0 +1,113 @@
+//! Monitoring-as-code documents on the wire: YAML (or JSON) text in, the domain's
+//! [`Document`] out, every problem placed at its file, line and column; and the current sites
+//! written back as a document that applies as a no-op.
+
+mod export;
+mod tree;
+mod websites;
+
+use lookout_domain::IntervalBounds;
+use lookout_domain::manifest::{Document, PlanError};
+use serde::Serialize;
+
+pub use export::{ExportedDocument, export_document};
+use tree::Located;
+
+/// The top-level lists a document may have, named after the API's resources.
+const SECTIONS: [&str; 4] = ["websites", "channels", "maintenance", "status_pages"];
+
+/// One problem in a document: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct DocumentError {
+    /// The path of the offending value (`websites[2].check_interval`); absent for the syntax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// From 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// From 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl DocumentError {
+    fn whole(message: impl Into<String>) -> Self {
+        Self { field: None, line: None, column: None, message: message.into() }
+    }
+
+    /// `sites.yaml:12:5: websites[2].check_interval: must be …`
+    pub fn describe(&self, file: &str) -> String {
+        let place = match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+            _ => file.to_owned(),
+        };
+        match &self.field {
+            Some(field) => format!("{place}: {field}: {}", self.message),
+            None => format!("{place}: {}", self.message),
+        }
+    }
+}
+
+/// A document read from text, still able to say where each item is.
+#[derive(Debug)]
+pub struct ParsedDocument {
+    pub document: Document,
+    located: Located,
+}
+
+impl ParsedDocument {
+    /// Places a problem the plan found on the item it names.
+    pub fn locate(&self, error: &PlanError) -> DocumentError {
+        let path = format!("websites[{}].{}", error.index(), error.field());
+        self.located.error_at(path, error.to_string())
+    }
+}
+
+/// Reads a document; every problem found is returned, nothing half-read.
+pub fn parse_document(
+    text: &str,
+    bounds: IntervalBounds,
+) -> Result<ParsedDocument, Vec<DocumentError>> {
+    let located = tree::load(text).map_err(|e| vec![e])?;
+    let mut errors = Vec::new();
+    let top = match &located.value {
+        serde_json::Value::Null => serde_json::Map::new(),
+        serde_json::Value::Object(top) => top.clone(),
+        _ => {
+            let message =
+                "a document is a mapping of websites, channels, maintenance, status_pages";
+            return Err(vec![located.error_at(String::new(), message)]);
+        }
+    };
+    for (name, value) in &top {
+        if !SECTIONS.contains(&name.as_str()) {
+            let message =
+                format!("unknown field `{name}`, expected one of {}", SECTIONS.join(", "));
+            errors.push(located.error_at(name.clone(), message));
+        } else if name != "websites"
+            && !matches!(value, serde_json::Value::Null)
+            && value.as_array().is_none_or(|items| !items.is_empty())
+        {
+            let message =
+                format!("{name} cannot be declared in a document yet; manage them through the API");
+            errors.push(located.error_at(name.clone(), message));
+        }
+    }
+    let websites = match top.get("websites") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(serde_json::Value::Array(items)) => websites::declared(&located, items, bounds)
+            .unwrap_or_else(|mut found| {
+                errors.append(&mut found);
+                Vec::new()
+            }),
+        Some(_) => {
+            errors.push(located.error_at("websites".into(), "must be a list of sites"));
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ParsedDocument { document: Document { websites }, located })
+}

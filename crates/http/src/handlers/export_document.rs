@@ -1,0 +1,45 @@
+//! `GET /api/export[?format=yaml|json]`: every site as a document that, applied back under the
+//! file name that manages them, changes nothing.
+
+use actix_web::{HttpResponse, web};
+use lookout_domain::website::WebsiteManagement;
+use serde::Deserialize;
+
+use crate::ApiError;
+use crate::document::export_document;
+use crate::state::ApiState;
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ExportFormat {
+    #[default]
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ExportQuery {
+    /// `yaml` (default) or `json`.
+    #[serde(default)]
+    #[param(value_type = Option<ExportFormat>)]
+    format: ExportFormat,
+}
+
+#[utoipa::path(get, operation_id = "export_document", path = "/api/export", tag = "documents",
+    params(ExportQuery),
+    responses((status = 200, description = "The document, as YAML text (`format=yaml`) or JSON (`format=json`)",
+            content((String = "text/yaml"), (Object = "application/json"))),
+        (status = 400, description = "Unknown format", body = crate::error::ErrorBody)))]
+pub(crate) async fn handle<W: WebsiteManagement, C, I, M>(
+    state: web::Data<ApiState<W, C, I, M>>,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let document = export_document(state.websites.list_websites().await?);
+    Ok(match query.format {
+        ExportFormat::Yaml => {
+            HttpResponse::Ok().content_type("text/yaml; charset=utf-8").body(document.to_yaml())
+        }
+        ExportFormat::Json => HttpResponse::Ok().json(document.to_json()),
+    })
+}

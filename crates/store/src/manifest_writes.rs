@@ -1,0 +1,166 @@
+//! `ManifestRepository` on the store: a document's writes in one transaction.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use lookout_domain::WebsiteId;
+use lookout_domain::alerting::AlertPolicy;
+use lookout_domain::manifest::{ManifestRepository, ManifestWriteError, SiteWrite, SiteWritten};
+use lookout_domain::website::{FileGuard, UpdatedWebsite};
+use time::OffsetDateTime;
+
+use crate::alert_policies::save_policy;
+use crate::rows::{NewWebsiteRow, WebsiteRow};
+use crate::schema::websites;
+use crate::site_patch::patch_row;
+use crate::store::with_connection;
+use crate::time_conv::to_column;
+use crate::website_repository::PolicyTxError;
+use crate::{Store, StoreError};
+
+/// Fails the transaction as stale when site `id` is gone or was written after the plan read it.
+macro_rules! check_unchanged {
+    ($conn:expr, $id:expr, $read_at:expr) => {{
+        let stamp: Option<time::PrimitiveDateTime> = websites::table
+            .find($id.get())
+            .select(websites::updated_at)
+            .first($conn)
+            .await
+            .optional()?;
+        if stamp != Some(to_column($read_at)) {
+            return Err(PolicyTxError::Stale);
+        }
+    }};
+}
+
+/// What one write left, before policies are read back.
+enum RowWritten {
+    Created(Box<WebsiteRow>),
+    Updated(Box<(WebsiteRow, Option<AlertPolicy>, WebsiteRow)>),
+    Deleted(WebsiteId),
+}
+
+impl ManifestRepository for Store {
+    async fn write_sites(
+        &self,
+        writes: &[SiteWrite],
+        now: OffsetDateTime,
+    ) -> Result<Vec<SiteWritten>, ManifestWriteError> {
+        // The position of the write being made, to name the one that failed.
+        let at = AtomicUsize::new(0);
+        let result: Result<Vec<RowWritten>, PolicyTxError> = async {
+            with_connection!(self, write, |conn| {
+                conn.transaction(async |conn| {
+                    let mut done = Vec::with_capacity(writes.len());
+                    for (position, write) in writes.iter().enumerate() {
+                        AtomicUsize::store(&at, position, Ordering::Relaxed);
+                        done.push(match write {
+                            SiteWrite::Create { site, managed } => {
+                                let row: WebsiteRow = diesel::insert_into(websites::table)
+                                    .values(&NewWebsiteRow::new(site, now).managed(managed))
+                                    .returning(WebsiteRow::as_returning())
+                                    .get_result(conn)
+                                    .await?;
+                                if let Some(policy) = &site.alerts {
+                                    save_policy!(conn, row.id, policy);
+                                }
+                                RowWritten::Created(Box::new(row))
+                            }
+                            SiteWrite::Update { id, read_at, patch, managed } => {
+                                check_unchanged!(conn, *id, *read_at);
+                                let (before, policy, after) = patch_row!(
+                                    &mut *conn,
+                                    *id,
+                                    patch,
+                                    now,
+                                    FileGuard::Force,
+                                    Some(managed)
+                                );
+                                RowWritten::Updated(Box::new((before, policy, after)))
+                            }
+                            SiteWrite::Delete { id, read_at } => {
+                                check_unchanged!(conn, *id, *read_at);
+                                diesel::delete(websites::table.find(id.get()))
+                                    .execute(conn)
+                                    .await?;
+                                RowWritten::Deleted(*id)
+                            }
+                        });
+                    }
+                    Ok::<_, PolicyTxError>(done)
+                })
+                .await
+            })
+        }
+        .await;
+        let at = AtomicUsize::load(&at, Ordering::Relaxed);
+        match result {
+            Ok(rows) => Ok(self.read_back(rows).await?),
+            Err(PolicyTxError::Stale) => Err(ManifestWriteError::Stale),
+            Err(PolicyTxError::UnknownChannels(ids)) => {
+                Err(ManifestWriteError::UnknownChannels { at, ids })
+            }
+            Err(PolicyTxError::Store(e)) if e.is_unique_violation() => {
+                Err(ManifestWriteError::DuplicateUrl { at })
+            }
+            Err(PolicyTxError::Store(e)) if e.is_not_found() => Err(ManifestWriteError::Stale),
+            Err(PolicyTxError::Store(e)) => Err(e.into()),
+            // Whole regions are declared and a document's writes are forced: neither can be.
+            Err(PolicyTxError::Regions(e)) => Err(ManifestWriteError::Unknown(Box::new(e))),
+            Err(PolicyTxError::Managed(owner)) => {
+                Err(ManifestWriteError::Unknown(format!("managed by {owner}").into()))
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Sites from the rows a document's writes left, with their alert policies (read for all
+    /// of them at once).
+    async fn read_back(&self, rows: Vec<RowWritten>) -> Result<Vec<SiteWritten>, StoreError> {
+        let mut fresh = Vec::new();
+        let mut shapes = Vec::with_capacity(rows.len());
+        for row in rows {
+            shapes.push(match row {
+                RowWritten::Created(row) => {
+                    fresh.push(*row);
+                    Shape::Created
+                }
+                RowWritten::Updated(written) => {
+                    let (before, policy, after) = *written;
+                    let mut before = lookout_domain::Website::try_from(before)?;
+                    before.alerts = policy;
+                    fresh.push(after);
+                    Shape::Updated(Box::new(before))
+                }
+                RowWritten::Deleted(id) => Shape::Deleted(id),
+            });
+        }
+        let mut fresh = self.with_policies(fresh).await?.into_iter();
+        let mut written = Vec::with_capacity(shapes.len());
+        for shape in shapes {
+            let mut next = || {
+                fresh
+                    .next()
+                    .ok_or_else(|| StoreError::CorruptRow("a written site went missing".into()))
+            };
+            written.push(match shape {
+                Shape::Created => SiteWritten::Created(Box::new(next()?)),
+                Shape::Updated(before) => SiteWritten::Updated(Box::new(UpdatedWebsite {
+                    before: *before,
+                    after: next()?,
+                })),
+                Shape::Deleted(id) => SiteWritten::Deleted(id),
+            });
+        }
+        Ok(written)
+    }
+}
+
+/// Which written site a row read back belongs to.
+enum Shape {
+    Created,
+    Updated(Box<lookout_domain::Website>),
+    Deleted(WebsiteId),
+}

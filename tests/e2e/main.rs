@@ -14,6 +14,7 @@ mod badges;
 mod binary;
 mod browser;
 mod check_settings_api;
+mod config_file;
 mod crash;
 mod disk_full;
 mod documents;

@@ -5,7 +5,10 @@
 mod access;
 mod alert_settings;
 mod commands;
+mod config_file_job;
+mod config_file_source;
 mod engine;
+mod env_text;
 mod metric_help;
 mod metrics;
 mod probe_settings;

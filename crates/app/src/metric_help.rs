@@ -89,6 +89,18 @@ pub(crate) const FAMILIES: &[Family] = &[
         "Sites whose circuit breaker is open or running its trial on this node.",
     ),
     (
+        "lookout_config_file_applies_total",
+        Kind::Counter,
+        None,
+        "Versions of the owned config file read, by outcome: applied, unchanged, invalid, failed (storage; tried again).",
+    ),
+    (
+        "lookout_config_file_valid",
+        Kind::Gauge,
+        None,
+        "1 when the owned config file's current version is applied, 0 when it is invalid (the last good version stays).",
+    ),
+    (
         "lookout_http_request_duration_seconds",
         Kind::Histogram,
         Some(Unit::Seconds),

@@ -38,6 +38,19 @@ pub(crate) struct Settings {
     pub(crate) alerts: AlertSettings,
     pub(crate) smtp: SmtpSettings,
     pub(crate) web: WebSettings,
+    pub(crate) config_file: ConfigFileSettings,
+}
+
+/// `[config_file]`: a document of sites this server owns and keeps applied.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConfigFileSettings {
+    /// The document (YAML or JSON); empty: none.
+    pub(crate) path: String,
+    /// How often the file is read; a change is applied once two reads agree.
+    pub(crate) poll_secs: f64,
+    /// Delete the sites the file made and no longer lists.
+    pub(crate) prune: bool,
 }
 
 /// `[web]`: the web pages (secrets: `Debug` shows only whether a key is set).

@@ -9,6 +9,7 @@
 
 mod document;
 mod errors;
+mod file_health;
 mod key;
 mod plan;
 mod ports;
@@ -17,6 +18,7 @@ mod site_diff;
 
 pub use document::{Declared, Document};
 pub use errors::{ApplyError, PlanError};
+pub use file_health::{FileHealth, FileHealthSource, FileState};
 pub use key::{ItemKey, ItemKeyError, Managed, Owner, OwnerError};
 pub use plan::{Plan, SitePlan, SiteStep, plan_sites};
 #[cfg(any(test, feature = "mocks"))]

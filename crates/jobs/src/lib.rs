@@ -19,6 +19,7 @@
 
 mod alert_upkeep;
 mod check_worker;
+mod config_file;
 mod due_check;
 mod job_group;
 mod lateness;
@@ -41,6 +42,7 @@ mod token_refresh;
 
 pub use alert_upkeep::AlertUpkeep;
 pub use check_worker::{CheckWorkerOptions, spawn_check_worker};
+pub use config_file::{ConfigFile, ConfigFileWatch, DocumentSource, SourceDocument};
 pub use due_check::{CheckJob, CheckSource, SlotReturns};
 pub use job_group::JobGroup;
 pub use lateness::LatenessStats;

@@ -17,7 +17,10 @@ use crate::site_patch::patch_row;
 use crate::store::with_connection;
 use crate::time_conv::to_column;
 use crate::website_repository::PolicyTxError;
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
+
+/// The advisory lock key of document writes on PostgreSQL ("lookout:apply").
+const DOCUMENT_LOCK: i64 = 0x6c6f_6f6b_6170_706c;
 
 /// Fails the transaction as stale when site `id` is gone or was written after the plan read it.
 macro_rules! check_unchanged {
@@ -49,9 +52,18 @@ impl ManifestRepository for Store {
     ) -> Result<Vec<SiteWritten>, ManifestWriteError> {
         // The position of the write being made, to name the one that failed.
         let at = AtomicUsize::new(0);
+        let postgres = self.backend() == Backend::Postgres;
         let result: Result<Vec<RowWritten>, PolicyTxError> = async {
             with_connection!(self, write, |conn| {
                 conn.transaction(async |conn| {
+                    if postgres {
+                        // One document write at a time across every node (nodes that own the
+                        // same file apply it once: the others then find it stale or applied).
+                        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                            .bind::<diesel::sql_types::BigInt, _>(DOCUMENT_LOCK)
+                            .execute(conn)
+                            .await?;
+                    }
                     let mut done = Vec::with_capacity(writes.len());
                     for (position, write) in writes.iter().enumerate() {
                         AtomicUsize::store(&at, position, Ordering::Relaxed);

@@ -2,7 +2,6 @@
 //! API (`POST /api/apply`, `GET /api/export`).
 
 mod apply;
-mod env_text;
 mod export;
 mod plan_text;
 

@@ -118,16 +118,23 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let incidents = IncidentService::new(store.clone(), store.clone(), SystemClock);
     let maintenance_service =
         MaintenanceService::new(store.clone(), SystemClock).on_change(maintenance.on_change());
-    let websites = WebsiteService::new(store.clone(), schedule, SystemClock)
+    let mut websites = WebsiteService::new(store.clone(), schedule, SystemClock)
         .with_engine_state(engine_state.clone())
         .with_address_policy(settings.address_policy()?)
         .with_writer_state(Arc::new(writes));
+    let config_file = crate::config_file_job::prepare(&settings, interval_bounds)?;
+    if let Some((_, watch)) = &config_file {
+        websites = websites.with_config_file(Arc::clone(watch) as _);
+    }
 
     // Jobs. Those that only keep things up to date stop first; the rest stop with the checks.
     let mut upkeep_jobs = JobGroup::new(DRAIN_TIMEOUT);
     upkeep_jobs.start(PartitionUpkeep::new(store.clone(), SystemClock));
     upkeep_jobs.start(token_refresh);
     upkeep_jobs.start(MaintenanceRefresh::new(store.clone(), SystemClock, maintenance));
+    if let Some((file, watch)) = config_file {
+        upkeep_jobs.start(file.job(websites.clone(), watch));
+    }
     // What this node was sending when it stopped goes out again at once.
     match lookout_domain::alerting::Outbox::release_leases(&store, node_id.as_str()).await {
         Ok(0) => {}

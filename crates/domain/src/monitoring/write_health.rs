@@ -49,10 +49,13 @@ pub trait WriterState: std::fmt::Debug + Send + Sync + 'static {
 }
 
 /// What `GET /health` reports once the database has answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HealthReport {
     /// The check recorder's writes (always writing when no recorder runs).
     pub writes: WriteHealth,
+    /// The document this server owns (`config_file.path`), when it owns one. An invalid one
+    /// does not make the server unhealthy: the last good version stays applied.
+    pub config_file: Option<crate::manifest::FileHealth>,
 }
 
 impl HealthReport {
@@ -70,7 +73,7 @@ mod tests {
     fn healthy_only_while_writing() {
         assert!(HealthReport::default().is_healthy());
         let full = WriteHealth { fault: Some(WriteFault::DiskFull), held: 3, dropped: 0 };
-        assert!(!HealthReport { writes: full }.is_healthy());
+        assert!(!HealthReport { writes: full, config_file: None }.is_healthy());
         assert_eq!(WriteFault::DiskFull.code(), "disk_full");
         assert_eq!(WriteFault::IoError.code(), "io_error");
         assert_eq!(WriteFault::Unavailable.code(), "unavailable");

@@ -63,6 +63,8 @@ pub struct WebsiteService<R, S, C> {
     pub(super) engine: Option<Arc<dyn EngineState>>,
     /// The check recorder's writes, for the health report; `None` when no recorder runs.
     writer: Option<Arc<dyn WriterState>>,
+    /// The document this server owns, for the health report; `None` when it owns none.
+    config_file: Option<Arc<dyn crate::manifest::FileHealthSource>>,
     /// How much longer than two intervals a region's failed verdict counts (the breaker's
     /// cool-down).
     pub(super) failed_held_for: std::time::Duration,
@@ -77,6 +79,7 @@ impl<R: fmt::Debug, S: fmt::Debug, C: fmt::Debug> fmt::Debug for WebsiteService<
             .field("addresses", &self.addresses)
             .field("engine", &self.engine.is_some())
             .field("writer", &self.writer.is_some())
+            .field("config_file", &self.config_file.is_some())
             .finish()
     }
 }
@@ -96,6 +99,7 @@ where
             addresses: AddressPolicy::default(),
             engine: None,
             writer: None,
+            config_file: None,
             failed_held_for: crate::BreakerPolicy::default().open_for,
         }
     }
@@ -117,6 +121,12 @@ where
     /// Reports `writer`'s state in [`WebsiteManagement::check_health`].
     pub fn with_writer_state(mut self, writer: Arc<dyn WriterState>) -> Self {
         self.writer = Some(writer);
+        self
+    }
+
+    /// Reports `source`'s document in [`WebsiteManagement::check_health`].
+    pub fn with_config_file(mut self, source: Arc<dyn crate::manifest::FileHealthSource>) -> Self {
+        self.config_file = Some(source);
         self
     }
 
@@ -192,7 +202,8 @@ where
     async fn check_health(&self) -> Result<HealthReport, HealthError> {
         self.repository.ping().await?;
         let writes = self.writer.as_ref().map(|w| w.write_health()).unwrap_or_default();
-        Ok(HealthReport { writes })
+        let config_file = self.config_file.as_ref().map(|source| source.file_health());
+        Ok(HealthReport { writes, config_file })
     }
 }
 

@@ -28,17 +28,42 @@ pub(crate) struct HealthBody {
     checks_held: u64,
     /// Check results dropped since writing stopped (beyond `database.outage_buffer`).
     checks_dropped: u64,
+    /// The document this server owns (`config_file.path`); absent when it owns none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config_file: Option<ConfigFileBody>,
+}
+
+/// `{"path": "/etc/lookout/sites.yaml", "state": "invalid", "applied_at": "…", "errors": […]}`
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ConfigFileBody {
+    path: String,
+    /// `applied` (the file as it is now), `invalid` (the last good version stays applied;
+    /// `errors` says why) or `pending` (not read yet).
+    #[schema(example = "applied")]
+    state: &'static str,
+    /// When a version of the file was last applied.
+    #[serde(with = "time::serde::rfc3339::option")]
+    applied_at: Option<time::OffsetDateTime>,
+    /// The current version's problems, each as `file:line:column: field: message`.
+    errors: Vec<String>,
 }
 
 impl From<HealthReport> for HealthBody {
     fn from(report: HealthReport) -> Self {
+        let healthy = report.is_healthy();
         let writes = report.writes;
         Self {
-            status: if report.is_healthy() { "ok" } else { "degraded" },
+            status: if healthy { "ok" } else { "degraded" },
             database: "ok",
             writes: writes.fault.map_or("ok", |fault| fault.code()),
             checks_held: writes.held,
             checks_dropped: writes.dropped,
+            config_file: report.config_file.map(|file| ConfigFileBody {
+                path: file.path,
+                state: file.state.as_str(),
+                applied_at: file.applied_at,
+                errors: file.errors,
+            }),
         }
     }
 }
@@ -63,8 +88,9 @@ pub(crate) async fn handle<W: WebsiteManagement, C, I, M>(
     state: web::Data<ApiState<W, C, I, M>>,
 ) -> Result<HttpResponse, ApiError> {
     let report = state.websites.check_health().await?;
+    let healthy = report.is_healthy();
     let body = HealthBody::from(report);
-    Ok(match report.is_healthy() {
+    Ok(match healthy {
         true => HttpResponse::Ok().json(body),
         false => HttpResponse::ServiceUnavailable().json(body),
     })
@@ -84,7 +110,9 @@ mod tests {
             "checks_held": 0, "checks_dropped": 0 });
         assert_eq!(ok, expected);
         let writes = WriteHealth { fault: Some(WriteFault::DiskFull), held: 7, dropped: 2 };
-        let full = serde_json::to_value(HealthBody::from(HealthReport { writes })).unwrap();
+        let full =
+            serde_json::to_value(HealthBody::from(HealthReport { writes, config_file: None }))
+                .unwrap();
         let expected = json!({ "status": "degraded", "database": "ok", "writes": "disk_full",
             "checks_held": 7, "checks_dropped": 2 });
         assert_eq!(full, expected);

@@ -8,9 +8,9 @@ use anyhow::{Context, bail};
 use clap::Args;
 use serde_json::Value;
 
-use super::env_text::substitute;
 use super::plan_text::{Palette, plan_text, problems_text};
 use crate::commands::api_client::{ApiClient, ServerArgs};
+use crate::env_text::substitute;
 use crate::settings::Settings;
 
 #[derive(Debug, Args)]

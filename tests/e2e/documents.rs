@@ -185,6 +185,14 @@ on_both_backends!(managed_sites_refuse_hand_edits_and_api_sites_need_adopting, |
         (Some("Legacy v2"), Some("file:sites.yaml"))
     );
 
+    let page = app.client.get(app.url(&format!("/sites/{}", made["id"]))).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Managed by <strong>sites.yaml</strong>"),
+        "the page says who manages it"
+    );
+    assert!(!html.contains("/edit\""), "and offers no edit");
+
     let path = format!("/api/websites/{}", made["id"]);
     let (status, error) = app.patch_json(&path, &json!({"enabled": false})).await;
     assert_eq!((status, error["code"].as_str()), (409, Some("managed_by_file")), "{error}");
@@ -296,4 +304,35 @@ on_both_backends!(bad_documents_are_named_by_line_and_column_and_nothing_is_appl
         "{error}"
     );
     assert!(error["line"].as_u64().is_some(), "{error}");
+});
+
+on_both_backends!(a_toml_document_applies_and_its_problems_are_placed, |app| {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = "[[websites]]\nkey = \"shop\"\nurl = \"https://shop.example.com/\"\nname = \"Shop\"\ncheck_interval = 120\nregions = [\"eu\", \"us\"]\n\n[[websites]]\nurl = \"https://api.example.com/\"\nname = \"API\"\nalerts = { failure_threshold = 3 }\n";
+    std::fs::write(dir.path().join("sites.toml"), toml).unwrap();
+    let applied = cli(&app, dir.path(), &["apply", "-f", "sites.toml"], &[]).await;
+    assert!(
+        applied.ok && applied.stdout.contains("Plan: 2 to create"),
+        "{}{}",
+        applied.stdout,
+        applied.stderr
+    );
+    let stored = sites(&app).await;
+    let shop = by_url(&stored, "https://shop.example.com/");
+    assert_eq!(
+        (shop["managed_by"].as_str(), shop["check_interval"].as_i64()),
+        (Some("file:sites.toml"), Some(120))
+    );
+    assert_eq!(by_url(&stored, "https://api.example.com/")["alerts"]["failure_threshold"], 3);
+
+    let bad = "[[websites]]\nurl = \"https://shop.example.com/\"\nname = \"Shop\"\ncheck_interval = \"often\"\n";
+    std::fs::write(dir.path().join("sites.toml"), bad).unwrap();
+    let refused = cli(&app, dir.path(), &["apply", "-f", "sites.toml"], &[]).await;
+    assert!(!refused.ok, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("sites.toml:4:1: websites[0].check_interval: invalid type"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(sites(&app).await, stored, "nothing applied");
 });

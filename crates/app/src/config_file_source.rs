@@ -34,7 +34,8 @@ impl DocumentSource for FileSource {
         let name = self.name.clone();
         let text = substitute(text, |var| std::env::var(var).ok())
             .map_err(|problem| vec![format!("{name}: {problem}")])?;
-        match lookout_http::parse_document(&text, self.bounds) {
+        let format = lookout_http::DocumentFormat::of_file(&self.name);
+        match lookout_http::parse_document(&text, format, self.bounds) {
             Ok(parsed) => {
                 let document = parsed.document.clone();
                 let place = Box::new(move |problem: &_| parsed.locate(problem).describe(&name));

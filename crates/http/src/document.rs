@@ -3,6 +3,7 @@
 //! written back as a document that applies as a no-op.
 
 mod export;
+mod toml_tree;
 mod tree;
 mod websites;
 
@@ -64,12 +65,37 @@ impl ParsedDocument {
     }
 }
 
+/// The text a document is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentFormat {
+    /// YAML 1.2, of which JSON is a part.
+    Yaml,
+    Toml,
+}
+
+impl DocumentFormat {
+    /// TOML for a `*.toml` file, else YAML (and JSON).
+    pub fn of_file(name: &str) -> Self {
+        if name.to_ascii_lowercase().ends_with(".toml") { Self::Toml } else { Self::Yaml }
+    }
+
+    /// TOML for a `toml` media type (`application/toml`), else YAML (and JSON).
+    pub fn of_media_type(content_type: &str) -> Self {
+        if content_type.to_ascii_lowercase().contains("toml") { Self::Toml } else { Self::Yaml }
+    }
+}
+
 /// Reads a document; every problem found is returned, nothing half-read.
 pub fn parse_document(
     text: &str,
+    format: DocumentFormat,
     bounds: IntervalBounds,
 ) -> Result<ParsedDocument, Vec<DocumentError>> {
-    let located = tree::load(text).map_err(|e| vec![e])?;
+    let located = match format {
+        DocumentFormat::Yaml => tree::load(text),
+        DocumentFormat::Toml => toml_tree::load(text),
+    }
+    .map_err(|e| vec![e])?;
     let mut errors = Vec::new();
     let top = match &located.value {
         serde_json::Value::Null => serde_json::Map::new(),

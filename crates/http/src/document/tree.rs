@@ -19,6 +19,11 @@ pub(crate) struct Located {
 }
 
 impl Located {
+    /// A value and where each of its paths starts (line and column, both from 1).
+    pub(super) fn new(value: Value, positions: HashMap<String, (usize, usize)>) -> Self {
+        Self { value, positions }
+    }
+
     /// The line and column (both from 1) of `path`, or of the nearest enclosing path that has
     /// one (a field the text leaves out is reported where its item is).
     pub(crate) fn locate(&self, path: &str) -> Option<(usize, usize)> {
@@ -161,7 +166,7 @@ fn scalar(raw: &str, plain: bool) -> Result<Value, String> {
     })
 }
 
-fn child_path(parent: &str, key: &str) -> String {
+pub(super) fn child_path(parent: &str, key: &str) -> String {
     if parent.is_empty() { key.to_owned() } else { format!("{parent}.{key}") }
 }
 

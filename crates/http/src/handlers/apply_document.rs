@@ -1,12 +1,13 @@
 //! `POST /api/apply?file=NAME[&dry_run=true][&prune=true]`: a document (YAML or JSON text)
 //! planned against the stored sites and applied all or nothing; answers the plan.
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
 use lookout_domain::manifest::{ApplyError, ApplyOptions, Manifest, Owner};
 use serde::Deserialize;
 
 use crate::ApiError;
-use crate::document::parse_document;
+use crate::document::{DocumentFormat, parse_document};
 use crate::dto::PlanResponse;
 use crate::state::ApiState;
 
@@ -30,7 +31,8 @@ pub(crate) struct ApplyQuery {
     params(ApplyQuery),
     request_body(content = Object, description = "The document: `{\"websites\": [...]}`, each item what \
         POST /api/websites takes plus `key` (default: its url) and `adopt`. Sent as JSON, or as YAML text \
-        (`application/yaml`, as `lookout apply` does): the body is read as YAML 1.2, of which JSON is a part.",
+        (`application/yaml`, as `lookout apply` does; YAML 1.2, of which JSON is a part), or as TOML \
+        (`application/toml`: `[[websites]]` tables).",
         content_type = "application/json"),
     responses((status = 200, description = "The plan; `applied` says whether it was written", body = crate::dto::PlanResponse),
         (status = 409, description = "The sites kept changing while the plan was applied", body = crate::error::ErrorBody),
@@ -39,6 +41,7 @@ pub(crate) struct ApplyQuery {
             with its `field`, `line` and `column`), or no `file`", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: Manifest, C, I, M>(
     state: web::Data<ApiState<W, C, I, M>>,
+    request: HttpRequest,
     query: web::Query<ApplyQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -52,7 +55,13 @@ pub(crate) async fn handle<W: Manifest, C, I, M>(
     let owner = Owner::file(&file).map_err(|e| ApiError::validation("file", e))?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::validation("body", "the document must be UTF-8 text"))?;
-    let parsed = parse_document(text, state.interval_bounds)
+    let media_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let format = DocumentFormat::of_media_type(media_type);
+    let parsed = parse_document(text, format, state.interval_bounds)
         .map_err(|errors| ApiError::invalid_document(&file, errors))?;
     let options = ApplyOptions { owner, prune, dry_run };
     match state.websites.apply(parsed.document.clone(), options).await {

@@ -108,7 +108,12 @@ fn body(report: &SiteReport, viewer: &Viewer) -> Markup {
         h1 { (site.name.as_str()) " " span.state.(class) { (word) } }
         p.muted { a href=(site.url.given()) rel="noopener noreferrer" { (site.url.given()) }
             " · every " (site.check_interval.secs()) " s" @if !site.enabled { " · paused" } }
-        @if viewer.can_write() {
+        @if let Some(managed) = &site.managed {
+            p.notice {
+                "Managed by " strong { (managed.by.as_str().trim_start_matches("file:")) }
+                " (as " code { (managed.key.as_str()) } "): change it in the file and apply it."
+            }
+        } @else if viewer.can_write() {
             div.actions {
                 a.button.quiet href=(format!("/sites/{id}/edit")) { "Edit" }
                 form method="post" action=(format!("/sites/{id}/{}", if site.enabled { "pause" } else { "resume" })) {

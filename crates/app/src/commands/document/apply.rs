@@ -40,8 +40,16 @@ pub(crate) async fn apply(settings: Settings, args: ApplyArgs) -> anyhow::Result
     let query =
         format!("/api/apply?file={}&dry_run={}&prune={}", encode(&name), args.dry_run, args.prune);
     let palette = Palette::for_terminal(std::io::stdout().is_terminal());
-    let answer =
-        client.send(reqwest::Method::POST, &query, Some(("application/yaml", text))).await?;
+    // The file's own name says its format (`--name` may differ); standard input: the name's.
+    let written_as = match args.file.as_os_str() == "-" {
+        true => name.clone(),
+        false => args.file.to_string_lossy().into_owned(),
+    };
+    let media_type = match lookout_http::DocumentFormat::of_file(&written_as) {
+        lookout_http::DocumentFormat::Toml => "application/toml",
+        lookout_http::DocumentFormat::Yaml => "application/yaml",
+    };
+    let answer = client.send(reqwest::Method::POST, &query, Some((media_type, text))).await?;
     match answer {
         Ok(response) => {
             let plan: Value = response.json().await.context("the server's plan is not JSON")?;

@@ -112,3 +112,24 @@ async fn a_local_node_leaves_an_id_in_use_to_its_holder() {
     assert_eq!(nodes, before, "the first process keeps the id");
     drop((first, second));
 }
+
+/// A shared node warns at start when PostgreSQL's autovacuum is off (the schedule's table then
+/// bloats), and only then: the test reads the server's setting and expects what it implies.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_node_warns_when_autovacuum_is_off() {
+    let Some(db) = TestDatabase::postgres().await else {
+        eprintln!("skipped: LOOKOUT_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let off =
+        db.count("SELECT (current_setting('autovacuum') = 'off')::int::bigint AS n").await == 1;
+    let app = TestApp::start(&db, &[("LOOKOUT__SCHEDULER__MODE", "shared")]).await;
+    if off {
+        let warned = app.wait_for_log("autovacuum is off", Duration::from_secs(30)).await;
+        assert!(warned, "autovacuum is off and no WARN: {:?}", app.logs());
+    } else {
+        // The WARN would come before the server listens, which `start` waited for.
+        let warned = app.logs().iter().any(|line| line.contains("autovacuum is off"));
+        assert!(!warned, "autovacuum is on, yet: {:?}", app.logs());
+    }
+}

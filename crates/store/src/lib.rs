@@ -35,6 +35,7 @@ mod rollups_sqlite;
 mod rows;
 mod schema;
 mod secrets;
+mod server_settings;
 mod shared_schedule;
 mod site_counts;
 mod site_listing;

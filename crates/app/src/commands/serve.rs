@@ -40,6 +40,13 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let node_id = settings.node_id()?;
     let region = settings.node_region()?;
     let mode = settings.scheduler_mode()?;
+    if matches!(mode, SchedulerMode::Shared) && store.autovacuum_is_off().await.unwrap_or(false) {
+        tracing::warn!(
+            "PostgreSQL's autovacuum is off: the shared schedule's table (check_schedule) gains two \
+             dead rows per check, so claims slow down and checks fall behind within minutes; \
+             turn autovacuum on, or VACUUM check_schedule every minute"
+        );
+    }
     // Before the engine: a node must not hand back the leases of another node with its id. The
     // heartbeat starts at once (loading the engine may outlast a heartbeat) and stops last.
     let id_use = match mode {

@@ -38,6 +38,16 @@ impl PostgresSoak {
         let mut conn = database.connect().await?;
         let start_bytes = number(&mut conn, CHECKS_BYTES).await?;
         let start_wal_lsn = number(&mut conn, WAL_LSN).await?;
+        if number(&mut conn, "SELECT (current_setting('autovacuum') = 'off')::int::bigint AS n")
+            .await?
+            == 1
+        {
+            println!(
+                "  WARNING: this server's autovacuum is off: check_schedule gains two dead rows per check, \
+                 claims slow down and checks fall behind within minutes; the soak then measures that \
+                 (ALTER SYSTEM SET autovacuum = on; SELECT pg_reload_conf();)"
+            );
+        }
         let max_wal_bytes = u64::try_from(
             number(&mut conn, "SELECT pg_size_bytes(current_setting('max_wal_size')) AS n").await?,
         )?;

@@ -177,6 +177,7 @@ impl Modify for BearerAuth {
 struct OperationLinks;
 
 /// (create path, the parameter the others take, where it is in the 201 body, the operations).
+/// A new site's certificate is not linked: there is none until its first HTTPS check.
 const LINKS: &[(&str, &str, &str, &[&str])] = &[
     (
         "/api/websites",
@@ -187,7 +188,6 @@ const LINKS: &[(&str, &str, &str, &[&str])] = &[
             "update_website",
             "delete_website",
             "get_status",
-            "get_certificate",
             "list_checks",
             "list_downtimes",
             "get_stats",

@@ -11,7 +11,8 @@ use crate::state::ApiState;
     responses((status = 204, description = "Deleted with its checks and windows"),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 409, description = "`managed_by_file`: a document manages the site (`managed_by` names \
-            it; `?force=true` deletes it anyway)", body = crate::error::ErrorBody)))]
+            it; `?force=true` deletes it anyway)", body = crate::error::ErrorBody),
+        (status = 422, description = "`force` is not true or false", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement, C, I, M>(
     state: web::Data<ApiState<W, C, I, M>>,
     path: web::Path<String>,

@@ -29,8 +29,8 @@ pub(crate) struct ExportQuery {
 #[utoipa::path(get, operation_id = "export_document", path = "/api/export", tag = "documents",
     params(ExportQuery),
     responses((status = 200, description = "The document, as YAML text (`format=yaml`) or JSON (`format=json`)",
-            content((String = "text/yaml"), (Object = "application/json"))),
-        (status = 400, description = "Unknown format", body = crate::error::ErrorBody)))]
+            content((Object = "text/yaml"), (Object = "application/json"))),
+        (status = 422, description = "`format` is neither `yaml` nor `json`", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W: WebsiteManagement, C, I, M>(
     state: web::Data<ApiState<W, C, I, M>>,
     query: web::Query<ExportQuery>,

@@ -290,7 +290,7 @@ mod tests {
                 links += 1;
             }
         }
-        assert_eq!(links, 18);
+        assert_eq!(links, 17);
     }
 
     #[test]

@@ -168,6 +168,8 @@ impl<M: Manifest, S: DocumentSource, C: Clock> PeriodicJob for ConfigFile<M, S, 
     async fn run(&self) {
         let text = match self.source.read() {
             Ok(text) => text,
+            // Said once: a file that stays unreadable is not an ERROR every poll.
+            Err(error) if self.watch.file_health().errors == [error.clone()] => return,
             Err(error) => return self.invalid(String::new(), vec![error]),
         };
         let Some(text) = self.due(text) else { return };

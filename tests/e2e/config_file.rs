@@ -61,8 +61,12 @@ with_both_databases!(an_owned_file_is_applied_kept_through_a_bad_edit_and_pruned
     let env = owning(&path);
     let app = TestApp::start(&db, &env_of(&env)).await;
 
+    // The sites are visible when the apply commits, the state just after: wait for both.
+    let settled = async |want: &[(String, i64)]| {
+        keys(&app).await == want && file_state(&app).await["state"] == "applied"
+    };
     let want = vec![("shop".to_owned(), 60)];
-    assert!(eventually(WAIT, async || keys(&app).await == want).await, "applied at start");
+    assert!(eventually(WAIT, async || settled(&want).await).await, "applied at start");
     let state = file_state(&app).await;
     assert_eq!(state["state"], "applied", "{state}");
     assert_eq!(state["path"], path.display().to_string());
@@ -86,10 +90,7 @@ with_both_databases!(an_owned_file_is_applied_kept_through_a_bad_edit_and_pruned
 
     write(&path, &[("api", 300)]);
     let fixed = vec![("api".to_owned(), 300)];
-    assert!(
-        eventually(WAIT, async || keys(&app).await == fixed).await,
-        "the fix applies and prunes"
-    );
+    assert!(eventually(WAIT, async || settled(&fixed).await).await, "the fix applies and prunes");
     let state = file_state(&app).await;
     assert_eq!(
         (state["state"].as_str(), state["errors"].as_array().map(Vec::len)),

@@ -36,9 +36,8 @@ impl DocumentSource for FileSource {
             .map_err(|problem| vec![format!("{name}: {problem}")])?;
         let format = lookout_http::DocumentFormat::of_file(&self.name);
         match lookout_http::parse_document(&text, format, self.bounds) {
-            Ok(parsed) => {
-                let document = parsed.document.clone();
-                let place = Box::new(move |problem: &_| parsed.locate(problem).describe(&name));
+            Ok(lookout_http::ParsedDocument { document, places }) => {
+                let place = Box::new(move |problem: &_| places.locate(problem).describe(&name));
                 Ok(SourceDocument { document, place })
             }
             Err(errors) => Err(errors.iter().map(|e| e.describe(&self.name)).collect()),

@@ -50,14 +50,21 @@ impl DocumentError {
     }
 }
 
-/// A document read from text, still able to say where each item is.
+/// A document read from text, and where each of its items is (taken apart: the document goes
+/// to the plan, the places stay to name its problems).
 #[derive(Debug)]
 pub struct ParsedDocument {
     pub document: Document,
+    pub places: DocumentPlaces,
+}
+
+/// Where each path of a parsed document is in its text.
+#[derive(Debug)]
+pub struct DocumentPlaces {
     located: Located,
 }
 
-impl ParsedDocument {
+impl DocumentPlaces {
     /// Places a problem the plan found on the item it names.
     pub fn locate(&self, error: &PlanError) -> DocumentError {
         let path = format!("websites[{}].{}", error.index(), error.field());
@@ -135,5 +142,5 @@ pub fn parse_document(
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(ParsedDocument { document: Document { websites }, located })
+    Ok(ParsedDocument { document: Document { websites }, places: DocumentPlaces { located } })
 }

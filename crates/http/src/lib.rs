@@ -16,8 +16,8 @@ mod state;
 pub use access::ApiAccess;
 pub use actix_web::dev::{Server, ServerHandle};
 pub use document::{
-    DocumentError, DocumentFormat, ExportedDocument, ParsedDocument, export_document,
-    parse_document,
+    DocumentError, DocumentFormat, DocumentPlaces, ExportedDocument, ParsedDocument,
+    export_document, parse_document,
 };
 pub use error::ApiError;
 pub use openapi::openapi_document;

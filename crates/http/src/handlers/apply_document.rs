@@ -7,7 +7,7 @@ use lookout_domain::manifest::{ApplyError, ApplyOptions, Manifest, Owner};
 use serde::Deserialize;
 
 use crate::ApiError;
-use crate::document::{DocumentFormat, parse_document};
+use crate::document::{DocumentFormat, ParsedDocument, parse_document};
 use crate::dto::PlanResponse;
 use crate::state::ApiState;
 
@@ -61,13 +61,14 @@ pub(crate) async fn handle<W: Manifest, C, I, M>(
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
     let format = DocumentFormat::of_media_type(media_type);
-    let parsed = parse_document(text, format, state.interval_bounds)
-        .map_err(|errors| ApiError::invalid_document(&file, errors))?;
+    let ParsedDocument { document, places } =
+        parse_document(text, format, state.interval_bounds)
+            .map_err(|errors| ApiError::invalid_document(&file, errors))?;
     let options = ApplyOptions { owner, prune, dry_run };
-    match state.websites.apply(parsed.document.clone(), options).await {
+    match state.websites.apply(document, options).await {
         Ok(report) => Ok(HttpResponse::Ok().json(PlanResponse::new(&file, &report, dry_run))),
         Err(ApplyError::Invalid(errors)) => {
-            let placed = errors.iter().map(|error| parsed.locate(error)).collect();
+            let placed = errors.iter().map(|error| places.locate(error)).collect();
             Err(ApiError::invalid_document(&file, placed))
         }
         Err(error @ ApplyError::Contended) => Err(ApiError::contended(error.to_string())),

@@ -49,7 +49,7 @@ pub(crate) fn plan_text(plan: &Value, palette: Palette) -> String {
     let (file, dry_run, applied) =
         (str_of(plan, "file"), plan["dry_run"] == true, plan["applied"] == true);
     let (create, update, delete) = (count("create"), count("update"), count("delete"));
-    let (unchanged, orphaned) = (count("unchanged"), count("orphaned"));
+    let unchanged = count("unchanged");
     let mut out = String::new();
     if create + update + delete == 0 {
         let _ = writeln!(
@@ -101,7 +101,6 @@ pub(crate) fn plan_text(plan: &Value, palette: Palette) -> String {
             palette.bold("Not applied.")
         }
     );
-    let _ = orphaned;
     out
 }
 

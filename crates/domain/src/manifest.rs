@@ -1,28 +1,37 @@
-//! Monitoring as code: a document declares sites (each under a stable key), and applying it
-//! makes storage match. The plan — create, update field by field, delete what the file once
-//! made and no longer lists — is a pure function of the document, what is stored and who owns
-//! it; the service applies it all or nothing and keeps the schedule in step.
+//! Monitoring as code: a document declares channels and sites (each under a stable key), and
+//! applying it makes storage match. The plan — create, update field by field, delete what the
+//! file once made and no longer lists — is a pure function of the document, what is stored
+//! and who owns it; the service applies it all or nothing and keeps the schedule in step.
 //!
 //! Ownership: an item the file made or adopted carries its [`Managed`] mark (the file's
 //! [`Owner`] and the item's [`ItemKey`]); hand edits of such items are refused unless forced.
 //! Items made through the API or the pages are never touched unless the file adopts them.
 
+mod channels;
 mod document;
+mod document_plan;
 mod errors;
 mod file_health;
 mod key;
 mod plan;
 mod ports;
+mod refs;
 mod service;
-mod site_diff;
+mod sites;
 
+pub use channels::{ChannelField, Channels};
 pub use document::{Declared, Document};
-pub use errors::{ApplyError, PlanError};
+pub use document_plan::{ChannelStep, Plan, SiteStep, plan_document};
+pub use errors::{ApplyError, PlanError, PlanProblem};
 pub use file_health::{FileHealth, FileHealthSource, FileState};
 pub use key::{ItemKey, ItemKeyError, Managed, Owner, OwnerError};
-pub use plan::{Plan, SitePlan, SiteStep, plan_sites};
+pub use plan::{ItemKind, Step, counts, plan_items};
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockManifestRepository;
-pub use ports::{ManifestRepository, ManifestWriteError, SiteWrite, SiteWritten};
+pub use ports::{
+    ChannelWrite, ManifestReadError, ManifestRepository, ManifestWriteError, ManifestWrites,
+    SiteWrite, SiteWritten, StoredItems,
+};
+pub use refs::ChannelRef;
 pub use service::{ApplyOptions, ApplyReport, Manifest};
-pub use site_diff::SiteField;
+pub use sites::{DeclaredSite, SiteField, Sites, replacing_patch};

@@ -13,7 +13,9 @@ use crate::history::{
 use crate::maintenance::{
     MaintenanceId, MaintenanceRepository, MaintenanceSpec, MaintenanceWindow, MaintenanceWriteError,
 };
-use crate::manifest::{ManifestRepository, ManifestWriteError, SiteWrite, SiteWritten};
+use crate::manifest::{
+    ManifestReadError, ManifestRepository, ManifestWriteError, ManifestWrites, SiteWritten, StoredItems,
+};
 use crate::node::{HeartbeatError, ListNodesError, NodeInfo, NodeRegistry, Registration};
 use crate::website::{
     CreateWebsiteError, DeleteWebsiteError, FileGuard, GetWebsiteError, HealthError,
@@ -39,7 +41,8 @@ mockall::mock! {
     }
 
     impl ManifestRepository for Store {
-        fn write_sites(&self, writes: &[SiteWrite], now: OffsetDateTime)
+        fn stored_items(&self) -> impl Future<Output = Result<StoredItems, ManifestReadError>> + Send;
+        fn write(&self, writes: &ManifestWrites, now: OffsetDateTime)
             -> impl Future<Output = Result<Vec<SiteWritten>, ManifestWriteError>> + Send;
     }
 

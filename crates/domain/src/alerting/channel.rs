@@ -6,7 +6,9 @@ use std::fmt;
 use time::OffsetDateTime;
 
 use super::ChannelId;
+use crate::manifest::Managed;
 use crate::WebsiteUrl;
+use crate::website::AddressPolicy;
 
 /// Longest channel name, in characters.
 pub const MAX_CHANNEL_NAME_CHARS: usize = 100;
@@ -181,6 +183,86 @@ impl ChannelConfig {
     }
 }
 
+impl ChannelConfig {
+    /// The config with every secret given as `"***"` taken from `stored` (a header's by its
+    /// name); the field of the first one `stored` does not have is the error.
+    pub fn keep_secrets_from(&self, stored: &ChannelConfig) -> Result<ChannelConfig, &'static str> {
+        let keep = |secret: &Secret, stored: Option<&Secret>, field| match secret.expose() {
+            MASK => stored.cloned().ok_or(field),
+            _ => Ok(secret.clone()),
+        };
+        let headers = |headers: &[Header], stored: &[Header]| -> Result<Vec<Header>, &'static str> {
+            headers
+                .iter()
+                .map(|header| {
+                    let kept = stored.iter().find(|h| h.name.eq_ignore_ascii_case(&header.name));
+                    let value = keep(&header.value, kept.map(|h| &h.value), "config.headers")?;
+                    Ok(Header { name: header.name.clone(), value })
+                })
+                .collect()
+        };
+        Ok(match (self, stored) {
+            (
+                Self::Webhook { url, secret, headers: given },
+                Self::Webhook { secret: kept, headers: kept_headers, .. },
+            ) => Self::Webhook {
+                url: url.clone(),
+                secret: match secret {
+                    Some(secret) => Some(keep(secret, kept.as_ref(), "config.secret")?),
+                    None => None,
+                },
+                headers: headers(given, kept_headers)?,
+            },
+            (Self::Slack { webhook_url }, Self::Slack { webhook_url: kept }) => Self::Slack {
+                webhook_url: keep(webhook_url, Some(kept), "config.webhook_url")?,
+            },
+            (
+                Self::Template { url, method, headers: given, content_type, body_template },
+                Self::Template { headers: kept_headers, .. },
+            ) => Self::Template {
+                url: url.clone(),
+                method: *method,
+                headers: headers(given, kept_headers)?,
+                content_type: content_type.clone(),
+                body_template: body_template.clone(),
+            },
+            (config, _) => match config.masked_field() {
+                Some(field) => return Err(field),
+                None => config.clone(),
+            },
+        })
+    }
+
+    /// The field and literal IP of the first URL the address policy refuses.
+    pub fn blocked_by(&self, addresses: &AddressPolicy) -> Option<(&'static str, std::net::IpAddr)> {
+        let refused = |url: &WebsiteUrl| url.literal_ip().filter(|ip| !addresses.permits(*ip));
+        match self {
+            Self::Webhook { url, .. } | Self::Template { url, .. } => {
+                refused(url).map(|ip| ("config.url", ip))
+            }
+            Self::Slack { webhook_url } => WebsiteUrl::parse(webhook_url.expose())
+                .ok()
+                .and_then(|url| refused(&url))
+                .map(|ip| ("config.webhook_url", ip)),
+            Self::Email { .. } => None,
+        }
+    }
+
+    /// The field of the first secret given as `"***"`, if any.
+    pub fn masked_field(&self) -> Option<&'static str> {
+        let masked = |secret: &Secret| secret.expose() == MASK;
+        let header = |headers: &[Header]| headers.iter().any(|h| masked(&h.value));
+        match self {
+            Self::Webhook { secret: Some(secret), .. } if masked(secret) => Some("config.secret"),
+            Self::Webhook { headers, .. } | Self::Template { headers, .. } if header(headers) => {
+                Some("config.headers")
+            }
+            Self::Slack { webhook_url } if masked(webhook_url) => Some("config.webhook_url"),
+            _ => None,
+        }
+    }
+}
+
 /// A stored channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Channel {
@@ -189,6 +271,8 @@ pub struct Channel {
     pub config: ChannelConfig,
     /// Policies that name no channels use the default ones.
     pub is_default: bool,
+    /// The document that manages it, if any (issue 16).
+    pub managed: Option<Managed>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

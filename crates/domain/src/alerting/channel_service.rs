@@ -10,7 +10,7 @@ use super::{
     TestChannelError, UpdateChannelError,
 };
 use crate::website::AddressPolicy;
-use crate::{Clock, WebsiteUrl};
+use crate::Clock;
 
 /// What `POST /api/channels/{id}/test` came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,17 +74,7 @@ impl<R, O, N, C> ChannelService<R, O, N, C> {
 
     /// The field and literal IP of the first URL in `config` the address policy refuses.
     fn blocked(&self, config: &ChannelConfig) -> Option<(&'static str, std::net::IpAddr)> {
-        let refused = |url: &WebsiteUrl| url.literal_ip().filter(|ip| !self.addresses.permits(*ip));
-        match config {
-            ChannelConfig::Webhook { url, .. } | ChannelConfig::Template { url, .. } => {
-                refused(url).map(|ip| ("config.url", ip))
-            }
-            ChannelConfig::Slack { webhook_url } => WebsiteUrl::parse(webhook_url.expose())
-                .ok()
-                .and_then(|url| refused(&url))
-                .map(|ip| ("config.webhook_url", ip)),
-            ChannelConfig::Email { .. } => None,
-        }
+        config.blocked_by(&self.addresses)
     }
 }
 

@@ -24,16 +24,17 @@ const MAX_REMINDERS: u32 = 1000;
 /// One escalation step: after the incident has been open (and not acknowledged) this long,
 /// these channels are told too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Escalation {
+pub struct Escalation<C = ChannelId> {
     pub after_secs: u64,
-    pub channels: Vec<ChannelId>,
+    pub channels: Vec<C>,
 }
 
-/// A site's own alert settings, as the client sent them: every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AlertPolicy {
+/// A site's own alert settings, as the client sent them: every field optional. Channels are
+/// named by id (`C` is something else only in a document, which may name them by key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertPolicy<C = ChannelId> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channels: Option<Vec<ChannelId>>,
+    pub channels: Option<Vec<C>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<NonZeroU32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,7 +46,56 @@ pub struct AlertPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_reminders: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub escalate: Option<Vec<Escalation>>,
+    pub escalate: Option<Vec<Escalation<C>>>,
+}
+
+impl<C> Default for AlertPolicy<C> {
+    fn default() -> Self {
+        Self {
+            channels: None,
+            failure_threshold: None,
+            success_threshold: None,
+            confirm_after_secs: None,
+            reminder_every_secs: None,
+            max_reminders: None,
+            escalate: None,
+        }
+    }
+}
+
+impl<C> AlertPolicy<C> {
+    /// The same policy with every channel named by `name(channel)` instead; the first
+    /// channel `name` refuses is the error.
+    pub fn try_map_channels<D, E>(
+        &self,
+        mut name: impl FnMut(&C) -> Result<D, E>,
+    ) -> Result<AlertPolicy<D>, E> {
+        let mut list = |channels: &[C]| -> Result<Vec<D>, E> { channels.iter().map(&mut name).collect() };
+        let channels = match &self.channels {
+            Some(channels) => Some(list(channels)?),
+            None => None,
+        };
+        let escalate = match &self.escalate {
+            Some(steps) => Some(
+                steps
+                    .iter()
+                    .map(|step| {
+                        Ok(Escalation { after_secs: step.after_secs, channels: list(&step.channels)? })
+                    })
+                    .collect::<Result<_, E>>()?,
+            ),
+            None => None,
+        };
+        Ok(AlertPolicy {
+            channels,
+            failure_threshold: self.failure_threshold,
+            success_threshold: self.success_threshold,
+            confirm_after_secs: self.confirm_after_secs,
+            reminder_every_secs: self.reminder_every_secs,
+            max_reminders: self.max_reminders,
+            escalate,
+        })
+    }
 }
 
 /// One field of a policy that cannot be accepted.

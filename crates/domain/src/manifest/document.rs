@@ -1,7 +1,7 @@
 //! A parsed document: every value already valid, each item under its key.
 
-use super::ItemKey;
-use crate::NewWebsite;
+use super::{DeclaredSite, ItemKey};
+use crate::alerting::NewChannel;
 
 /// One declared item: its key, whether the file may take it over from the API, and the item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,5 +15,6 @@ pub struct Declared<T> {
 /// What a document declares, in its order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
-    pub websites: Vec<Declared<NewWebsite>>,
+    pub websites: Vec<Declared<DeclaredSite>>,
+    pub channels: Vec<Declared<NewChannel>>,
 }

@@ -1,98 +1,131 @@
-//! The plan: what applying a document to stored sites would do, item by item.
+//! The plan: what applying a document to stored items would do, item by item. One matching
+//! rule for every kind of item (sites, channels): by the file's key, then by identity (a
+//! site's url, a channel's name).
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
-use super::site_diff::{changed_fields, with_kept_secrets};
-use super::{Declared, ItemKey, Owner, PlanError, SiteField};
-use crate::{NewWebsite, Website, WebsiteUrl};
+use super::{Declared, ItemKey, Managed, Owner, PlanError, PlanProblem};
 
-/// What happens to one site.
+/// A kind of item a document declares: what identifies it and how a declared one compares
+/// with a stored one.
+pub trait ItemKind {
+    /// The document's list (`websites`).
+    const LIST: &'static str;
+    /// The field an item is known by when the file has not made it (`url`, `name`).
+    const IDENTITY: &'static str;
+    /// A declared item.
+    type Item: Clone + std::fmt::Debug + PartialEq + Eq;
+    type Stored: Clone + std::fmt::Debug + PartialEq + Eq;
+    type Identity: Eq + Hash;
+    type Field: Copy + std::fmt::Debug + PartialEq + Eq;
+
+    fn item_identity(item: &Self::Item) -> &Self::Identity;
+    fn stored_identity(stored: &Self::Stored) -> &Self::Identity;
+    fn stored_id(stored: &Self::Stored) -> i64;
+    fn managed(stored: &Self::Stored) -> Option<&Managed>;
+    /// The declared item as it would be written over the stored one (secrets given as
+    /// `"***"` taken from it), and the fields that differ; or why it cannot replace it.
+    fn compare(
+        stored: &Self::Stored,
+        item: &Self::Item,
+    ) -> Result<(Self::Item, Vec<Self::Field>), (&'static str, PlanProblem)>;
+    /// Why a declared item cannot be made as it is, if it cannot.
+    fn creatable(item: &Self::Item) -> Result<(), (&'static str, PlanProblem)>;
+}
+
+/// What happens to one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SiteStep {
+pub enum Step<K: ItemKind> {
     /// Declared, not stored: made and marked as the file's.
-    Create { index: usize, key: ItemKey, item: NewWebsite },
+    Create { index: usize, key: ItemKey, item: K::Item },
     /// Stored and declared differently, adopted, or renamed in the file.
     Update {
         index: usize,
         key: ItemKey,
-        current: Box<Website>,
-        item: NewWebsite,
-        fields: Vec<SiteField>,
+        current: Box<K::Stored>,
+        item: K::Item,
+        fields: Vec<K::Field>,
         /// The file takes it over from the API (`adopt: true`).
         adopted: bool,
         /// The key the file knew it by, when that changed.
         renamed_from: Option<ItemKey>,
     },
-    /// Stored as declared. `managed` is false for a site made through the API that the file
+    /// Stored as declared. `managed` is false for an item made through the API that the file
     /// lists without adopting: it stays the API's.
-    Unchanged { index: usize, key: ItemKey, current: Website, managed: bool },
+    Unchanged { index: usize, key: ItemKey, current: Box<K::Stored>, managed: bool },
     /// The file made it and no longer lists it; deleted because the plan prunes.
-    Delete { key: ItemKey, current: Website },
+    Delete { key: ItemKey, current: Box<K::Stored> },
     /// The file made it and no longer lists it; kept because the plan does not prune.
-    Orphaned { key: ItemKey, current: Website },
+    Orphaned { key: ItemKey, current: Box<K::Stored> },
 }
 
-impl SiteStep {
+impl<K: ItemKind> Step<K> {
     /// Whether applying the step writes anything.
     pub fn writes(&self) -> bool {
         matches!(self, Self::Create { .. } | Self::Update { .. } | Self::Delete { .. })
     }
-}
 
-/// The steps for every declared site, then for those the file made and no longer lists.
-pub type SitePlan = Vec<SiteStep>;
-
-/// A document's plan against what is stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
-    pub owner: Owner,
-    pub prune: bool,
-    pub websites: SitePlan,
-}
-
-impl Plan {
-    /// Whether applying the plan changes anything at all.
-    pub fn has_changes(&self) -> bool {
-        self.websites.iter().any(SiteStep::writes)
+    /// The stored item's id, for a step on one.
+    pub fn stored_id(&self) -> Option<i64> {
+        match self {
+            Self::Create { .. } => None,
+            Self::Update { current, .. }
+            | Self::Unchanged { current, .. }
+            | Self::Delete { current, .. }
+            | Self::Orphaned { current, .. } => Some(K::stored_id(current)),
+        }
     }
 
-    /// How many items are created, updated and deleted.
-    pub fn counts(&self) -> (usize, usize, usize) {
-        let count =
-            |wanted: fn(&SiteStep) -> bool| self.websites.iter().filter(|s| wanted(s)).count();
-        (
-            count(|s| matches!(s, SiteStep::Create { .. })),
-            count(|s| matches!(s, SiteStep::Update { .. })),
-            count(|s| matches!(s, SiteStep::Delete { .. })),
-        )
+    /// The item's key in the file.
+    pub fn key(&self) -> &ItemKey {
+        match self {
+            Self::Create { key, .. }
+            | Self::Update { key, .. }
+            | Self::Unchanged { key, .. }
+            | Self::Delete { key, .. }
+            | Self::Orphaned { key, .. } => key,
+        }
     }
 }
 
-/// Matches declared sites to stored ones and says what to do with each.
+/// How many steps create, update and delete.
+pub fn counts<K: ItemKind>(steps: &[Step<K>]) -> (usize, usize, usize) {
+    let count = |wanted: fn(&Step<K>) -> bool| steps.iter().filter(|s| wanted(s)).count();
+    (
+        count(|s| matches!(s, Step::Create { .. })),
+        count(|s| matches!(s, Step::Update { .. })),
+        count(|s| matches!(s, Step::Delete { .. })),
+    )
+}
+
+/// Matches declared items to stored ones and says what to do with each.
 ///
-/// A declared site is matched first by the file's own key, then by URL: a site of this file
-/// under another key is renamed, a site made through the API is adopted when the item says
-/// `adopt: true` (and left alone when it is already as declared), a site of another file is
-/// an error. Sites the file made and no longer lists are deleted when `prune`, else kept.
-pub fn plan_sites(
-    declared: &[Declared<NewWebsite>],
-    stored: &[Website],
+/// A declared item is matched first by the file's own key, then by identity: an item of this
+/// file under another key is renamed, an item made through the API is adopted when it says
+/// `adopt: true` (and left alone when it is already as declared), an item of another file is
+/// an error. Items the file made and no longer lists are deleted when `prune`, else kept.
+pub fn plan_items<K: ItemKind>(
+    declared: &[Declared<K::Item>],
+    stored: &[K::Stored],
     owner: &Owner,
     prune: bool,
-) -> Result<SitePlan, Vec<PlanError>> {
+) -> Result<Vec<Step<K>>, Vec<PlanError>> {
+    let error = |index, field, problem| PlanError::at(K::LIST, index, field, problem);
     let mut errors = Vec::new();
     let mut first_key: HashMap<&ItemKey, usize> = HashMap::new();
-    let mut first_url: HashMap<&WebsiteUrl, usize> = HashMap::new();
-    for (index, site) in declared.iter().enumerate() {
-        if let Some(&first) = first_key.get(&site.key) {
-            errors.push(PlanError::DuplicateKey { index, first, key: site.key.clone() });
+    let mut first_identity: HashMap<&K::Identity, usize> = HashMap::new();
+    for (index, item) in declared.iter().enumerate() {
+        if let Some(&first) = first_key.get(&item.key) {
+            let key = item.key.clone();
+            errors.push(error(index, "key", PlanProblem::DuplicateKey { first, key }));
         } else {
-            first_key.insert(&site.key, index);
+            first_key.insert(&item.key, index);
         }
-        if let Some(&first) = first_url.get(&site.item.url) {
-            errors.push(PlanError::DuplicateUrl { index, first });
+        if let Some(&first) = first_identity.get(K::item_identity(&item.item)) {
+            errors.push(error(index, K::IDENTITY, PlanProblem::DuplicateIdentity { first }));
         } else {
-            first_url.insert(&site.item.url, index);
+            first_identity.insert(K::item_identity(&item.item), index);
         }
     }
     if !errors.is_empty() {
@@ -102,83 +135,125 @@ pub fn plan_sites(
     let ours: HashMap<&ItemKey, usize> = stored
         .iter()
         .enumerate()
-        .filter_map(|(at, site)| {
-            site.managed.as_ref().filter(|m| &m.by == owner).map(|m| (&m.key, at))
-        })
+        .filter_map(|(at, item)| K::managed(item).filter(|m| &m.by == owner).map(|m| (&m.key, at)))
         .collect();
-    let by_url: HashMap<&WebsiteUrl, usize> =
-        stored.iter().enumerate().map(|(at, site)| (&site.url, at)).collect();
+    let mut by_identity: HashMap<&K::Identity, Vec<usize>> = HashMap::new();
+    for (at, item) in stored.iter().enumerate() {
+        by_identity.entry(K::stored_identity(item)).or_default().push(at);
+    }
     let mut matched = vec![false; stored.len()];
     let mut steps = Vec::with_capacity(declared.len());
 
-    for (index, site) in declared.iter().enumerate() {
-        let key = site.key.clone();
-        if let Some(&at) = ours.get(&site.key) {
-            matched[at] = true;
-            steps.push(compare(index, key, &stored[at], &site.item, false, None));
-            continue;
-        }
-        let Some(&at) = by_url.get(&site.item.url) else {
-            steps.push(SiteStep::Create { index, key, item: site.item.clone() });
-            continue;
+    for (index, declared) in declared.iter().enumerate() {
+        let key = declared.key.clone();
+        let item = &declared.item;
+        let found = match ours.get(&key) {
+            Some(&at) => Ok(Some((at, false, None))),
+            None => by_identity.get(K::item_identity(item)).map_or(Ok(None), |candidates| {
+                match_by_identity::<K>(candidates, stored, owner, &first_key, declared)
+            }),
         };
-        let current = &stored[at];
-        match &current.managed {
-            Some(mark) if &mark.by == owner && !first_key.contains_key(&mark.key) => {
-                matched[at] = true;
-                let renamed = Some(mark.key.clone());
-                steps.push(compare(index, key, current, &site.item, false, renamed));
+        let outcome = match found {
+            Err(problem) => Err(problem),
+            Ok(None) => {
+                K::creatable(item).map(|()| (None, Step::Create { index, key, item: item.clone() }))
             }
-            Some(mark) if &mark.by == owner => {
-                errors.push(PlanError::UrlOfOtherKey { index, key: mark.key.clone() });
+            Ok(Some((at, adopted, renamed_from))) => {
+                settle::<K>(index, key, &stored[at], item, adopted, renamed_from)
+                    .map(|step| (Some(at), step))
             }
-            Some(mark) => errors.push(PlanError::OwnedElsewhere { index, owner: mark.by.clone() }),
-            None if site.adopt => {
-                matched[at] = true;
-                steps.push(compare(index, key, current, &site.item, true, None));
-            }
-            None => match compare(index, key, current, &site.item, false, None) {
-                SiteStep::Unchanged { index, key, current, .. } => {
-                    steps.push(SiteStep::Unchanged { index, key, current, managed: false });
+        };
+        match outcome {
+            Ok((at, step)) => {
+                if let Some(at) = at {
+                    matched[at] = true;
                 }
-                _ => errors.push(PlanError::NotAdopted { index, id: current.id }),
-            },
+                steps.push(step);
+            }
+            Err((field, problem)) => errors.push(error(index, field, problem)),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
 
-    for (at, site) in stored.iter().enumerate() {
-        let Some(mark) = site.managed.as_ref().filter(|m| &m.by == owner && !matched[at]) else {
+    for (at, item) in stored.iter().enumerate() {
+        let Some(mark) = K::managed(item).filter(|m| &m.by == owner && !matched[at]) else {
             continue;
         };
-        let (key, current) = (mark.key.clone(), site.clone());
-        steps.push(if prune {
-            SiteStep::Delete { key, current }
-        } else {
-            SiteStep::Orphaned { key, current }
-        });
+        let (key, current) = (mark.key.clone(), Box::new(item.clone()));
+        steps.push(if prune { Step::Delete { key, current } } else { Step::Orphaned { key, current } });
     }
     Ok(steps)
 }
 
-/// The step for a declared site matched to a stored one.
-fn compare(
+/// The stored item a declared one without a stored item under its key stands for, found by
+/// identity: `(position, adopted, renamed_from)`, or `None` when there is none.
+fn match_by_identity<K: ItemKind>(
+    candidates: &[usize],
+    stored: &[K::Stored],
+    owner: &Owner,
+    declared_keys: &HashMap<&ItemKey, usize>,
+    declared: &Declared<K::Item>,
+) -> Result<Option<(usize, bool, Option<ItemKey>)>, (&'static str, PlanProblem)> {
+    let mark = |at: usize| K::managed(&stored[at]);
+    if let Some(&at) = candidates.iter().find(|&&at| {
+        mark(at).is_some_and(|m| &m.by == owner && !declared_keys.contains_key(&m.key))
+    }) {
+        return Ok(Some((at, false, mark(at).map(|m| m.key.clone()))));
+    }
+    if let Some(m) = candidates.iter().filter_map(|&at| mark(at)).find(|m| &m.by == owner) {
+        return Err((K::IDENTITY, PlanProblem::IdentityOfOtherKey { key: m.key.clone() }));
+    }
+    if let Some(m) = candidates.iter().filter_map(|&at| mark(at)).next() {
+        return Err((K::IDENTITY, PlanProblem::OwnedElsewhere { owner: m.by.clone() }));
+    }
+    match candidates {
+        [at] => Ok(Some((*at, declared.adopt, None))),
+        _ => {
+            let ids = candidates.iter().map(|&at| K::stored_id(&stored[at])).collect();
+            Err((K::IDENTITY, PlanProblem::Ambiguous { ids }))
+        }
+    }
+}
+
+/// The step for a declared item matched to a stored one: an item made through the API stays
+/// the API's when it is as declared, and must be adopted to be changed.
+fn settle<K: ItemKind>(
     index: usize,
     key: ItemKey,
-    current: &Website,
-    declared: &NewWebsite,
+    current: &K::Stored,
+    declared: &K::Item,
     adopted: bool,
     renamed_from: Option<ItemKey>,
-) -> SiteStep {
-    let item = with_kept_secrets(declared, current);
-    let fields = changed_fields(current, &item);
-    if fields.is_empty() && !adopted && renamed_from.is_none() {
-        return SiteStep::Unchanged { index, key, current: current.clone(), managed: true };
+) -> Result<Step<K>, (&'static str, PlanProblem)> {
+    let step = compare::<K>(index, key, current, declared, adopted, renamed_from)?;
+    if adopted || K::managed(current).is_some() {
+        return Ok(step);
     }
+    match step {
+        Step::Unchanged { index, key, current, .. } => {
+            Ok(Step::Unchanged { index, key, current, managed: false })
+        }
+        _ => Err((K::IDENTITY, PlanProblem::NotAdopted { id: K::stored_id(current) })),
+    }
+}
+
+/// The step for a declared item matched to a stored one.
+fn compare<K: ItemKind>(
+    index: usize,
+    key: ItemKey,
+    current: &K::Stored,
+    declared: &K::Item,
+    adopted: bool,
+    renamed_from: Option<ItemKey>,
+) -> Result<Step<K>, (&'static str, PlanProblem)> {
+    let (item, fields) = K::compare(current, declared)?;
     let current = Box::new(current.clone());
-    SiteStep::Update { index, key, current, item, fields, adopted, renamed_from }
+    if fields.is_empty() && !adopted && renamed_from.is_none() {
+        return Ok(Step::Unchanged { index, key, current, managed: true });
+    }
+    Ok(Step::Update { index, key, current, item, fields, adopted, renamed_from })
 }
 
 #[cfg(test)]

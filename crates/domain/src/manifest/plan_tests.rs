@@ -4,7 +4,9 @@ use time::macros::datetime;
 
 use super::*;
 use crate::checks::CheckSpec;
-use crate::manifest::{Declared, ItemKey, Managed, Owner, PlanError, SiteField};
+use crate::manifest::{
+    Declared, DeclaredSite, ItemKey, Managed, Owner, PlanError, PlanProblem, SiteField, SiteStep, Sites,
+};
 use crate::{
     CheckInterval, IntervalBounds, NewWebsite, Website, WebsiteId, WebsiteName, WebsiteUrl,
 };
@@ -17,7 +19,7 @@ fn key(raw: &str) -> ItemKey {
     ItemKey::parse(raw).unwrap()
 }
 
-fn new_site(url: &str, interval: i64) -> NewWebsite {
+fn new_site<C>(url: &str, interval: i64) -> NewWebsite<C> {
     NewWebsite {
         url: WebsiteUrl::parse(url).unwrap(),
         name: WebsiteName::parse("Site").unwrap(),
@@ -30,12 +32,12 @@ fn new_site(url: &str, interval: i64) -> NewWebsite {
     }
 }
 
-fn declared(k: &str, url: &str, interval: i64) -> Declared<NewWebsite> {
+fn declared(k: &str, url: &str, interval: i64) -> Declared<DeclaredSite> {
     Declared { key: key(k), adopt: false, item: new_site(url, interval) }
 }
 
 fn stored(id: i64, url: &str, interval: i64, managed: Option<(&str, &str)>) -> Website {
-    let new = new_site(url, interval);
+    let new: NewWebsite = new_site(url, interval);
     let at = datetime!(2026-12-01 00:00 UTC);
     Website {
         id: WebsiteId::new(id).unwrap(),
@@ -53,8 +55,20 @@ fn stored(id: i64, url: &str, interval: i64, managed: Option<(&str, &str)>) -> W
     }
 }
 
-fn plan(declared: &[Declared<NewWebsite>], stored: &[Website], prune: bool) -> SitePlan {
-    plan_sites(declared, stored, &owner(), prune).unwrap()
+fn plan(declared: &[Declared<DeclaredSite>], stored: &[Website], prune: bool) -> Vec<SiteStep> {
+    plan_sites(declared, stored, prune).unwrap()
+}
+
+fn plan_sites(
+    declared: &[Declared<DeclaredSite>],
+    stored: &[Website],
+    prune: bool,
+) -> Result<Vec<SiteStep>, Vec<PlanError>> {
+    plan_items::<Sites>(declared, stored, &owner(), prune)
+}
+
+fn site_error(index: usize, field: &'static str, problem: PlanProblem) -> PlanError {
+    PlanError::at("websites", index, field, problem)
 }
 
 #[test]
@@ -124,8 +138,8 @@ fn a_site_made_through_the_api_is_left_alone_unless_adopted() {
     assert!(matches!(&same[..], [SiteStep::Unchanged { managed: false, .. }]));
 
     let different = [declared("d", "https://d.example", 120)];
-    let refused = plan_sites(&different, &current, &owner(), false).unwrap_err();
-    assert_eq!(refused, vec![PlanError::NotAdopted { index: 0, id: WebsiteId::new(4).unwrap() }]);
+    let refused = plan_sites(&different, &current, false).unwrap_err();
+    assert_eq!(refused, vec![site_error(0, "url", PlanProblem::NotAdopted { id: 4 })]);
 
     let adopting = [Declared { adopt: true, ..declared("d", "https://D.example/", 60) }];
     let steps = plan(&adopting, &current, false);
@@ -136,10 +150,10 @@ fn a_site_made_through_the_api_is_left_alone_unless_adopted() {
 #[test]
 fn another_files_site_is_an_error() {
     let current = [stored(3, "https://c.example", 60, Some(("other.yaml", "c")))];
-    let refused = plan_sites(&[declared("c", "https://c.example", 60)], &current, &owner(), false);
+    let refused = plan_sites(&[declared("c", "https://c.example", 60)], &current, false);
     assert_eq!(
         refused.unwrap_err(),
-        vec![PlanError::OwnedElsewhere { index: 0, owner: Owner::file("other.yaml").unwrap() }]
+        vec![site_error(0, "url", PlanProblem::OwnedElsewhere { owner: Owner::file("other.yaml").unwrap() })]
     );
 }
 
@@ -150,13 +164,13 @@ fn duplicate_keys_and_urls_in_the_document_are_errors() {
         declared("a", "https://b.example", 60),
         declared("c", "https://A.example", 60),
     ];
-    let errors = plan_sites(&twice, &[], &owner(), false).unwrap_err();
+    let errors = plan_sites(&twice, &[], false).unwrap_err();
     assert_eq!(
         errors,
         vec![
-            PlanError::DuplicateKey { index: 1, first: 0, key: key("a") },
-            PlanError::DuplicateUrl { index: 2, first: 0 },
+            site_error(1, "key", PlanProblem::DuplicateKey { first: 0, key: key("a") }),
+            site_error(2, "url", PlanProblem::DuplicateIdentity { first: 0 }),
         ]
     );
-    assert_eq!((errors[0].field(), errors[1].field()), ("key", "url"));
+    assert_eq!(errors[1].to_string(), "the same url is already declared by websites[0]");
 }

@@ -1,24 +1,50 @@
-//! The `ManifestRepository` port: writes a plan's steps in one transaction.
+//! The `ManifestRepository` port: reads what a plan is made against, and writes a plan's
+//! steps in one transaction.
 
 use std::future::Future;
 
 use time::OffsetDateTime;
 
-use super::Managed;
-use crate::alerting::ChannelId;
+use super::{DeclaredSite, ItemKey, Managed, Owner};
+use crate::alerting::{Channel, ChannelId, NewChannel};
 use crate::website::{BoxError, UpdatedWebsite};
-use crate::{NewWebsite, Website, WebsiteId, WebsitePatch};
+use crate::{Website, WebsiteId};
 
-/// One write of a plan. Updates and deletes name the `updated_at` the plan read: a site that
-/// changed since fails the whole write as [`ManifestWriteError::Stale`].
+/// Everything a document may declare, as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredItems {
+    pub websites: Vec<Website>,
+    pub channels: Vec<Channel>,
+}
+
+/// One write of a site. Updates and deletes name the `updated_at` the plan read: a site that
+/// changed since fails the whole write as [`ManifestWriteError::Stale`]. Channels named by
+/// key are this file's channels of that key, found after the channels are written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SiteWrite {
-    Create { site: NewWebsite, managed: Managed },
-    Update { id: WebsiteId, read_at: OffsetDateTime, patch: WebsitePatch, managed: Managed },
+    Create { site: DeclaredSite, managed: Managed },
+    Update { id: WebsiteId, read_at: OffsetDateTime, site: DeclaredSite, managed: Managed },
     Delete { id: WebsiteId, read_at: OffsetDateTime },
 }
 
-/// What one write did, in the order of the writes.
+/// One write of a channel (with the same staleness rule as sites).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChannelWrite {
+    Create { channel: NewChannel, managed: Managed },
+    Update { id: ChannelId, read_at: OffsetDateTime, channel: NewChannel, managed: Managed },
+    Delete { id: ChannelId, read_at: OffsetDateTime },
+}
+
+/// A plan's writes, made in one transaction in this order: channels made and changed, then
+/// sites (deleted, changed, made), then channels deleted (once no site names them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestWrites {
+    pub owner: Owner,
+    pub channels: Vec<ChannelWrite>,
+    pub sites: Vec<SiteWrite>,
+}
+
+/// What one site write did, in the order of the writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SiteWritten {
     Created(Box<Website>),
@@ -26,15 +52,30 @@ pub enum SiteWritten {
     Deleted(WebsiteId),
 }
 
-/// Why the writes were rolled back (`at` is the position of the write that failed).
+/// Why the writes were rolled back (`at` is the position of the site write that failed).
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestWriteError {
-    #[error("a site changed or went away since it was read")]
+    #[error("an item changed or went away since it was read")]
     Stale,
     #[error("url already used by another site")]
     DuplicateUrl { at: usize },
     #[error("unknown channels")]
     UnknownChannels { at: usize, ids: Vec<ChannelId> },
+    /// A site names a channel key this file has no channel of.
+    #[error("no channel of key {key}")]
+    UnknownChannelKey { at: usize, key: ItemKey },
+    /// A channel to delete is still named by these sites' alerts.
+    #[error("channel {id} is still in use")]
+    ChannelInUse { id: ChannelId, websites: Vec<WebsiteId> },
+    #[error("storage is unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error(transparent)]
+    Unknown(BoxError),
+}
+
+/// Why the stored items could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestReadError {
     #[error("storage is unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]
@@ -43,10 +84,13 @@ pub enum ManifestWriteError {
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait ManifestRepository: Send + Sync + 'static {
-    /// Writes every step in one transaction, all or nothing.
-    fn write_sites(
+    /// Every item a document may declare, as stored.
+    fn stored_items(&self) -> impl Future<Output = Result<StoredItems, ManifestReadError>> + Send;
+
+    /// Writes every step in one transaction, all or nothing; answers what the site writes did.
+    fn write(
         &self,
-        writes: &[SiteWrite],
+        writes: &ManifestWrites,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<SiteWritten>, ManifestWriteError>> + Send;
 }

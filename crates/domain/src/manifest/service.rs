@@ -3,16 +3,14 @@
 
 use std::future::Future;
 
-use super::plan::{Plan, SiteStep, plan_sites};
-use super::site_diff::replacing_patch;
+use super::plan::Step;
 use super::{
-    ApplyError, Document, Managed, ManifestRepository, ManifestWriteError, Owner, PlanError,
-    SiteWrite, SiteWritten,
+    ApplyError, ChannelWrite, Document, ItemKey, Managed, ManifestReadError, ManifestRepository,
+    ManifestWriteError, ManifestWrites, Owner, Plan, PlanError, PlanProblem, SiteWrite,
+    SiteWritten, plan_document,
 };
 use crate::Clock;
-use crate::website::{
-    ListWebsitesError, Schedule, ScheduleChange, WebsiteRepository, WebsiteService,
-};
+use crate::website::{Schedule, ScheduleChange, WebsiteRepository, WebsiteService};
 
 /// How often a plan is made again when the sites changed under it before it was written.
 const ATTEMPTS: usize = 3;
@@ -55,30 +53,26 @@ where
         document: Document,
         options: ApplyOptions,
     ) -> Result<ApplyReport, ApplyError> {
-        let blocked: Vec<PlanError> = document
-            .websites
-            .iter()
-            .enumerate()
-            .filter_map(|(index, site)| {
-                self.blocked(&site.item.url).map(|ip| PlanError::BlockedAddress { index, ip })
-            })
-            .collect();
+        let blocked = self.blocked_addresses(&document);
         if !blocked.is_empty() {
             return Err(ApplyError::Invalid(blocked));
         }
         for attempt in 1..=ATTEMPTS {
-            let stored = self.repository.list_websites().await.map_err(|error| match error {
-                ListWebsitesError::Unavailable(e) => ApplyError::Unavailable(e),
-                ListWebsitesError::Unknown(e) => ApplyError::Unknown(e),
+            let stored = self.repository.stored_items().await.map_err(|error| match error {
+                ManifestReadError::Unavailable(e) => ApplyError::Unavailable(e),
+                ManifestReadError::Unknown(e) => ApplyError::Unknown(e),
             })?;
-            let steps = plan_sites(&document.websites, &stored, &options.owner, options.prune)
+            let plan = plan_document(&document, &stored, &options.owner, options.prune)
                 .map_err(ApplyError::Invalid)?;
-            let plan = Plan { owner: options.owner.clone(), prune: options.prune, websites: steps };
             if options.dry_run || !plan.has_changes() {
                 return Ok(ApplyReport { plan, applied: false });
             }
             let (writes, indexes) = writes_of(&plan);
-            match self.repository.write_sites(&writes, self.clock.now()).await {
+            let site_at = |at: usize| indexes.get(at).copied().flatten().unwrap_or_default();
+            let invalid = |index, field, problem| {
+                ApplyError::Invalid(vec![PlanError::at("websites", index, field, problem)])
+            };
+            match self.repository.write(&writes, self.clock.now()).await {
                 Ok(written) => {
                     self.follow(&written).await;
                     let (created, updated, deleted) = plan.counts();
@@ -86,21 +80,32 @@ where
                     return Ok(ApplyReport { plan, applied: true });
                 }
                 Err(ManifestWriteError::Stale) => {
-                    tracing::debug!(attempt, "Sites changed under the plan; planning again");
+                    tracing::debug!(attempt, "Items changed under the plan; planning again");
                 }
                 Err(ManifestWriteError::DuplicateUrl { at }) if attempt == ATTEMPTS => {
-                    let index = indexes.get(at).copied().flatten().unwrap_or_default();
-                    return Err(ApplyError::Invalid(vec![PlanError::UrlTaken { index }]));
+                    return Err(invalid(site_at(at), "url", PlanProblem::IdentityTaken));
                 }
                 Err(ManifestWriteError::DuplicateUrl { .. }) => {
                     tracing::debug!(attempt, "A url was taken under the plan; planning again");
                 }
                 Err(ManifestWriteError::UnknownChannels { at, ids }) => {
-                    let index = indexes.get(at).copied().flatten().unwrap_or_default();
-                    return Err(ApplyError::Invalid(vec![PlanError::UnknownChannels {
-                        index,
-                        ids,
-                    }]));
+                    let problem = PlanProblem::UnknownChannels { ids };
+                    return Err(invalid(site_at(at), "alerts.channels", problem));
+                }
+                Err(ManifestWriteError::UnknownChannelKey { at, key }) => {
+                    let problem = PlanProblem::UnknownKey { key, list: "channels" };
+                    return Err(invalid(site_at(at), "alerts.channels", problem));
+                }
+                Err(ManifestWriteError::ChannelInUse { id, websites }) => {
+                    let key = plan
+                        .channels
+                        .iter()
+                        .find(|step| step.stored_id() == Some(id.get()))
+                        .map(|step| step.key().clone());
+                    let Some(key) = key else { return Err(ApplyError::Contended) };
+                    let problem = PlanProblem::ChannelInUse { key, websites };
+                    let error = PlanError { list: "channels", index: None, field: "key", problem };
+                    return Err(ApplyError::Invalid(vec![error]));
                 }
                 Err(ManifestWriteError::Unavailable(e)) => return Err(ApplyError::Unavailable(e)),
                 Err(ManifestWriteError::Unknown(e)) => return Err(ApplyError::Unknown(e)),
@@ -116,6 +121,19 @@ where
     S: Schedule,
     C: Clock,
 {
+    /// Every declared url the address policy refuses.
+    fn blocked_addresses(&self, document: &Document) -> Vec<PlanError> {
+        let sites = document.websites.iter().enumerate().filter_map(|(index, site)| {
+            let ip = self.blocked(&site.item.url)?;
+            Some(PlanError::at("websites", index, "url", PlanProblem::BlockedAddress { ip }))
+        });
+        let channels = document.channels.iter().enumerate().filter_map(|(index, channel)| {
+            let (field, ip) = self.blocked_channel(&channel.item.config)?;
+            Some(PlanError::at("channels", index, field, PlanProblem::BlockedAddress { ip }))
+        });
+        channels.chain(sites).collect()
+    }
+
     /// Tells the schedule what the writes changed.
     async fn follow(&self, written: &[SiteWritten]) {
         for write in written {
@@ -134,34 +152,55 @@ where
     }
 }
 
-/// The writes of a plan — deletes, then updates, then creates, so a url freed by one can be
-/// taken by another — and the declared item each comes from.
-fn writes_of(plan: &Plan) -> (Vec<SiteWrite>, Vec<Option<usize>>) {
-    let managed = |key: &super::ItemKey| Managed { by: plan.owner.clone(), key: key.clone() };
+/// The writes of a plan — channels made and changed; sites deleted, then changed, then made
+/// (so a url freed by one can be taken by another); channels deleted — and the declared site
+/// each site write comes from.
+fn writes_of(plan: &Plan) -> (ManifestWrites, Vec<Option<usize>>) {
+    let managed = |key: &ItemKey| Managed { by: plan.owner.clone(), key: key.clone() };
+    let mut channel_deletes = Vec::new();
+    let mut channels = Vec::new();
+    for step in &plan.channels {
+        match step {
+            Step::Create { key, item, .. } => {
+                channels.push(ChannelWrite::Create { channel: item.clone(), managed: managed(key) })
+            }
+            Step::Update { key, current, item, .. } => channels.push(ChannelWrite::Update {
+                id: current.id,
+                read_at: current.updated_at,
+                channel: item.clone(),
+                managed: managed(key),
+            }),
+            Step::Delete { current, .. } => channel_deletes
+                .push(ChannelWrite::Delete { id: current.id, read_at: current.updated_at }),
+            Step::Unchanged { .. } | Step::Orphaned { .. } => {}
+        }
+    }
+    channels.append(&mut channel_deletes);
     let mut deletes = Vec::new();
     let mut updates = Vec::new();
     let mut creates = Vec::new();
     for step in &plan.websites {
         match step {
-            SiteStep::Delete { current, .. } => deletes
+            Step::Delete { current, .. } => deletes
                 .push((SiteWrite::Delete { id: current.id, read_at: current.updated_at }, None)),
-            SiteStep::Update { index, key, current, item, .. } => updates.push((
+            Step::Update { index, key, current, item, .. } => updates.push((
                 SiteWrite::Update {
                     id: current.id,
                     read_at: current.updated_at,
-                    patch: replacing_patch(item),
+                    site: item.clone(),
                     managed: managed(key),
                 },
                 Some(*index),
             )),
-            SiteStep::Create { index, key, item } => creates.push((
+            Step::Create { index, key, item } => creates.push((
                 SiteWrite::Create { site: item.clone(), managed: managed(key) },
                 Some(*index),
             )),
-            SiteStep::Unchanged { .. } | SiteStep::Orphaned { .. } => {}
+            Step::Unchanged { .. } | Step::Orphaned { .. } => {}
         }
     }
-    deletes.into_iter().chain(updates).chain(creates).unzip()
+    let (sites, indexes) = deletes.into_iter().chain(updates).chain(creates).unzip();
+    (ManifestWrites { owner: plan.owner.clone(), channels, sites }, indexes)
 }
 
 #[cfg(test)]

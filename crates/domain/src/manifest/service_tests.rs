@@ -11,7 +11,9 @@ use time::macros::datetime;
 
 use super::*;
 use crate::MockClock;
-use crate::manifest::{Declared, Document, ItemKey, Managed, Owner, PlanError};
+use crate::manifest::{
+    Declared, DeclaredSite, Document, ItemKey, Managed, Owner, PlanError, PlanProblem, StoredItems,
+};
 use crate::mock_store::{MockStore, website};
 use crate::website::{MockSchedule, WebsiteService};
 use crate::{NewWebsite, WebsiteId, WebsiteUrl};
@@ -32,21 +34,22 @@ fn document(urls: &[&str]) -> Document {
     let websites = urls
         .iter()
         .map(|url| {
-            let mut item: NewWebsite = new_like(website(WebsiteId::MIN, NOW));
+            let mut item: DeclaredSite = new_like(website(WebsiteId::MIN, NOW));
             item.url = WebsiteUrl::parse(url).unwrap();
             Declared { key: ItemKey::parse(url).unwrap(), adopt: false, item }
         })
         .collect();
-    Document { websites }
+    Document { websites, channels: Vec::new() }
 }
 
-fn new_like(site: crate::Website) -> NewWebsite {
+fn new_like(site: crate::Website) -> DeclaredSite {
+    assert!(site.alerts.is_none());
     NewWebsite {
         url: site.url,
         name: site.name,
         enabled: site.enabled,
         check_interval: site.check_interval,
-        alerts: site.alerts,
+        alerts: None,
         check: site.check,
         public: site.public,
         regions: site.regions,
@@ -61,8 +64,9 @@ fn managed_site(id: i64, url: &str) -> crate::Website {
     site
 }
 
-fn listing(store: &mut MockStore, sites: Vec<crate::Website>) {
-    store.expect_list_websites().returning(move || Box::pin(ready(Ok(sites.clone()))));
+fn listing(store: &mut MockStore, websites: Vec<crate::Website>) {
+    let stored = StoredItems { websites, channels: Vec::new() };
+    store.expect_stored_items().returning(move || Box::pin(ready(Ok(stored.clone()))));
 }
 
 fn untouched() -> MockSchedule {
@@ -78,7 +82,7 @@ fn a_dry_run_and_a_plan_with_nothing_to_do_write_nothing() {
     block_on(async {
         let mut store = MockStore::new();
         listing(&mut store, vec![managed_site(1, "https://a.example")]);
-        store.expect_write_sites().never();
+        store.expect_write().never();
         let service = WebsiteService::new(store, untouched(), clock());
 
         let dry = service.apply(document(&["https://b.example"]), options(true)).await.unwrap();
@@ -98,10 +102,10 @@ fn deletes_come_before_creates_and_the_schedule_follows() {
         let created = managed_site(2, "https://b.example");
         let made = created.clone();
         store
-            .expect_write_sites()
+            .expect_write()
             .withf(|writes, now| {
                 *now == NOW
-                    && matches!(writes, [SiteWrite::Delete { id, .. }, SiteWrite::Create { managed, .. }]
+                    && matches!(&writes.sites[..], [SiteWrite::Delete { id, .. }, SiteWrite::Create { managed, .. }]
                         if id.get() == 1 && managed.key.as_str() == "https://b.example")
             })
             .times(1)
@@ -133,12 +137,13 @@ fn a_stale_plan_is_made_again_and_a_busy_store_gives_up() {
         let mut store = MockStore::new();
         let reads = Arc::new(AtomicUsize::new(0));
         let counted = reads.clone();
-        store.expect_list_websites().returning(move || {
+        store.expect_stored_items().returning(move || {
             counted.fetch_add(1, Ordering::SeqCst);
-            Box::pin(ready(Ok(vec![managed_site(1, "https://a.example")])))
+            let websites = vec![managed_site(1, "https://a.example")];
+            Box::pin(ready(Ok(StoredItems { websites, channels: Vec::new() })))
         });
         store
-            .expect_write_sites()
+            .expect_write()
             .times(3)
             .returning(|_, _| Box::pin(ready(Err(ManifestWriteError::Stale))));
         let service = WebsiteService::new(store, untouched(), clock());
@@ -155,7 +160,7 @@ fn an_unknown_channel_names_its_item_and_a_private_address_is_refused_first() {
     block_on(async {
         let mut store = MockStore::new();
         listing(&mut store, Vec::new());
-        store.expect_write_sites().returning(|_, _| {
+        store.expect_write().returning(|_, _| {
             let ids = vec![crate::alerting::ChannelId::new(9).unwrap()];
             Box::pin(ready(Err(ManifestWriteError::UnknownChannels { at: 1, ids })))
         });
@@ -166,13 +171,19 @@ fn an_unknown_channel_names_its_item_and_a_private_address_is_refused_first() {
         else {
             panic!("not invalid");
         };
-        assert!(matches!(&errors[..], [PlanError::UnknownChannels { index: 1, .. }]), "{errors:?}");
+        assert!(
+            matches!(&errors[..], [PlanError { index: Some(1), problem: PlanProblem::UnknownChannels { .. }, .. }]),
+            "{errors:?}"
+        );
 
         let private = document(&["http://10.0.0.1/"]);
         let ApplyError::Invalid(errors) = service.apply(private, options(false)).await.unwrap_err()
         else {
             panic!("not invalid");
         };
-        assert!(matches!(&errors[..], [PlanError::BlockedAddress { index: 0, .. }]));
+        assert!(matches!(
+            &errors[..],
+            [PlanError { index: Some(0), problem: PlanProblem::BlockedAddress { .. }, .. }]
+        ));
     });
 }

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use std::time::Duration;
 
 use super::{CheckInterval, WebsiteId, WebsiteName, WebsiteUrl};
-use crate::alerting::AlertPolicy;
+use crate::alerting::{AlertPolicy, ChannelId};
 use crate::checks::{Assertion, CheckSpec, RequestOptions};
 use crate::manifest::Managed;
 use crate::regions::{Quorum, RegionName, SiteRegions};
@@ -32,18 +32,42 @@ pub struct Website {
     pub updated_at: OffsetDateTime,
 }
 
-/// A website about to be stored: every value already parsed.
+/// A website about to be stored: every value already parsed. Its alerts name channels by id
+/// (`C` is something else only in a document, which may name them by key).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewWebsite {
+pub struct NewWebsite<C = ChannelId> {
     pub url: WebsiteUrl,
     pub name: WebsiteName,
     pub enabled: bool,
     pub check_interval: CheckInterval,
-    pub alerts: Option<AlertPolicy>,
+    pub alerts: Option<AlertPolicy<C>>,
     pub check: CheckSpec,
     /// Its badges are served to anyone (so are those of a site on a status page).
     pub public: bool,
     pub regions: SiteRegions,
+}
+
+impl<C> NewWebsite<C> {
+    /// The same site with every channel of its alerts named by `name(channel)` instead.
+    pub fn try_map_channels<D, E>(
+        &self,
+        name: impl FnMut(&C) -> Result<D, E>,
+    ) -> Result<NewWebsite<D>, E> {
+        let alerts = match &self.alerts {
+            Some(policy) => Some(policy.try_map_channels(name)?),
+            None => None,
+        };
+        Ok(NewWebsite {
+            url: self.url.clone(),
+            name: self.name.clone(),
+            enabled: self.enabled,
+            check_interval: self.check_interval,
+            alerts,
+            check: self.check.clone(),
+            public: self.public,
+            regions: self.regions.clone(),
+        })
+    }
 }
 
 /// A partial change to a website; `None` leaves a field as it is.

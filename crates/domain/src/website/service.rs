@@ -140,6 +140,14 @@ where
     pub(crate) fn blocked(&self, url: &WebsiteUrl) -> Option<std::net::IpAddr> {
         url.literal_ip().filter(|ip| !self.addresses.permits(*ip))
     }
+
+    /// The field and literal IP of the first URL of a channel the address policy refuses.
+    pub(crate) fn blocked_channel(
+        &self,
+        config: &crate::alerting::ChannelConfig,
+    ) -> Option<(&'static str, std::net::IpAddr)> {
+        config.blocked_by(&self.addresses)
+    }
 }
 
 impl<R, S, C> WebsiteManagement for WebsiteService<R, S, C>

@@ -13,14 +13,14 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, eventually, on_both_backends, with_both_databases};
 
 /// What one CLI run printed.
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) ok: bool,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 /// Runs `lookout ARGS --server <app>` in `dir` with `env`, to completion.
-async fn cli(app: &TestApp, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+pub(crate) async fn cli(app: &TestApp, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lookout"));
     command
         .args(args)

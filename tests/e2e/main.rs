@@ -17,6 +17,7 @@ mod check_settings_api;
 mod config_file;
 mod crash;
 mod disk_full;
+mod document_channels;
 mod documents;
 mod generated_client;
 mod health;

@@ -32,6 +32,6 @@ pub use ports::{
     ChannelWrite, ManifestReadError, ManifestRepository, ManifestWriteError, ManifestWrites,
     SiteWrite, SiteWritten, StoredItems,
 };
-pub use refs::ChannelRef;
+pub use refs::{ChannelRef, Ref, SiteRef};
 pub use service::{ApplyOptions, ApplyReport, Manifest};
 pub use sites::{DeclaredSite, SiteField, Sites, replacing_patch};

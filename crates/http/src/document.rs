@@ -2,7 +2,9 @@
 //! [`Document`] out, every problem placed at its file, line and column; and the current sites
 //! written back as a document that applies as a no-op.
 
+mod channels;
 mod export;
+mod items;
 mod toml_tree;
 mod tree;
 mod websites;
@@ -16,6 +18,8 @@ use tree::Located;
 
 /// The top-level lists a document may have, named after the API's resources.
 const SECTIONS: [&str; 4] = ["websites", "channels", "maintenance", "status_pages"];
+/// The lists a document may declare items in today.
+const READY: [&str; 2] = ["websites", "channels"];
 
 /// One problem in a document: where it is and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -65,9 +69,13 @@ pub struct DocumentPlaces {
 }
 
 impl DocumentPlaces {
-    /// Places a problem the plan found on the item it names.
+    /// Places a problem the plan found on the item it names (on the list, for an item the
+    /// document no longer lists).
     pub fn locate(&self, error: &PlanError) -> DocumentError {
-        let path = format!("websites[{}].{}", error.index(), error.field());
+        let path = match error.index {
+            Some(index) => format!("{}[{index}].{}", error.list, error.field),
+            None => error.list.to_owned(),
+        };
         self.located.error_at(path, error.to_string())
     }
 }
@@ -90,6 +98,14 @@ impl DocumentFormat {
     pub fn of_media_type(content_type: &str) -> Self {
         if content_type.to_ascii_lowercase().contains("toml") { Self::Toml } else { Self::Yaml }
     }
+}
+
+/// The items read, or none with their problems added to `errors`.
+fn kept_apart<T>(read: Result<Vec<T>, Vec<DocumentError>>, errors: &mut Vec<DocumentError>) -> Vec<T> {
+    read.unwrap_or_else(|mut found| {
+        errors.append(&mut found);
+        Vec::new()
+    })
 }
 
 /// Reads a document; every problem found is returned, nothing half-read.
@@ -118,7 +134,7 @@ pub fn parse_document(
             let message =
                 format!("unknown field `{name}`, expected one of {}", SECTIONS.join(", "));
             errors.push(located.error_at(name.clone(), message));
-        } else if name != "websites"
+        } else if !READY.contains(&name.as_str())
             && !matches!(value, serde_json::Value::Null)
             && value.as_array().is_none_or(|items| !items.is_empty())
         {
@@ -127,20 +143,22 @@ pub fn parse_document(
             errors.push(located.error_at(name.clone(), message));
         }
     }
-    let websites = match top.get("websites") {
-        None | Some(serde_json::Value::Null) => Vec::new(),
-        Some(serde_json::Value::Array(items)) => websites::declared(&located, items, bounds)
-            .unwrap_or_else(|mut found| {
-                errors.append(&mut found);
-                Vec::new()
-            }),
+    let mut list = |name: &str| match top.get(name) {
+        None | Some(serde_json::Value::Null) => Some(&[][..]),
+        Some(serde_json::Value::Array(items)) => Some(items.as_slice()),
         Some(_) => {
-            errors.push(located.error_at("websites".into(), "must be a list of sites"));
-            Vec::new()
+            errors.push(located.error_at(name.into(), format!("{name} must be a list")));
+            None
         }
     };
+    let (sites, channel_items) = (list("websites"), list("channels"));
+    let websites = websites::declared(&located, sites.unwrap_or_default(), bounds);
+    let websites = kept_apart(websites, &mut errors);
+    let channels = channels::declared(&located, channel_items.unwrap_or_default());
+    let channels = kept_apart(channels, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(ParsedDocument { document: Document { websites }, places: DocumentPlaces { located } })
+    let document = Document { websites, channels };
+    Ok(ParsedDocument { document, places: DocumentPlaces { located } })
 }

@@ -1,16 +1,21 @@
-//! `ManifestRepository` on the store: a document's writes in one transaction.
+//! `ManifestRepository` on the store: what a plan is made against, and a document's writes in
+//! one transaction.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::WebsiteId;
-use lookout_domain::alerting::AlertPolicy;
-use lookout_domain::manifest::{ManifestRepository, ManifestWriteError, SiteWrite, SiteWritten};
-use lookout_domain::website::{FileGuard, UpdatedWebsite};
+use lookout_domain::alerting::{AlertPolicy, ChannelRepository};
+use lookout_domain::manifest::{
+    ChannelWrite, ManifestReadError, ManifestRepository, ManifestWriteError, ManifestWrites,
+    SiteWrite, SiteWritten, StoredItems, replacing_patch,
+};
+use lookout_domain::website::{FileGuard, ListWebsitesError, UpdatedWebsite, WebsiteRepository};
 use time::OffsetDateTime;
 
 use crate::alert_policies::save_policy;
+use crate::manifest_channels::{site_with_channel_ids, write_channel};
 use crate::rows::{NewWebsiteRow, WebsiteRow};
 use crate::schema::websites;
 use crate::site_patch::patch_row;
@@ -44,14 +49,32 @@ enum RowWritten {
     Deleted(WebsiteId),
 }
 
+/// The position `at` holds while channels are written (no site write is being made).
+const NO_SITE: usize = usize::MAX;
+
 impl ManifestRepository for Store {
-    async fn write_sites(
+    async fn stored_items(&self) -> Result<StoredItems, ManifestReadError> {
+        let websites = self.list_websites().await.map_err(|error| match error {
+            ListWebsitesError::Unavailable(e) => ManifestReadError::Unavailable(e),
+            ListWebsitesError::Unknown(e) => ManifestReadError::Unknown(e),
+        })?;
+        let channels = self.list_channels().await.map_err(|error| match error {
+            lookout_domain::alerting::AlertStoreError::Unavailable(e) => {
+                ManifestReadError::Unavailable(e)
+            }
+            lookout_domain::alerting::AlertStoreError::Unknown(e) => ManifestReadError::Unknown(e),
+        })?;
+        Ok(StoredItems { websites, channels })
+    }
+
+    async fn write(
         &self,
-        writes: &[SiteWrite],
+        writes: &ManifestWrites,
         now: OffsetDateTime,
     ) -> Result<Vec<SiteWritten>, ManifestWriteError> {
-        // The position of the write being made, to name the one that failed.
-        let at = AtomicUsize::new(0);
+        // The position of the site write being made, to name the one that failed.
+        let at = AtomicUsize::new(NO_SITE);
+        let deleting = |write: &&ChannelWrite| matches!(write, ChannelWrite::Delete { .. });
         let postgres = self.backend() == Backend::Postgres;
         let result: Result<Vec<RowWritten>, PolicyTxError> = async {
             with_connection!(self, write, |conn| {
@@ -64,13 +87,17 @@ impl ManifestRepository for Store {
                             .execute(conn)
                             .await?;
                     }
-                    let mut done = Vec::with_capacity(writes.len());
-                    for (position, write) in writes.iter().enumerate() {
+                    for write in writes.channels.iter().filter(|w| !deleting(w)) {
+                        write_channel!(&mut *conn, write, now);
+                    }
+                    let mut done = Vec::with_capacity(writes.sites.len());
+                    for (position, write) in writes.sites.iter().enumerate() {
                         AtomicUsize::store(&at, position, Ordering::Relaxed);
                         done.push(match write {
                             SiteWrite::Create { site, managed } => {
+                                let site = site_with_channel_ids!(&mut *conn, site, &writes.owner);
                                 let row: WebsiteRow = diesel::insert_into(websites::table)
-                                    .values(&NewWebsiteRow::new(site, now).managed(managed))
+                                    .values(&NewWebsiteRow::new(&site, now).managed(managed))
                                     .returning(WebsiteRow::as_returning())
                                     .get_result(conn)
                                     .await?;
@@ -79,12 +106,14 @@ impl ManifestRepository for Store {
                                 }
                                 RowWritten::Created(Box::new(row))
                             }
-                            SiteWrite::Update { id, read_at, patch, managed } => {
+                            SiteWrite::Update { id, read_at, site, managed } => {
                                 check_unchanged!(conn, *id, *read_at);
+                                let site = site_with_channel_ids!(&mut *conn, site, &writes.owner);
+                                let patch = replacing_patch(&site);
                                 let (before, policy, after) = patch_row!(
                                     &mut *conn,
                                     *id,
-                                    patch,
+                                    &patch,
                                     now,
                                     FileGuard::Force,
                                     Some(managed)
@@ -100,6 +129,10 @@ impl ManifestRepository for Store {
                             }
                         });
                     }
+                    AtomicUsize::store(&at, NO_SITE, Ordering::Relaxed);
+                    for write in writes.channels.iter().filter(deleting) {
+                        write_channel!(&mut *conn, write, now);
+                    }
                     Ok::<_, PolicyTxError>(done)
                 })
                 .await
@@ -112,6 +145,16 @@ impl ManifestRepository for Store {
             Err(PolicyTxError::Stale) => Err(ManifestWriteError::Stale),
             Err(PolicyTxError::UnknownChannels(ids)) => {
                 Err(ManifestWriteError::UnknownChannels { at, ids })
+            }
+            Err(PolicyTxError::UnknownChannelKey(key)) => {
+                Err(ManifestWriteError::UnknownChannelKey { at, key })
+            }
+            Err(PolicyTxError::ChannelInUse { id, websites }) => {
+                Err(ManifestWriteError::ChannelInUse { id, websites })
+            }
+            // A channel's mark taken under the plan (another apply of the same file).
+            Err(PolicyTxError::Store(e)) if e.is_unique_violation() && at == NO_SITE => {
+                Err(ManifestWriteError::Stale)
             }
             Err(PolicyTxError::Store(e)) if e.is_unique_violation() => {
                 Err(ManifestWriteError::DuplicateUrl { at })

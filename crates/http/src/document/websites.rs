@@ -1,10 +1,15 @@
 //! The `websites` list of a document: each item is what `POST /api/websites` takes, plus its
-//! `key` (default: its url) and `adopt`.
+//! `key` (default: its url) and `adopt`; its alerts may name channels by their key in the
+//! document's `channels` as well as by id.
 
-use lookout_domain::manifest::{Declared, ItemKey};
-use lookout_domain::{IntervalBounds, NewWebsite};
-use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
 
+use lookout_domain::IntervalBounds;
+use lookout_domain::alerting::ChannelId;
+use lookout_domain::manifest::{ChannelRef, Declared, DeclaredSite, ItemKey};
+use serde_json::{Map, Value};
+
+use super::items::ListReader;
 use super::{DocumentError, Located};
 use crate::dto::CreateWebsiteRequest;
 
@@ -13,74 +18,63 @@ pub(super) fn declared(
     located: &Located,
     items: &[Value],
     bounds: IntervalBounds,
-) -> Result<Vec<Declared<NewWebsite>>, Vec<DocumentError>> {
-    let mut sites = Vec::with_capacity(items.len());
-    let mut errors = Vec::new();
-    for (index, item) in items.iter().enumerate() {
-        match one(located, index, item, bounds) {
-            Ok(site) => sites.push(site),
-            Err(error) => errors.push(error),
+) -> Result<Vec<Declared<DeclaredSite>>, Vec<DocumentError>> {
+    let reader = ListReader { located, list: "websites", shape: "a site is a mapping of its fields (url, name, …)" };
+    reader.all(items, |index, mut fields| {
+        let (key, adopt) = reader.key_and_adopt(index, &mut fields)?;
+        let keys = channel_keys(&reader, index, &mut fields)?;
+        let request: CreateWebsiteRequest = reader.request(index, fields)?;
+        let site = request.try_into_domain(bounds).map_err(|e| reader.refused(index, &e))?;
+        let item = site
+            .try_map_channels(|id| {
+                Ok::<_, std::convert::Infallible>(
+                    keys.get(id).map_or(ChannelRef::Id(*id), |key| ChannelRef::Key(key.clone())),
+                )
+            })
+            .unwrap_or_else(|never| match never {});
+        let key = reader.key_or(index, key, "url", item.url.given())?;
+        Ok(Declared { key, adopt, item })
+    })
+}
+
+/// Channels named by key (a string) in `alerts.channels` and `alerts.escalate[].channels`,
+/// each replaced by an id no channel of the item has, so the API's parsing reads the rest;
+/// answers which stand-in id is which key.
+fn channel_keys(
+    reader: &ListReader<'_>,
+    index: usize,
+    fields: &mut Map<String, Value>,
+) -> Result<HashMap<ChannelId, ItemKey>, DocumentError> {
+    let Some(Value::Object(alerts)) = fields.get_mut("alerts") else { return Ok(HashMap::new()) };
+    let mut lists: Vec<(String, &mut Vec<Value>)> = Vec::new();
+    let mut escalations = None;
+    for (name, value) in alerts.iter_mut() {
+        match (name.as_str(), value) {
+            ("channels", Value::Array(list)) => lists.push(("alerts.channels".into(), list)),
+            ("escalate", Value::Array(steps)) => escalations = Some(steps),
+            _ => {}
         }
     }
-    if errors.is_empty() { Ok(sites) } else { Err(errors) }
-}
-
-fn one(
-    located: &Located,
-    index: usize,
-    item: &Value,
-    bounds: IntervalBounds,
-) -> Result<Declared<NewWebsite>, DocumentError> {
-    let here = |field: &str| {
-        if field.is_empty() {
-            format!("websites[{index}]")
-        } else {
-            format!("websites[{index}].{field}")
+    for (step, value) in escalations.into_iter().flatten().enumerate() {
+        if let Some(Value::Array(list)) = value.get_mut("channels") {
+            lists.push((format!("alerts.escalate[{step}].channels"), list));
         }
-    };
-    let Value::Object(fields) = item else {
-        return Err(located.error_at(here(""), "a site is a mapping of its fields (url, name, …)"));
-    };
-    let mut fields = fields.clone();
-    let key = match fields.remove("key") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(raw)) => Some(
-            ItemKey::parse(&raw).map_err(|e| located.error_at(here("key"), format!("key {e}")))?,
-        ),
-        Some(_) => return Err(located.error_at(here("key"), "key must be a string")),
-    };
-    let adopt = match fields.remove("adopt") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(adopt)) => adopt,
-        Some(_) => return Err(located.error_at(here("adopt"), "adopt must be true or false")),
-    };
-    let request: CreateWebsiteRequest = serde_path_to_error::deserialize(Value::Object(fields))
-        .map_err(|error| {
-            let message = error.inner().to_string();
-            let path = error.path().to_string();
-            // An unknown field is reported on its parent; name the field itself.
-            let field = match unknown_field(&message) {
-                Some(name) if path == "." => name.to_owned(),
-                Some(name) if !path.ends_with(name) => format!("{path}.{name}"),
-                _ if path == "." => String::new(),
-                _ => path,
-            };
-            located.error_at(here(&field), message)
-        })?;
-    let site = request.try_into_domain(bounds).map_err(|error| {
-        let (field, message) = error.field_and_message();
-        located.error_at(here(field.unwrap_or_default()), message)
-    })?;
-    let key = match key {
-        Some(key) => key,
-        None => ItemKey::parse(site.url.given()).map_err(|e| {
-            located.error_at(here("url"), format!("url cannot serve as the key: {e}"))
-        })?,
-    };
-    Ok(Declared { key, adopt, item: site })
-}
-
-/// The field serde names in "unknown field `x`, expected …".
-fn unknown_field(message: &str) -> Option<&str> {
-    message.strip_prefix("unknown field `")?.split('`').next()
+    }
+    let taken: BTreeSet<i64> =
+        lists.iter().flat_map(|(_, list)| list.iter().filter_map(Value::as_i64)).collect();
+    let mut stand_ins = (1..=i64::MAX).rev().filter(|id| !taken.contains(id));
+    let mut keys = HashMap::new();
+    for (path, list) in lists {
+        for (at, value) in list.iter_mut() .enumerate() {
+            let Value::String(raw) = value else { continue };
+            let key = ItemKey::parse(raw).map_err(|e| {
+                reader.error(index, &format!("{path}[{at}]"), format!("a channel key {e}"))
+            })?;
+            let stand_in = stand_ins.next().and_then(|id| ChannelId::new(id).ok());
+            let Some(stand_in) = stand_in else { continue };
+            *value = Value::from(stand_in.get());
+            keys.insert(stand_in, key);
+        }
+    }
+    Ok(keys)
 }

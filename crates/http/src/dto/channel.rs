@@ -9,7 +9,7 @@ use lookout_domain::alerting::{
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::channel_config::{ChannelConfigBody, parse_config};
+use super::channel_config::{ChannelConfigBody, parse_config, parse_declared_config};
 use super::{patch_field, present};
 use crate::ApiError;
 
@@ -87,6 +87,18 @@ impl CreateChannelRequest {
         Ok(NewChannel {
             name,
             config: parse_config(kind, self.config, None)?,
+            is_default: self.default.unwrap_or(false),
+        })
+    }
+
+    /// As a document declares it: secrets given as `"***"` are kept as they are, for the plan
+    /// to take the stored values they stand for.
+    pub(crate) fn try_into_declared(self) -> Result<NewChannel, ApiError> {
+        let name = parse_name(&self.name)?;
+        let kind = parse_kind(&self.kind)?;
+        Ok(NewChannel {
+            name,
+            config: parse_declared_config(kind, self.config)?,
             is_default: self.default.unwrap_or(false),
         })
     }

@@ -94,6 +94,36 @@ pub(crate) fn parse_config(
     raw: serde_json::Value,
     stored: Option<&ChannelConfig>,
 ) -> Result<ChannelConfig, ApiError> {
+    parse_with(kind, raw, Masks::Stored(stored))
+}
+
+/// Parses `raw` as the config of a `kind` channel a document declares: `"***"` is kept as it
+/// is, for the plan to take the stored secret it stands for.
+pub(crate) fn parse_declared_config(
+    kind: ChannelKind,
+    raw: serde_json::Value,
+) -> Result<ChannelConfig, ApiError> {
+    parse_with(kind, raw, Masks::Kept)
+}
+
+/// What a secret sent as `"***"` becomes.
+#[derive(Clone, Copy)]
+enum Masks<'a> {
+    /// The stored channel's secret (there is none on POST: an error).
+    Stored(Option<&'a ChannelConfig>),
+    /// `"***"` itself.
+    Kept,
+}
+
+fn parse_with(
+    kind: ChannelKind,
+    raw: serde_json::Value,
+    masks: Masks<'_>,
+) -> Result<ChannelConfig, ApiError> {
+    let stored = match masks {
+        Masks::Stored(stored) => stored,
+        Masks::Kept => None,
+    };
     match kind {
         ChannelKind::Webhook => {
             let body: WebhookConfigBody = shape(raw)?;
@@ -107,7 +137,7 @@ pub(crate) fn parse_config(
             let secret = body
                 .secret
                 .map(|raw| match raw.as_str() {
-                    MASK => kept("config.secret", stored_secret),
+                    MASK => kept(masks, "config.secret", stored_secret),
                     "" => Err(ApiError::validation(
                         "config.secret",
                         "secret must not be empty; leave it out to send unsigned requests",
@@ -122,7 +152,7 @@ pub(crate) fn parse_config(
             Ok(ChannelConfig::Webhook {
                 url,
                 secret,
-                headers: headers(body.headers, stored_headers)?,
+                headers: headers(masks, body.headers, stored_headers)?,
             })
         }
         ChannelKind::Slack => {
@@ -132,7 +162,7 @@ pub(crate) fn parse_config(
                 _ => None,
             };
             let webhook_url = match body.webhook_url.as_str() {
-                MASK => kept("config.webhook_url", stored)?,
+                MASK => kept(masks, "config.webhook_url", stored)?,
                 raw => Secret::new(url("config.webhook_url", raw)?.as_str()),
             };
             Ok(ChannelConfig::Slack { webhook_url })
@@ -171,7 +201,7 @@ pub(crate) fn parse_config(
             Ok(ChannelConfig::Template {
                 url: url("config.url", &body.url)?,
                 method,
-                headers: headers(body.headers, stored_headers)?,
+                headers: headers(masks, body.headers, stored_headers)?,
                 content_type: content_type(body.content_type)?,
                 body_template: body_template(body.body_template)?,
             })
@@ -190,7 +220,10 @@ fn shape<T: DeserializeOwned>(raw: serde_json::Value) -> Result<T, ApiError> {
 }
 
 /// The stored secret `"***"` stands for.
-fn kept(field: &str, stored: Option<&Secret>) -> Result<Secret, ApiError> {
+fn kept(masks: Masks<'_>, field: &str, stored: Option<&Secret>) -> Result<Secret, ApiError> {
+    if let Masks::Kept = masks {
+        return Ok(Secret::new(MASK));
+    }
     stored.cloned().ok_or_else(|| {
         ApiError::validation(
             field,
@@ -206,6 +239,7 @@ fn url(field: &'static str, raw: &str) -> Result<WebsiteUrl, ApiError> {
 /// Headers by name (at most `MAX_HEADERS`, names unique regardless of case); `"***"` keeps
 /// the stored value of the header of that name.
 fn headers(
+    masks: Masks<'_>,
     raw: Option<BTreeMap<String, String>>,
     stored: &[Header],
 ) -> Result<Vec<Header>, ApiError> {
@@ -224,7 +258,7 @@ fn headers(
         }
         let header = if value == MASK {
             let stored = stored.iter().find(|h| h.name.eq_ignore_ascii_case(&name));
-            let value = kept(&field, stored.map(|h| &h.value))?;
+            let value = kept(masks, &field, stored.map(|h| &h.value))?;
             parse_header(&name, value.expose())
         } else {
             parse_header(&name, &value)

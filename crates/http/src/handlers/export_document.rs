@@ -1,7 +1,8 @@
-//! `GET /api/export[?format=yaml|json]`: every site as a document that, applied back under the
-//! file name that manages them, changes nothing.
+//! `GET /api/export[?format=yaml|json]`: every channel and site as a document that, applied
+//! back under the file name that manages them, changes nothing.
 
 use actix_web::{HttpResponse, web};
+use lookout_domain::alerting::ChannelManagement;
 use lookout_domain::website::WebsiteManagement;
 use serde::Deserialize;
 
@@ -31,11 +32,12 @@ pub(crate) struct ExportQuery {
     responses((status = 200, description = "The document, as YAML text (`format=yaml`) or JSON (`format=json`)",
             content((Object = "text/yaml"), (Object = "application/json"))),
         (status = 422, description = "`format` is neither `yaml` nor `json`", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement, C, I, M>(
+pub(crate) async fn handle<W: WebsiteManagement, C: ChannelManagement, I, M>(
     state: web::Data<ApiState<W, C, I, M>>,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let document = export_document(state.websites.list_websites().await?);
+    let channels = state.channels.list_channels().await?;
+    let document = export_document(channels, state.websites.list_websites().await?);
     Ok(match query.format {
         ExportFormat::Yaml => {
             HttpResponse::Ok().content_type("text/yaml; charset=utf-8").body(document.to_yaml())

@@ -62,13 +62,12 @@ pub(crate) fn plan_text(plan: &Value, palette: Palette) -> String {
     }
     let _ = writeln!(out, "{file} ({}):\n", str_of(plan, "managed_by"));
     for change in plan["changes"].as_array().into_iter().flatten() {
-        let (key, url) = (str_of(change, "key"), str_of(change, "url"));
+        let (head, label) = (head(change), label(change));
         let id = change
             .get("id")
             .and_then(Value::as_i64)
             .map(|id| format!(" (id {id})"))
             .unwrap_or_default();
-        let head = format!("websites.{key}");
         let (sign, suffix, listed) = match change["action"].as_str() {
             Some("create") => (palette.green("+"), String::new(), Some(false)),
             Some("update") => {
@@ -77,7 +76,7 @@ pub(crate) fn plan_text(plan: &Value, palette: Palette) -> String {
             Some("delete") => (palette.red("-"), id, None),
             _ => continue,
         };
-        let _ = writeln!(out, "  {sign} {}  {}{suffix}", palette.bold(&head), palette.dim(&url));
+        let _ = writeln!(out, "  {sign} {}  {}{suffix}", palette.bold(&head), palette.dim(&label));
         if let Some(update) = listed {
             fields(&mut out, change, palette, update);
         }
@@ -104,6 +103,18 @@ pub(crate) fn plan_text(plan: &Value, palette: Palette) -> String {
     out
 }
 
+/// `websites.shop`: the item's list and key.
+fn head(change: &Value) -> String {
+    let resource = change["resource"].as_str().unwrap_or("websites");
+    format!("{resource}.{}", change["key"].as_str().unwrap_or_default())
+}
+
+/// What the item is: a site's url, a channel's name.
+fn label(change: &Value) -> String {
+    let text = |name: &str| change[name].as_str().filter(|text| !text.is_empty());
+    text("url").or_else(|| text("name")).unwrap_or_default().to_owned()
+}
+
 /// `[adopted from the API, was websites.old]` for an update that does either.
 fn update_notes(change: &Value) -> String {
     let mut notes = Vec::new();
@@ -111,7 +122,8 @@ fn update_notes(change: &Value) -> String {
         notes.push("adopted from the API".to_owned());
     }
     if let Some(old) = change.get("renamed_from").and_then(Value::as_str) {
-        notes.push(format!("was websites.{old}"));
+        let resource = change["resource"].as_str().unwrap_or("websites");
+        notes.push(format!("was {resource}.{old}"));
     }
     if notes.is_empty() { String::new() } else { format!(" [{}]", notes.join(", ")) }
 }
@@ -138,7 +150,7 @@ fn fields(out: &mut String, change: &Value, palette: Palette, update: bool) {
     }
 }
 
-/// Sites the file made and no longer lists, kept because the plan does not prune.
+/// Items the file made and no longer lists, kept because the plan does not prune.
 fn orphans(out: &mut String, plan: &Value, palette: Palette) {
     let kept: Vec<&Value> = plan["changes"]
         .as_array()
@@ -155,9 +167,13 @@ fn orphans(out: &mut String, plan: &Value, palette: Palette) {
         kept.len()
     );
     for change in kept {
-        let key = change["key"].as_str().unwrap_or_default();
-        let url = change["url"].as_str().unwrap_or_default();
-        let _ = writeln!(out, "  {} websites.{key}  {}", palette.dim("·"), palette.dim(url));
+        let _ = writeln!(
+            out,
+            "  {} {}  {}",
+            palette.dim("·"),
+            head(change),
+            palette.dim(&label(change))
+        );
     }
 }
 
@@ -201,8 +217,11 @@ mod tests {
     fn a_plan_reads_like_terraform() {
         let plan = serde_json::json!({
         "file": "sites.yaml", "managed_by": "file:sites.yaml", "dry_run": true, "applied": false,
-        "summary": {"create": 1, "update": 1, "delete": 1, "unchanged": 2, "orphaned": 1},
+        "summary": {"create": 2, "update": 1, "delete": 1, "unchanged": 2, "orphaned": 1},
         "changes": [
+            {"resource": "channels", "action": "create", "key": "ops", "name": "Ops", "url": null,
+             "id": null, "fields": [{"field": "name", "before": null, "after": "Ops"},
+                                    {"field": "config", "before": null, "after": {"webhook_url": "***"}}]},
             {"action": "create", "key": "shop", "url": "https://shop.example", "id": null,
              "fields": [{"field": "url", "before": null, "after": "https://shop.example"},
                         {"field": "check_interval", "before": null, "after": 60},
@@ -215,6 +234,8 @@ mod tests {
         let text = plan_text(&plan, PLAIN);
         assert!(text.contains("  + websites.shop  https://shop.example\n"), "{text}");
         assert!(text.contains("      + check_interval = 60\n"), "{text}");
+        assert!(text.contains("  + channels.ops  Ops\n"), "{text}");
+        assert!(text.contains("      + config = {\"webhook_url\":\"***\"}\n"), "{text}");
         assert!(!text.contains("alerts"), "{text}");
         assert!(
             text.contains("  ~ websites.api  https://api.example (id 4) [adopted from the API]\n"),
@@ -223,7 +244,7 @@ mod tests {
         assert!(text.contains("      ~ check_interval = 60 → 30\n"), "{text}");
         assert!(text.contains("  - websites.old  https://old.example (id 7)\n"), "{text}");
         assert!(
-            text.contains("Plan: 1 to create, 1 to update, 1 to delete, 2 unchanged."),
+            text.contains("Plan: 2 to create, 1 to update, 1 to delete, 2 unchanged."),
             "{text}"
         );
         assert!(text.contains("1 no longer in the file and kept (apply with --prune to delete):\n  · websites.kept"), "{text}");

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use super::ChannelId;
 use crate::WebsiteUrl;
+use crate::manifest::Managed;
 
 /// Longest channel name, in characters.
 pub const MAX_CHANNEL_NAME_CHARS: usize = 100;
@@ -189,6 +190,8 @@ pub struct Channel {
     pub config: ChannelConfig,
     /// Policies that name no channels use the default ones.
     pub is_default: bool,
+    /// The document that manages it, if any (issue 16).
+    pub managed: Option<Managed>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

@@ -20,7 +20,7 @@ use crate::status_pages::{
     StatusPageWriteError,
 };
 use crate::website::{
-    CreateWebsiteError, DeleteWebsiteError, FileGuard, Guarded, GetWebsiteError, HealthError,
+    CreateWebsiteError, DeleteWebsiteError, FileGuard, GetWebsiteError, Guarded, HealthError,
     ListWebsitesError, NewWebsite, SiteCounter, SiteCounts, SiteCountsError, UpdateWebsiteError,
     UpdatedWebsite, Website, WebsitePatch, WebsiteRepository,
 };

@@ -9,9 +9,11 @@ use lookout_domain::alerting::{
     AlertStoreError, Channel, ChannelConfig, ChannelDeletion, ChannelId, ChannelKind, ChannelName,
     ChannelPatch, ChannelRepository, EmailAddress, Header, NewChannel, Secret, TemplateMethod,
 };
+use lookout_domain::website::{FileGuard, Guarded};
 use serde::{Deserialize, Serialize};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
+use crate::ownership::{gate, managed_by, stored_managed};
 use crate::schema::{alert_policy_channels, channels};
 use crate::store::with_connection;
 use crate::time_conv::{from_column, to_column};
@@ -27,6 +29,8 @@ pub(crate) struct ChannelRow {
     is_default: bool,
     created_at: PrimitiveDateTime,
     updated_at: PrimitiveDateTime,
+    managed_by: Option<String>,
+    managed_key: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -162,6 +166,8 @@ impl TryFrom<ChannelRow> for Channel {
             name: ChannelName::parse(&row.name).map_err(corrupt)?,
             config: parse_config(kind, &row.config).map_err(corrupt)?,
             is_default: row.is_default,
+            managed: stored_managed(row.managed_by.as_deref(), row.managed_key.as_deref())
+                .map_err(corrupt)?,
             created_at: from_column(row.created_at),
             updated_at: from_column(row.updated_at),
         })
@@ -224,32 +230,52 @@ impl ChannelRepository for Store {
         id: ChannelId,
         patch: &ChannelPatch,
         now: OffsetDateTime,
-    ) -> Result<Option<Channel>, AlertStoreError> {
+        guard: FileGuard,
+    ) -> Result<Guarded<Channel>, AlertStoreError> {
         let changes = ChannelChangeset {
             name: patch.name.as_ref().map(|n| n.as_str().to_owned()),
             config: patch.config.as_ref().map(config_json),
             is_default: patch.is_default,
             updated_at: to_column(now),
         };
-        let row: Option<ChannelRow> = with_connection!(self, write, |conn| {
-            diesel::update(channels::table.find(id.get()))
-                .set(&changes)
-                .returning(ChannelRow::as_returning())
-                .get_result(&mut conn)
-                .await
-                .optional()
-                .map_err(StoreError::from)?
+        let row = with_connection!(self, write, |conn| {
+            conn.transaction(async |conn| {
+                if let Err(stop) = gate(
+                    managed_by!(conn, channels::table.find(id.get()), channels).as_ref(),
+                    guard,
+                ) {
+                    return Ok(Err(stop));
+                }
+                diesel::update(channels::table.find(id.get()))
+                    .set(&changes)
+                    .returning(ChannelRow::as_returning())
+                    .get_result(conn)
+                    .await
+                    .map(Ok)
+            })
+            .await
+            .map_err(StoreError::from)?
         });
-        Ok(row.map(Channel::try_from).transpose()?)
+        match row {
+            Ok(row) => Ok(Guarded::Done(Channel::try_from(row)?)),
+            Err(stop) => Ok(stop.outcome(format_args!("channel {id}"))?),
+        }
     }
 
     async fn delete_channel(
         &self,
         id: ChannelId,
         force: bool,
+        guard: FileGuard,
     ) -> Result<ChannelDeletion, AlertStoreError> {
-        let outcome: ChannelDeletion = with_connection!(self, write, |conn| {
+        let outcome = with_connection!(self, write, |conn| {
             conn.transaction(async |conn| {
+                if let Err(stop) = gate(
+                    managed_by!(conn, channels::table.find(id.get()), channels).as_ref(),
+                    guard,
+                ) {
+                    return Ok(Err(stop));
+                }
                 let users: Vec<i64> = alert_policy_channels::table
                     .filter(alert_policy_channels::channel_id.eq(id.get()))
                     .select(alert_policy_channels::website_id)
@@ -260,7 +286,7 @@ impl ChannelRepository for Store {
                 if !users.is_empty() && !force {
                     let websites =
                         users.into_iter().filter_map(|w| WebsiteId::new(w).ok()).collect();
-                    return Ok(ChannelDeletion::InUse { websites });
+                    return Ok(Ok(ChannelDeletion::InUse { websites }));
                 }
                 diesel::delete(
                     alert_policy_channels::table
@@ -268,17 +294,19 @@ impl ChannelRepository for Store {
                 )
                 .execute(conn)
                 .await?;
-                let deleted = diesel::delete(channels::table.find(id.get())).execute(conn).await?;
-                Ok::<_, diesel::result::Error>(if deleted == 0 {
-                    ChannelDeletion::NotFound
-                } else {
-                    ChannelDeletion::Deleted
-                })
+                diesel::delete(channels::table.find(id.get())).execute(conn).await?;
+                Ok::<_, diesel::result::Error>(Ok(ChannelDeletion::Deleted))
             })
             .await
             .map_err(StoreError::from)?
         });
-        Ok(outcome)
+        match outcome {
+            Ok(deletion) => Ok(deletion),
+            Err(stop) => match stop.owner(format_args!("channel {id}"))? {
+                Some(owner) => Ok(ChannelDeletion::ManagedByFile(owner)),
+                None => Ok(ChannelDeletion::NotFound),
+            },
+        }
     }
 }
 

@@ -28,6 +28,7 @@ mod migrations;
 mod nodes;
 mod outbox;
 mod outbox_attempts;
+mod ownership;
 mod phase_columns;
 mod region_vote;
 mod rollups;

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::alerting::{AlertPolicy, ChannelId};
-use lookout_domain::manifest::Owner;
 use lookout_domain::regions::RegionsError;
 
 use crate::alert_policies::save_policy;
@@ -17,6 +16,7 @@ use lookout_domain::{NewWebsite, Website, WebsiteId, WebsitePatch};
 use time::OffsetDateTime;
 
 use crate::alert_policies::{PolicyRow, assemble, policies_query, policy_channels_query};
+use crate::ownership::{Stop, gate, managed_by, stored_owner};
 use crate::rows::{NewWebsiteRow, WebsiteRow, updated_pair};
 use crate::schema::websites;
 use crate::site_patch::patch_row;
@@ -148,9 +148,9 @@ impl WebsiteRepository for Store {
                 Err(UpdateWebsiteError::UnknownChannels(ids))
             }
             Err(PolicyTxError::Regions(e)) => Err(UpdateWebsiteError::Regions(e)),
-            Err(PolicyTxError::Managed(owner)) => {
-                Err(UpdateWebsiteError::ManagedByFile(stored_owner(id, &owner)?))
-            }
+            Err(PolicyTxError::Managed(owner)) => Err(UpdateWebsiteError::ManagedByFile(
+                stored_owner(format_args!("website {id}"), &owner)?,
+            )),
             Err(PolicyTxError::Store(e)) if e.is_not_found() => {
                 Err(UpdateWebsiteError::NotFound(id))
             }
@@ -170,31 +170,22 @@ impl WebsiteRepository for Store {
         id: WebsiteId,
         guard: FileGuard,
     ) -> Result<(), DeleteWebsiteError> {
-        // `Some(owner)`: refused, the site is the owner's.
-        let outcome: Option<Option<String>> = with_connection!(self, write, |conn| {
+        let outcome: Result<(), Stop> = with_connection!(self, write, |conn| {
             conn.transaction(async |conn| {
-                let owner: Option<Option<String>> = websites::table
-                    .find(id.get())
-                    .select(websites::managed_by)
-                    .first(conn)
-                    .await
-                    .optional()?;
-                match owner {
-                    Some(Some(owner)) if guard == FileGuard::Respect => Ok(Some(Some(owner))),
-                    Some(_) => {
-                        diesel::delete(websites::table.find(id.get())).execute(conn).await?;
-                        Ok::<_, diesel::result::Error>(Some(None))
-                    }
-                    None => Ok(None),
+                let owner = managed_by!(conn, websites::table.find(id.get()), websites);
+                if let Err(stop) = gate(owner.as_ref(), guard) {
+                    return Ok(Err(stop));
                 }
+                diesel::delete(websites::table.find(id.get())).execute(conn).await?;
+                Ok::<_, diesel::result::Error>(Ok(()))
             })
             .await
             .map_err(StoreError::from)?
         });
-        match outcome {
+        let Err(stop) = outcome else { return Ok(()) };
+        match stop.owner(format_args!("website {id}"))? {
+            Some(owner) => Err(DeleteWebsiteError::ManagedByFile(owner)),
             None => Err(DeleteWebsiteError::NotFound(id)),
-            Some(Some(owner)) => Err(DeleteWebsiteError::ManagedByFile(stored_owner(id, &owner)?)),
-            Some(None) => Ok(()),
         }
     }
 
@@ -204,12 +195,6 @@ impl WebsiteRepository for Store {
         });
         Ok(())
     }
-}
-
-/// The owner column of a site, read back.
-fn stored_owner(id: WebsiteId, stored: &str) -> Result<Owner, StoreError> {
-    Owner::parse(stored)
-        .map_err(|e| StoreError::CorruptRow(format!("website {id}: managed_by: {e}")))
 }
 
 /// A website write that also saves its alert policy.

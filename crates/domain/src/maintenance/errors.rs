@@ -3,8 +3,8 @@
 use super::MaintenanceFieldError;
 use super::ports::MaintenanceWriteError;
 use crate::WebsiteId;
-use crate::manifest::Owner;
 use crate::alerting::{AlertStoreError, MaintenanceId, storage_variants};
+use crate::manifest::Owner;
 use crate::website::BoxError;
 
 fn ids(websites: &[WebsiteId]) -> String {

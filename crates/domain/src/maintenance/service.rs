@@ -123,14 +123,14 @@ impl<R: MaintenanceRepository, C: Clock> MaintenanceManagement for MaintenanceSe
             .await?
             .ok_or(UpdateMaintenanceError::NotFound(id))?;
         let spec = patch.over(&stored.spec).map_err(UpdateMaintenanceError::Invalid)?;
-        let window = match self.repository.update_maintenance(id, &spec, self.clock.now(), guard).await?
-        {
-            Guarded::Done(window) => window,
-            Guarded::NotFound => return Err(UpdateMaintenanceError::NotFound(id)),
-            Guarded::ManagedByFile(owner) => {
-                return Err(UpdateMaintenanceError::ManagedByFile(owner));
-            }
-        };
+        let window =
+            match self.repository.update_maintenance(id, &spec, self.clock.now(), guard).await? {
+                Guarded::Done(window) => window,
+                Guarded::NotFound => return Err(UpdateMaintenanceError::NotFound(id)),
+                Guarded::ManagedByFile(owner) => {
+                    return Err(UpdateMaintenanceError::ManagedByFile(owner));
+                }
+            };
         self.announce();
         tracing::info!(id = %id, "Maintenance window updated");
         Ok(window)

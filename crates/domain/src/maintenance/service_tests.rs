@@ -68,7 +68,9 @@ fn unknown_sites_and_missing_windows_are_their_own_errors() {
         })
     });
     repository.expect_get_maintenance().returning(|_| Box::pin(async { Ok(None) }));
-    repository.expect_delete_maintenance().returning(|_, _| Box::pin(async { Ok(Guarded::NotFound) }));
+    repository
+        .expect_delete_maintenance()
+        .returning(|_, _| Box::pin(async { Ok(Guarded::NotFound) }));
     let service = MaintenanceService::new(repository, clock());
     let error = block_on(service.create_maintenance(draft())).unwrap_err();
     assert_eq!(error.to_string(), "unknown website ids: 4");

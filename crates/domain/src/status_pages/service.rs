@@ -8,9 +8,9 @@ use time::Duration;
 
 use super::BadgeFacts;
 use super::{
-    CreateStatusPageError, DeleteStatusPageError, Overall, PublicSite, PublicStatus, StatusPage, StatusPageError,
-    StatusPagePatch, StatusPageRepository, StatusPageSlug, StatusPageSpec, StatusPageWriteError,
-    UpdateStatusPageError,
+    CreateStatusPageError, DeleteStatusPageError, Overall, PublicSite, PublicStatus, StatusPage,
+    StatusPageError, StatusPagePatch, StatusPageRepository, StatusPageSlug, StatusPageSpec,
+    StatusPageWriteError, UpdateStatusPageError,
 };
 use crate::dashboard::{ChartWindow, DashboardReader, daily_bars, uptime_from_windows};
 use crate::history::CheckAggregate;

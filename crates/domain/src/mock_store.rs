@@ -17,8 +17,12 @@ use crate::manifest::{
     ManifestReadError, ManifestRepository, ManifestWriteError, ManifestWrites, SiteWritten, StoredItems,
 };
 use crate::node::{HeartbeatError, ListNodesError, NodeInfo, NodeRegistry, Registration};
+use crate::status_pages::{
+    StatusPage, StatusPagePatch, StatusPageRepository, StatusPageSlug, StatusPageSpec,
+    StatusPageWriteError,
+};
 use crate::website::{
-    CreateWebsiteError, DeleteWebsiteError, FileGuard, GetWebsiteError, HealthError,
+    CreateWebsiteError, DeleteWebsiteError, FileGuard, GetWebsiteError, Guarded, HealthError,
     ListWebsitesError, NewWebsite, SiteCounter, SiteCounts, SiteCountsError, UpdateWebsiteError,
     UpdatedWebsite, Website, WebsitePatch, WebsiteRepository,
 };
@@ -70,10 +74,23 @@ mockall::mock! {
             -> impl Future<Output = Result<Option<MaintenanceWindow>, AlertStoreError>> + Send;
         fn create_maintenance(&self, spec: &MaintenanceSpec, now: OffsetDateTime)
             -> impl Future<Output = Result<MaintenanceWindow, MaintenanceWriteError>> + Send;
-        fn update_maintenance(&self, id: MaintenanceId, spec: &MaintenanceSpec, now: OffsetDateTime)
-            -> impl Future<Output = Result<Option<MaintenanceWindow>, MaintenanceWriteError>> + Send;
-        fn delete_maintenance(&self, id: MaintenanceId)
-            -> impl Future<Output = Result<bool, AlertStoreError>> + Send;
+        fn update_maintenance(&self, id: MaintenanceId, spec: &MaintenanceSpec, now: OffsetDateTime, guard: FileGuard)
+            -> impl Future<Output = Result<Guarded<MaintenanceWindow>, MaintenanceWriteError>> + Send;
+        fn delete_maintenance(&self, id: MaintenanceId, guard: FileGuard)
+            -> impl Future<Output = Result<Guarded<()>, AlertStoreError>> + Send;
+    }
+
+    impl StatusPageRepository for Store {
+        fn create_status_page(&self, spec: &StatusPageSpec, now: OffsetDateTime)
+            -> impl Future<Output = Result<StatusPage, StatusPageWriteError>> + Send;
+        fn list_status_pages(&self) -> impl Future<Output = Result<Vec<StatusPage>, AlertStoreError>> + Send;
+        fn get_status_page(&self, slug: &StatusPageSlug)
+            -> impl Future<Output = Result<Option<StatusPage>, AlertStoreError>> + Send;
+        fn update_status_page(&self, slug: &StatusPageSlug, patch: &StatusPagePatch, now: OffsetDateTime, guard: FileGuard)
+            -> impl Future<Output = Result<Guarded<StatusPage>, StatusPageWriteError>> + Send;
+        fn is_public(&self, id: WebsiteId) -> impl Future<Output = Result<bool, AlertStoreError>> + Send;
+        fn delete_status_page(&self, slug: &StatusPageSlug, guard: FileGuard)
+            -> impl Future<Output = Result<Guarded<()>, AlertStoreError>> + Send;
     }
 
     impl NodeRegistry for Store {
@@ -142,6 +159,7 @@ pub(crate) fn silence(
             mode: crate::maintenance::MaintenanceMode::Silence,
             timing: crate::maintenance::MaintenanceTiming::Once { starts_at, ends_at },
         },
+        managed: None,
         created_at: starts_at,
         updated_at: starts_at,
     }

@@ -10,7 +10,9 @@ mod service;
 mod view;
 
 pub use badge::{BadgeColour, BadgeFacts};
-pub use errors::{CreateStatusPageError, StatusPageError, UpdateStatusPageError};
+pub use errors::{
+    CreateStatusPageError, DeleteStatusPageError, StatusPageError, UpdateStatusPageError,
+};
 pub use page::{
     MAX_PAGE_SITES, StatusPage, StatusPageDraft, StatusPageFieldError, StatusPagePatch,
     StatusPageSlug, StatusPageSpec,

@@ -7,6 +7,7 @@ mod address;
 mod counts;
 mod entity;
 mod errors;
+mod file_guard;
 mod history_service;
 mod id;
 mod interval;
@@ -20,11 +21,12 @@ pub use address::{AddressPolicy, Cidr, CidrError, is_private_address};
 #[cfg(any(test, feature = "mocks"))]
 pub use counts::MockSiteCounter;
 pub use counts::{SiteCounter, SiteCounts, SiteCountsError};
-pub use entity::{FileGuard, NewWebsite, ScheduleChange, UpdatedWebsite, Website, WebsitePatch};
+pub use entity::{NewWebsite, ScheduleChange, UpdatedWebsite, Website, WebsitePatch};
 pub use errors::{
     BoxError, CreateWebsiteError, DeleteWebsiteError, GetWebsiteError, HealthError,
     ListWebsitesError, UpdateWebsiteError, WebsiteStatusError,
 };
+pub use file_guard::{FileGuard, Guarded};
 pub use history_service::WebsiteHistory;
 pub use id::{WebsiteId, WebsiteIdError};
 pub use interval::{

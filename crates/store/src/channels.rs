@@ -9,9 +9,12 @@ use lookout_domain::alerting::{
     AlertStoreError, Channel, ChannelConfig, ChannelDeletion, ChannelId, ChannelKind, ChannelName,
     ChannelPatch, ChannelRepository, EmailAddress, Header, NewChannel, Secret, TemplateMethod,
 };
+use lookout_domain::manifest::Managed;
+use lookout_domain::website::{FileGuard, Guarded};
 use serde::{Deserialize, Serialize};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
+use crate::ownership::{gate, managed_by, managed_columns, stored_managed};
 use crate::schema::{alert_policy_channels, channels};
 use crate::store::with_connection;
 use crate::time_conv::{from_column, to_column};
@@ -27,18 +30,64 @@ pub(crate) struct ChannelRow {
     is_default: bool,
     created_at: PrimitiveDateTime,
     updated_at: PrimitiveDateTime,
+    managed_by: Option<String>,
+    managed_key: Option<String>,
 }
 
+/// A channel as written whole: made through the API, or made or replaced by a document (with
+/// its mark).
 #[derive(Debug, Insertable)]
 #[diesel(table_name = channels)]
-struct NewChannelRow {
-    name: String,
+pub(crate) struct NewChannelRow<'a> {
+    name: &'a str,
     kind: &'static str,
     config: String,
     is_default: bool,
     created_at: PrimitiveDateTime,
     updated_at: PrimitiveDateTime,
+    managed_by: Option<&'a str>,
+    managed_key: Option<&'a str>,
 }
+
+impl<'a> NewChannelRow<'a> {
+    /// A channel to make, with its document's mark when a document makes it.
+    pub(crate) fn new(new: &'a NewChannel, now: OffsetDateTime, managed: Option<&'a Managed>) -> Self {
+        let (managed_by, managed_key) = managed.map_or((None, None), managed_columns);
+        Self {
+            name: new.name.as_str(),
+            kind: new.config.kind().as_str(),
+            config: config_json(&new.config),
+            is_default: new.is_default,
+            created_at: to_column(now),
+            updated_at: to_column(now),
+            managed_by,
+            managed_key,
+        }
+    }
+
+    /// Every field of a stored channel a document replaces (all but `kind`, which never
+    /// changes, and `created_at`), its mark included.
+    pub(crate) fn replacing(&self) -> ChannelReplacement<'_> {
+        (
+            channels::name.eq(self.name),
+            channels::config.eq(&self.config),
+            channels::is_default.eq(self.is_default),
+            channels::updated_at.eq(self.updated_at),
+            channels::managed_by.eq(self.managed_by),
+            channels::managed_key.eq(self.managed_key),
+        )
+    }
+}
+
+/// The changeset of [`NewChannelRow::replacing`].
+pub(crate) type ChannelReplacement<'a> = (
+    diesel::dsl::Eq<channels::name, &'a str>,
+    diesel::dsl::Eq<channels::config, &'a String>,
+    diesel::dsl::Eq<channels::is_default, bool>,
+    diesel::dsl::Eq<channels::updated_at, PrimitiveDateTime>,
+    diesel::dsl::Eq<channels::managed_by, Option<&'a str>>,
+    diesel::dsl::Eq<channels::managed_key, Option<&'a str>>,
+);
 
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = channels)]
@@ -162,6 +211,8 @@ impl TryFrom<ChannelRow> for Channel {
             name: ChannelName::parse(&row.name).map_err(corrupt)?,
             config: parse_config(kind, &row.config).map_err(corrupt)?,
             is_default: row.is_default,
+            managed: stored_managed(row.managed_by.as_deref(), row.managed_key.as_deref())
+                .map_err(corrupt)?,
             created_at: from_column(row.created_at),
             updated_at: from_column(row.updated_at),
         })
@@ -174,15 +225,7 @@ impl ChannelRepository for Store {
         new: &NewChannel,
         now: OffsetDateTime,
     ) -> Result<Channel, AlertStoreError> {
-        let now = to_column(now);
-        let row = NewChannelRow {
-            name: new.name.as_str().to_owned(),
-            kind: new.config.kind().as_str(),
-            config: config_json(&new.config),
-            is_default: new.is_default,
-            created_at: now,
-            updated_at: now,
-        };
+        let row = NewChannelRow::new(new, now, None);
         let row: ChannelRow = with_connection!(self, write, |conn| {
             diesel::insert_into(channels::table)
                 .values(&row)
@@ -224,32 +267,52 @@ impl ChannelRepository for Store {
         id: ChannelId,
         patch: &ChannelPatch,
         now: OffsetDateTime,
-    ) -> Result<Option<Channel>, AlertStoreError> {
+        guard: FileGuard,
+    ) -> Result<Guarded<Channel>, AlertStoreError> {
         let changes = ChannelChangeset {
             name: patch.name.as_ref().map(|n| n.as_str().to_owned()),
             config: patch.config.as_ref().map(config_json),
             is_default: patch.is_default,
             updated_at: to_column(now),
         };
-        let row: Option<ChannelRow> = with_connection!(self, write, |conn| {
-            diesel::update(channels::table.find(id.get()))
-                .set(&changes)
-                .returning(ChannelRow::as_returning())
-                .get_result(&mut conn)
-                .await
-                .optional()
-                .map_err(StoreError::from)?
+        let row = with_connection!(self, write, |conn| {
+            conn.transaction(async |conn| {
+                if let Err(stop) = gate(
+                    managed_by!(conn, channels::table.find(id.get()), channels).as_ref(),
+                    guard,
+                ) {
+                    return Ok(Err(stop));
+                }
+                diesel::update(channels::table.find(id.get()))
+                    .set(&changes)
+                    .returning(ChannelRow::as_returning())
+                    .get_result(conn)
+                    .await
+                    .map(Ok)
+            })
+            .await
+            .map_err(StoreError::from)?
         });
-        Ok(row.map(Channel::try_from).transpose()?)
+        match row {
+            Ok(row) => Ok(Guarded::Done(Channel::try_from(row)?)),
+            Err(stop) => Ok(stop.outcome(format_args!("channel {id}"))?),
+        }
     }
 
     async fn delete_channel(
         &self,
         id: ChannelId,
         force: bool,
+        guard: FileGuard,
     ) -> Result<ChannelDeletion, AlertStoreError> {
-        let outcome: ChannelDeletion = with_connection!(self, write, |conn| {
+        let outcome = with_connection!(self, write, |conn| {
             conn.transaction(async |conn| {
+                if let Err(stop) = gate(
+                    managed_by!(conn, channels::table.find(id.get()), channels).as_ref(),
+                    guard,
+                ) {
+                    return Ok(Err(stop));
+                }
                 let users: Vec<i64> = alert_policy_channels::table
                     .filter(alert_policy_channels::channel_id.eq(id.get()))
                     .select(alert_policy_channels::website_id)
@@ -260,7 +323,7 @@ impl ChannelRepository for Store {
                 if !users.is_empty() && !force {
                     let websites =
                         users.into_iter().filter_map(|w| WebsiteId::new(w).ok()).collect();
-                    return Ok(ChannelDeletion::InUse { websites });
+                    return Ok(Ok(ChannelDeletion::InUse { websites }));
                 }
                 diesel::delete(
                     alert_policy_channels::table
@@ -268,17 +331,19 @@ impl ChannelRepository for Store {
                 )
                 .execute(conn)
                 .await?;
-                let deleted = diesel::delete(channels::table.find(id.get())).execute(conn).await?;
-                Ok::<_, diesel::result::Error>(if deleted == 0 {
-                    ChannelDeletion::NotFound
-                } else {
-                    ChannelDeletion::Deleted
-                })
+                diesel::delete(channels::table.find(id.get())).execute(conn).await?;
+                Ok::<_, diesel::result::Error>(Ok(ChannelDeletion::Deleted))
             })
             .await
             .map_err(StoreError::from)?
         });
-        Ok(outcome)
+        match outcome {
+            Ok(deletion) => Ok(deletion),
+            Err(stop) => match stop.owner(format_args!("channel {id}"))? {
+                Some(owner) => Ok(ChannelDeletion::ManagedByFile(owner)),
+                None => Ok(ChannelDeletion::NotFound),
+            },
+        }
     }
 }
 

@@ -12,8 +12,10 @@ use lookout_domain::maintenance::{
     MaintenanceDraft, MaintenanceId, MaintenanceRepository, MaintenanceScope, MaintenanceSpec,
     MaintenanceWindow, MaintenanceWriteError,
 };
+use lookout_domain::website::{FileGuard, Guarded};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
+use crate::ownership::{Stop, gate, managed_by, stored_managed};
 use crate::schema::{maintenance_websites, maintenance_windows, websites};
 use crate::store::with_connection;
 use crate::time_conv::{from_column, to_column};
@@ -35,6 +37,8 @@ struct WindowRow {
     until_at: Option<PrimitiveDateTime>,
     created_at: PrimitiveDateTime,
     updated_at: PrimitiveDateTime,
+    managed_by: Option<String>,
+    managed_key: Option<String>,
 }
 
 /// The columns of a spec (created or replaced).
@@ -116,6 +120,8 @@ impl WindowRow {
         Ok(MaintenanceWindow {
             id: MaintenanceId::new(self.id).map_err(|e| corrupt(e.to_string()))?,
             spec,
+            managed: stored_managed(self.managed_by.as_deref(), self.managed_key.as_deref())
+                .map_err(corrupt)?,
             created_at: from_column(self.created_at),
             updated_at: from_column(self.updated_at),
         })
@@ -154,17 +160,36 @@ impl From<StoreError> for MaintenanceWriteError {
     }
 }
 
-/// Writes a window's columns and sites in one transaction: `Ok(Err(ids))` when sites are
-/// unknown (nothing written), else the window's id (`None`: no window `id` to update).
+/// Why a window was not written (nothing was).
+#[derive(Debug)]
+enum Unwritten {
+    UnknownWebsites(Vec<WebsiteId>),
+    /// The guard of a hand edit stopped it, or there is no such window.
+    Stopped(Stop),
+}
+
+/// Writes a window's columns and sites in one transaction; evaluates to the window's id, or
+/// why nothing was written. `$replace`: the window to update and the guard of that edit
+/// (`None`: a new window).
 macro_rules! write_window {
-    ($conn:expr, $id:expr, $spec:expr, $now:expr) => {{
+    ($conn:expr, $replace:expr, $spec:expr, $now:expr) => {{
         let spec: &MaintenanceSpec = $spec;
         let sites = site_ids(spec);
         let columns = SpecColumns::of(spec, $now);
         let created_at = to_column($now);
-        let id: Option<MaintenanceId> = $id;
+        let replace: Option<(MaintenanceId, FileGuard)> = $replace;
         $conn
             .transaction(async |conn| {
+                if let Some((id, guard)) = replace {
+                    let owner = managed_by!(
+                        conn,
+                        maintenance_windows::table.find(id.get()),
+                        maintenance_windows
+                    );
+                    if let Err(stop) = gate(owner.as_ref(), guard) {
+                        return Ok(Err(Unwritten::Stopped(stop)));
+                    }
+                }
                 let mut found: Vec<i64> = websites::table
                     .filter(websites::id.eq_any(&sites))
                     .select(websites::id)
@@ -173,9 +198,11 @@ macro_rules! write_window {
                 found.sort_unstable();
                 let unknown = missing(&sites, &found);
                 if !unknown.is_empty() {
-                    return Ok::<_, diesel::result::Error>(Err(unknown));
+                    return Ok::<_, diesel::result::Error>(Err(Unwritten::UnknownWebsites(
+                        unknown,
+                    )));
                 }
-                let written: Option<i64> = match id {
+                let written: Option<i64> = match replace {
                     None => Some(
                         diesel::insert_into(maintenance_windows::table)
                             .values(NewWindow { spec: columns, created_at })
@@ -183,14 +210,16 @@ macro_rules! write_window {
                             .get_result(conn)
                             .await?,
                     ),
-                    Some(id) => diesel::update(maintenance_windows::table.find(id.get()))
+                    Some((id, _)) => diesel::update(maintenance_windows::table.find(id.get()))
                         .set(&columns)
                         .returning(maintenance_windows::id)
                         .get_result(conn)
                         .await
                         .optional()?,
                 };
-                let Some(window) = written else { return Ok(Ok(None)) };
+                let Some(window) = written else {
+                    return Ok(Err(Unwritten::Stopped(Stop::Missing)));
+                };
                 diesel::delete(
                     maintenance_websites::table
                         .filter(maintenance_websites::maintenance_id.eq(window)),
@@ -206,7 +235,7 @@ macro_rules! write_window {
                         .execute(conn)
                         .await?;
                 }
-                Ok(Ok(Some(window)))
+                Ok(Ok(window))
             })
             .await
             .map_err(StoreError::from)?
@@ -244,16 +273,25 @@ impl Store {
         assemble(rows, links)
     }
 
+    /// The window `write_window!` wrote, read back (`item` names it in a storage error).
     async fn written(
         &self,
-        outcome: Result<Option<i64>, Vec<WebsiteId>>,
-    ) -> Result<Option<MaintenanceWindow>, MaintenanceWriteError> {
-        let Some(id) = outcome.map_err(MaintenanceWriteError::UnknownWebsites)? else {
-            return Ok(None);
+        outcome: Result<i64, Unwritten>,
+        item: &str,
+    ) -> Result<Guarded<MaintenanceWindow>, MaintenanceWriteError> {
+        let id = match outcome {
+            Ok(id) => id,
+            Err(Unwritten::UnknownWebsites(ids)) => {
+                return Err(MaintenanceWriteError::UnknownWebsites(ids));
+            }
+            Err(Unwritten::Stopped(stop)) => return Ok(stop.outcome(item)?),
         };
         let id = MaintenanceId::new(id)
             .map_err(|e| StoreError::CorruptRow(format!("maintenance window id: {e}")))?;
-        Ok(self.load_windows(Some(id)).await?.into_iter().next())
+        Ok(match self.load_windows(Some(id)).await?.into_iter().next() {
+            Some(window) => Guarded::Done(window),
+            None => Guarded::NotFound,
+        })
     }
 }
 
@@ -275,9 +313,13 @@ impl MaintenanceRepository for Store {
         now: OffsetDateTime,
     ) -> Result<MaintenanceWindow, MaintenanceWriteError> {
         let outcome = with_connection!(self, write, |conn| write_window!(conn, None, spec, now));
-        self.written(outcome).await?.ok_or_else(|| {
-            StoreError::CorruptRow("a created maintenance window cannot be read back".into()).into()
-        })
+        match self.written(outcome, "a new maintenance window").await? {
+            Guarded::Done(window) => Ok(window),
+            Guarded::NotFound | Guarded::ManagedByFile(_) => Err(StoreError::CorruptRow(
+                "a created maintenance window cannot be read back".into(),
+            )
+            .into()),
+        }
     }
 
     async fn update_maintenance(
@@ -285,26 +327,41 @@ impl MaintenanceRepository for Store {
         id: MaintenanceId,
         spec: &MaintenanceSpec,
         now: OffsetDateTime,
-    ) -> Result<Option<MaintenanceWindow>, MaintenanceWriteError> {
-        let outcome =
-            with_connection!(self, write, |conn| write_window!(conn, Some(id), spec, now));
-        self.written(outcome).await
+        guard: FileGuard,
+    ) -> Result<Guarded<MaintenanceWindow>, MaintenanceWriteError> {
+        let outcome = with_connection!(self, write, |conn| {
+            write_window!(conn, Some((id, guard)), spec, now)
+        });
+        self.written(outcome, &format!("maintenance window {id}")).await
     }
 
-    async fn delete_maintenance(&self, id: MaintenanceId) -> Result<bool, AlertStoreError> {
-        let deleted: usize = with_connection!(self, write, |conn| {
+    async fn delete_maintenance(
+        &self,
+        id: MaintenanceId,
+        guard: FileGuard,
+    ) -> Result<Guarded<()>, AlertStoreError> {
+        let outcome: Result<(), Stop> = with_connection!(self, write, |conn| {
             conn.transaction(async |conn| {
+                let owner = managed_by!(
+                    conn,
+                    maintenance_windows::table.find(id.get()),
+                    maintenance_windows
+                );
+                if let Err(stop) = gate(owner.as_ref(), guard) {
+                    return Ok(Err(stop));
+                }
                 diesel::delete(
                     maintenance_websites::table
                         .filter(maintenance_websites::maintenance_id.eq(id.get())),
                 )
                 .execute(conn)
                 .await?;
-                diesel::delete(maintenance_windows::table.find(id.get())).execute(conn).await
+                diesel::delete(maintenance_windows::table.find(id.get())).execute(conn).await?;
+                Ok::<_, diesel::result::Error>(Ok(()))
             })
             .await
             .map_err(StoreError::from)?
         });
-        Ok(deleted > 0)
+        Ok(Stop::settle(outcome, format_args!("maintenance window {id}"))?)
     }
 }

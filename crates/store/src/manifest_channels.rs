@@ -33,8 +33,9 @@ macro_rules! write_channel {
                 if !unchanged(stamp, *read_at) {
                     return Err(PolicyTxError::Stale);
                 }
+                let row = $crate::channels::NewChannelRow::new(channel, now, Some(managed));
                 diesel::update(channels::table.find(id.get()))
-                    .set(&$crate::channels::NewChannelRow::replacing(channel, now, managed))
+                    .set(row.replacing())
                     .execute($conn)
                     .await?;
             }
@@ -82,10 +83,10 @@ macro_rules! site_with_channel_ids {
             &lookout_domain::manifest::DeclaredSite,
             &lookout_domain::manifest::Owner,
         ) = ($site, $owner);
-        let mut keys: Vec<&str> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
         let _ = site.try_map_channels(|named| {
             if let ChannelRef::Key(key) = named {
-                keys.push(key.as_str());
+                keys.push(key.as_str().to_owned());
             }
             Ok::<_, ()>(())
         });

@@ -1,7 +1,7 @@
 //! Row structs of the diesel schema and their conversion to and from domain types.
 
 use diesel::prelude::*;
-use lookout_domain::manifest::{ItemKey, Managed, Owner};
+use lookout_domain::manifest::Managed;
 use lookout_domain::regions::{Quorum, RegionName, RegionsError, SiteRegions};
 use lookout_domain::website::UpdatedWebsite;
 use lookout_domain::{
@@ -13,6 +13,7 @@ use crate::StoreError;
 use crate::check_settings::{
     assertions_column, degraded_column, request_column, stored_check, stored_request,
 };
+use crate::ownership::{managed_columns, stored_managed};
 use crate::schema::websites;
 use crate::time_conv::{from_column, to_column};
 
@@ -46,15 +47,8 @@ impl WebsiteRow {
 
     /// The document that manages the site, if one does.
     pub(crate) fn managed(&self) -> Result<Option<Managed>, StoreError> {
-        let corrupt = |what: &str| StoreError::CorruptRow(format!("website {}: {what}", self.id));
-        match (&self.managed_by, &self.managed_key) {
-            (Some(by), Some(key)) => Ok(Some(Managed {
-                by: Owner::parse(by).map_err(|e| corrupt(&format!("managed_by: {e}")))?,
-                key: ItemKey::parse(key).map_err(|e| corrupt(&format!("managed_key: {e}")))?,
-            })),
-            (None, None) => Ok(None),
-            _ => Err(corrupt("managed_by and managed_key must be set together")),
-        }
+        stored_managed(self.managed_by.as_deref(), self.managed_key.as_deref())
+            .map_err(|e| StoreError::CorruptRow(format!("website {}: {e}", self.id)))
     }
 }
 
@@ -246,11 +240,6 @@ impl<'a> WebsiteChangeset<'a> {
         let (managed_by, managed_key) = managed_columns(managed);
         Self { managed_by, managed_key, ..self }
     }
-}
-
-/// The `managed_by` and `managed_key` columns of a site a document manages.
-fn managed_columns(managed: &Managed) -> (Option<&str>, Option<&str>) {
-    (Some(managed.by.as_str()), Some(managed.key.as_str()))
 }
 
 /// Intervals are bounded far below `i32::MAX` by configuration; saturate rather than wrap.

@@ -8,6 +8,8 @@ diesel::table! {
         description -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        managed_by -> Nullable<Text>,
+        managed_key -> Nullable<Text>,
     }
 }
 
@@ -154,6 +156,8 @@ diesel::table! {
         window_messages -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        managed_by -> Nullable<Text>,
+        managed_key -> Nullable<Text>,
     }
 }
 
@@ -263,6 +267,8 @@ diesel::table! {
         until_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        managed_by -> Nullable<Text>,
+        managed_key -> Nullable<Text>,
     }
 }
 

@@ -10,8 +10,10 @@ use lookout_domain::status_pages::{
     StatusPage, StatusPagePatch, StatusPageRepository, StatusPageSlug, StatusPageSpec,
     StatusPageWriteError,
 };
+use lookout_domain::website::{FileGuard, Guarded};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
+use crate::ownership::{Stop, gate, managed_by, stored_managed};
 use crate::schema::{status_page_sites, status_pages, websites};
 use crate::store::with_connection;
 use crate::time_conv::{from_column, to_column};
@@ -26,6 +28,8 @@ struct PageRow {
     description: Option<String>,
     created_at: PrimitiveDateTime,
     updated_at: PrimitiveDateTime,
+    managed_by: Option<String>,
+    managed_key: Option<String>,
 }
 
 /// Why a page's transaction stopped.
@@ -119,11 +123,13 @@ impl Store {
         }
         rows.into_iter()
             .map(|row| {
+                let corrupt =
+                    |e: String| StoreError::CorruptRow(format!("status page {}: {e}", row.id));
                 Ok(StatusPage {
                     id: row.id,
-                    slug: StatusPageSlug::parse(&row.slug).map_err(|e| {
-                        StoreError::CorruptRow(format!("status page {}: {e}", row.id))
-                    })?,
+                    slug: StatusPageSlug::parse(&row.slug).map_err(corrupt)?,
+                    managed: stored_managed(row.managed_by.as_deref(), row.managed_key.as_deref())
+                        .map_err(corrupt)?,
                     title: row.title,
                     description: row.description,
                     websites: by_page.remove(&row.id).unwrap_or_default(),
@@ -206,18 +212,22 @@ impl StatusPageRepository for Store {
         slug: &StatusPageSlug,
         patch: &StatusPagePatch,
         now: OffsetDateTime,
-    ) -> Result<Option<StatusPage>, StatusPageWriteError> {
+        guard: FileGuard,
+    ) -> Result<Guarded<StatusPage>, StatusPageWriteError> {
         let at = to_column(now);
-        let updated: Result<bool, PageTxError> = async {
+        let updated: Result<Result<(), Stop>, PageTxError> = async {
             with_connection!(self, write, |conn| {
                 conn.transaction(async |conn| {
-                    let page: Option<i64> = status_pages::table
+                    let page: Option<(i64, Option<String>)> = status_pages::table
                         .filter(status_pages::slug.eq(slug.as_str()))
-                        .select(status_pages::id)
+                        .select((status_pages::id, status_pages::managed_by))
                         .first(conn)
                         .await
                         .optional()?;
-                    let Some(page) = page else { return Ok::<_, PageTxError>(false) };
+                    if let Err(stop) = gate(page.as_ref().map(|(_, by)| by), guard) {
+                        return Ok::<_, PageTxError>(Err(stop));
+                    }
+                    let Some((page, _)) = page else { return Ok(Err(Stop::Missing)) };
                     diesel::update(status_pages::table.find(page))
                         .set(status_pages::updated_at.eq(at))
                         .execute(conn)
@@ -243,17 +253,20 @@ impl StatusPageRepository for Store {
                     if let Some(sites) = &patch.websites {
                         replace_sites!(conn, page, sites);
                     }
-                    Ok(true)
+                    Ok(Ok(()))
                 })
                 .await
             })
         }
         .await;
-        if !updated? {
-            return Ok(None);
+        if let Err(stop) = updated? {
+            return Ok(stop.outcome(format_args!("status page {}", slug.as_str()))?);
         }
         let current = patch.slug.as_ref().unwrap_or(slug);
-        Ok(self.page_by_slug(current.as_str()).await?)
+        Ok(match self.page_by_slug(current.as_str()).await? {
+            Some(page) => Guarded::Done(page),
+            None => Guarded::NotFound,
+        })
     }
 
     async fn is_public(&self, id: WebsiteId) -> Result<bool, AlertStoreError> {
@@ -276,13 +289,23 @@ impl StatusPageRepository for Store {
         Ok(public.is_some_and(|public| public || listed))
     }
 
-    async fn delete_status_page(&self, slug: &StatusPageSlug) -> Result<bool, AlertStoreError> {
-        let deleted: usize = with_connection!(self, write, |conn| {
-            diesel::delete(status_pages::table.filter(status_pages::slug.eq(slug.as_str())))
-                .execute(&mut conn)
-                .await
-                .map_err(StoreError::from)?
+    async fn delete_status_page(
+        &self,
+        slug: &StatusPageSlug,
+        guard: FileGuard,
+    ) -> Result<Guarded<()>, AlertStoreError> {
+        let page = || status_pages::table.filter(status_pages::slug.eq(slug.as_str()));
+        let outcome: Result<(), Stop> = with_connection!(self, write, |conn| {
+            conn.transaction(async |conn| {
+                if let Err(stop) = gate(managed_by!(conn, page(), status_pages).as_ref(), guard) {
+                    return Ok(Err(stop));
+                }
+                diesel::delete(page()).execute(conn).await?;
+                Ok::<_, diesel::result::Error>(Ok(()))
+            })
+            .await
+            .map_err(StoreError::from)?
         });
-        Ok(deleted > 0)
+        Ok(Stop::settle(outcome, format_args!("status page {}", slug.as_str()))?)
     }
 }

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::alerting::{AlertPolicy, ChannelId};
-use lookout_domain::manifest::Owner;
 use lookout_domain::regions::RegionsError;
 
 use crate::alert_policies::save_policy;
@@ -17,6 +16,7 @@ use lookout_domain::{NewWebsite, Website, WebsiteId, WebsitePatch};
 use time::OffsetDateTime;
 
 use crate::alert_policies::{PolicyRow, assemble, policies_query, policy_channels_query};
+use crate::ownership::{Stop, gate, managed_by, stored_owner};
 use crate::rows::{NewWebsiteRow, WebsiteRow, updated_pair};
 use crate::schema::websites;
 use crate::site_patch::patch_row;
@@ -62,9 +62,12 @@ impl WebsiteRepository for Store {
             // A new site's regions are parsed whole before it is stored: nothing to patch; a
             // new site is not yet anyone's.
             Err(PolicyTxError::Regions(e)) => Err(CreateWebsiteError::Unknown(Box::new(e))),
-            Err(PolicyTxError::Managed(_) | PolicyTxError::Stale) => {
-                Err(CreateWebsiteError::Unknown("a new site has no owner and no past".into()))
-            }
+            Err(
+                PolicyTxError::Managed(_)
+                | PolicyTxError::Stale
+                | PolicyTxError::UnknownChannelKey(_)
+                | PolicyTxError::ChannelInUse { .. },
+            ) => Err(CreateWebsiteError::Unknown("a new site has no owner and no past".into())),
             Err(PolicyTxError::Store(e)) => Err(e.into()),
         }
     }
@@ -148,15 +151,17 @@ impl WebsiteRepository for Store {
                 Err(UpdateWebsiteError::UnknownChannels(ids))
             }
             Err(PolicyTxError::Regions(e)) => Err(UpdateWebsiteError::Regions(e)),
-            Err(PolicyTxError::Managed(owner)) => {
-                Err(UpdateWebsiteError::ManagedByFile(stored_owner(id, &owner)?))
-            }
+            Err(PolicyTxError::Managed(owner)) => Err(UpdateWebsiteError::ManagedByFile(
+                stored_owner(format_args!("website {id}"), &owner)?,
+            )),
             Err(PolicyTxError::Store(e)) if e.is_not_found() => {
                 Err(UpdateWebsiteError::NotFound(id))
             }
-            Err(PolicyTxError::Stale) => {
-                Err(UpdateWebsiteError::Unknown("no plan to go stale".into()))
-            }
+            Err(
+                PolicyTxError::Stale
+                | PolicyTxError::UnknownChannelKey(_)
+                | PolicyTxError::ChannelInUse { .. },
+            ) => Err(UpdateWebsiteError::Unknown("a hand edit is no document's write".into())),
             Err(PolicyTxError::Store(e)) if e.is_unique_violation() => match &patch.url {
                 Some(url) => Err(UpdateWebsiteError::DuplicateUrl(url.clone())),
                 None => Err(e.into()),
@@ -170,31 +175,22 @@ impl WebsiteRepository for Store {
         id: WebsiteId,
         guard: FileGuard,
     ) -> Result<(), DeleteWebsiteError> {
-        // `Some(owner)`: refused, the site is the owner's.
-        let outcome: Option<Option<String>> = with_connection!(self, write, |conn| {
+        let outcome: Result<(), Stop> = with_connection!(self, write, |conn| {
             conn.transaction(async |conn| {
-                let owner: Option<Option<String>> = websites::table
-                    .find(id.get())
-                    .select(websites::managed_by)
-                    .first(conn)
-                    .await
-                    .optional()?;
-                match owner {
-                    Some(Some(owner)) if guard == FileGuard::Respect => Ok(Some(Some(owner))),
-                    Some(_) => {
-                        diesel::delete(websites::table.find(id.get())).execute(conn).await?;
-                        Ok::<_, diesel::result::Error>(Some(None))
-                    }
-                    None => Ok(None),
+                let owner = managed_by!(conn, websites::table.find(id.get()), websites);
+                if let Err(stop) = gate(owner.as_ref(), guard) {
+                    return Ok(Err(stop));
                 }
+                diesel::delete(websites::table.find(id.get())).execute(conn).await?;
+                Ok::<_, diesel::result::Error>(Ok(()))
             })
             .await
             .map_err(StoreError::from)?
         });
-        match outcome {
+        let Err(stop) = outcome else { return Ok(()) };
+        match stop.owner(format_args!("website {id}"))? {
+            Some(owner) => Err(DeleteWebsiteError::ManagedByFile(owner)),
             None => Err(DeleteWebsiteError::NotFound(id)),
-            Some(Some(owner)) => Err(DeleteWebsiteError::ManagedByFile(stored_owner(id, &owner)?)),
-            Some(None) => Ok(()),
         }
     }
 
@@ -204,12 +200,6 @@ impl WebsiteRepository for Store {
         });
         Ok(())
     }
-}
-
-/// The owner column of a site, read back.
-fn stored_owner(id: WebsiteId, stored: &str) -> Result<Owner, StoreError> {
-    Owner::parse(stored)
-        .map_err(|e| StoreError::CorruptRow(format!("website {id}: managed_by: {e}")))
 }
 
 /// A website write that also saves its alert policy.
@@ -222,6 +212,10 @@ pub(crate) enum PolicyTxError {
     Managed(String),
     /// A document's write found a site changed since its plan read it.
     Stale,
+    /// A document's site names a channel key its file has no channel of.
+    UnknownChannelKey(lookout_domain::manifest::ItemKey),
+    /// A document's channel to delete is still named by these sites' alerts.
+    ChannelInUse { id: ChannelId, websites: Vec<WebsiteId> },
 }
 
 impl From<StoreError> for PolicyTxError {

@@ -6,8 +6,8 @@ use std::fmt;
 use time::OffsetDateTime;
 
 use super::ChannelId;
-use crate::manifest::Managed;
 use crate::WebsiteUrl;
+use crate::manifest::Managed;
 use crate::website::AddressPolicy;
 
 /// Longest channel name, in characters.

@@ -9,8 +9,8 @@ use super::{
     GetChannelError, ListChannelsError, NewChannel, Notifier, Outbox, SendOutcome,
     TestChannelError, UpdateChannelError,
 };
-use crate::website::AddressPolicy;
 use crate::Clock;
+use crate::website::{AddressPolicy, FileGuard, Guarded};
 
 /// What `POST /api/channels/{id}/test` came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,15 +31,20 @@ pub trait ChannelManagement: Send + Sync + 'static {
         &self,
         id: ChannelId,
     ) -> impl Future<Output = Result<Channel, GetChannelError>> + Send;
+    /// Refused for a channel a document manages unless `guard` is [`FileGuard::Force`].
     fn update_channel(
         &self,
         id: ChannelId,
         patch: ChannelPatch,
+        guard: FileGuard,
     ) -> impl Future<Output = Result<Channel, UpdateChannelError>> + Send;
+    /// `force`: delete it even when alert policies name it (it is taken out of them); refused
+    /// for a channel a document manages unless `guard` is [`FileGuard::Force`].
     fn delete_channel(
         &self,
         id: ChannelId,
         force: bool,
+        guard: FileGuard,
     ) -> impl Future<Output = Result<(), DeleteChannelError>> + Send;
     /// Sends a `test` event now (recorded as a delivery) and reports how it went.
     fn test_channel(
@@ -107,6 +112,7 @@ where
         &self,
         id: ChannelId,
         patch: ChannelPatch,
+        guard: FileGuard,
     ) -> Result<Channel, UpdateChannelError> {
         if let Some(config) = &patch.config {
             let stored =
@@ -120,17 +126,23 @@ where
             }
             self.notifier.check_config(config).map_err(UpdateChannelError::InvalidConfig)?;
         }
-        let channel = self
-            .repository
-            .update_channel(id, &patch, self.clock.now())
-            .await?
-            .ok_or(UpdateChannelError::NotFound(id))?;
-        tracing::info!(channel = %id, "Channel updated");
-        Ok(channel)
+        match self.repository.update_channel(id, &patch, self.clock.now(), guard).await? {
+            Guarded::Done(channel) => {
+                tracing::info!(channel = %id, "Channel updated");
+                Ok(channel)
+            }
+            Guarded::NotFound => Err(UpdateChannelError::NotFound(id)),
+            Guarded::ManagedByFile(owner) => Err(UpdateChannelError::ManagedByFile(owner)),
+        }
     }
 
-    async fn delete_channel(&self, id: ChannelId, force: bool) -> Result<(), DeleteChannelError> {
-        match self.repository.delete_channel(id, force).await? {
+    async fn delete_channel(
+        &self,
+        id: ChannelId,
+        force: bool,
+        guard: FileGuard,
+    ) -> Result<(), DeleteChannelError> {
+        match self.repository.delete_channel(id, force, guard).await? {
             ChannelDeletion::Deleted => {
                 tracing::info!(channel = %id, force, "Channel deleted");
                 Ok(())
@@ -139,6 +151,7 @@ where
             ChannelDeletion::InUse { websites } => {
                 Err(DeleteChannelError::InUse { channel: id, websites })
             }
+            ChannelDeletion::ManagedByFile(owner) => Err(DeleteChannelError::ManagedByFile(owner)),
         }
     }
 
@@ -166,3 +179,7 @@ where
         Ok(TestDelivery { delivery, outcome })
     }
 }
+
+#[cfg(test)]
+#[path = "channel_service_tests.rs"]
+mod tests;

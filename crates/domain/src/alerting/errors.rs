@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use super::{AlertStoreError, ChannelConfigError, ChannelId, ChannelKind, DeliveryId, IncidentId};
 use crate::WebsiteId;
+use crate::manifest::Owner;
 use crate::website::BoxError;
 
 macro_rules! storage_variants {
@@ -67,6 +68,8 @@ pub enum UpdateChannelError {
         "{field} points at a private address ({ip}); allow it with probe.allow_private or probe.allowed_cidrs"
     )]
     BlockedAddress { field: &'static str, ip: IpAddr },
+    #[error("channel is managed by {0}")]
+    ManagedByFile(Owner),
     #[error("storage is unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]
@@ -80,6 +83,8 @@ pub enum DeleteChannelError {
     NotFound(ChannelId),
     #[error("channel {channel} is used by the alert policies of {} site(s); remove it from them or delete with ?force=true", .websites.len())]
     InUse { channel: ChannelId, websites: Vec<WebsiteId> },
+    #[error("channel is managed by {0}")]
+    ManagedByFile(Owner),
     #[error("storage is unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]

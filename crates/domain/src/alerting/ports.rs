@@ -12,7 +12,8 @@ use super::{
     IncidentId, NewChannel, SendOutcome,
 };
 use crate::WebsiteId;
-use crate::website::BoxError;
+use crate::manifest::Owner;
+use crate::website::{BoxError, FileGuard, Guarded};
 
 /// Storage failed: the only ways a store operation of alerting fails.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +33,8 @@ pub enum ChannelDeletion {
     InUse {
         websites: Vec<WebsiteId>,
     },
+    /// A document manages the channel and the guard was [`FileGuard::Respect`].
+    ManagedByFile(Owner),
 }
 
 /// Storage of channels.
@@ -50,19 +53,22 @@ pub trait ChannelRepository: Send + Sync + 'static {
         id: ChannelId,
     ) -> impl Future<Output = Result<Option<Channel>, AlertStoreError>> + Send;
 
-    /// Applies the patch; `None` when there is no such channel.
+    /// Applies the patch, unless `guard` refuses it (checked in the same transaction).
     fn update_channel(
         &self,
         id: ChannelId,
         patch: &ChannelPatch,
         now: OffsetDateTime,
-    ) -> impl Future<Output = Result<Option<Channel>, AlertStoreError>> + Send;
+        guard: FileGuard,
+    ) -> impl Future<Output = Result<Guarded<Channel>, AlertStoreError>> + Send;
 
-    /// Deletes the channel; with `force`, first takes it out of every policy.
+    /// Deletes the channel; with `force`, first takes it out of every policy. `guard` is its
+    /// own question (a channel a document manages), checked first, in the same transaction.
     fn delete_channel(
         &self,
         id: ChannelId,
         force: bool,
+        guard: FileGuard,
     ) -> impl Future<Output = Result<ChannelDeletion, AlertStoreError>> + Send;
 }
 

@@ -22,6 +22,7 @@ fn window(
     MaintenanceWindow {
         id: MaintenanceId::new(id).unwrap(),
         spec: MaintenanceSpec { name: format!("w{id}"), scope, mode, timing },
+        managed: None,
         created_at: at,
         updated_at: at,
     }

@@ -4,6 +4,7 @@ use super::MaintenanceFieldError;
 use super::ports::MaintenanceWriteError;
 use crate::WebsiteId;
 use crate::alerting::{AlertStoreError, MaintenanceId, storage_variants};
+use crate::manifest::Owner;
 use crate::website::BoxError;
 
 fn ids(websites: &[WebsiteId]) -> String {
@@ -65,6 +66,8 @@ pub enum UpdateMaintenanceError {
     Invalid(MaintenanceFieldError),
     #[error("unknown website ids: {}", ids(.0))]
     UnknownWebsites(Vec<WebsiteId>),
+    #[error("maintenance window is managed by {0}")]
+    ManagedByFile(Owner),
     #[error("storage is unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]
@@ -77,6 +80,8 @@ from_write!(UpdateMaintenanceError);
 pub enum DeleteMaintenanceError {
     #[error("maintenance window {0} not found")]
     NotFound(MaintenanceId),
+    #[error("maintenance window is managed by {0}")]
+    ManagedByFile(Owner),
     #[error("storage is unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]

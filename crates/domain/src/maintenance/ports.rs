@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use super::window::{MaintenanceSpec, MaintenanceWindow};
 use crate::WebsiteId;
 use crate::alerting::{AlertStoreError, MaintenanceId};
+use crate::website::{FileGuard, Guarded};
 
 /// Why a window could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -36,17 +37,20 @@ pub trait MaintenanceRepository: Send + Sync + 'static {
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<MaintenanceWindow, MaintenanceWriteError>> + Send;
 
-    /// `None` when there is no such window.
+    /// Replaces the window's spec, unless `guard` refuses it (checked in the same
+    /// transaction).
     fn update_maintenance(
         &self,
         id: MaintenanceId,
         spec: &MaintenanceSpec,
         now: OffsetDateTime,
-    ) -> impl Future<Output = Result<Option<MaintenanceWindow>, MaintenanceWriteError>> + Send;
+        guard: FileGuard,
+    ) -> impl Future<Output = Result<Guarded<MaintenanceWindow>, MaintenanceWriteError>> + Send;
 
-    /// Whether there was such a window.
+    /// Deletes the window, unless `guard` refuses it (checked in the same transaction).
     fn delete_maintenance(
         &self,
         id: MaintenanceId,
-    ) -> impl Future<Output = Result<bool, AlertStoreError>> + Send;
+        guard: FileGuard,
+    ) -> impl Future<Output = Result<Guarded<()>, AlertStoreError>> + Send;
 }

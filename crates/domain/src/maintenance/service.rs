@@ -15,6 +15,7 @@ use super::spec::MaintenanceDraft;
 use super::window::MaintenanceWindow;
 use crate::Clock;
 use crate::alerting::MaintenanceId;
+use crate::website::{FileGuard, Guarded};
 
 /// The maintenance use cases, as the inbound adapters (HTTP) see them.
 pub trait MaintenanceManagement: Send + Sync + 'static {
@@ -32,16 +33,20 @@ pub trait MaintenanceManagement: Send + Sync + 'static {
         id: MaintenanceId,
     ) -> impl Future<Output = Result<MaintenanceWindow, GetMaintenanceError>> + Send;
 
-    /// Lays `patch` over the stored window (see [`MaintenanceDraft::over`]).
+    /// Lays `patch` over the stored window (see [`MaintenanceDraft::over`]). Refused for a
+    /// window a document manages unless `guard` is [`FileGuard::Force`].
     fn update_maintenance(
         &self,
         id: MaintenanceId,
         patch: MaintenanceDraft,
+        guard: FileGuard,
     ) -> impl Future<Output = Result<MaintenanceWindow, UpdateMaintenanceError>> + Send;
 
+    /// Refused for a window a document manages unless `guard` is [`FileGuard::Force`].
     fn delete_maintenance(
         &self,
         id: MaintenanceId,
+        guard: FileGuard,
     ) -> impl Future<Output = Result<(), DeleteMaintenanceError>> + Send;
 }
 
@@ -110,6 +115,7 @@ impl<R: MaintenanceRepository, C: Clock> MaintenanceManagement for MaintenanceSe
         &self,
         id: MaintenanceId,
         patch: MaintenanceDraft,
+        guard: FileGuard,
     ) -> Result<MaintenanceWindow, UpdateMaintenanceError> {
         let stored = self
             .repository
@@ -117,19 +123,30 @@ impl<R: MaintenanceRepository, C: Clock> MaintenanceManagement for MaintenanceSe
             .await?
             .ok_or(UpdateMaintenanceError::NotFound(id))?;
         let spec = patch.over(&stored.spec).map_err(UpdateMaintenanceError::Invalid)?;
-        let window = self
-            .repository
-            .update_maintenance(id, &spec, self.clock.now())
-            .await?
-            .ok_or(UpdateMaintenanceError::NotFound(id))?;
+        let window =
+            match self.repository.update_maintenance(id, &spec, self.clock.now(), guard).await? {
+                Guarded::Done(window) => window,
+                Guarded::NotFound => return Err(UpdateMaintenanceError::NotFound(id)),
+                Guarded::ManagedByFile(owner) => {
+                    return Err(UpdateMaintenanceError::ManagedByFile(owner));
+                }
+            };
         self.announce();
         tracing::info!(id = %id, "Maintenance window updated");
         Ok(window)
     }
 
-    async fn delete_maintenance(&self, id: MaintenanceId) -> Result<(), DeleteMaintenanceError> {
-        if !self.repository.delete_maintenance(id).await? {
-            return Err(DeleteMaintenanceError::NotFound(id));
+    async fn delete_maintenance(
+        &self,
+        id: MaintenanceId,
+        guard: FileGuard,
+    ) -> Result<(), DeleteMaintenanceError> {
+        match self.repository.delete_maintenance(id, guard).await? {
+            Guarded::Done(()) => {}
+            Guarded::NotFound => return Err(DeleteMaintenanceError::NotFound(id)),
+            Guarded::ManagedByFile(owner) => {
+                return Err(DeleteMaintenanceError::ManagedByFile(owner));
+            }
         }
         self.announce();
         tracing::info!(id = %id, "Maintenance window deleted");

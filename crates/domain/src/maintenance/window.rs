@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use super::cron::CronSchedule;
 use crate::WebsiteId;
 use crate::alerting::MaintenanceId;
+use crate::manifest::Managed;
 
 /// What a window does to its sites.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -129,6 +130,8 @@ pub struct MaintenanceSpec {
 pub struct MaintenanceWindow {
     pub id: MaintenanceId,
     pub spec: MaintenanceSpec,
+    /// The document that manages it, if any (issue 16).
+    pub managed: Option<Managed>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

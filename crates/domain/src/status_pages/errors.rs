@@ -2,6 +2,8 @@
 
 use super::StatusPageSlug;
 use crate::WebsiteId;
+use crate::alerting::{AlertStoreError, storage_variants};
+use crate::manifest::Owner;
 use crate::website::BoxError;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,13 +26,27 @@ pub enum UpdateStatusPageError {
     DuplicateSlug(StatusPageSlug),
     #[error("websites: no website with id {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
     UnknownWebsites(Vec<WebsiteId>),
+    #[error("status page is managed by {0}")]
+    ManagedByFile(Owner),
     #[error("storage is unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]
     Unknown(BoxError),
 }
 
-/// Reading or deleting a page, or showing it.
+#[derive(Debug, thiserror::Error)]
+pub enum DeleteStatusPageError {
+    #[error("status page {} not found", .0.as_str())]
+    NotFound(StatusPageSlug),
+    #[error("status page is managed by {0}")]
+    ManagedByFile(Owner),
+    #[error("storage is unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error(transparent)]
+    Unknown(BoxError),
+}
+
+/// Reading a page, or showing it.
 #[derive(Debug, thiserror::Error)]
 pub enum StatusPageError {
     #[error("status page {} not found", .0.as_str())]
@@ -53,11 +69,5 @@ impl From<crate::history::HistoryError> for StatusPageError {
     }
 }
 
-impl From<crate::alerting::AlertStoreError> for StatusPageError {
-    fn from(error: crate::alerting::AlertStoreError) -> Self {
-        match error {
-            crate::alerting::AlertStoreError::Unavailable(e) => Self::Unavailable(e),
-            crate::alerting::AlertStoreError::Unknown(e) => Self::Unknown(e),
-        }
-    }
-}
+storage_variants!(StatusPageError);
+storage_variants!(DeleteStatusPageError);

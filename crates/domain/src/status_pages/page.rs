@@ -3,6 +3,7 @@
 use time::OffsetDateTime;
 
 use crate::WebsiteId;
+use crate::manifest::Managed;
 
 /// Most sites on one status page.
 pub const MAX_PAGE_SITES: usize = 500;
@@ -146,6 +147,8 @@ pub struct StatusPage {
     pub title: String,
     pub description: Option<String>,
     pub websites: Vec<WebsiteId>,
+    /// The document that manages it, if any (issue 16).
+    pub managed: Option<Managed>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::{StatusPage, StatusPagePatch, StatusPageSlug, StatusPageSpec};
 use crate::WebsiteId;
 use crate::alerting::AlertStoreError;
-use crate::website::BoxError;
+use crate::website::{BoxError, FileGuard, Guarded};
 
 /// Why a page could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -40,13 +40,14 @@ pub trait StatusPageRepository: Send + Sync + 'static {
         slug: &StatusPageSlug,
     ) -> impl Future<Output = Result<Option<StatusPage>, AlertStoreError>> + Send;
 
-    /// `None` when no page has `slug`.
+    /// Applies the patch, unless `guard` refuses it (checked in the same transaction).
     fn update_status_page(
         &self,
         slug: &StatusPageSlug,
         patch: &StatusPagePatch,
         now: OffsetDateTime,
-    ) -> impl Future<Output = Result<Option<StatusPage>, StatusPageWriteError>> + Send;
+        guard: FileGuard,
+    ) -> impl Future<Output = Result<Guarded<StatusPage>, StatusPageWriteError>> + Send;
 
     /// Whether the site's badges are public: it is marked `public` or is on a status page
     /// (`false` for a site that does not exist).
@@ -55,9 +56,10 @@ pub trait StatusPageRepository: Send + Sync + 'static {
         id: WebsiteId,
     ) -> impl Future<Output = Result<bool, AlertStoreError>> + Send;
 
-    /// `false` when no page has `slug`.
+    /// Deletes the page, unless `guard` refuses it (checked in the same transaction).
     fn delete_status_page(
         &self,
         slug: &StatusPageSlug,
-    ) -> impl Future<Output = Result<bool, AlertStoreError>> + Send;
+        guard: FileGuard,
+    ) -> impl Future<Output = Result<Guarded<()>, AlertStoreError>> + Send;
 }

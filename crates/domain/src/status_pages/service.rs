@@ -8,15 +8,15 @@ use time::Duration;
 
 use super::BadgeFacts;
 use super::{
-    CreateStatusPageError, Overall, PublicSite, PublicStatus, StatusPage, StatusPageError,
-    StatusPagePatch, StatusPageRepository, StatusPageSlug, StatusPageSpec, StatusPageWriteError,
-    UpdateStatusPageError,
+    CreateStatusPageError, DeleteStatusPageError, Overall, PublicSite, PublicStatus, StatusPage,
+    StatusPageError, StatusPagePatch, StatusPageRepository, StatusPageSlug, StatusPageSpec,
+    StatusPageWriteError, UpdateStatusPageError,
 };
 use crate::dashboard::{ChartWindow, DashboardReader, daily_bars, uptime_from_windows};
 use crate::history::CheckAggregate;
 use crate::history::{CheckHistory, Grain};
 use crate::maintenance::{MaintenanceRepository, MaintenanceView};
-use crate::website::{Schedule, WebsiteRepository, WebsiteService};
+use crate::website::{FileGuard, Guarded, Schedule, WebsiteRepository, WebsiteService};
 use crate::{Clock, SiteState, WebsiteId};
 
 /// Days of history on a status page.
@@ -38,16 +38,20 @@ pub trait StatusPages: Send + Sync + 'static {
         slug: StatusPageSlug,
     ) -> impl Future<Output = Result<StatusPage, StatusPageError>> + Send;
 
+    /// Refused for a page a document manages unless `guard` is [`FileGuard::Force`].
     fn update_status_page(
         &self,
         slug: StatusPageSlug,
         patch: StatusPagePatch,
+        guard: FileGuard,
     ) -> impl Future<Output = Result<StatusPage, UpdateStatusPageError>> + Send;
 
+    /// Refused for a page a document manages unless `guard` is [`FileGuard::Force`].
     fn delete_status_page(
         &self,
         slug: StatusPageSlug,
-    ) -> impl Future<Output = Result<(), StatusPageError>> + Send;
+        guard: FileGuard,
+    ) -> impl Future<Output = Result<(), DeleteStatusPageError>> + Send;
 
     /// The page as the public sees it now.
     fn public_status(
@@ -103,10 +107,12 @@ where
         &self,
         slug: StatusPageSlug,
         patch: StatusPagePatch,
+        guard: FileGuard,
     ) -> Result<StatusPage, UpdateStatusPageError> {
-        match self.repository.update_status_page(&slug, &patch, self.clock.now()).await {
-            Ok(Some(page)) => Ok(page),
-            Ok(None) => Err(UpdateStatusPageError::NotFound(slug)),
+        match self.repository.update_status_page(&slug, &patch, self.clock.now(), guard).await {
+            Ok(Guarded::Done(page)) => Ok(page),
+            Ok(Guarded::NotFound) => Err(UpdateStatusPageError::NotFound(slug)),
+            Ok(Guarded::ManagedByFile(owner)) => Err(UpdateStatusPageError::ManagedByFile(owner)),
             Err(StatusPageWriteError::DuplicateSlug) => {
                 Err(UpdateStatusPageError::DuplicateSlug(patch.slug.unwrap_or(slug)))
             }
@@ -118,10 +124,15 @@ where
         }
     }
 
-    async fn delete_status_page(&self, slug: StatusPageSlug) -> Result<(), StatusPageError> {
-        match self.repository.delete_status_page(&slug).await? {
-            true => Ok(()),
-            false => Err(StatusPageError::NotFound(slug)),
+    async fn delete_status_page(
+        &self,
+        slug: StatusPageSlug,
+        guard: FileGuard,
+    ) -> Result<(), DeleteStatusPageError> {
+        match self.repository.delete_status_page(&slug, guard).await? {
+            Guarded::Done(()) => Ok(()),
+            Guarded::NotFound => Err(DeleteStatusPageError::NotFound(slug)),
+            Guarded::ManagedByFile(owner) => Err(DeleteStatusPageError::ManagedByFile(owner)),
         }
     }
 
@@ -225,3 +236,7 @@ where
         }))
     }
 }
+
+#[cfg(test)]
+#[path = "service_tests.rs"]
+mod tests;

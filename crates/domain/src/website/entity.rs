@@ -132,19 +132,6 @@ impl WebsitePatch {
     }
 }
 
-/// Whether a change made by hand (through the API or the pages) may touch a site a document
-/// manages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FileGuard {
-    /// Refuse it ([`UpdateWebsiteError::ManagedByFile`]): the file would silently differ.
-    ///
-    /// [`UpdateWebsiteError::ManagedByFile`]: super::UpdateWebsiteError::ManagedByFile
-    #[default]
-    Respect,
-    /// Make it anyway (`?force=true`); the next apply of the file puts its values back.
-    Force,
-}
-
 /// A website before and after one update, read in the same transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdatedWebsite {

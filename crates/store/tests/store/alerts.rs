@@ -65,12 +65,18 @@ on_both_backends!(channels_keep_their_secrets_and_a_used_one_needs_force, |store
     let site = NewWebsite { alerts: Some(policy.clone()), ..new_site("https://example.com", true) };
     let site = store.create_website(&site, T0).await.unwrap();
     assert_eq!(store.get_website(site.id).await.unwrap().alerts, Some(policy));
-    match store.delete_channel(ops.id, false).await.unwrap() {
+    match store.delete_channel(ops.id, false, FileGuard::Respect).await.unwrap() {
         ChannelDeletion::InUse { websites } => assert_eq!(websites, vec![site.id]),
         other => panic!("expected InUse, got {other:?}"),
     }
-    assert_eq!(store.delete_channel(ops.id, true).await.unwrap(), ChannelDeletion::Deleted);
-    assert_eq!(store.delete_channel(ops.id, true).await.unwrap(), ChannelDeletion::NotFound);
+    assert_eq!(
+        store.delete_channel(ops.id, true, FileGuard::Respect).await.unwrap(),
+        ChannelDeletion::Deleted
+    );
+    assert_eq!(
+        store.delete_channel(ops.id, true, FileGuard::Respect).await.unwrap(),
+        ChannelDeletion::NotFound
+    );
     assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM alert_policy_channels").await, 0);
     let after = store.get_website(site.id).await.unwrap().alerts.unwrap();
     assert_eq!(after.channels, Some(vec![]), "the site keeps its policy, without the channel");

@@ -9,6 +9,7 @@ mod checks;
 mod dashboard;
 mod disk_full;
 mod maintenance;
+mod managed_items;
 mod nodes;
 mod partitions;
 mod region_stats;

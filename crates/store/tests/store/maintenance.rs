@@ -8,13 +8,13 @@ use lookout_domain::history::{CheckHistory, PageLimit, TimeRange};
 use lookout_domain::maintenance::{
     MaintenanceDraft, MaintenanceRepository, MaintenanceScope, MaintenanceWriteError,
 };
-use lookout_domain::website::FileGuard;
+use lookout_domain::website::{FileGuard, Guarded};
 use lookout_store::CheckWriterOptions;
 
 use crate::checks::check;
 use crate::*;
 
-fn weekly(sites: Vec<i64>) -> MaintenanceDraft {
+pub(crate) fn weekly(sites: Vec<i64>) -> MaintenanceDraft {
     MaintenanceDraft {
         name: Some("weekly patching".into()),
         websites: Some(sites),
@@ -44,7 +44,9 @@ on_both_backends!(windows_round_trip_and_unknown_sites_write_nothing, |store, db
     }
     .parse()
     .unwrap();
-    let updated = store.update_maintenance(created.id, &once, T1).await.unwrap().unwrap();
+    let updated =
+        store.update_maintenance(created.id, &once, T1, FileGuard::Respect).await.unwrap();
+    let Guarded::Done(updated) = updated else { panic!("{updated:?}") };
     assert_eq!((updated.spec.clone(), updated.created_at), (once, created.created_at));
     assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM maintenance_websites").await, 0);
 
@@ -56,8 +58,14 @@ on_both_backends!(windows_round_trip_and_unknown_sites_write_nothing, |store, db
         other => panic!("{other:?}"),
     }
     assert_eq!(store.list_maintenance().await.unwrap().len(), 1, "nothing written");
-    assert!(store.delete_maintenance(updated.id).await.unwrap());
-    assert!(!store.delete_maintenance(updated.id).await.unwrap());
+    assert_eq!(
+        store.delete_maintenance(updated.id, FileGuard::Respect).await.unwrap(),
+        Guarded::Done(())
+    );
+    assert_eq!(
+        store.delete_maintenance(updated.id, FileGuard::Respect).await.unwrap(),
+        Guarded::NotFound
+    );
 });
 
 on_both_backends!(a_deleted_site_leaves_its_windows, |store, _db| {

@@ -4,11 +4,14 @@
 use lookout_domain::status_pages::{
     StatusPageDraft, StatusPagePatch, StatusPageRepository, StatusPageSlug, StatusPageWriteError,
 };
-use lookout_domain::website::FileGuard;
+use lookout_domain::website::{FileGuard, Guarded};
 
 use crate::*;
 
-fn spec(slug: &str, sites: &[WebsiteId]) -> lookout_domain::status_pages::StatusPageSpec {
+pub(crate) fn spec(
+    slug: &str,
+    sites: &[WebsiteId],
+) -> lookout_domain::status_pages::StatusPageSpec {
     StatusPageDraft {
         slug: Some(slug.into()),
         title: Some("Shop".into()),
@@ -43,14 +46,18 @@ on_both_backends!(status_pages_keep_their_sites_in_order_and_their_slug_unique, 
         ..StatusPagePatch::default()
     };
     let shop = StatusPageSlug::parse("shop").unwrap();
-    let page = store.update_status_page(&shop, &renamed, T1).await.unwrap().unwrap();
+    let page = store.update_status_page(&shop, &renamed, T1, FileGuard::Respect).await.unwrap();
+    let Guarded::Done(page) = page else { panic!("{page:?}") };
     assert_eq!(
         (page.slug.as_str(), page.websites.as_slice(), page.description),
         ("shop-eu", &[a][..], None)
     );
     assert_eq!(page.updated_at, T1);
     assert!(store.get_status_page(&shop).await.unwrap().is_none(), "moved");
-    assert!(store.update_status_page(&shop, &renamed, T1).await.unwrap().is_none());
+    assert_eq!(
+        store.update_status_page(&shop, &renamed, T1, FileGuard::Respect).await.unwrap(),
+        Guarded::NotFound
+    );
 
     let eu = StatusPageSlug::parse("shop-eu").unwrap();
     store.delete_website(a, FileGuard::Respect).await.unwrap();
@@ -59,7 +66,7 @@ on_both_backends!(status_pages_keep_their_sites_in_order_and_their_slug_unique, 
         [],
         "a deleted site leaves"
     );
-    assert!(store.delete_status_page(&eu).await.unwrap());
-    assert!(!store.delete_status_page(&eu).await.unwrap());
+    assert_eq!(store.delete_status_page(&eu, FileGuard::Respect).await.unwrap(), Guarded::Done(()));
+    assert_eq!(store.delete_status_page(&eu, FileGuard::Respect).await.unwrap(), Guarded::NotFound);
     assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM status_page_sites").await, 0);
 });

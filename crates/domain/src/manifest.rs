@@ -1,5 +1,5 @@
-//! Monitoring as code: a document declares channels and sites (each under a stable key), and
-//! applying it makes storage match. The plan — create, update field by field, delete what the
+//! Monitoring as code: a document declares channels, sites, maintenance windows and status
+//! pages (each under a stable key), and applying it makes storage match. The plan — create, update field by field, delete what the
 //! file once made and no longer lists — is a pure function of the document, what is stored
 //! and who owns it; the service applies it all or nothing and keeps the schedule in step.
 //!
@@ -13,15 +13,19 @@ mod document_plan;
 mod errors;
 mod file_health;
 mod key;
+mod maintenance_windows;
 mod plan;
 mod ports;
 mod refs;
 mod service;
 mod sites;
+mod status_pages;
 
 pub use channels::{ChannelField, Channels};
 pub use document::{Declared, Document};
 pub use document_plan::{ChannelStep, Plan, SiteStep, plan_document};
+pub use maintenance_windows::{DeclaredMaintenance, MaintenanceWindows};
+pub use status_pages::{DeclaredStatusPage, Pages};
 pub use errors::{ApplyError, PlanError, PlanProblem};
 pub use file_health::{FileHealth, FileHealthSource, FileState};
 pub use key::{ItemKey, ItemKeyError, Managed, Owner, OwnerError};
@@ -29,8 +33,8 @@ pub use plan::{ItemKind, Step, counts, plan_items};
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockManifestRepository;
 pub use ports::{
-    ChannelWrite, ManifestReadError, ManifestRepository, ManifestWriteError, ManifestWrites,
-    SiteWrite, SiteWritten, StoredItems,
+    ChannelWrite, ItemWrite, MaintenanceWrite, ManifestReadError, ManifestRepository,
+    ManifestWriteError, ManifestWrites, SiteWrite, SiteWritten, StatusPageWrite, StoredItems,
 };
 pub use refs::{ChannelRef, Ref, SiteRef};
 pub use service::{ApplyOptions, ApplyReport, Manifest};

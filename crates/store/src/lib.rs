@@ -23,7 +23,7 @@ mod error;
 mod history;
 mod incidents;
 mod maintenance_windows;
-mod manifest_channels;
+mod manifest_items;
 mod manifest_writes;
 mod migrations;
 mod nodes;

@@ -44,7 +44,7 @@ struct WindowRow {
 /// The columns of a spec (created or replaced).
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = maintenance_windows, treat_none_as_null = true)]
-struct SpecColumns {
+pub(crate) struct SpecColumns {
     name: String,
     mode: &'static str,
     all_websites: bool,
@@ -60,14 +60,14 @@ struct SpecColumns {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = maintenance_windows)]
-struct NewWindow {
+pub(crate) struct NewWindow {
     #[diesel(embed)]
-    spec: SpecColumns,
-    created_at: PrimitiveDateTime,
+    pub(crate) spec: SpecColumns,
+    pub(crate) created_at: PrimitiveDateTime,
 }
 
 impl SpecColumns {
-    fn of(spec: &MaintenanceSpec, now: OffsetDateTime) -> Self {
+    pub(crate) fn of(spec: &MaintenanceSpec, now: OffsetDateTime) -> Self {
         let draft = MaintenanceDraft::from(spec);
         Self {
             name: spec.name.clone(),
@@ -85,7 +85,7 @@ impl SpecColumns {
     }
 }
 
-fn site_ids(spec: &MaintenanceSpec) -> Vec<i64> {
+pub(crate) fn site_ids(spec: &MaintenanceSpec) -> Vec<i64> {
     match &spec.scope {
         MaintenanceScope::All => Vec::new(),
         MaintenanceScope::Websites(ids) => ids.iter().map(|id| id.get()).collect(),

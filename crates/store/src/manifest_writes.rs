@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::WebsiteId;
-use lookout_domain::alerting::{AlertPolicy, ChannelRepository};
+use lookout_domain::alerting::{AlertPolicy, AlertStoreError, ChannelRepository};
+use lookout_domain::maintenance::MaintenanceRepository;
+use lookout_domain::status_pages::StatusPageRepository;
 use lookout_domain::manifest::{
     ChannelWrite, ManifestReadError, ManifestRepository, ManifestWriteError, ManifestWrites,
     SiteWrite, SiteWritten, StoredItems, replacing_patch,
@@ -15,32 +17,18 @@ use lookout_domain::website::{FileGuard, ListWebsitesError, UpdatedWebsite, Webs
 use time::OffsetDateTime;
 
 use crate::alert_policies::save_policy;
-use crate::manifest_channels::{site_with_channel_ids, write_channel};
+use crate::manifest_items::{
+    check_stamp, site_with_channel_ids, write_channel, write_maintenance, write_status_page,
+};
 use crate::rows::{NewWebsiteRow, WebsiteRow};
 use crate::schema::websites;
 use crate::site_patch::patch_row;
 use crate::store::with_connection;
-use crate::time_conv::to_column;
 use crate::website_repository::PolicyTxError;
 use crate::{Backend, Store, StoreError};
 
 /// The advisory lock key of document writes on PostgreSQL ("lookout:apply").
 const DOCUMENT_LOCK: i64 = 0x6c6f_6f6b_6170_706c;
-
-/// Fails the transaction as stale when site `id` is gone or was written after the plan read it.
-macro_rules! check_unchanged {
-    ($conn:expr, $id:expr, $read_at:expr) => {{
-        let stamp: Option<time::PrimitiveDateTime> = websites::table
-            .find($id.get())
-            .select(websites::updated_at)
-            .first($conn)
-            .await
-            .optional()?;
-        if stamp != Some(to_column($read_at)) {
-            return Err(PolicyTxError::Stale);
-        }
-    }};
-}
 
 /// What one write left, before policies are read back.
 enum RowWritten {
@@ -49,7 +37,15 @@ enum RowWritten {
     Deleted(WebsiteId),
 }
 
-/// The position `at` holds while channels are written (no site write is being made).
+/// Why the stored items could not be read.
+fn read_error(error: AlertStoreError) -> ManifestReadError {
+    match error {
+        AlertStoreError::Unavailable(e) => ManifestReadError::Unavailable(e),
+        AlertStoreError::Unknown(e) => ManifestReadError::Unknown(e),
+    }
+}
+
+/// The position `at` holds while no site write is being made.
 const NO_SITE: usize = usize::MAX;
 
 impl ManifestRepository for Store {
@@ -58,13 +54,10 @@ impl ManifestRepository for Store {
             ListWebsitesError::Unavailable(e) => ManifestReadError::Unavailable(e),
             ListWebsitesError::Unknown(e) => ManifestReadError::Unknown(e),
         })?;
-        let channels = self.list_channels().await.map_err(|error| match error {
-            lookout_domain::alerting::AlertStoreError::Unavailable(e) => {
-                ManifestReadError::Unavailable(e)
-            }
-            lookout_domain::alerting::AlertStoreError::Unknown(e) => ManifestReadError::Unknown(e),
-        })?;
-        Ok(StoredItems { websites, channels })
+        let channels = self.list_channels().await.map_err(read_error)?;
+        let maintenance = self.list_maintenance().await.map_err(read_error)?;
+        let status_pages = self.list_status_pages().await.map_err(read_error)?;
+        Ok(StoredItems { websites, channels, maintenance, status_pages })
     }
 
     async fn write(
@@ -107,7 +100,7 @@ impl ManifestRepository for Store {
                                 RowWritten::Created(Box::new(row))
                             }
                             SiteWrite::Update { id, read_at, site, managed } => {
-                                check_unchanged!(conn, *id, *read_at);
+                                check_stamp!(&mut *conn, websites, id.get(), *read_at);
                                 let site = site_with_channel_ids!(&mut *conn, site, &writes.owner);
                                 let patch = replacing_patch(&site);
                                 let (before, policy, after) = patch_row!(
@@ -121,7 +114,7 @@ impl ManifestRepository for Store {
                                 RowWritten::Updated(Box::new((before, policy, after)))
                             }
                             SiteWrite::Delete { id, read_at } => {
-                                check_unchanged!(conn, *id, *read_at);
+                                check_stamp!(&mut *conn, websites, id.get(), *read_at);
                                 diesel::delete(websites::table.find(id.get()))
                                     .execute(conn)
                                     .await?;
@@ -132,6 +125,12 @@ impl ManifestRepository for Store {
                     AtomicUsize::store(&at, NO_SITE, Ordering::Relaxed);
                     for write in writes.channels.iter().filter(deleting) {
                         write_channel!(&mut *conn, write, now);
+                    }
+                    for write in &writes.maintenance {
+                        write_maintenance!(&mut *conn, write, &writes.owner, now);
+                    }
+                    for write in &writes.status_pages {
+                        write_status_page!(&mut *conn, write, &writes.owner, now);
                     }
                     Ok::<_, PolicyTxError>(done)
                 })
@@ -149,10 +148,13 @@ impl ManifestRepository for Store {
             Err(PolicyTxError::UnknownChannelKey(key)) => {
                 Err(ManifestWriteError::UnknownChannelKey { at, key })
             }
+            Err(PolicyTxError::UnknownSiteKey(key)) => {
+                Err(ManifestWriteError::UnknownSiteKey { key })
+            }
             Err(PolicyTxError::ChannelInUse { id, websites }) => {
                 Err(ManifestWriteError::ChannelInUse { id, websites })
             }
-            // A channel's mark taken under the plan (another apply of the same file).
+            // A channel's mark, or a page's slug, taken under the plan (another apply).
             Err(PolicyTxError::Store(e)) if e.is_unique_violation() && at == NO_SITE => {
                 Err(ManifestWriteError::Stale)
             }

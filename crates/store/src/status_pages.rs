@@ -61,10 +61,14 @@ impl From<PageTxError> for StatusPageWriteError {
     }
 }
 
-/// Inside a transaction on `$conn`: fails with the ids of `$sites` that are not websites, then
-/// replaces page `$page`'s sites with `$sites` in order.
+/// Inside a transaction on `$conn`: fails with `$unknown(ids)` of the ids of `$sites` that
+/// are not websites, then replaces page `$page`'s sites with `$sites` in order.
 macro_rules! replace_sites {
-    ($conn:expr, $page:expr, $sites:expr) => {{
+    ($conn:expr, $page:expr, $sites:expr, $unknown:expr) => {{
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use lookout_domain::WebsiteId;
+        use $crate::schema::{status_page_sites, websites};
         let wanted: Vec<i64> = $sites.iter().map(|id: &WebsiteId| id.get()).collect();
         let found: Vec<i64> = websites::table
             .filter(websites::id.eq_any(&wanted))
@@ -74,7 +78,7 @@ macro_rules! replace_sites {
         let missing: Vec<WebsiteId> =
             $sites.iter().copied().filter(|id| !found.contains(&id.get())).collect();
         if !missing.is_empty() {
-            return Err(PageTxError::UnknownWebsites(missing));
+            return Err(($unknown)(missing));
         }
         diesel::delete(
             status_page_sites::table.filter(status_page_sites::status_page_id.eq($page)),
@@ -97,6 +101,7 @@ macro_rules! replace_sites {
         }
     }};
 }
+pub(crate) use replace_sites;
 
 impl Store {
     /// Pages from rows, each with its sites in order.
@@ -175,7 +180,7 @@ impl StatusPageRepository for Store {
                         .returning(status_pages::id)
                         .get_result(conn)
                         .await?;
-                    replace_sites!(conn, page, spec.websites);
+                    replace_sites!(conn, page, spec.websites, PageTxError::UnknownWebsites);
                     Ok::<_, PageTxError>(())
                 })
                 .await
@@ -251,7 +256,7 @@ impl StatusPageRepository for Store {
                             .await?;
                     }
                     if let Some(sites) = &patch.websites {
-                        replace_sites!(conn, page, sites);
+                        replace_sites!(conn, page, sites, PageTxError::UnknownWebsites);
                     }
                     Ok(Ok(()))
                 })

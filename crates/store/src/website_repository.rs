@@ -66,6 +66,7 @@ impl WebsiteRepository for Store {
                 PolicyTxError::Managed(_)
                 | PolicyTxError::Stale
                 | PolicyTxError::UnknownChannelKey(_)
+                | PolicyTxError::UnknownSiteKey(_)
                 | PolicyTxError::ChannelInUse { .. },
             ) => Err(CreateWebsiteError::Unknown("a new site has no owner and no past".into())),
             Err(PolicyTxError::Store(e)) => Err(e.into()),
@@ -160,6 +161,7 @@ impl WebsiteRepository for Store {
             Err(
                 PolicyTxError::Stale
                 | PolicyTxError::UnknownChannelKey(_)
+                | PolicyTxError::UnknownSiteKey(_)
                 | PolicyTxError::ChannelInUse { .. },
             ) => Err(UpdateWebsiteError::Unknown("a hand edit is no document's write".into())),
             Err(PolicyTxError::Store(e)) if e.is_unique_violation() => match &patch.url {
@@ -214,6 +216,8 @@ pub(crate) enum PolicyTxError {
     Stale,
     /// A document's site names a channel key its file has no channel of.
     UnknownChannelKey(lookout_domain::manifest::ItemKey),
+    /// A document's window or page names a site key its file has no site of.
+    UnknownSiteKey(lookout_domain::manifest::ItemKey),
     /// A document's channel to delete is still named by these sites' alerts.
     ChannelInUse { id: ChannelId, websites: Vec<WebsiteId> },
 }

@@ -40,13 +40,14 @@ impl MaintenanceMode {
     }
 }
 
-/// Which sites a window covers.
+/// Which sites a window covers (`S` is something else only in a document, which may name
+/// sites by key).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MaintenanceScope {
+pub enum MaintenanceScope<S = WebsiteId> {
     All,
     /// Sorted, without duplicates; never empty as sent, empty once every site it named has
     /// been deleted (it then covers nothing).
-    Websites(Vec<WebsiteId>),
+    Websites(Vec<S>),
 }
 
 impl MaintenanceScope {
@@ -116,13 +117,38 @@ pub enum MaintenanceTiming {
     Recurring(Recurrence),
 }
 
-/// The content of a window, checked: what is created and what an update leaves.
+/// The content of a window, checked: what is created and what an update leaves (`S` as in
+/// [`MaintenanceScope`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MaintenanceSpec {
+pub struct MaintenanceSpec<S = WebsiteId> {
     pub name: String,
-    pub scope: MaintenanceScope,
+    pub scope: MaintenanceScope<S>,
     pub mode: MaintenanceMode,
     pub timing: MaintenanceTiming,
+}
+
+impl<S> MaintenanceSpec<S> {
+    /// The same window with every site named by `name(site)` instead (sorted, each once).
+    pub fn try_map_sites<T: Ord, E>(
+        &self,
+        name: impl FnMut(&S) -> Result<T, E>,
+    ) -> Result<MaintenanceSpec<T>, E> {
+        let scope = match &self.scope {
+            MaintenanceScope::All => MaintenanceScope::All,
+            MaintenanceScope::Websites(sites) => {
+                let mut named = sites.iter().map(name).collect::<Result<Vec<T>, E>>()?;
+                named.sort_unstable();
+                named.dedup();
+                MaintenanceScope::Websites(named)
+            }
+        };
+        Ok(MaintenanceSpec {
+            name: self.name.clone(),
+            scope,
+            mode: self.mode,
+            timing: self.timing.clone(),
+        })
+    }
 }
 
 /// A stored window.

@@ -1,6 +1,6 @@
 //! A parsed document: every value already valid, each item under its key.
 
-use super::{DeclaredSite, ItemKey};
+use super::{DeclaredMaintenance, DeclaredSite, DeclaredStatusPage, ItemKey};
 use crate::alerting::NewChannel;
 
 /// One declared item: its key, whether the file may take it over from the API, and the item.
@@ -17,4 +17,6 @@ pub struct Declared<T> {
 pub struct Document {
     pub websites: Vec<Declared<DeclaredSite>>,
     pub channels: Vec<Declared<NewChannel>>,
+    pub maintenance: Vec<Declared<DeclaredMaintenance>>,
+    pub status_pages: Vec<Declared<DeclaredStatusPage>>,
 }

@@ -7,7 +7,9 @@ use super::*;
 use crate::alerting::{
     AlertPolicy, Channel, ChannelConfig, ChannelName, Escalation, NewChannel, Secret,
 };
-use crate::manifest::{ChannelField, Managed, PlanProblem, Step};
+use crate::manifest::{
+    ChannelField, DeclaredMaintenance, DeclaredStatusPage, Managed, PlanProblem, Ref, SiteRef, Step,
+};
 use crate::mock_store::website;
 use crate::{NewWebsite, WebsiteId, WebsiteUrl};
 
@@ -145,6 +147,7 @@ fn sites_name_stored_channels_by_id_and_new_ones_by_key() {
             "https://shop.example",
             vec![ChannelRef::Key(key("old")), ChannelRef::Key(key("new"))],
         )],
+        ..Document::default()
     };
     let stored = StoredItems {
         channels: vec![stored_channel(7, slack("Old", "https://h.example/old"), Some("old"))],
@@ -164,6 +167,7 @@ fn a_site_naming_its_stored_channel_by_key_is_unchanged() {
     let document = Document {
         channels: vec![declared("old", slack("Old", "***"))],
         websites: vec![site_naming("https://shop.example", vec![ChannelRef::Key(key("old"))])],
+        ..Document::default()
     };
     let mut site = website(WebsiteId::new(4).unwrap(), AT);
     site.url = WebsiteUrl::parse("https://shop.example").unwrap();
@@ -173,7 +177,7 @@ fn a_site_naming_its_stored_channel_by_key_is_unchanged() {
         ..AlertPolicy::default()
     });
     site.managed = Some(Managed { by: owner(), key: key("https://shop.example") });
-    let stored = StoredItems { websites: vec![site], channels: vec![channel] };
+    let stored = StoredItems { websites: vec![site], channels: vec![channel], ..StoredItems::default() };
     let planned = plan(&document, &stored).unwrap();
     assert!(!planned.has_changes(), "{planned:?}");
 }
@@ -205,4 +209,100 @@ fn a_channel_made_through_the_api_is_matched_by_name_and_two_of_a_name_are_ambig
     let errors = plan(&document, &two).unwrap_err();
     assert_eq!(errors[0].problem, PlanProblem::Ambiguous { ids: vec![3, 4] });
     assert_eq!(errors[0].field, "name");
+}
+
+fn window(name: &str, sites: Vec<SiteRef>) -> Declared<DeclaredMaintenance> {
+    use crate::maintenance::{MaintenanceMode, MaintenanceScope, MaintenanceTiming};
+    let item = DeclaredMaintenance {
+        name: name.into(),
+        scope: MaintenanceScope::Websites(sites),
+        mode: MaintenanceMode::Silence,
+        timing: MaintenanceTiming::Once {
+            starts_at: datetime!(2026-12-10 02:00 UTC),
+            ends_at: datetime!(2026-12-10 03:00 UTC),
+        },
+    };
+    declared(name, item)
+}
+
+fn managed_site(id: i64, url: &str) -> crate::Website {
+    let mut site = website(WebsiteId::new(id).unwrap(), AT);
+    site.url = WebsiteUrl::parse(url).unwrap();
+    site.managed = Some(Managed { by: owner(), key: key(url) });
+    site
+}
+
+fn plain_site(url: &str) -> Declared<DeclaredSite> {
+    let mut site = site_naming(url, Vec::new());
+    site.item.alerts = None;
+    site
+}
+
+#[test]
+fn a_window_names_stored_sites_by_id_and_new_ones_by_key_and_is_unchanged_when_the_same() {
+    use crate::maintenance::{MaintenanceScope, MaintenanceWindow};
+    let document = Document {
+        websites: vec![plain_site("https://a.example"), plain_site("https://b.example")],
+        maintenance: vec![window(
+            "nightly",
+            vec![Ref::Key(key("https://b.example")), Ref::Key(key("https://a.example"))],
+        )],
+        ..Document::default()
+    };
+    let stored = StoredItems {
+        websites: vec![managed_site(4, "https://a.example")],
+        ..StoredItems::default()
+    };
+    let planned = plan(&document, &stored).unwrap();
+    let [Step::Create { item, .. }] = &planned.maintenance[..] else { panic!("{planned:?}") };
+    assert_eq!(
+        item.scope,
+        MaintenanceScope::Websites(vec![
+            Ref::Id(WebsiteId::new(4).unwrap()),
+            Ref::Key(key("https://b.example"))
+        ]),
+        "sorted: stored sites by id, the new one by key"
+    );
+
+    let both = StoredItems {
+        websites: vec![managed_site(4, "https://a.example"), managed_site(5, "https://b.example")],
+        maintenance: vec![MaintenanceWindow {
+            id: crate::alerting::MaintenanceId::new(9).unwrap(),
+            spec: window("nightly", Vec::new())
+                .item
+                .try_map_sites(|_: &SiteRef| Ok::<WebsiteId, ()>(WebsiteId::MIN))
+                .map(|mut spec| {
+                    spec.scope = MaintenanceScope::Websites(vec![
+                        WebsiteId::new(4).unwrap(),
+                        WebsiteId::new(5).unwrap(),
+                    ]);
+                    spec
+                })
+                .unwrap(),
+            managed: Some(Managed { by: owner(), key: key("nightly") }),
+            created_at: AT,
+            updated_at: AT,
+        }],
+        ..StoredItems::default()
+    };
+    let planned = plan(&document, &both).unwrap();
+    assert!(!planned.has_changes(), "{planned:?}");
+}
+
+#[test]
+fn a_status_page_naming_an_undeclared_site_key_is_placed_on_its_websites() {
+    use crate::status_pages::StatusPageSlug;
+    let page = DeclaredStatusPage {
+        slug: StatusPageSlug::parse("public").unwrap(),
+        title: "Public".into(),
+        description: None,
+        websites: vec![Ref::Key(key("shop"))],
+    };
+    let document = Document { status_pages: vec![declared("public", page)], ..Document::default() };
+    let errors = plan(&document, &StoredItems::default()).unwrap_err();
+    assert_eq!(
+        (errors[0].list, errors[0].index, errors[0].field),
+        ("status_pages", Some(0), "websites")
+    );
+    assert_eq!(errors[0].to_string(), "no item of `websites` in this document has key \"shop\"");
 }

@@ -5,8 +5,10 @@ use std::future::Future;
 
 use time::OffsetDateTime;
 
-use super::{DeclaredSite, ItemKey, Managed, Owner};
-use crate::alerting::{Channel, ChannelId, NewChannel};
+use super::{DeclaredMaintenance, DeclaredSite, DeclaredStatusPage, ItemKey, Managed, Owner};
+use crate::alerting::{Channel, ChannelId, MaintenanceId, NewChannel};
+use crate::maintenance::MaintenanceWindow;
+use crate::status_pages::StatusPage;
 use crate::website::{BoxError, UpdatedWebsite};
 use crate::{Website, WebsiteId};
 
@@ -15,6 +17,8 @@ use crate::{Website, WebsiteId};
 pub struct StoredItems {
     pub websites: Vec<Website>,
     pub channels: Vec<Channel>,
+    pub maintenance: Vec<MaintenanceWindow>,
+    pub status_pages: Vec<StatusPage>,
 }
 
 /// One write of a site. Updates and deletes name the `updated_at` the plan read: a site that
@@ -27,21 +31,29 @@ pub enum SiteWrite {
     Delete { id: WebsiteId, read_at: OffsetDateTime },
 }
 
-/// One write of a channel (with the same staleness rule as sites).
+/// One write of a channel, a maintenance window or a status page (with the same staleness
+/// rule as sites; sites named by key are this file's sites of that key).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChannelWrite {
-    Create { channel: NewChannel, managed: Managed },
-    Update { id: ChannelId, read_at: OffsetDateTime, channel: NewChannel, managed: Managed },
-    Delete { id: ChannelId, read_at: OffsetDateTime },
+pub enum ItemWrite<T, I> {
+    Create { item: T, managed: Managed },
+    Update { id: I, read_at: OffsetDateTime, item: T, managed: Managed },
+    Delete { id: I, read_at: OffsetDateTime },
 }
 
+pub type ChannelWrite = ItemWrite<NewChannel, ChannelId>;
+pub type MaintenanceWrite = ItemWrite<DeclaredMaintenance, MaintenanceId>;
+pub type StatusPageWrite = ItemWrite<DeclaredStatusPage, i64>;
+
 /// A plan's writes, made in one transaction in this order: channels made and changed, then
-/// sites (deleted, changed, made), then channels deleted (once no site names them).
+/// sites (deleted, changed, made), then channels deleted (once no site names them), then
+/// maintenance windows and status pages (which name sites).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManifestWrites {
     pub owner: Owner,
     pub channels: Vec<ChannelWrite>,
     pub sites: Vec<SiteWrite>,
+    pub maintenance: Vec<MaintenanceWrite>,
+    pub status_pages: Vec<StatusPageWrite>,
 }
 
 /// What one site write did, in the order of the writes.
@@ -64,6 +76,12 @@ pub enum ManifestWriteError {
     /// A site names a channel key this file has no channel of.
     #[error("no channel of key {key}")]
     UnknownChannelKey { at: usize, key: ItemKey },
+    /// A maintenance window or a status page names a site key this file has no site of.
+    #[error("no site of key {key}")]
+    UnknownSiteKey { key: ItemKey },
+    /// A status page's slug taken under the plan.
+    #[error("slug already used by another status page")]
+    DuplicateSlug,
     /// A channel to delete is still named by these sites' alerts.
     #[error("channel {id} is still in use")]
     ChannelInUse { id: ChannelId, websites: Vec<WebsiteId> },

@@ -9,7 +9,7 @@ use crate::WebsiteId;
 use crate::alerting::ChannelId;
 
 /// An item as another item of a document names it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Ref<I> {
     /// A stored item, by id.
     Id(I),

@@ -3,9 +3,9 @@
 
 use std::future::Future;
 
-use super::plan::Step;
+use super::plan::{ItemKind, Step};
 use super::{
-    ApplyError, ChannelWrite, Document, ItemKey, Managed, ManifestReadError, ManifestRepository,
+    ApplyError, Document, ItemKey, ItemWrite, Managed, ManifestReadError, ManifestRepository,
     ManifestWriteError, ManifestWrites, Owner, Plan, PlanError, PlanProblem, SiteWrite,
     SiteWritten, plan_document,
 };
@@ -75,6 +75,9 @@ where
             match self.repository.write(&writes, self.clock.now()).await {
                 Ok(written) => {
                     self.follow(&written).await;
+                    if plan.changes_maintenance() {
+                        self.maintenance_changed();
+                    }
                     let (created, updated, deleted) = plan.counts();
                     tracing::info!(owner = %plan.owner, created, updated, deleted, "Document applied");
                     return Ok(ApplyReport { plan, applied: true });
@@ -91,6 +94,9 @@ where
                 Err(ManifestWriteError::UnknownChannels { at, ids }) => {
                     let problem = PlanProblem::UnknownChannels { ids };
                     return Err(invalid(site_at(at), "alerts.channels", problem));
+                }
+                Err(ManifestWriteError::DuplicateSlug | ManifestWriteError::UnknownSiteKey { .. }) => {
+                    tracing::debug!(attempt, "Items changed under the plan; planning again");
                 }
                 Err(ManifestWriteError::UnknownChannelKey { at, key }) => {
                     let problem = PlanProblem::UnknownKey { key, list: "channels" };
@@ -153,29 +159,20 @@ where
 }
 
 /// The writes of a plan — channels made and changed; sites deleted, then changed, then made
-/// (so a url freed by one can be taken by another); channels deleted — and the declared site
-/// each site write comes from.
+/// (so a url freed by one can be taken by another); channels deleted; maintenance windows and
+/// status pages, deletions first — and the declared site each site write comes from.
 fn writes_of(plan: &Plan) -> (ManifestWrites, Vec<Option<usize>>) {
-    let managed = |key: &ItemKey| Managed { by: plan.owner.clone(), key: key.clone() };
-    let mut channel_deletes = Vec::new();
-    let mut channels = Vec::new();
-    for step in &plan.channels {
-        match step {
-            Step::Create { key, item, .. } => {
-                channels.push(ChannelWrite::Create { channel: item.clone(), managed: managed(key) })
-            }
-            Step::Update { key, current, item, .. } => channels.push(ChannelWrite::Update {
-                id: current.id,
-                read_at: current.updated_at,
-                channel: item.clone(),
-                managed: managed(key),
-            }),
-            Step::Delete { current, .. } => channel_deletes
-                .push(ChannelWrite::Delete { id: current.id, read_at: current.updated_at }),
-            Step::Unchanged { .. } | Step::Orphaned { .. } => {}
-        }
-    }
+    let owner = &plan.owner;
+    let (mut channels, mut channel_deletes) =
+        item_writes(&plan.channels, owner, |c| (c.id, c.updated_at));
     channels.append(&mut channel_deletes);
+    let (maintenance, mut deletes) =
+        item_writes(&plan.maintenance, owner, |w| (w.id, w.updated_at));
+    deletes.extend(maintenance);
+    let maintenance = deletes;
+    let (pages, mut deletes) = item_writes(&plan.status_pages, owner, |p| (p.id, p.updated_at));
+    deletes.extend(pages);
+    let status_pages = deletes;
     let mut deletes = Vec::new();
     let mut updates = Vec::new();
     let mut creates = Vec::new();
@@ -188,19 +185,53 @@ fn writes_of(plan: &Plan) -> (ManifestWrites, Vec<Option<usize>>) {
                     id: current.id,
                     read_at: current.updated_at,
                     site: item.clone(),
-                    managed: managed(key),
+                    managed: managed(owner, key),
                 },
                 Some(*index),
             )),
             Step::Create { index, key, item } => creates.push((
-                SiteWrite::Create { site: item.clone(), managed: managed(key) },
+                SiteWrite::Create { site: item.clone(), managed: managed(owner, key) },
                 Some(*index),
             )),
             Step::Unchanged { .. } | Step::Orphaned { .. } => {}
         }
     }
     let (sites, indexes) = deletes.into_iter().chain(updates).chain(creates).unzip();
-    (ManifestWrites { owner: plan.owner.clone(), channels, sites }, indexes)
+    let writes = ManifestWrites { owner: owner.clone(), channels, sites, maintenance, status_pages };
+    (writes, indexes)
+}
+
+fn managed(owner: &Owner, key: &ItemKey) -> Managed {
+    Managed { by: owner.clone(), key: key.clone() }
+}
+
+/// The writes of one kind's steps: creations and updates, then deletions apart. `stamp`
+/// gives a stored item's id and the `updated_at` the plan read.
+fn item_writes<K: ItemKind, I>(
+    steps: &[Step<K>],
+    owner: &Owner,
+    stamp: impl Fn(&K::Stored) -> (I, time::OffsetDateTime),
+) -> (Vec<ItemWrite<K::Item, I>>, Vec<ItemWrite<K::Item, I>>) {
+    let mut writes = Vec::new();
+    let mut deletes = Vec::new();
+    for step in steps {
+        match step {
+            Step::Create { key, item, .. } => {
+                writes.push(ItemWrite::Create { item: item.clone(), managed: managed(owner, key) })
+            }
+            Step::Update { key, current, item, .. } => {
+                let (id, read_at) = stamp(current);
+                let managed = managed(owner, key);
+                writes.push(ItemWrite::Update { id, read_at, item: item.clone(), managed });
+            }
+            Step::Delete { current, .. } => {
+                let (id, read_at) = stamp(current);
+                deletes.push(ItemWrite::Delete { id, read_at });
+            }
+            Step::Unchanged { .. } | Step::Orphaned { .. } => {}
+        }
+    }
+    (writes, deletes)
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ fn document(urls: &[&str]) -> Document {
             Declared { key: ItemKey::parse(url).unwrap(), adopt: false, item }
         })
         .collect();
-    Document { websites, channels: Vec::new() }
+    Document { websites, ..Document::default() }
 }
 
 fn new_like(site: crate::Website) -> DeclaredSite {
@@ -65,7 +65,7 @@ fn managed_site(id: i64, url: &str) -> crate::Website {
 }
 
 fn listing(store: &mut MockStore, websites: Vec<crate::Website>) {
-    let stored = StoredItems { websites, channels: Vec::new() };
+    let stored = StoredItems { websites, ..StoredItems::default() };
     store.expect_stored_items().returning(move || Box::pin(ready(Ok(stored.clone()))));
 }
 
@@ -140,7 +140,7 @@ fn a_stale_plan_is_made_again_and_a_busy_store_gives_up() {
         store.expect_stored_items().returning(move || {
             counted.fetch_add(1, Ordering::SeqCst);
             let websites = vec![managed_site(1, "https://a.example")];
-            Box::pin(ready(Ok(StoredItems { websites, channels: Vec::new() })))
+            Box::pin(ready(Ok(StoredItems { websites, ..StoredItems::default() })))
         });
         store
             .expect_write()

@@ -54,14 +54,30 @@ pub struct StatusPageDraft {
     pub websites: Option<Vec<i64>>,
 }
 
-/// A whole page's definition, parsed.
+/// A whole page's definition, parsed (`S` is something else only in a document, which may
+/// name sites by key).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusPageSpec {
+pub struct StatusPageSpec<S = WebsiteId> {
     pub slug: StatusPageSlug,
     pub title: String,
     pub description: Option<String>,
     /// In the order they are shown; no site twice.
-    pub websites: Vec<WebsiteId>,
+    pub websites: Vec<S>,
+}
+
+impl<S> StatusPageSpec<S> {
+    /// The same page with every site named by `name(site)` instead, in the same order.
+    pub fn try_map_sites<T, E>(
+        &self,
+        name: impl FnMut(&S) -> Result<T, E>,
+    ) -> Result<StatusPageSpec<T>, E> {
+        Ok(StatusPageSpec {
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            websites: self.websites.iter().map(name).collect::<Result<_, E>>()?,
+        })
+    }
 }
 
 /// A change to a page; `None` leaves a field as it is.

@@ -65,6 +65,9 @@ pub struct WebsiteService<R, S, C> {
     writer: Option<Arc<dyn WriterState>>,
     /// The document this server owns, for the health report; `None` when it owns none.
     config_file: Option<Arc<dyn crate::manifest::FileHealthSource>>,
+    /// Told when a document's apply changed maintenance windows (the engine lays them out
+    /// again); `None` when nothing listens.
+    maintenance_changed: Option<Arc<dyn Fn() + Send + Sync>>,
     /// How much longer than two intervals a region's failed verdict counts (the breaker's
     /// cool-down).
     pub(super) failed_held_for: std::time::Duration,
@@ -80,6 +83,7 @@ impl<R: fmt::Debug, S: fmt::Debug, C: fmt::Debug> fmt::Debug for WebsiteService<
             .field("engine", &self.engine.is_some())
             .field("writer", &self.writer.is_some())
             .field("config_file", &self.config_file.is_some())
+            .field("maintenance_changed", &self.maintenance_changed.is_some())
             .finish()
     }
 }
@@ -100,6 +104,7 @@ where
             engine: None,
             writer: None,
             config_file: None,
+            maintenance_changed: None,
             failed_held_for: crate::BreakerPolicy::default().open_for,
         }
     }
@@ -122,6 +127,19 @@ where
     pub fn with_writer_state(mut self, writer: Arc<dyn WriterState>) -> Self {
         self.writer = Some(writer);
         self
+    }
+
+    /// Tells `changed` when a document's apply changed maintenance windows.
+    pub fn on_maintenance_change(mut self, changed: Arc<dyn Fn() + Send + Sync>) -> Self {
+        self.maintenance_changed = Some(changed);
+        self
+    }
+
+    /// Tells whoever listens that maintenance windows changed.
+    pub(crate) fn maintenance_changed(&self) {
+        if let Some(changed) = &self.maintenance_changed {
+            changed();
+        }
     }
 
     /// Reports `source`'s document in [`WebsiteManagement::check_health`].

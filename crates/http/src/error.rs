@@ -46,6 +46,23 @@ macro_rules! not_found_or_storage {
     )*};
 }
 
+/// Deletions that fail through storage, because the record does not exist (→ 404), or
+/// because a document manages it (→ 409 `managed_by_file`).
+macro_rules! guarded_deletion {
+    ($($error:ident),* $(,)?) => {$(
+        impl From<$error> for ApiError {
+            fn from(error: $error) -> Self {
+                match &error {
+                    $error::NotFound(_) => Self::not_found(error.to_string()),
+                    $error::ManagedByFile(owner) => Self::deletion_of_managed(owner, &error),
+                    $error::Unavailable(_) => Self::unavailable(&error),
+                    $error::Unknown(_) => Self::internal(&error),
+                }
+            }
+        }
+    )*};
+}
+
 mod alerting;
 mod maintenance;
 mod status_pages;
@@ -138,7 +155,35 @@ impl ApiError {
         error
     }
 
-    /// 409: a hand edit of an item a document manages.
+    /// 409 `managed_by_file`: a hand edit of an item (a site, a channel, a maintenance window,
+    /// a status page) a document manages; `error` says which.
+    pub(crate) fn edit_of_managed(
+        owner: &lookout_domain::manifest::Owner,
+        error: &dyn fmt::Display,
+    ) -> Self {
+        Self::managed_by_file(
+            owner,
+            format!(
+                "{error}: change the file, or add ?force=true to edit it anyway \
+                 (the next apply of the file puts its values back)"
+            ),
+        )
+    }
+
+    /// 409 `managed_by_file`: deleting by hand an item a document manages.
+    pub(crate) fn deletion_of_managed(
+        owner: &lookout_domain::manifest::Owner,
+        error: &dyn fmt::Display,
+    ) -> Self {
+        Self::managed_by_file(
+            owner,
+            format!(
+                "{error}: remove it from the file and apply with --prune, or add ?force=true \
+                 to delete it anyway (the next apply of the file makes it again)"
+            ),
+        )
+    }
+
     fn managed_by_file(owner: &lookout_domain::manifest::Owner, message: String) -> Self {
         let mut error = Self::new(StatusCode::CONFLICT, "managed_by_file", message);
         error.body.managed_by = Some(owner.to_string());
@@ -246,13 +291,7 @@ impl From<UpdateWebsiteError> for ApiError {
             UpdateWebsiteError::BlockedAddress(_) => Self::validation("url", &error),
             UpdateWebsiteError::UnknownChannels(_) => Self::validation("alerts.channels", &error),
             UpdateWebsiteError::Regions(regions) => Self::validation(regions.field(), regions),
-            UpdateWebsiteError::ManagedByFile(owner) => {
-                let message = format!(
-                    "{error}: change the file, or add ?force=true to edit it anyway \
-                     (the next apply of the file puts its values back)"
-                );
-                Self::managed_by_file(owner, message)
-            }
+            UpdateWebsiteError::ManagedByFile(owner) => Self::edit_of_managed(owner, &error),
             UpdateWebsiteError::Unavailable(_) => Self::unavailable(&error),
             UpdateWebsiteError::Unknown(_) => Self::internal(&error),
         }
@@ -263,13 +302,7 @@ impl From<DeleteWebsiteError> for ApiError {
     fn from(error: DeleteWebsiteError) -> Self {
         match &error {
             DeleteWebsiteError::NotFound(id) => Self::website_not_found(&id.to_string()),
-            DeleteWebsiteError::ManagedByFile(owner) => {
-                let message = format!(
-                    "{error}: remove it from the file and apply with --prune, or add ?force=true \
-                     to delete it anyway (the next apply of the file makes it again)"
-                );
-                Self::managed_by_file(owner, message)
-            }
+            DeleteWebsiteError::ManagedByFile(owner) => Self::deletion_of_managed(owner, &error),
             DeleteWebsiteError::Unavailable(_) => Self::unavailable(&error),
             DeleteWebsiteError::Unknown(_) => Self::internal(&error),
         }

@@ -65,6 +65,7 @@ macro_rules! guarded_deletion {
 
 mod alerting;
 mod maintenance;
+mod managed;
 mod status_pages;
 
 /// An error response: status, stable machine code, human message, and the offending field.
@@ -152,41 +153,6 @@ impl ApiError {
         }
         error.body.file = Some(file.to_owned());
         error.body.errors = Some(errors);
-        error
-    }
-
-    /// 409 `managed_by_file`: a hand edit of an item (a site, a channel, a maintenance window,
-    /// a status page) a document manages; `error` says which.
-    pub(crate) fn edit_of_managed(
-        owner: &lookout_domain::manifest::Owner,
-        error: &dyn fmt::Display,
-    ) -> Self {
-        Self::managed_by_file(
-            owner,
-            format!(
-                "{error}: change the file, or add ?force=true to edit it anyway \
-                 (the next apply of the file puts its values back)"
-            ),
-        )
-    }
-
-    /// 409 `managed_by_file`: deleting by hand an item a document manages.
-    pub(crate) fn deletion_of_managed(
-        owner: &lookout_domain::manifest::Owner,
-        error: &dyn fmt::Display,
-    ) -> Self {
-        Self::managed_by_file(
-            owner,
-            format!(
-                "{error}: remove it from the file and apply with --prune, or add ?force=true \
-                 to delete it anyway (the next apply of the file makes it again)"
-            ),
-        )
-    }
-
-    fn managed_by_file(owner: &lookout_domain::manifest::Owner, message: String) -> Self {
-        let mut error = Self::new(StatusCode::CONFLICT, "managed_by_file", message);
-        error.body.managed_by = Some(owner.to_string());
         error
     }
 

@@ -57,6 +57,8 @@ with_both_databases!(windows_are_created_listed_changed_and_deleted, |db| {
         (&created["active"], &created["next_starts_at"]),
         (&json!(false), &json!("2030-01-05T02:00:00Z"))
     );
+    let unmanaged = (created.get("managed_by"), created.get("key"));
+    assert_eq!(unmanaged, (Some(&Value::Null), Some(&Value::Null)), "no document manages it");
     let id = created["id"].as_i64().unwrap();
 
     // Weekly, Sundays 03:00 in Berlin: 02:00 UTC in winter.

@@ -47,6 +47,8 @@ with_both_databases!(status_pages_are_managed_through_the_api_and_shown_to_anyon
         call(&app, reqwest::Method::POST, "/api/status-pages", Some(page.clone())).await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["url"], "/status/acme");
+    let unmanaged = (created.get("managed_by"), created.get("key"));
+    assert_eq!(unmanaged, (Some(&Value::Null), Some(&Value::Null)), "no document manages it");
     assert_eq!(created["websites"], json!([ids[1], ids[0]]));
     let (status, listed) = call(&app, reqwest::Method::GET, "/api/status-pages", None).await;
     assert_eq!((status, listed.as_array().unwrap().len()), (200, 1));

@@ -78,8 +78,17 @@ pub(crate) struct WebsiteResponse {
     updated_at: OffsetDateTime,
 }
 
+/// The `managed_by` and `key` of an item's response: the document that manages the item
+/// (`file:<name>`) and the item's key in it; both `None` when no document manages it.
+pub(crate) fn managed_fields(
+    managed: Option<&lookout_domain::manifest::Managed>,
+) -> (Option<String>, Option<String>) {
+    (managed.map(|m| m.by.to_string()), managed.map(|m| m.key.to_string()))
+}
+
 impl From<Website> for WebsiteResponse {
     fn from(website: Website) -> Self {
+        let (managed_by, key) = managed_fields(website.managed.as_ref());
         Self {
             id: website.id.get(),
             url: website.url.given().to_owned(),
@@ -96,8 +105,8 @@ impl From<Website> for WebsiteResponse {
             public: website.public,
             regions: region_names(&website.regions),
             quorum: website.regions.quorum().into(),
-            managed_by: website.managed.as_ref().map(|m| m.by.to_string()),
-            key: website.managed.as_ref().map(|m| m.key.to_string()),
+            managed_by,
+            key,
             created_at: website.created_at,
             updated_at: website.updated_at,
         }

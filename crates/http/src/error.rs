@@ -46,8 +46,26 @@ macro_rules! not_found_or_storage {
     )*};
 }
 
+/// Deletions that fail through storage, because the record does not exist (→ 404), or
+/// because a document manages it (→ 409 `managed_by_file`).
+macro_rules! guarded_deletion {
+    ($($error:ident),* $(,)?) => {$(
+        impl From<$error> for ApiError {
+            fn from(error: $error) -> Self {
+                match &error {
+                    $error::NotFound(_) => Self::not_found(error.to_string()),
+                    $error::ManagedByFile(owner) => Self::deletion_of_managed(owner, &error),
+                    $error::Unavailable(_) => Self::unavailable(&error),
+                    $error::Unknown(_) => Self::internal(&error),
+                }
+            }
+        }
+    )*};
+}
+
 mod alerting;
 mod maintenance;
+mod managed;
 mod status_pages;
 
 /// An error response: status, stable machine code, human message, and the offending field.
@@ -135,13 +153,6 @@ impl ApiError {
         }
         error.body.file = Some(file.to_owned());
         error.body.errors = Some(errors);
-        error
-    }
-
-    /// 409: a hand edit of an item a document manages.
-    fn managed_by_file(owner: &lookout_domain::manifest::Owner, message: String) -> Self {
-        let mut error = Self::new(StatusCode::CONFLICT, "managed_by_file", message);
-        error.body.managed_by = Some(owner.to_string());
         error
     }
 
@@ -246,13 +257,7 @@ impl From<UpdateWebsiteError> for ApiError {
             UpdateWebsiteError::BlockedAddress(_) => Self::validation("url", &error),
             UpdateWebsiteError::UnknownChannels(_) => Self::validation("alerts.channels", &error),
             UpdateWebsiteError::Regions(regions) => Self::validation(regions.field(), regions),
-            UpdateWebsiteError::ManagedByFile(owner) => {
-                let message = format!(
-                    "{error}: change the file, or add ?force=true to edit it anyway \
-                     (the next apply of the file puts its values back)"
-                );
-                Self::managed_by_file(owner, message)
-            }
+            UpdateWebsiteError::ManagedByFile(owner) => Self::edit_of_managed(owner, &error),
             UpdateWebsiteError::Unavailable(_) => Self::unavailable(&error),
             UpdateWebsiteError::Unknown(_) => Self::internal(&error),
         }
@@ -263,13 +268,7 @@ impl From<DeleteWebsiteError> for ApiError {
     fn from(error: DeleteWebsiteError) -> Self {
         match &error {
             DeleteWebsiteError::NotFound(id) => Self::website_not_found(&id.to_string()),
-            DeleteWebsiteError::ManagedByFile(owner) => {
-                let message = format!(
-                    "{error}: remove it from the file and apply with --prune, or add ?force=true \
-                     to delete it anyway (the next apply of the file makes it again)"
-                );
-                Self::managed_by_file(owner, message)
-            }
+            DeleteWebsiteError::ManagedByFile(owner) => Self::deletion_of_managed(owner, &error),
             DeleteWebsiteError::Unavailable(_) => Self::unavailable(&error),
             DeleteWebsiteError::Unknown(_) => Self::internal(&error),
         }

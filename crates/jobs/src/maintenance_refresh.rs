@@ -153,7 +153,13 @@ mod tests {
         }
         .parse()
         .unwrap();
-        MaintenanceWindow { id: MaintenanceId::MIN, spec, created_at: NOW, updated_at: NOW }
+        MaintenanceWindow {
+            id: MaintenanceId::MIN,
+            spec,
+            managed: None,
+            created_at: NOW,
+            updated_at: NOW,
+        }
     }
 
     #[tokio::test]

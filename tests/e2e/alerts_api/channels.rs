@@ -37,6 +37,8 @@ with_both_databases!(every_kind_round_trips_with_secrets_masked, |db| {
     assert_eq!(hook["name"], "ops");
     assert_eq!(hook["kind"], "webhook");
     assert_eq!(hook["default"], true);
+    let unmanaged = (hook.get("managed_by"), hook.get("key"));
+    assert_eq!(unmanaged, (Some(&Value::Null), Some(&Value::Null)), "no document manages it");
     assert_eq!(
         hook["config"],
         json!({ "url": "https://hooks.example.com/lookout", "secret": "***",

@@ -44,6 +44,12 @@ pub(crate) struct ChannelResponse {
     config: ChannelConfigBody,
     /// Sites whose policy names no channels are alerted through the default channels.
     default: bool,
+    /// The document that manages the channel (`file:<name>`); `null` for one made through the
+    /// API. Edits and deletions of a managed channel answer 409 `managed_by_file` unless
+    /// `?force=true`.
+    managed_by: Option<String>,
+    /// The channel's key in that document; `null` when no document manages it.
+    key: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -52,12 +58,15 @@ pub(crate) struct ChannelResponse {
 
 impl From<Channel> for ChannelResponse {
     fn from(channel: Channel) -> Self {
+        let (managed_by, key) = super::managed_fields(channel.managed.as_ref());
         Self {
             id: channel.id.get(),
             name: channel.name.as_str().to_owned(),
             kind: channel.config.kind().into(),
             config: ChannelConfigBody::from(&channel.config),
             default: channel.is_default,
+            managed_by,
+            key,
             created_at: channel.created_at,
             updated_at: channel.updated_at,
         }

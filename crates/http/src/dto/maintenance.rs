@@ -127,6 +127,12 @@ pub(crate) struct MaintenanceResponse {
     /// When the next occurrence starts (within a year for a recurring window).
     #[serde(with = "time::serde::rfc3339::option")]
     next_starts_at: Option<OffsetDateTime>,
+    /// The document that manages the window (`file:<name>`); `null` for one made through the
+    /// API. Edits and deletions of a managed window answer 409 `managed_by_file` unless
+    /// `?force=true`.
+    managed_by: Option<String>,
+    /// The window's key in that document; `null` when no document manages it.
+    key: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -148,6 +154,7 @@ impl MaintenanceResponse {
             lookout_domain::maintenance::MaintenanceMode::Pause => MaintenanceModeBody::Pause,
         };
         let recurring = matches!(spec.timing, MaintenanceTiming::Recurring(_));
+        let (managed_by, key) = super::managed_fields(window.managed.as_ref());
         Self {
             id: window.id.get(),
             name: spec.name,
@@ -164,6 +171,8 @@ impl MaintenanceResponse {
             active: outlook.active_until.is_some(),
             active_until: outlook.active_until,
             next_starts_at: outlook.next_start,
+            managed_by,
+            key,
             created_at: window.created_at,
             updated_at: window.updated_at,
         }

@@ -53,6 +53,12 @@ pub(crate) struct StatusPageResponse {
     websites: Vec<i64>,
     /// The public page's path.
     url: String,
+    /// The document that manages the page (`file:<name>`); `null` for one made through the
+    /// API. Edits and deletions of a managed page answer 409 `managed_by_file` unless
+    /// `?force=true`.
+    managed_by: Option<String>,
+    /// The page's key in that document; `null` when no document manages it.
+    key: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -61,12 +67,15 @@ pub(crate) struct StatusPageResponse {
 
 impl From<StatusPage> for StatusPageResponse {
     fn from(page: StatusPage) -> Self {
+        let (managed_by, key) = super::managed_fields(page.managed.as_ref());
         Self {
             url: format!("/status/{}", page.slug.as_str()),
             slug: page.slug.as_str().to_owned(),
             title: page.title,
             description: page.description,
             websites: page.websites.iter().map(|id| id.get()).collect(),
+            managed_by,
+            key,
             created_at: page.created_at,
             updated_at: page.updated_at,
         }

@@ -42,6 +42,7 @@ impl From<UpdateChannelError> for ApiError {
                 Self::validation(config.field.clone(), config)
             }
             UpdateChannelError::BlockedAddress { field, .. } => Self::validation(*field, &error),
+            UpdateChannelError::ManagedByFile(owner) => Self::edit_of_managed(owner, &error),
             UpdateChannelError::Unavailable(_) => Self::unavailable(&error),
             UpdateChannelError::Unknown(_) => Self::internal(&error),
         }
@@ -58,6 +59,7 @@ impl From<DeleteChannelError> for ApiError {
                 api_error.body.websites = Some(websites.iter().map(|id| id.get()).collect());
                 api_error
             }
+            DeleteChannelError::ManagedByFile(owner) => Self::deletion_of_managed(owner, &error),
             DeleteChannelError::Unavailable(_) => Self::unavailable(&error),
             DeleteChannelError::Unknown(_) => Self::internal(&error),
         }

@@ -33,11 +33,14 @@ impl From<UpdateMaintenanceError> for ApiError {
             UpdateMaintenanceError::NotFound(_) => Self::not_found(error.to_string()),
             UpdateMaintenanceError::Invalid(field) => Self::validation(field.field, field),
             UpdateMaintenanceError::UnknownWebsites(ids) => unknown_websites(&error, ids),
+            UpdateMaintenanceError::ManagedByFile(owner) => Self::edit_of_managed(owner, &error),
             UpdateMaintenanceError::Unavailable(_) => Self::unavailable(&error),
             UpdateMaintenanceError::Unknown(_) => Self::internal(&error),
         }
     }
 }
 
+guarded_deletion!(DeleteMaintenanceError);
+
 storage_only!(ListMaintenanceError);
-not_found_or_storage!(GetMaintenanceError, DeleteMaintenanceError);
+not_found_or_storage!(GetMaintenanceError);

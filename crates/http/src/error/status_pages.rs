@@ -4,7 +4,8 @@
 
 use lookout_domain::WebsiteId;
 use lookout_domain::status_pages::{
-    CreateStatusPageError, StatusPageError, StatusPageFieldError, UpdateStatusPageError,
+    CreateStatusPageError, DeleteStatusPageError, StatusPageError, StatusPageFieldError,
+    UpdateStatusPageError,
 };
 
 use super::ApiError;
@@ -45,10 +46,13 @@ impl From<UpdateStatusPageError> for ApiError {
             UpdateStatusPageError::NotFound(_) => Self::not_found(error.to_string()),
             UpdateStatusPageError::DuplicateSlug(_) => duplicate_slug(&error),
             UpdateStatusPageError::UnknownWebsites(ids) => unknown_websites(&error, ids),
+            UpdateStatusPageError::ManagedByFile(owner) => Self::edit_of_managed(owner, &error),
             UpdateStatusPageError::Unavailable(_) => Self::unavailable(&error),
             UpdateStatusPageError::Unknown(_) => Self::internal(&error),
         }
     }
 }
+
+guarded_deletion!(DeleteStatusPageError);
 
 not_found_or_storage!(StatusPageError);

@@ -88,26 +88,3 @@ fn limit(raw: Option<&str>) -> Result<u32, ApiError> {
     let limit = parse_limit(raw)?.get();
     Ok(u32::try_from(limit).unwrap_or(u32::MAX))
 }
-
-/// `?force=true|false` of `DELETE /api/channels/{id}`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ForceQuery {
-    /// `true`: delete the channel even when alert policies name it (it is taken out of them).
-    #[param(value_type = Option<bool>)]
-    force: Option<String>,
-}
-
-impl ForceQuery {
-    pub(crate) fn force(&self) -> Result<bool, ApiError> {
-        match self.force.as_deref() {
-            None | Some("false") => Ok(false),
-            Some("true") => Ok(true),
-            Some(raw) => Err(ApiError::validation(
-                "force",
-                format!("force must be true or false, got {raw:?}"),
-            )),
-        }
-    }
-}

@@ -1,5 +1,6 @@
 //! The channel endpoints over an in-memory `ChannelManagement`: masking, the `"***"` merge on
-//! PATCH, another kind refused, 409 naming the sites, the test send's answer.
+//! PATCH, another kind refused, 409 naming the sites, 409 `managed_by_file` for a channel a
+//! document manages (`?force=true` overriding both), the test send's answer.
 
 use std::sync::Mutex;
 
@@ -10,6 +11,8 @@ use lookout_domain::alerting::{
     DeleteChannelError, DeliveryId, GetChannelError, ListChannelsError, NewChannel, SendOutcome,
     TestChannelError, TestDelivery, UpdateChannelError,
 };
+use lookout_domain::manifest::{ItemKey, Managed, Owner};
+use lookout_domain::website::FileGuard;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
@@ -39,6 +42,7 @@ impl ChannelManagement for MemoryChannels {
             name: new.name,
             config: new.config,
             is_default: new.is_default,
+            managed: None,
             created_at: now,
             updated_at: now,
         };
@@ -58,10 +62,14 @@ impl ChannelManagement for MemoryChannels {
         &self,
         id: ChannelId,
         patch: ChannelPatch,
+        guard: FileGuard,
     ) -> Result<Channel, UpdateChannelError> {
         let mut stored = self.stored.lock().unwrap();
         let channel =
             stored.iter_mut().find(|c| c.id == id).ok_or(UpdateChannelError::NotFound(id))?;
+        if let (FileGuard::Respect, Some(managed)) = (guard, &channel.managed) {
+            return Err(UpdateChannelError::ManagedByFile(managed.by.clone()));
+        }
         if let Some(config) = patch.config {
             let (stored, sent) = (channel.config.kind(), config.kind());
             if stored != sent {
@@ -78,8 +86,16 @@ impl ChannelManagement for MemoryChannels {
         Ok(channel.clone())
     }
 
-    async fn delete_channel(&self, id: ChannelId, force: bool) -> Result<(), DeleteChannelError> {
-        self.find(id).ok_or(DeleteChannelError::NotFound(id))?;
+    async fn delete_channel(
+        &self,
+        id: ChannelId,
+        force: bool,
+        guard: FileGuard,
+    ) -> Result<(), DeleteChannelError> {
+        let channel = self.find(id).ok_or(DeleteChannelError::NotFound(id))?;
+        if let (FileGuard::Respect, Some(managed)) = (guard, channel.managed) {
+            return Err(DeleteChannelError::ManagedByFile(managed.by));
+        }
         if !force && !self.in_use.is_empty() {
             return Err(DeleteChannelError::InUse { channel: id, websites: self.in_use.clone() });
         }
@@ -213,6 +229,8 @@ async fn a_channel_in_use_is_409_naming_the_sites_unless_forced() {
     assert_eq!(error["code"], "channel_in_use");
     assert_eq!(error["websites"], json!([3, 5]));
     let bad = test::TestRequest::delete().uri("/api/channels/1?force=1");
+    assert_eq!(call(&state, bad).await.0, 422);
+    let bad = test::TestRequest::delete().uri("/api/channels/1?force=1");
     assert_eq!(call(&state, bad).await.1["field"], "force");
     let forced = test::TestRequest::delete().uri("/api/channels/1?force=true");
     assert_eq!(call(&state, forced).await, (204, Value::Null));
@@ -231,4 +249,34 @@ async fn the_test_send_answers_with_its_outcome() {
     );
     let (status, _) = call(&state, test::TestRequest::post().uri("/api/channels/x/test")).await;
     assert_eq!(status, 404);
+}
+
+#[actix_web::test]
+async fn a_channel_a_document_manages_is_409_unless_forced_and_force_overrides_in_use_too() {
+    let state = state(&[3]);
+    let created = create_webhook(&state).await;
+    assert_eq!((&created["managed_by"], &created["key"]), (&Value::Null, &Value::Null));
+    state.channels.stored.lock().unwrap()[0].managed = Some(Managed {
+        by: Owner::parse("file:alerts.yaml").unwrap(),
+        key: ItemKey::parse("ops").unwrap(),
+    });
+    let (status, got) = call(&state, test::TestRequest::get().uri("/api/channels/1")).await;
+    assert_eq!(
+        (status, &got["managed_by"], &got["key"]),
+        (200, &json!("file:alerts.yaml"), &json!("ops"))
+    );
+    let rename = || test::TestRequest::patch().set_json(json!({ "name": "renamed" }));
+    let (status, error) = call(&state, rename().uri("/api/channels/1")).await;
+    assert_eq!((status, &error["code"]), (409, &json!("managed_by_file")), "{error}");
+    assert_eq!(error["managed_by"], "file:alerts.yaml");
+    let (status, error) = call(&state, test::TestRequest::delete().uri("/api/channels/1")).await;
+    assert_eq!((status, &error["code"]), (409, &json!("managed_by_file")), "{error}");
+    let (status, renamed) = call(&state, rename().uri("/api/channels/1?force=true")).await;
+    assert_eq!((status, &renamed["name"]), (200, &json!("renamed")), "{renamed}");
+    let forced = test::TestRequest::delete().uri("/api/channels/1?force=true");
+    assert_eq!(
+        call(&state, forced).await,
+        (204, Value::Null),
+        "in use and managed: both overridden"
+    );
 }

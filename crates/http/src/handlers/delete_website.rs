@@ -19,6 +19,6 @@ pub(crate) async fn handle<W: WebsiteManagement, C, I, M>(
     query: web::Query<super::guard_query::GuardQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_website_id(&path)?;
-    state.websites.delete_website(id, query.guard()).await?;
+    state.websites.delete_website(id, query.guard()?).await?;
     Ok(HttpResponse::NoContent().finish())
 }

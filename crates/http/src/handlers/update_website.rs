@@ -27,6 +27,6 @@ pub(crate) async fn handle<W: WebsiteManagement, C, I, M>(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_website_id(&path)?;
     let patch = body.into_inner().into_inner().try_into_domain(state.interval_bounds)?;
-    let website = state.websites.update_website(id, patch, query.guard()).await?;
+    let website = state.websites.update_website(id, patch, query.guard()?).await?;
     Ok(HttpResponse::Ok().json(WebsiteResponse::from(website)))
 }

@@ -38,6 +38,7 @@ pub fn channel(config: ChannelConfig) -> Channel {
         name: ChannelName::parse("ops").unwrap(),
         config,
         is_default: false,
+        managed: None,
         created_at: OPENED,
         updated_at: OPENED,
     }

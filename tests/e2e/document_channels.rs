@@ -74,7 +74,10 @@ with_both_databases!(a_documents_channel_alerts_its_site_and_round_trips, |db| {
 
     let listed = channels(&app).await;
     let [channel] = &listed[..] else { panic!("{listed:?}") };
-    assert_eq!((&channel["managed_by"], &channel["key"]), (&json!("file:sites.yaml"), &json!("ops")));
+    assert_eq!(
+        (&channel["managed_by"], &channel["key"]),
+        (&json!("file:sites.yaml"), &json!("ops"))
+    );
     assert_eq!(channel["config"]["secret"], "***");
     let (_, site) = app.get("/api/websites").await;
     assert_eq!(site[0]["alerts"]["channels"], json!([channel["id"]]));

@@ -24,11 +24,10 @@ mod status_pages;
 pub use channels::{ChannelField, Channels};
 pub use document::{Declared, Document};
 pub use document_plan::{ChannelStep, Plan, SiteStep, plan_document};
-pub use maintenance_windows::{DeclaredMaintenance, MaintenanceWindows};
-pub use status_pages::{DeclaredStatusPage, Pages};
 pub use errors::{ApplyError, PlanError, PlanProblem};
 pub use file_health::{FileHealth, FileHealthSource, FileState};
 pub use key::{ItemKey, ItemKeyError, Managed, Owner, OwnerError};
+pub use maintenance_windows::{DeclaredMaintenance, MaintenanceWindows};
 pub use plan::{ItemKind, Step, counts, plan_items};
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockManifestRepository;
@@ -39,3 +38,4 @@ pub use ports::{
 pub use refs::{ChannelRef, Ref, SiteRef};
 pub use service::{ApplyOptions, ApplyReport, Manifest};
 pub use sites::{DeclaredSite, SiteField, Sites, replacing_patch};
+pub use status_pages::{DeclaredStatusPage, Pages};

@@ -14,7 +14,8 @@ use crate::maintenance::{
     MaintenanceId, MaintenanceRepository, MaintenanceSpec, MaintenanceWindow, MaintenanceWriteError,
 };
 use crate::manifest::{
-    ManifestReadError, ManifestRepository, ManifestWriteError, ManifestWrites, SiteWritten, StoredItems,
+    ManifestReadError, ManifestRepository, ManifestWriteError, ManifestWrites, SiteWritten,
+    StoredItems,
 };
 use crate::node::{HeartbeatError, ListNodesError, NodeInfo, NodeRegistry, Registration};
 use crate::status_pages::{

@@ -5,6 +5,8 @@
 mod channels;
 mod export;
 mod items;
+mod maintenance;
+mod status_pages;
 mod toml_tree;
 mod tree;
 mod websites;
@@ -18,8 +20,6 @@ use tree::Located;
 
 /// The top-level lists a document may have, named after the API's resources.
 const SECTIONS: [&str; 4] = ["websites", "channels", "maintenance", "status_pages"];
-/// The lists a document may declare items in today.
-const READY: [&str; 2] = ["websites", "channels"];
 
 /// One problem in a document: where it is and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -101,7 +101,10 @@ impl DocumentFormat {
 }
 
 /// The items read, or none with their problems added to `errors`.
-fn kept_apart<T>(read: Result<Vec<T>, Vec<DocumentError>>, errors: &mut Vec<DocumentError>) -> Vec<T> {
+fn kept_apart<T>(
+    read: Result<Vec<T>, Vec<DocumentError>>,
+    errors: &mut Vec<DocumentError>,
+) -> Vec<T> {
     read.unwrap_or_else(|mut found| {
         errors.append(&mut found);
         Vec::new()
@@ -129,17 +132,10 @@ pub fn parse_document(
             return Err(vec![located.error_at(String::new(), message)]);
         }
     };
-    for (name, value) in &top {
+    for name in top.keys() {
         if !SECTIONS.contains(&name.as_str()) {
             let message =
                 format!("unknown field `{name}`, expected one of {}", SECTIONS.join(", "));
-            errors.push(located.error_at(name.clone(), message));
-        } else if !READY.contains(&name.as_str())
-            && !matches!(value, serde_json::Value::Null)
-            && value.as_array().is_none_or(|items| !items.is_empty())
-        {
-            let message =
-                format!("{name} cannot be declared in a document yet; manage them through the API");
             errors.push(located.error_at(name.clone(), message));
         }
     }
@@ -152,13 +148,18 @@ pub fn parse_document(
         }
     };
     let (sites, channel_items) = (list("websites"), list("channels"));
+    let (window_items, page_items) = (list("maintenance"), list("status_pages"));
     let websites = websites::declared(&located, sites.unwrap_or_default(), bounds);
     let websites = kept_apart(websites, &mut errors);
     let channels = channels::declared(&located, channel_items.unwrap_or_default());
     let channels = kept_apart(channels, &mut errors);
+    let maintenance = maintenance::declared(&located, window_items.unwrap_or_default());
+    let maintenance = kept_apart(maintenance, &mut errors);
+    let status_pages = status_pages::declared(&located, page_items.unwrap_or_default());
+    let status_pages = kept_apart(status_pages, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
-    let document = Document { websites, channels };
+    let document = Document { websites, channels, maintenance, status_pages };
     Ok(ParsedDocument { document, places: DocumentPlaces { located } })
 }

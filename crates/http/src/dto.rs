@@ -8,6 +8,7 @@ mod check_settings;
 mod incident;
 mod maintenance;
 mod plan;
+mod plan_shown;
 mod regions;
 mod status_page;
 

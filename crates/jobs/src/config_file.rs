@@ -249,7 +249,14 @@ mod tests {
                 return Err(ApplyError::Unavailable("down".into()));
             }
             self.count.fetch_add(1, Ordering::SeqCst);
-            let plan = Plan { owner: options.owner, prune: options.prune, websites: Vec::new() };
+            let plan = Plan {
+                owner: options.owner,
+                prune: options.prune,
+                channels: Vec::new(),
+                websites: Vec::new(),
+                maintenance: Vec::new(),
+                status_pages: Vec::new(),
+            };
             Ok(ApplyReport { plan, applied: false })
         }
     }

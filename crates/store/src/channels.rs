@@ -51,7 +51,11 @@ pub(crate) struct NewChannelRow<'a> {
 
 impl<'a> NewChannelRow<'a> {
     /// A channel to make, with its document's mark when a document makes it.
-    pub(crate) fn new(new: &'a NewChannel, now: OffsetDateTime, managed: Option<&'a Managed>) -> Self {
+    pub(crate) fn new(
+        new: &'a NewChannel,
+        now: OffsetDateTime,
+        managed: Option<&'a Managed>,
+    ) -> Self {
         let (managed_by, managed_key) = managed.map_or((None, None), managed_columns);
         Self {
             name: new.name.as_str(),

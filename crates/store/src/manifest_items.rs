@@ -181,16 +181,22 @@ macro_rules! write_maintenance {
                 }
                 let columns = $crate::maintenance_windows::SpecColumns::of(&spec, now);
                 let (by, key) = $crate::ownership::managed_columns(managed);
-                let mark = (maintenance_windows::managed_by.eq(by), maintenance_windows::managed_key.eq(key));
+                let mark = (
+                    maintenance_windows::managed_by.eq(by),
+                    maintenance_windows::managed_key.eq(key),
+                );
                 let window: i64 = match replaced {
-                    Some(window) => diesel::update(maintenance_windows::table.find(window))
-                        .set((&columns, mark))
-                        .returning(maintenance_windows::id)
-                        .get_result($conn)
-                        .await?,
+                    Some(window) => {
+                        diesel::update(maintenance_windows::table.find(window))
+                            .set((&columns, mark))
+                            .returning(maintenance_windows::id)
+                            .get_result($conn)
+                            .await?
+                    }
                     None => {
                         let created_at = $crate::time_conv::to_column(now);
-                        let new = $crate::maintenance_windows::NewWindow { spec: columns, created_at };
+                        let new =
+                            $crate::maintenance_windows::NewWindow { spec: columns, created_at };
                         diesel::insert_into(maintenance_windows::table)
                             .values((new, mark))
                             .returning(maintenance_windows::id)
@@ -239,7 +245,8 @@ macro_rules! write_status_page {
                 .await?;
                 diesel::delete(status_pages::table.find(*id)).execute($conn).await?;
             }
-            StatusPageWrite::Create { item, managed } | StatusPageWrite::Update { item, managed, .. } => {
+            StatusPageWrite::Create { item, managed }
+            | StatusPageWrite::Update { item, managed, .. } => {
                 let spec = named_by_id!(
                     $conn,
                     item,
@@ -267,13 +274,17 @@ macro_rules! write_status_page {
                             .get_result($conn)
                             .await?
                     }
-                    _ => diesel::insert_into(status_pages::table)
-                        .values((fields, status_pages::created_at.eq(at)))
-                        .returning(status_pages::id)
-                        .get_result($conn)
-                        .await?,
+                    _ => {
+                        diesel::insert_into(status_pages::table)
+                            .values((fields, status_pages::created_at.eq(at)))
+                            .returning(status_pages::id)
+                            .get_result($conn)
+                            .await?
+                    }
                 };
-                $crate::status_pages::replace_sites!($conn, page, spec.websites, |_| PolicyTxError::Stale);
+                $crate::status_pages::replace_sites!($conn, page, spec.websites, |_| {
+                    PolicyTxError::Stale
+                });
             }
         }
     }};

@@ -8,11 +8,11 @@ use diesel_async::{AsyncConnection, RunQueryDsl};
 use lookout_domain::WebsiteId;
 use lookout_domain::alerting::{AlertPolicy, AlertStoreError, ChannelRepository};
 use lookout_domain::maintenance::MaintenanceRepository;
-use lookout_domain::status_pages::StatusPageRepository;
 use lookout_domain::manifest::{
     ChannelWrite, ManifestReadError, ManifestRepository, ManifestWriteError, ManifestWrites,
     SiteWrite, SiteWritten, StoredItems, replacing_patch,
 };
+use lookout_domain::status_pages::StatusPageRepository;
 use lookout_domain::website::{FileGuard, ListWebsitesError, UpdatedWebsite, WebsiteRepository};
 use time::OffsetDateTime;
 

@@ -219,7 +219,10 @@ pub(crate) enum PolicyTxError {
     /// A document's window or page names a site key its file has no site of.
     UnknownSiteKey(lookout_domain::manifest::ItemKey),
     /// A document's channel to delete is still named by these sites' alerts.
-    ChannelInUse { id: ChannelId, websites: Vec<WebsiteId> },
+    ChannelInUse {
+        id: ChannelId,
+        websites: Vec<WebsiteId>,
+    },
 }
 
 impl From<StoreError> for PolicyTxError {

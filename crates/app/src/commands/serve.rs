@@ -126,6 +126,7 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let maintenance_service =
         MaintenanceService::new(store.clone(), SystemClock).on_change(maintenance.on_change());
     let mut websites = WebsiteService::new(store.clone(), schedule, SystemClock)
+        .on_maintenance_change(maintenance.on_change())
         .with_engine_state(engine_state.clone())
         .with_address_policy(settings.address_policy()?)
         .with_writer_state(Arc::new(writes));

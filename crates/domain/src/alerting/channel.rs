@@ -191,7 +191,9 @@ impl ChannelConfig {
             MASK => stored.cloned().ok_or(field),
             _ => Ok(secret.clone()),
         };
-        let headers = |headers: &[Header], stored: &[Header]| -> Result<Vec<Header>, &'static str> {
+        let headers = |headers: &[Header],
+                       stored: &[Header]|
+         -> Result<Vec<Header>, &'static str> {
             headers
                 .iter()
                 .map(|header| {
@@ -213,9 +215,9 @@ impl ChannelConfig {
                 },
                 headers: headers(given, kept_headers)?,
             },
-            (Self::Slack { webhook_url }, Self::Slack { webhook_url: kept }) => Self::Slack {
-                webhook_url: keep(webhook_url, Some(kept), "config.webhook_url")?,
-            },
+            (Self::Slack { webhook_url }, Self::Slack { webhook_url: kept }) => {
+                Self::Slack { webhook_url: keep(webhook_url, Some(kept), "config.webhook_url")? }
+            }
             (
                 Self::Template { url, method, headers: given, content_type, body_template },
                 Self::Template { headers: kept_headers, .. },
@@ -234,7 +236,10 @@ impl ChannelConfig {
     }
 
     /// The field and literal IP of the first URL the address policy refuses.
-    pub fn blocked_by(&self, addresses: &AddressPolicy) -> Option<(&'static str, std::net::IpAddr)> {
+    pub fn blocked_by(
+        &self,
+        addresses: &AddressPolicy,
+    ) -> Option<(&'static str, std::net::IpAddr)> {
         let refused = |url: &WebsiteUrl| url.literal_ip().filter(|ip| !addresses.permits(*ip));
         match self {
             Self::Webhook { url, .. } | Self::Template { url, .. } => {

@@ -70,7 +70,8 @@ impl<C> AlertPolicy<C> {
         &self,
         mut name: impl FnMut(&C) -> Result<D, E>,
     ) -> Result<AlertPolicy<D>, E> {
-        let mut list = |channels: &[C]| -> Result<Vec<D>, E> { channels.iter().map(&mut name).collect() };
+        let mut list =
+            |channels: &[C]| -> Result<Vec<D>, E> { channels.iter().map(&mut name).collect() };
         let channels = match &self.channels {
             Some(channels) => Some(list(channels)?),
             None => None,
@@ -80,7 +81,10 @@ impl<C> AlertPolicy<C> {
                 steps
                     .iter()
                     .map(|step| {
-                        Ok(Escalation { after_secs: step.after_secs, channels: list(&step.channels)? })
+                        Ok(Escalation {
+                            after_secs: step.after_secs,
+                            channels: list(&step.channels)?,
+                        })
                     })
                     .collect::<Result<_, E>>()?,
             ),

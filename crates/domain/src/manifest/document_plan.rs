@@ -76,12 +76,14 @@ pub fn plan_document(
         .map_err(|mut e| errors.append(&mut e))
         .ok();
     let sites = SiteNames::new(document, websites.as_deref());
-    let maintenance = sites.resolve(&document.maintenance, "maintenance", &mut errors, |item, name| {
-        item.try_map_sites(name)
-    });
-    let maintenance = plan_items::<MaintenanceWindows>(&maintenance, &stored.maintenance, owner, prune)
-        .map_err(|mut e| errors.append(&mut e))
-        .ok();
+    let maintenance =
+        sites.resolve(&document.maintenance, "maintenance", &mut errors, |item, name| {
+            item.try_map_sites(name)
+        });
+    let maintenance =
+        plan_items::<MaintenanceWindows>(&maintenance, &stored.maintenance, owner, prune)
+            .map_err(|mut e| errors.append(&mut e))
+            .ok();
     let pages = sites.resolve(&document.status_pages, "status_pages", &mut errors, |item, name| {
         item.try_map_sites(name)
     });
@@ -127,7 +129,10 @@ impl<'a> SiteNames<'a> {
         items: &[Declared<T>],
         list: &'static str,
         errors: &mut Vec<PlanError>,
-        map: impl Fn(&T, &mut dyn FnMut(&SiteRef) -> Result<SiteRef, PlanProblem>) -> Result<T, PlanProblem>,
+        map: impl Fn(
+            &T,
+            &mut dyn FnMut(&SiteRef) -> Result<SiteRef, PlanProblem>,
+        ) -> Result<T, PlanProblem>,
     ) -> Vec<Declared<T>> {
         items
             .iter()

@@ -87,10 +87,8 @@ fn a_channel_is_created_then_unchanged_and_its_masked_secret_is_kept() {
         )],
         ..StoredItems::default()
     };
-    let masked = Document {
-        channels: vec![declared("ops", slack("Ops", "***"))],
-        ..Document::default()
-    };
+    let masked =
+        Document { channels: vec![declared("ops", slack("Ops", "***"))], ..Document::default() };
     let same = plan(&masked, &stored).unwrap();
     assert!(matches!(&same.channels[..], [Step::Unchanged { managed: true, .. }]), "{same:?}");
     assert!(!same.has_changes());
@@ -111,10 +109,8 @@ fn a_channel_is_created_then_unchanged_and_its_masked_secret_is_kept() {
 
 #[test]
 fn a_masked_secret_with_nothing_stored_and_a_new_kind_are_errors() {
-    let masked = Document {
-        channels: vec![declared("ops", slack("Ops", "***"))],
-        ..Document::default()
-    };
+    let masked =
+        Document { channels: vec![declared("ops", slack("Ops", "***"))], ..Document::default() };
     let errors = plan(&masked, &StoredItems::default()).unwrap_err();
     assert_eq!(errors[0].field, "config.webhook_url");
     assert_eq!(errors[0].problem, PlanProblem::MaskedWithoutValue);
@@ -177,7 +173,8 @@ fn a_site_naming_its_stored_channel_by_key_is_unchanged() {
         ..AlertPolicy::default()
     });
     site.managed = Some(Managed { by: owner(), key: key("https://shop.example") });
-    let stored = StoredItems { websites: vec![site], channels: vec![channel], ..StoredItems::default() };
+    let stored =
+        StoredItems { websites: vec![site], channels: vec![channel], ..StoredItems::default() };
     let planned = plan(&document, &stored).unwrap();
     assert!(!planned.has_changes(), "{planned:?}");
 }

@@ -23,29 +23,55 @@ pub struct PlanError {
 /// What is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlanProblem {
-    DuplicateKey { first: usize, key: ItemKey },
+    DuplicateKey {
+        first: usize,
+        key: ItemKey,
+    },
     /// Two items declare the same url (name, slug).
-    DuplicateIdentity { first: usize },
+    DuplicateIdentity {
+        first: usize,
+    },
     /// The stored item of that identity belongs to another document.
-    OwnedElsewhere { owner: Owner },
+    OwnedElsewhere {
+        owner: Owner,
+    },
     /// The stored item of that identity is this document's item of another key, still listed.
-    IdentityOfOtherKey { key: ItemKey },
+    IdentityOfOtherKey {
+        key: ItemKey,
+    },
     /// The stored item of that identity was made through the API and differs; not adopted.
-    NotAdopted { id: i64 },
+    NotAdopted {
+        id: i64,
+    },
     /// Several items made through the API have that name.
-    Ambiguous { ids: Vec<i64> },
-    BlockedAddress { ip: std::net::IpAddr },
-    UnknownChannels { ids: Vec<ChannelId> },
+    Ambiguous {
+        ids: Vec<i64>,
+    },
+    BlockedAddress {
+        ip: std::net::IpAddr,
+    },
+    UnknownChannels {
+        ids: Vec<ChannelId>,
+    },
     /// A key that names no item of that list in the document.
-    UnknownKey { key: ItemKey, list: &'static str },
+    UnknownKey {
+        key: ItemKey,
+        list: &'static str,
+    },
     /// The url was taken by another site while the plan was applied.
     IdentityTaken,
     /// A channel cannot change its kind.
-    KindChanged { from: ChannelKind, to: ChannelKind },
+    KindChanged {
+        from: ChannelKind,
+        to: ChannelKind,
+    },
     /// `"***"` stands for a stored secret, and there is none.
     MaskedWithoutValue,
     /// A channel the document no longer lists is still named by these sites' alerts.
-    ChannelInUse { key: ItemKey, websites: Vec<WebsiteId> },
+    ChannelInUse {
+        key: ItemKey,
+        websites: Vec<WebsiteId>,
+    },
 }
 
 impl PlanError {

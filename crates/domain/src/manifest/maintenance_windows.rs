@@ -47,7 +47,11 @@ impl ItemKind for MaintenanceWindows {
         let (before, after) = (timing(&stored), timing(item));
         let pairs = [
             ("name", stored.name != item.name),
-            ("all", matches!(stored.scope, MaintenanceScope::All) != matches!(item.scope, MaintenanceScope::All)),
+            (
+                "all",
+                matches!(stored.scope, MaintenanceScope::All)
+                    != matches!(item.scope, MaintenanceScope::All),
+            ),
             ("websites", websites(&stored) != websites(item)),
             ("mode", stored.mode != item.mode),
             ("starts_at", before.starts_at != after.starts_at),

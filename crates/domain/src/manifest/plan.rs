@@ -182,7 +182,11 @@ pub fn plan_items<K: ItemKind>(
             continue;
         };
         let (key, current) = (mark.key.clone(), Box::new(item.clone()));
-        steps.push(if prune { Step::Delete { key, current } } else { Step::Orphaned { key, current } });
+        steps.push(if prune {
+            Step::Delete { key, current }
+        } else {
+            Step::Orphaned { key, current }
+        });
     }
     Ok(steps)
 }

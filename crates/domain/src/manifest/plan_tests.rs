@@ -5,7 +5,8 @@ use time::macros::datetime;
 use super::*;
 use crate::checks::CheckSpec;
 use crate::manifest::{
-    Declared, DeclaredSite, ItemKey, Managed, Owner, PlanError, PlanProblem, SiteField, SiteStep, Sites,
+    Declared, DeclaredSite, ItemKey, Managed, Owner, PlanError, PlanProblem, SiteField, SiteStep,
+    Sites,
 };
 use crate::{
     CheckInterval, IntervalBounds, NewWebsite, Website, WebsiteId, WebsiteName, WebsiteUrl,
@@ -153,7 +154,11 @@ fn another_files_site_is_an_error() {
     let refused = plan_sites(&[declared("c", "https://c.example", 60)], &current, false);
     assert_eq!(
         refused.unwrap_err(),
-        vec![site_error(0, "url", PlanProblem::OwnedElsewhere { owner: Owner::file("other.yaml").unwrap() })]
+        vec![site_error(
+            0,
+            "url",
+            PlanProblem::OwnedElsewhere { owner: Owner::file("other.yaml").unwrap() }
+        )]
     );
 }
 

@@ -95,7 +95,9 @@ where
                     let problem = PlanProblem::UnknownChannels { ids };
                     return Err(invalid(site_at(at), "alerts.channels", problem));
                 }
-                Err(ManifestWriteError::DuplicateSlug | ManifestWriteError::UnknownSiteKey { .. }) => {
+                Err(
+                    ManifestWriteError::DuplicateSlug | ManifestWriteError::UnknownSiteKey { .. },
+                ) => {
                     tracing::debug!(attempt, "Items changed under the plan; planning again");
                 }
                 Err(ManifestWriteError::UnknownChannelKey { at, key }) => {
@@ -197,7 +199,8 @@ fn writes_of(plan: &Plan) -> (ManifestWrites, Vec<Option<usize>>) {
         }
     }
     let (sites, indexes) = deletes.into_iter().chain(updates).chain(creates).unzip();
-    let writes = ManifestWrites { owner: owner.clone(), channels, sites, maintenance, status_pages };
+    let writes =
+        ManifestWrites { owner: owner.clone(), channels, sites, maintenance, status_pages };
     (writes, indexes)
 }
 

@@ -172,7 +172,10 @@ fn an_unknown_channel_names_its_item_and_a_private_address_is_refused_first() {
             panic!("not invalid");
         };
         assert!(
-            matches!(&errors[..], [PlanError { index: Some(1), problem: PlanProblem::UnknownChannels { .. }, .. }]),
+            matches!(
+                &errors[..],
+                [PlanError { index: Some(1), problem: PlanProblem::UnknownChannels { .. }, .. }]
+            ),
             "{errors:?}"
         );
 

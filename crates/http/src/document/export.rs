@@ -1,19 +1,31 @@
-//! The current channels and sites as a document: applied back under the same file name it
+//! Everything a document may declare, as a document: applied back under the same file name it
 //! changes nothing. Secrets are shown as `"***"`, which keeps the stored values; a site's
-//! alerts name channels by their key in the document.
+//! alerts name channels, and windows and pages name sites, by their key in the document.
 
 use std::collections::HashMap;
 
 use lookout_domain::Website;
 use lookout_domain::alerting::Channel;
+use lookout_domain::maintenance::MaintenanceWindow;
+use lookout_domain::manifest::StoredItems;
+use lookout_domain::status_pages::StatusPage;
 use serde_json::{Map, Value};
 use yaml_rust2::yaml::Hash;
 use yaml_rust2::{Yaml, YamlEmitter};
 
-use crate::dto::{ChannelResponse, WebsiteResponse};
+use crate::dto::{ChannelResponse, MaintenanceResponse, StatusPageResponse, WebsiteResponse};
 
-/// Fields a document does not carry: the server assigns them.
-const SERVER_FIELDS: [&str; 5] = ["id", "created_at", "updated_at", "managed_by", "key"];
+/// Fields a document does not carry: the server assigns them (or works them out).
+const SERVER_FIELDS: [&str; 8] = [
+    "id",
+    "created_at",
+    "updated_at",
+    "managed_by",
+    "key",
+    "active",
+    "active_until",
+    "next_starts_at",
+];
 
 /// Whether a field's value is what a site gets without it.
 type IsDefault = fn(&Value) -> bool;
@@ -33,33 +45,44 @@ const DEFAULTS: [(&str, IsDefault); 8] = [
 /// One item of a document, its fields in the order they are written.
 type Item = Vec<(String, Value)>;
 
-/// The channels and sites as a document: each with its key when a file manages it under one
-/// other than its name (url), its identifying fields first, defaults left out.
+/// The items as a document: each with its key when a file manages it under one other than the
+/// one it would get (its name, url or slug), its identifying fields first, defaults left out.
 #[derive(Debug)]
 pub struct ExportedDocument {
     channels: Vec<Item>,
     websites: Vec<Item>,
+    maintenance: Vec<Item>,
+    status_pages: Vec<Item>,
 }
 
-/// The current channels and sites as a document.
-pub fn export_document(channels: Vec<Channel>, sites: Vec<Website>) -> ExportedDocument {
-    let keys: HashMap<i64, String> =
+/// Every stored item as a document.
+pub fn export_document(items: StoredItems) -> ExportedDocument {
+    let StoredItems { websites, channels, maintenance, status_pages } = items;
+    let channel_keys: HashMap<i64, String> =
         channels.iter().map(|channel| (channel.id.get(), channel_key(channel))).collect();
+    let site_keys: HashMap<i64, String> =
+        websites.iter().map(|site| (site.id.get(), site_key(site).to_owned())).collect();
     ExportedDocument {
         channels: channels.into_iter().map(channel_item).collect(),
-        websites: sites.into_iter().map(|site| site_item(site, &keys)).collect(),
+        websites: websites.into_iter().map(|site| site_item(site, &channel_keys)).collect(),
+        maintenance: maintenance.into_iter().map(|w| window_item(w, &site_keys)).collect(),
+        status_pages: status_pages.into_iter().map(|p| page_item(p, &site_keys)).collect(),
     }
 }
 
 impl ExportedDocument {
     /// The lists, in the order they are written (empty ones left out, but for `websites`).
     fn lists(&self) -> Vec<(&'static str, &[Item])> {
-        let mut lists = Vec::new();
-        if !self.channels.is_empty() {
-            lists.push(("channels", self.channels.as_slice()));
-        }
-        lists.push(("websites", self.websites.as_slice()));
-        lists
+        [
+            ("channels", &self.channels),
+            ("websites", &self.websites),
+            ("maintenance", &self.maintenance),
+            ("status_pages", &self.status_pages),
+        ]
+        .into_iter()
+        .filter(|(name, items)| *name == "websites" || !items.is_empty())
+        .map(|(name, items)| (name, items.as_slice()))
+        .collect()
     }
 
     /// As JSON (keys sorted within each item).
@@ -117,12 +140,13 @@ fn channel_item(channel: Channel) -> Item {
     ordered(key, fields, &["name", "kind", "config"], &defaults)
 }
 
+/// A site's key in the document: its file's key, else its url.
+fn site_key(site: &Website) -> &str {
+    site.managed.as_ref().map_or(site.url.given(), |m| m.key.as_str())
+}
+
 fn site_item(site: Website, channel_keys: &HashMap<i64, String>) -> Item {
-    let key = site
-        .managed
-        .as_ref()
-        .map(|managed| managed.key.as_str().to_owned())
-        .filter(|key| key != site.url.given());
+    let key = Some(site_key(&site).to_owned()).filter(|key| key != site.url.given());
     let Ok(Value::Object(mut fields)) = serde_json::to_value(WebsiteResponse::from(site)) else {
         return Item::new();
     };
@@ -132,18 +156,52 @@ fn site_item(site: Website, channel_keys: &HashMap<i64, String>) -> Item {
     ordered(key, fields, &["url", "name", "check_interval"], &DEFAULTS)
 }
 
+fn window_item(window: MaintenanceWindow, site_keys: &HashMap<i64, String>) -> Item {
+    let key = window.managed.as_ref().map(|m| m.key.as_str().to_owned());
+    let key = key.filter(|key| key != &window.spec.name);
+    let shown = MaintenanceResponse::at(window, time::OffsetDateTime::UNIX_EPOCH);
+    let Ok(Value::Object(mut fields)) = serde_json::to_value(shown) else { return Item::new() };
+    name_by_key(fields.get_mut("websites"), site_keys);
+    let defaults: [(&str, IsDefault); 10] = [
+        ("all", |v| v == &Value::Bool(false)),
+        ("websites", |v| v.as_array().is_some_and(Vec::is_empty)),
+        ("mode", |v| v == "silence"),
+        ("starts_at", Value::is_null),
+        ("ends_at", Value::is_null),
+        ("schedule", Value::is_null),
+        ("duration_secs", Value::is_null),
+        ("timezone", Value::is_null),
+        ("from", Value::is_null),
+        ("until", Value::is_null),
+    ];
+    ordered(key, fields, &["name"], &defaults)
+}
+
+fn page_item(page: StatusPage, site_keys: &HashMap<i64, String>) -> Item {
+    let key = page.managed.as_ref().map(|m| m.key.as_str().to_owned());
+    let key = key.filter(|key| key != page.slug.as_str());
+    let shown = StatusPageResponse::from(page);
+    let Ok(Value::Object(mut fields)) = serde_json::to_value(shown) else { return Item::new() };
+    name_by_key(fields.get_mut("websites"), site_keys);
+    // `url` is where the page is served, not a field of it.
+    let defaults: [(&str, IsDefault); 2] = [("description", Value::is_null), ("url", |_| true)];
+    ordered(key, fields, &["slug", "title"], &defaults)
+}
+
+/// Every id in a list replaced by the key of the item of that id.
+fn name_by_key(list: Option<&mut Value>, keys: &HashMap<i64, String>) {
+    for id in list.and_then(Value::as_array_mut).into_iter().flatten() {
+        if let Some(key) = id.as_i64().and_then(|raw| keys.get(&raw)) {
+            *id = Value::String(key.clone());
+        }
+    }
+}
+
 /// Every channel id in a site's alerts replaced by that channel's key.
 fn name_channels_by_key(alerts: &mut Value, keys: &HashMap<i64, String>) {
-    let rename = |list: Option<&mut Value>| {
-        for id in list.and_then(Value::as_array_mut).into_iter().flatten() {
-            if let Some(key) = id.as_i64().and_then(|raw| keys.get(&raw)) {
-                *id = Value::String(key.clone());
-            }
-        }
-    };
-    rename(alerts.get_mut("channels"));
+    name_by_key(alerts.get_mut("channels"), keys);
     for step in alerts.get_mut("escalate").and_then(Value::as_array_mut).into_iter().flatten() {
-        rename(step.get_mut("channels"));
+        name_by_key(step.get_mut("channels"), keys);
     }
 }
 

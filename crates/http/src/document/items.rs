@@ -1,7 +1,9 @@
 //! One list of a document: each item is what the API's `POST` takes, plus its `key` and
 //! `adopt`; every problem is placed on the item's field.
 
-use lookout_domain::manifest::{Declared, ItemKey};
+use std::collections::{BTreeSet, HashMap};
+
+use lookout_domain::manifest::{Declared, ItemKey, Ref};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -118,6 +120,39 @@ impl ListReader<'_> {
             }),
         }
     }
+}
+
+impl ListReader<'_> {
+    /// Items another item names by key (a string) in `lists` (each with its path), each
+    /// replaced by an id nothing in those lists has, so the API's parsing reads the rest;
+    /// answers which stand-in is which key.
+    pub(super) fn stand_ins(
+        &self,
+        index: usize,
+        lists: Vec<(String, &mut Vec<Value>)>,
+    ) -> Result<HashMap<i64, ItemKey>, DocumentError> {
+        let taken: BTreeSet<i64> =
+            lists.iter().flat_map(|(_, list)| list.iter().filter_map(Value::as_i64)).collect();
+        let mut stand_ins = (1..=i64::MAX).rev().filter(|id| !taken.contains(id));
+        let mut keys = HashMap::new();
+        for (path, list) in lists {
+            for (at, value) in list.iter_mut().enumerate() {
+                let Value::String(raw) = value else { continue };
+                let key = ItemKey::parse(raw).map_err(|e| {
+                    self.error(index, &format!("{path}[{at}]"), format!("a key {e}"))
+                })?;
+                let Some(stand_in) = stand_ins.next() else { continue };
+                *value = Value::from(stand_in);
+                keys.insert(stand_in, key);
+            }
+        }
+        Ok(keys)
+    }
+}
+
+/// An id as the document named it: by key, when it is a stand-in for one.
+pub(super) fn named<I: Copy + Into<i64>>(keys: &HashMap<i64, ItemKey>, id: I) -> Ref<I> {
+    keys.get(&id.into()).map_or(Ref::Id(id), |key| Ref::Key(key.clone()))
 }
 
 /// The field serde names in "unknown field `x`, expected …".

@@ -2,14 +2,13 @@
 //! `key` (default: its url) and `adopt`; its alerts may name channels by their key in the
 //! document's `channels` as well as by id.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use lookout_domain::IntervalBounds;
-use lookout_domain::alerting::ChannelId;
-use lookout_domain::manifest::{ChannelRef, Declared, DeclaredSite, ItemKey};
+use lookout_domain::manifest::{Declared, DeclaredSite, ItemKey};
 use serde_json::{Map, Value};
 
-use super::items::ListReader;
+use super::items::{ListReader, named};
 use super::{DocumentError, Located};
 use crate::dto::CreateWebsiteRequest;
 
@@ -19,18 +18,18 @@ pub(super) fn declared(
     items: &[Value],
     bounds: IntervalBounds,
 ) -> Result<Vec<Declared<DeclaredSite>>, Vec<DocumentError>> {
-    let reader = ListReader { located, list: "websites", shape: "a site is a mapping of its fields (url, name, …)" };
+    let reader = ListReader {
+        located,
+        list: "websites",
+        shape: "a site is a mapping of its fields (url, name, …)",
+    };
     reader.all(items, |index, mut fields| {
         let (key, adopt) = reader.key_and_adopt(index, &mut fields)?;
         let keys = channel_keys(&reader, index, &mut fields)?;
         let request: CreateWebsiteRequest = reader.request(index, fields)?;
         let site = request.try_into_domain(bounds).map_err(|e| reader.refused(index, &e))?;
         let item = site
-            .try_map_channels(|id| {
-                Ok::<_, std::convert::Infallible>(
-                    keys.get(id).map_or(ChannelRef::Id(*id), |key| ChannelRef::Key(key.clone())),
-                )
-            })
+            .try_map_channels(|id| Ok::<_, std::convert::Infallible>(named(&keys, *id)))
             .unwrap_or_else(|never| match never {});
         let key = reader.key_or(index, key, "url", item.url.given())?;
         Ok(Declared { key, adopt, item })
@@ -38,13 +37,12 @@ pub(super) fn declared(
 }
 
 /// Channels named by key (a string) in `alerts.channels` and `alerts.escalate[].channels`,
-/// each replaced by an id no channel of the item has, so the API's parsing reads the rest;
-/// answers which stand-in id is which key.
+/// each replaced by a stand-in id (see [`ListReader::stand_ins`]).
 fn channel_keys(
     reader: &ListReader<'_>,
     index: usize,
     fields: &mut Map<String, Value>,
-) -> Result<HashMap<ChannelId, ItemKey>, DocumentError> {
+) -> Result<HashMap<i64, ItemKey>, DocumentError> {
     let Some(Value::Object(alerts)) = fields.get_mut("alerts") else { return Ok(HashMap::new()) };
     let mut lists: Vec<(String, &mut Vec<Value>)> = Vec::new();
     let mut escalations = None;
@@ -60,21 +58,5 @@ fn channel_keys(
             lists.push((format!("alerts.escalate[{step}].channels"), list));
         }
     }
-    let taken: BTreeSet<i64> =
-        lists.iter().flat_map(|(_, list)| list.iter().filter_map(Value::as_i64)).collect();
-    let mut stand_ins = (1..=i64::MAX).rev().filter(|id| !taken.contains(id));
-    let mut keys = HashMap::new();
-    for (path, list) in lists {
-        for (at, value) in list.iter_mut() .enumerate() {
-            let Value::String(raw) = value else { continue };
-            let key = ItemKey::parse(raw).map_err(|e| {
-                reader.error(index, &format!("{path}[{at}]"), format!("a channel key {e}"))
-            })?;
-            let stand_in = stand_ins.next().and_then(|id| ChannelId::new(id).ok());
-            let Some(stand_in) = stand_in else { continue };
-            *value = Value::from(stand_in.get());
-            keys.insert(stand_in, key);
-        }
-    }
-    Ok(keys)
+    reader.stand_ins(index, lists)
 }

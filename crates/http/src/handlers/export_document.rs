@@ -1,8 +1,12 @@
-//! `GET /api/export[?format=yaml|json]`: every channel and site as a document that, applied
-//! back under the file name that manages them, changes nothing.
+//! `GET /api/export[?format=yaml|json]`: every channel, site, maintenance window and status
+//! page as a document that, applied back under the file name that manages them, changes
+//! nothing.
 
 use actix_web::{HttpResponse, web};
 use lookout_domain::alerting::ChannelManagement;
+use lookout_domain::maintenance::MaintenanceManagement;
+use lookout_domain::manifest::StoredItems;
+use lookout_domain::status_pages::StatusPages;
 use lookout_domain::website::WebsiteManagement;
 use serde::Deserialize;
 
@@ -32,12 +36,22 @@ pub(crate) struct ExportQuery {
     responses((status = 200, description = "The document, as YAML text (`format=yaml`) or JSON (`format=json`)",
             content((Object = "text/yaml"), (Object = "application/json"))),
         (status = 422, description = "`format` is neither `yaml` nor `json`", body = crate::error::ErrorBody)))]
-pub(crate) async fn handle<W: WebsiteManagement, C: ChannelManagement, I, M>(
+pub(crate) async fn handle<W, C, I, M>(
     state: web::Data<ApiState<W, C, I, M>>,
     query: web::Query<ExportQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let channels = state.channels.list_channels().await?;
-    let document = export_document(channels, state.websites.list_websites().await?);
+) -> Result<HttpResponse, ApiError>
+where
+    W: WebsiteManagement + StatusPages,
+    C: ChannelManagement,
+    M: MaintenanceManagement,
+{
+    let items = StoredItems {
+        websites: state.websites.list_websites().await?,
+        channels: state.channels.list_channels().await?,
+        maintenance: state.maintenance.list_maintenance().await?,
+        status_pages: state.websites.list_status_pages().await?,
+    };
+    let document = export_document(items);
     Ok(match query.format {
         ExportFormat::Yaml => {
             HttpResponse::Ok().content_type("text/yaml; charset=utf-8").body(document.to_yaml())

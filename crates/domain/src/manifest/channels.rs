@@ -1,7 +1,7 @@
 //! Channels as a document declares them: known by name, compared field by field; secrets
 //! given as `"***"` (as an export shows them) keep their stored values.
 
-use super::plan::ItemKind;
+use super::plan::{ItemKind, Refusal};
 use super::{Managed, PlanProblem};
 use crate::alerting::{Channel, ChannelName, NewChannel};
 
@@ -58,7 +58,7 @@ impl ItemKind for Channels {
     fn compare(
         stored: &Channel,
         item: &NewChannel,
-    ) -> Result<(NewChannel, Vec<ChannelField>), (&'static str, PlanProblem)> {
+    ) -> Result<(NewChannel, Vec<ChannelField>), Refusal> {
         let (from, to) = (stored.config.kind(), item.config.kind());
         if from != to {
             return Err(("kind", PlanProblem::KindChanged { from, to }));
@@ -77,7 +77,7 @@ impl ItemKind for Channels {
         Ok((item, fields))
     }
 
-    fn creatable(item: &NewChannel) -> Result<(), (&'static str, PlanProblem)> {
+    fn creatable(item: &NewChannel) -> Result<(), Refusal> {
         match item.config.masked_field() {
             Some(field) => Err((field, PlanProblem::MaskedWithoutValue)),
             None => Ok(()),

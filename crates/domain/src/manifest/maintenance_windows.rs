@@ -1,8 +1,8 @@
 //! Maintenance windows as a document declares them: known by name, compared field by field
 //! (the fields `POST /api/maintenance` takes); their sites named by key or id.
 
-use super::plan::ItemKind;
-use super::{Managed, PlanProblem, Ref, SiteRef};
+use super::plan::{ItemKind, Refusal};
+use super::{Managed, Ref, SiteRef};
 use crate::maintenance::{MaintenanceDraft, MaintenanceScope, MaintenanceSpec, MaintenanceWindow};
 
 /// A declared window: its sites may be named by their key in the document.
@@ -39,7 +39,7 @@ impl ItemKind for MaintenanceWindows {
     fn compare(
         stored: &MaintenanceWindow,
         item: &DeclaredMaintenance,
-    ) -> Result<(DeclaredMaintenance, Vec<&'static str>), (&'static str, PlanProblem)> {
+    ) -> Result<(DeclaredMaintenance, Vec<&'static str>), Refusal> {
         let stored = stored
             .spec
             .try_map_sites(|id| Ok::<_, std::convert::Infallible>(Ref::Id(*id)))
@@ -66,7 +66,7 @@ impl ItemKind for MaintenanceWindows {
         Ok((item.clone(), fields))
     }
 
-    fn creatable(_: &DeclaredMaintenance) -> Result<(), (&'static str, PlanProblem)> {
+    fn creatable(_: &DeclaredMaintenance) -> Result<(), Refusal> {
         Ok(())
     }
 }

@@ -7,6 +7,9 @@ use std::hash::Hash;
 
 use super::{Declared, ItemKey, Managed, Owner, PlanError, PlanProblem};
 
+/// Why a declared item cannot be planned: the field it is in and what is wrong.
+pub type Refusal = (&'static str, PlanProblem);
+
 /// A kind of item a document declares: what identifies it and how a declared one compares
 /// with a stored one.
 pub trait ItemKind {
@@ -29,9 +32,9 @@ pub trait ItemKind {
     fn compare(
         stored: &Self::Stored,
         item: &Self::Item,
-    ) -> Result<(Self::Item, Vec<Self::Field>), (&'static str, PlanProblem)>;
+    ) -> Result<(Self::Item, Vec<Self::Field>), Refusal>;
     /// Why a declared item cannot be made as it is, if it cannot.
-    fn creatable(item: &Self::Item) -> Result<(), (&'static str, PlanProblem)>;
+    fn creatable(item: &Self::Item) -> Result<(), Refusal>;
 }
 
 /// What happens to one item.
@@ -148,7 +151,7 @@ pub fn plan_items<K: ItemKind>(
         let key = declared.key.clone();
         let item = &declared.item;
         let found = match ours.get(&key) {
-            Some(&at) => Ok(Some((at, false, None))),
+            Some(&at) => Ok(Some(Match { at, adopted: false, renamed_from: None })),
             None => by_identity.get(K::item_identity(item)).map_or(Ok(None), |candidates| {
                 match_by_identity::<K>(candidates, stored, owner, &first_key, declared)
             }),
@@ -158,7 +161,7 @@ pub fn plan_items<K: ItemKind>(
             Ok(None) => {
                 K::creatable(item).map(|()| (None, Step::Create { index, key, item: item.clone() }))
             }
-            Ok(Some((at, adopted, renamed_from))) => {
+            Ok(Some(Match { at, adopted, renamed_from })) => {
                 settle::<K>(index, key, &stored[at], item, adopted, renamed_from)
                     .map(|step| (Some(at), step))
             }
@@ -191,20 +194,29 @@ pub fn plan_items<K: ItemKind>(
     Ok(steps)
 }
 
+/// A stored item a declared one stands for: its position, whether the file adopts it, and the
+/// key the file knew it by when that changed.
+struct Match {
+    at: usize,
+    adopted: bool,
+    renamed_from: Option<ItemKey>,
+}
+
 /// The stored item a declared one without a stored item under its key stands for, found by
-/// identity: `(position, adopted, renamed_from)`, or `None` when there is none.
+/// identity, or `None` when there is none.
 fn match_by_identity<K: ItemKind>(
     candidates: &[usize],
     stored: &[K::Stored],
     owner: &Owner,
     declared_keys: &HashMap<&ItemKey, usize>,
     declared: &Declared<K::Item>,
-) -> Result<Option<(usize, bool, Option<ItemKey>)>, (&'static str, PlanProblem)> {
+) -> Result<Option<Match>, Refusal> {
     let mark = |at: usize| K::managed(&stored[at]);
     if let Some(&at) = candidates.iter().find(|&&at| {
         mark(at).is_some_and(|m| &m.by == owner && !declared_keys.contains_key(&m.key))
     }) {
-        return Ok(Some((at, false, mark(at).map(|m| m.key.clone()))));
+        let renamed_from = mark(at).map(|m| m.key.clone());
+        return Ok(Some(Match { at, adopted: false, renamed_from }));
     }
     if let Some(m) = candidates.iter().filter_map(|&at| mark(at)).find(|m| &m.by == owner) {
         return Err((K::IDENTITY, PlanProblem::IdentityOfOtherKey { key: m.key.clone() }));
@@ -213,7 +225,7 @@ fn match_by_identity<K: ItemKind>(
         return Err((K::IDENTITY, PlanProblem::OwnedElsewhere { owner: m.by.clone() }));
     }
     match candidates {
-        [at] => Ok(Some((*at, declared.adopt, None))),
+        [at] => Ok(Some(Match { at: *at, adopted: declared.adopt, renamed_from: None })),
         _ => {
             let ids = candidates.iter().map(|&at| K::stored_id(&stored[at])).collect();
             Err((K::IDENTITY, PlanProblem::Ambiguous { ids }))
@@ -230,7 +242,7 @@ fn settle<K: ItemKind>(
     declared: &K::Item,
     adopted: bool,
     renamed_from: Option<ItemKey>,
-) -> Result<Step<K>, (&'static str, PlanProblem)> {
+) -> Result<Step<K>, Refusal> {
     let step = compare::<K>(index, key, current, declared, adopted, renamed_from)?;
     if adopted || K::managed(current).is_some() {
         return Ok(step);
@@ -251,7 +263,7 @@ fn compare<K: ItemKind>(
     declared: &K::Item,
     adopted: bool,
     renamed_from: Option<ItemKey>,
-) -> Result<Step<K>, (&'static str, PlanProblem)> {
+) -> Result<Step<K>, Refusal> {
     let (item, fields) = K::compare(current, declared)?;
     let current = Box::new(current.clone());
     if fields.is_empty() && !adopted && renamed_from.is_none() {

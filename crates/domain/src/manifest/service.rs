@@ -208,13 +208,16 @@ fn managed(owner: &Owner, key: &ItemKey) -> Managed {
     Managed { by: owner.clone(), key: key.clone() }
 }
 
+/// Writes of one kind of item.
+type Writes<K, I> = Vec<ItemWrite<<K as ItemKind>::Item, I>>;
+
 /// The writes of one kind's steps: creations and updates, then deletions apart. `stamp`
 /// gives a stored item's id and the `updated_at` the plan read.
 fn item_writes<K: ItemKind, I>(
     steps: &[Step<K>],
     owner: &Owner,
     stamp: impl Fn(&K::Stored) -> (I, time::OffsetDateTime),
-) -> (Vec<ItemWrite<K::Item, I>>, Vec<ItemWrite<K::Item, I>>) {
+) -> (Writes<K, I>, Writes<K, I>) {
     let mut writes = Vec::new();
     let mut deletes = Vec::new();
     for step in steps {

@@ -1,8 +1,8 @@
 //! Sites as a document declares them: known by url, compared field by field, written back
 //! as a patch that replaces every field.
 
-use super::plan::ItemKind;
-use super::{ChannelRef, Managed, PlanProblem};
+use super::plan::{ItemKind, Refusal};
+use super::{ChannelRef, Managed};
 use crate::alerting::ChannelId;
 use crate::{NewWebsite, Website, WebsitePatch, WebsiteUrl};
 
@@ -40,13 +40,13 @@ impl ItemKind for Sites {
     fn compare(
         stored: &Website,
         item: &DeclaredSite,
-    ) -> Result<(DeclaredSite, Vec<SiteField>), (&'static str, PlanProblem)> {
+    ) -> Result<(DeclaredSite, Vec<SiteField>), Refusal> {
         let item = with_kept_secrets(item, stored);
         let fields = changed_fields(stored, &item);
         Ok((item, fields))
     }
 
-    fn creatable(_: &DeclaredSite) -> Result<(), (&'static str, PlanProblem)> {
+    fn creatable(_: &DeclaredSite) -> Result<(), Refusal> {
         Ok(())
     }
 }

@@ -1,8 +1,8 @@
 //! Status pages as a document declares them: known by slug, compared field by field (the
 //! fields `POST /api/status-pages` takes); their sites named by key or id, in order.
 
-use super::plan::ItemKind;
-use super::{Managed, PlanProblem, Ref, SiteRef};
+use super::plan::{ItemKind, Refusal};
+use super::{Managed, Ref, SiteRef};
 use crate::status_pages::{StatusPage, StatusPageSlug, StatusPageSpec};
 
 /// A declared status page: its sites may be named by their key in the document.
@@ -39,7 +39,7 @@ impl ItemKind for Pages {
     fn compare(
         stored: &StatusPage,
         item: &DeclaredStatusPage,
-    ) -> Result<(DeclaredStatusPage, Vec<&'static str>), (&'static str, PlanProblem)> {
+    ) -> Result<(DeclaredStatusPage, Vec<&'static str>), Refusal> {
         let websites: Vec<SiteRef> = stored.websites.iter().map(|id| Ref::Id(*id)).collect();
         let pairs = [
             ("slug", stored.slug != item.slug),
@@ -51,7 +51,7 @@ impl ItemKind for Pages {
         Ok((item.clone(), fields))
     }
 
-    fn creatable(_: &DeclaredStatusPage) -> Result<(), (&'static str, PlanProblem)> {
+    fn creatable(_: &DeclaredStatusPage) -> Result<(), Refusal> {
         Ok(())
     }
 }

@@ -98,7 +98,7 @@ with_both_databases!(a_documents_channel_alerts_its_site_and_round_trips, |db| {
     // A hand edit of the file's channel is refused unless forced.
     let path = format!("/api/channels/{}", channel["id"]);
     let (status, refused) = app.patch_json(&path, &json!({ "name": "Renamed" })).await;
-    assert_eq!((status, &refused["error"]), (409, &json!("managed_by_file")), "{refused}");
+    assert_eq!((status, &refused["code"]), (409, &json!("managed_by_file")), "{refused}");
 
     // A key the document does not declare is named by file, line and column.
     let orphaned_key = text.replace("[ops]", "[ops, pager]");

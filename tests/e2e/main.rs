@@ -18,6 +18,7 @@ mod config_file;
 mod crash;
 mod disk_full;
 mod document_channels;
+mod document_pages;
 mod documents;
 mod generated_client;
 mod health;

@@ -107,6 +107,19 @@ with_both_databases!(a_documents_window_and_page_name_its_sites_by_key, |db| {
     assert_eq!(listed(&app, "/api/maintenance").await[0]["updated_at"], window["updated_at"]);
     assert_eq!(app.get("/api/status-pages/public").await.1["updated_at"], page["updated_at"]);
 
+    // An export of this file alone leaves out what the API made; applied back with --prune,
+    // nothing changes.
+    let hand = json!({ "url": "https://hand.example.com/", "name": "Hand", "check_interval": 60 });
+    assert_eq!(app.post_json("/api/websites", &hand).await.0, 201);
+    let own =
+        cli(&app, dir.path(), &["export", "--file", "sites.yaml", "-o", "own.yaml"], &[]).await;
+    assert!(own.ok, "{}", own.stderr);
+    let own_text = std::fs::read_to_string(dir.path().join("own.yaml")).unwrap();
+    assert!(!own_text.contains("hand.example.com") && own_text.contains("key: shop"), "{own_text}");
+    let args = ["apply", "-f", "own.yaml", "--name", "sites.yaml", "--prune"];
+    let again = cli(&app, dir.path(), &args, &[]).await;
+    assert!(again.stdout.contains("No changes."), "{}{}", again.stdout, again.stderr);
+
     // Hand edits are refused unless forced.
     let path = format!("/api/maintenance/{}", window["id"]);
     let (status, refused) = app.patch_json(&path, &json!({ "name": "Other" })).await;
@@ -134,5 +147,9 @@ with_both_databases!(a_documents_window_and_page_name_its_sites_by_key, |db| {
     assert!(pruned.stdout.contains("- status_pages.public"), "{}", pruned.stdout);
     assert!(listed(&app, "/api/maintenance").await.is_empty());
     assert!(listed(&app, "/api/status-pages").await.is_empty());
-    assert_eq!(listed(&app, "/api/websites").await.len(), 2);
+    assert_eq!(
+        listed(&app, "/api/websites").await.len(),
+        3,
+        "the file's two and the hand-made one"
+    );
 });

@@ -21,6 +21,19 @@ pub struct StoredItems {
     pub status_pages: Vec<StatusPage>,
 }
 
+impl StoredItems {
+    /// Only the items the document `owner` manages.
+    pub fn managed_by(self, owner: &Owner) -> Self {
+        let ours = |managed: &Option<Managed>| managed.as_ref().is_some_and(|m| &m.by == owner);
+        Self {
+            websites: self.websites.into_iter().filter(|s| ours(&s.managed)).collect(),
+            channels: self.channels.into_iter().filter(|c| ours(&c.managed)).collect(),
+            maintenance: self.maintenance.into_iter().filter(|w| ours(&w.managed)).collect(),
+            status_pages: self.status_pages.into_iter().filter(|p| ours(&p.managed)).collect(),
+        }
+    }
+}
+
 /// One write of a site. Updates and deletes name the `updated_at` the plan read: a site that
 /// changed since fails the whole write as [`ManifestWriteError::Stale`]. Channels named by
 /// key are this file's channels of that key, found after the channels are written.

@@ -1,11 +1,11 @@
-//! `GET /api/export[?format=yaml|json]`: every channel, site, maintenance window and status
-//! page as a document that, applied back under the file name that manages them, changes
-//! nothing.
+//! `GET /api/export[?format=yaml|json][&file=NAME]`: every channel, site, maintenance window
+//! and status page (or only those the document `NAME` manages) as a document that, applied
+//! back under the file name that manages them, changes nothing.
 
 use actix_web::{HttpResponse, web};
 use lookout_domain::alerting::ChannelManagement;
 use lookout_domain::maintenance::MaintenanceManagement;
-use lookout_domain::manifest::StoredItems;
+use lookout_domain::manifest::{Owner, StoredItems};
 use lookout_domain::status_pages::StatusPages;
 use lookout_domain::website::WebsiteManagement;
 use serde::Deserialize;
@@ -29,13 +29,16 @@ pub(crate) struct ExportQuery {
     #[serde(default)]
     #[param(value_type = Option<ExportFormat>)]
     format: ExportFormat,
+    /// Only the items the document of this name manages (e.g. `sites.yaml`): applied back
+    /// under that name with `prune`, it changes nothing. Without it, every item.
+    file: Option<String>,
 }
 
 #[utoipa::path(get, operation_id = "export_document", path = "/api/export", tag = "documents",
     params(ExportQuery),
     responses((status = 200, description = "The document, as YAML text (`format=yaml`) or JSON (`format=json`)",
             content((Object = "text/yaml"), (Object = "application/json"))),
-        (status = 422, description = "`format` is neither `yaml` nor `json`", body = crate::error::ErrorBody)))]
+        (status = 422, description = "`format` is neither `yaml` nor `json`, or `file` is no document name", body = crate::error::ErrorBody)))]
 pub(crate) async fn handle<W, C, I, M>(
     state: web::Data<ApiState<W, C, I, M>>,
     query: web::Query<ExportQuery>,
@@ -50,6 +53,12 @@ where
         channels: state.channels.list_channels().await?,
         maintenance: state.maintenance.list_maintenance().await?,
         status_pages: state.websites.list_status_pages().await?,
+    };
+    let items = match &query.file {
+        Some(name) => {
+            items.managed_by(&Owner::file(name).map_err(|e| ApiError::validation("file", e))?)
+        }
+        None => items,
     };
     let document = export_document(items);
     Ok(match query.format {

@@ -95,7 +95,7 @@ fn read(args: &ApplyArgs) -> anyhow::Result<(String, String)> {
 }
 
 /// A query value, percent-encoded.
-fn encode(raw: &str) -> String {
+pub(super) fn encode(raw: &str) -> String {
     raw.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -1,5 +1,5 @@
-//! `lookout export [--format yaml|json] [-o FILE]`: the server's sites as a document that
-//! applies back as a no-op.
+//! `lookout export [--format yaml|json] [--file NAME] [-o FILE]`: what the server monitors (or
+//! only what the document `NAME` manages) as a document that applies back as a no-op.
 
 use std::path::PathBuf;
 
@@ -19,6 +19,9 @@ pub(crate) enum Format {
 pub(crate) struct ExportArgs {
     #[arg(long, value_enum, default_value = "yaml")]
     format: Format,
+    /// Only the items the document of this name manages (e.g. sites.yaml).
+    #[arg(long)]
+    file: Option<String>,
     /// Write it here instead of standard output.
     #[arg(short = 'o', long = "output")]
     output: Option<PathBuf>,
@@ -32,8 +35,11 @@ pub(crate) async fn export(settings: Settings, args: ExportArgs) -> anyhow::Resu
         Format::Yaml => "yaml",
         Format::Json => "json",
     };
-    let answer =
-        client.send(reqwest::Method::GET, &format!("/api/export?format={format}"), None).await?;
+    let mut path = format!("/api/export?format={format}");
+    if let Some(file) = &args.file {
+        path.push_str(&format!("&file={}", super::apply::encode(file)));
+    }
+    let answer = client.send(reqwest::Method::GET, &path, None).await?;
     let response = match answer {
         Ok(response) => response,
         Err(refusal) => bail!("cannot export: {}", refusal.message()),

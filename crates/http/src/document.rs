@@ -163,3 +163,7 @@ pub fn parse_document(
     let document = Document { websites, channels, maintenance, status_pages };
     Ok(ParsedDocument { document, places: DocumentPlaces { located } })
 }
+
+#[cfg(test)]
+#[path = "document_tests.rs"]
+mod tests;

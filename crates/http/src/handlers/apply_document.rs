@@ -1,5 +1,5 @@
-//! `POST /api/apply?file=NAME[&dry_run=true][&prune=true]`: a document (YAML or JSON text)
-//! planned against the stored sites and applied all or nothing; answers the plan.
+//! `POST /api/apply?file=NAME[&dry_run=true][&prune=true]`: a document (YAML, JSON or TOML
+//! text) planned against the stored items and applied all or nothing; answers the plan.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -22,20 +22,22 @@ pub(crate) struct ApplyQuery {
     /// Plan only; write nothing.
     #[serde(default)]
     dry_run: bool,
-    /// Delete the sites this file made and no longer lists.
+    /// Delete the items this file made and no longer lists.
     #[serde(default)]
     prune: bool,
 }
 
 #[utoipa::path(post, operation_id = "apply_document", path = "/api/apply", tag = "documents",
     params(ApplyQuery),
-    request_body(content = Object, description = "The document: `{\"websites\": [...]}`, each item what \
-        POST /api/websites takes plus `key` (default: its url) and `adopt`. Sent as JSON, or as YAML text \
-        (`application/yaml`, as `lookout apply` does; YAML 1.2, of which JSON is a part), or as TOML \
-        (`application/toml`: `[[websites]]` tables).",
+    request_body(content = Object, description = "The document: `{\"channels\": [...], \"websites\": [...], \
+        \"maintenance\": [...], \"status_pages\": [...]}`, each item what the resource's POST takes plus `key` \
+        (default: a channel's or window's name, a site's url, a page's slug) and `adopt`; items name channels \
+        and sites by key (a string) or id (a number). Sent as JSON, or as YAML text (`application/yaml`, as \
+        `lookout apply` does; YAML 1.2, of which JSON is a part), or as TOML (`application/toml`: \
+        `[[websites]]` tables).",
         content_type = "application/json"),
     responses((status = 200, description = "The plan; `applied` says whether it was written", body = crate::dto::PlanResponse),
-        (status = 409, description = "The sites kept changing while the plan was applied", body = crate::error::ErrorBody),
+        (status = 409, description = "The stored items kept changing while the plan was applied", body = crate::error::ErrorBody),
         (status = 413, description = "Document over 16 MiB", body = crate::error::ErrorBody),
         (status = 422, description = "An invalid document (`invalid_document`: `errors` lists every problem \
             with its `field`, `line` and `column`), or no `file`", body = crate::error::ErrorBody)))]

@@ -130,6 +130,23 @@ macro_rules! site_with_channel_ids {
 }
 pub(crate) use site_with_channel_ids;
 
+/// Inside a document's transaction on `$conn`: a declared window or page of the file
+/// `$owner`, its sites named by id.
+macro_rules! sites_by_id {
+    ($conn:expr, $item:expr, $owner:expr) => {
+        $crate::manifest_items::named_by_id!(
+            $conn,
+            $item,
+            $owner,
+            try_map_sites,
+            websites,
+            lookout_domain::WebsiteId::new,
+            $crate::website_repository::PolicyTxError::UnknownSiteKey
+        )
+    };
+}
+pub(crate) use sites_by_id;
+
 /// Inside a document's transaction on `$conn`: makes, changes or deletes one maintenance
 /// window of the file `$owner`.
 macro_rules! write_maintenance {
@@ -137,7 +154,7 @@ macro_rules! write_maintenance {
         use diesel::prelude::*;
         use diesel_async::RunQueryDsl;
         use lookout_domain::manifest::MaintenanceWrite;
-        use $crate::manifest_items::{check_stamp, named_by_id};
+        use $crate::manifest_items::{check_stamp, sites_by_id};
         use $crate::schema::{maintenance_websites, maintenance_windows, websites};
         use $crate::website_repository::PolicyTxError;
         let (write, now): (&MaintenanceWrite, time::OffsetDateTime) = ($write, $now);
@@ -161,15 +178,7 @@ macro_rules! write_maintenance {
         }
         match (item, managed, replaced) {
             (Some(item), Some(managed), replaced) => {
-                let spec = named_by_id!(
-                    $conn,
-                    item,
-                    $owner,
-                    try_map_sites,
-                    websites,
-                    lookout_domain::WebsiteId::new,
-                    PolicyTxError::UnknownSiteKey
-                );
+                let spec = sites_by_id!($conn, item, $owner);
                 let sites = $crate::maintenance_windows::site_ids(&spec);
                 let found: i64 = websites::table
                     .filter(websites::id.eq_any(&sites))
@@ -230,7 +239,7 @@ macro_rules! write_status_page {
         use diesel::prelude::*;
         use diesel_async::RunQueryDsl;
         use lookout_domain::manifest::StatusPageWrite;
-        use $crate::manifest_items::{check_stamp, named_by_id};
+        use $crate::manifest_items::{check_stamp, sites_by_id};
         use $crate::schema::{status_page_sites, status_pages};
         use $crate::website_repository::PolicyTxError;
         let (write, now): (&StatusPageWrite, time::OffsetDateTime) = ($write, $now);
@@ -247,15 +256,7 @@ macro_rules! write_status_page {
             }
             StatusPageWrite::Create { item, managed }
             | StatusPageWrite::Update { item, managed, .. } => {
-                let spec = named_by_id!(
-                    $conn,
-                    item,
-                    $owner,
-                    try_map_sites,
-                    websites,
-                    lookout_domain::WebsiteId::new,
-                    PolicyTxError::UnknownSiteKey
-                );
+                let spec = sites_by_id!($conn, item, $owner);
                 let (by, key) = $crate::ownership::managed_columns(managed);
                 let fields = (
                     status_pages::slug.eq(spec.slug.as_str()),

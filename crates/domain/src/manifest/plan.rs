@@ -233,8 +233,9 @@ fn match_by_identity<K: ItemKind>(
     }
 }
 
-/// The step for a declared item matched to a stored one: an item made through the API stays
-/// the API's when it is as declared, and must be adopted to be changed.
+/// The step for a declared item matched to a stored one: unchanged when it is as declared,
+/// else an update. An item made through the API stays the API's when it is as declared, and
+/// must be adopted to be changed.
 fn settle<K: ItemKind>(
     index: usize,
     key: ItemKey,
@@ -243,32 +244,16 @@ fn settle<K: ItemKind>(
     adopted: bool,
     renamed_from: Option<ItemKey>,
 ) -> Result<Step<K>, Refusal> {
-    let step = compare::<K>(index, key, current, declared, adopted, renamed_from)?;
-    if adopted || K::managed(current).is_some() {
-        return Ok(step);
-    }
-    match step {
-        Step::Unchanged { index, key, current, .. } => {
-            Ok(Step::Unchanged { index, key, current, managed: false })
-        }
-        _ => Err((K::IDENTITY, PlanProblem::NotAdopted { id: K::stored_id(current) })),
-    }
-}
-
-/// The step for a declared item matched to a stored one.
-fn compare<K: ItemKind>(
-    index: usize,
-    key: ItemKey,
-    current: &K::Stored,
-    declared: &K::Item,
-    adopted: bool,
-    renamed_from: Option<ItemKey>,
-) -> Result<Step<K>, Refusal> {
     let (item, fields) = K::compare(current, declared)?;
-    let current = Box::new(current.clone());
+    let ours = K::managed(current).is_some();
     if fields.is_empty() && !adopted && renamed_from.is_none() {
-        return Ok(Step::Unchanged { index, key, current, managed: true });
+        let current = Box::new(current.clone());
+        return Ok(Step::Unchanged { index, key, current, managed: ours });
     }
+    if !adopted && !ours {
+        return Err((K::IDENTITY, PlanProblem::NotAdopted { id: K::stored_id(current) }));
+    }
+    let current = Box::new(current.clone());
     Ok(Step::Update { index, key, current, item, fields, adopted, renamed_from })
 }
 

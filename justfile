@@ -12,7 +12,7 @@ test:
 ci:
     .ci/run
 
-# The benchmark suite (release build; installs wrk when missing). `just bench throughput --sites 8000`
+# The benchmark suite (release build; installs wrk and nginx when missing). `just bench throughput --sites 8000`
 # runs one case.
 bench *ARGS:
     scripts/bench {{ARGS}}

@@ -33,6 +33,7 @@ mod apply;
 mod history;
 mod idle;
 mod lookout_process;
+mod nginx;
 mod pg_case;
 mod postgres_db;
 mod regions;

@@ -2,10 +2,11 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use lookout_target_farm::{TargetServer, TestCa, Tls};
 
 use crate::lookout_process::{LookoutProcess, log_number, lookout_binary};
+use crate::nginx::Nginx;
 use crate::sites::{self, SiteSpec};
 use crate::stats::quantile;
 use crate::wrk;
@@ -53,6 +54,17 @@ pub(crate) struct Args {
     /// build's rate and CPU per check against it.
     #[arg(long)]
     baseline_binary: Option<std::path::PathBuf>,
+    /// What the sites point at: lookout's own target farm, or the reference nginx (one
+    /// worker, `200 ok`), with wrk `-t1` against the same nginx in the same run.
+    #[arg(long, value_enum, default_value = "farm")]
+    target: Target,
+}
+
+/// What the checked sites point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Target {
+    Farm,
+    Nginx,
 }
 
 /// One run of the case: which binary, and whether the sites carry an assertion.
@@ -125,20 +137,41 @@ async fn run_case(args: &Args, case: &Case) -> anyhow::Result<Figures> {
     let tls =
         if args.https { Tls::Https(ca.server_config(&["127.0.0.1"], false)) } else { Tls::Plain };
     let mut farm = Vec::new();
-    for _ in 0..args.listeners.max(1) {
-        farm.push(TargetServer::start_with(tls.clone(), "127.0.0.1:0").await);
-    }
-    let scheme = if args.https { "https" } else { "http" };
-    let bases: Vec<String> =
-        farm.iter().map(|t| format!("{scheme}://127.0.0.1:{}", t.address().port())).collect();
+    let mut nginx = None;
+    let bases: Vec<String> = match args.target {
+        Target::Farm => {
+            for _ in 0..args.listeners.max(1) {
+                farm.push(TargetServer::start_with(tls.clone(), "127.0.0.1:0").await);
+            }
+            let scheme = if args.https { "https" } else { "http" };
+            farm.iter().map(|t| format!("{scheme}://127.0.0.1:{}", t.address().port())).collect()
+        }
+        Target::Nginx => {
+            if args.https
+                || args.delay_ms > 0
+                || args.error_every > 0
+                || case.body_contains.is_some()
+            {
+                bail!(
+                    "--target nginx answers plain HTTP `200 ok` only: no --https, --delay-ms, --error-every or --body-contains"
+                );
+            }
+            let server = Nginx::start(&workdir)?;
+            let base = server.base();
+            nginx = Some(server);
+            vec![base]
+        }
+    };
 
     let mut body_query = args.body_bytes.map(|n| format!("&body_bytes={n}")).unwrap_or_default();
     if let Some(text) = &case.body_contains {
         body_query.push_str(&format!("&body_end={text}"));
     }
+    // wrk as the reference runs it against nginx (one thread); two against the farm.
+    let wrk_threads = if args.target == Target::Nginx { 1 } else { 2 };
     let wrk_rate = if args.wrk_connections > 0 {
         let url = format!("{}/wrk?delay_ms={}{body_query}", bases[0], args.delay_ms);
-        wrk::new_connection_rate(&url, args.wrk_connections, 10)
+        wrk::new_connection_rate(&url, wrk_threads, args.wrk_connections, 10)
     } else {
         None
     };
@@ -212,10 +245,13 @@ async fn run_case(args: &Args, case: &Case) -> anyhow::Result<Figures> {
     println!(
         "  achieved rate         {achieved:>10.0} checks/s ({stored} stored in {elapsed:.1} s)"
     );
-    println!(
-        "  farm requests         {farm_hits:>10} (stored − requests = {})",
-        stored - i64::try_from(farm_hits)?
-    );
+    match args.target {
+        Target::Farm => println!(
+            "  farm requests         {farm_hits:>10} (stored − requests = {})",
+            stored - i64::try_from(farm_hits)?
+        ),
+        Target::Nginx => println!("  target                nginx, one worker, `200 ok`"),
+    }
     println!(
         "  lateness p50/p99/max  {:>7.1} / {:.1} / {:.1} ms",
         log_number(stopped, "lateness_p50_ms").unwrap_or(f64::NAN),
@@ -241,11 +277,12 @@ async fn run_case(args: &Args, case: &Case) -> anyhow::Result<Figures> {
     );
     match wrk_rate {
         Some(rate) => println!(
-            "  wrk new-connection    {rate:>10.0} req/s (lookout/wrk = {:.2})",
+            "  wrk -t{wrk_threads} new-connection {rate:>9.0} req/s (lookout/wrk = {:.2})",
             achieved / rate
         ),
         None => println!("  wrk                   not run (not installed or --wrk-connections 0)"),
     }
+    drop(nginx);
     std::fs::remove_dir_all(&workdir).ok();
     Ok(Figures {
         rate: achieved,

@@ -2,10 +2,16 @@
 
 use std::process::Command;
 
-/// Requests per second wrk reached, or `None` when wrk is not installed or failed.
-pub(crate) fn new_connection_rate(url: &str, connections: u32, seconds: u32) -> Option<f64> {
+/// Requests per second wrk (`threads`, `connections`) reached, or `None` when wrk is not
+/// installed or failed.
+pub(crate) fn new_connection_rate(
+    url: &str,
+    threads: u32,
+    connections: u32,
+    seconds: u32,
+) -> Option<f64> {
     let output = Command::new("wrk")
-        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s")])
+        .args([&format!("-t{threads}"), &format!("-c{connections}"), &format!("-d{seconds}s")])
         .args(["-H", "Connection: close", url])
         .output()
         .ok()?;

@@ -12,7 +12,8 @@ use time::macros::datetime;
 use super::*;
 use crate::MockClock;
 use crate::manifest::{
-    Declared, DeclaredSite, Document, ItemKey, Managed, Owner, PlanError, PlanProblem, StoredItems,
+    ChannelWrite, Declared, DeclaredSite, Document, ItemKey, Managed, Owner, PlanError,
+    PlanProblem, StoredItems,
 };
 use crate::mock_store::{MockStore, website};
 use crate::website::{MockSchedule, WebsiteService};
@@ -188,5 +189,91 @@ fn an_unknown_channel_names_its_item_and_a_private_address_is_refused_first() {
             &errors[..],
             [PlanError { index: Some(0), problem: PlanProblem::BlockedAddress { .. }, .. }]
         ));
+    });
+}
+
+fn slack(name: &str) -> crate::alerting::NewChannel {
+    crate::alerting::NewChannel {
+        name: crate::alerting::ChannelName::parse(name).unwrap(),
+        config: crate::alerting::ChannelConfig::Slack {
+            webhook_url: crate::alerting::Secret::new("https://hooks.slack.com/services/T/B/x"),
+        },
+        is_default: false,
+    }
+}
+
+#[test]
+fn a_new_channel_is_written_before_the_site_that_names_it_by_key() {
+    use crate::manifest::ChannelRef;
+    block_on(async {
+        let mut store = MockStore::new();
+        listing(&mut store, Vec::new());
+        store
+            .expect_write()
+            .withf(|writes, _| {
+                let named = |site: &DeclaredSite| {
+                    site.alerts.as_ref().and_then(|a| a.channels.clone())
+                        == Some(vec![ChannelRef::Key(ItemKey::parse("ops").unwrap())])
+                };
+                matches!(&writes.channels[..], [ChannelWrite::Create { managed, .. }]
+                    if managed.key.as_str() == "ops")
+                    && matches!(&writes.sites[..], [SiteWrite::Create { site, .. }] if named(site))
+            })
+            .times(1)
+            .returning(|_, _| Box::pin(ready(Ok(Vec::new()))));
+        let service = WebsiteService::new(store, untouched(), clock());
+        let mut document = document(&["https://a.example"]);
+        document.websites[0].item.alerts = Some(crate::alerting::AlertPolicy {
+            channels: Some(vec![ChannelRef::Key(ItemKey::parse("ops").unwrap())]),
+            ..Default::default()
+        });
+        document.channels = vec![Declared {
+            key: ItemKey::parse("ops").unwrap(),
+            adopt: false,
+            item: slack("Ops"),
+        }];
+        let report = service.apply(document, options(false)).await.unwrap();
+        assert!(report.applied);
+        assert_eq!(report.plan.counts(), (2, 0, 0));
+    });
+}
+
+#[test]
+fn a_pruned_channel_still_in_use_is_refused_on_the_channels_list() {
+    use crate::alerting::{Channel, ChannelId};
+    block_on(async {
+        let mut store = MockStore::new();
+        let channel = Channel {
+            id: ChannelId::new(3).unwrap(),
+            name: crate::alerting::ChannelName::parse("Ops").unwrap(),
+            config: slack("Ops").config,
+            is_default: false,
+            managed: Some(Managed {
+                by: Owner::file("sites.yaml").unwrap(),
+                key: ItemKey::parse("ops").unwrap(),
+            }),
+            created_at: NOW,
+            updated_at: NOW,
+        };
+        let stored = StoredItems { channels: vec![channel], ..StoredItems::default() };
+        store.expect_stored_items().returning(move || Box::pin(ready(Ok(stored.clone()))));
+        store.expect_write().times(1).returning(|writes, _| {
+            assert!(matches!(&writes.channels[..], [ChannelWrite::Delete { .. }]));
+            let websites = vec![WebsiteId::new(7).unwrap()];
+            let id = ChannelId::new(3).unwrap();
+            Box::pin(ready(Err(ManifestWriteError::ChannelInUse { id, websites })))
+        });
+        let service = WebsiteService::new(store, untouched(), clock());
+        let ApplyError::Invalid(errors) =
+            service.apply(Document::default(), options(false)).await.unwrap_err()
+        else {
+            panic!("not invalid");
+        };
+        assert_eq!((errors[0].list, errors[0].index), ("channels", None));
+        assert_eq!(
+            errors[0].to_string(),
+            "channel \"ops\" is no longer declared but websites 7 still name it in their alerts; \
+             take it out of their alerts first"
+        );
     });
 }

@@ -150,6 +150,33 @@ impl ListReader<'_> {
     }
 }
 
+impl ListReader<'_> {
+    /// Every item of a list whose `websites` may name sites by key (maintenance windows, status
+    /// pages): `read` parses the API's request body, given which stand-in is which key; the
+    /// item's key defaults to `default_key` (its field `identity`).
+    pub(super) fn naming_sites<R: DeserializeOwned, T>(
+        &self,
+        items: &[Value],
+        identity: &str,
+        read: impl Fn(R, &HashMap<i64, ItemKey>) -> Result<T, ApiError>,
+        default_key: impl Fn(&T) -> &str,
+    ) -> Result<Vec<Declared<T>>, Vec<DocumentError>> {
+        self.all(items, |index, mut fields| {
+            let (key, adopt) = self.key_and_adopt(index, &mut fields)?;
+            let keys = match fields.get_mut("websites") {
+                Some(Value::Array(list)) => {
+                    self.stand_ins(index, vec![("websites".into(), list)])?
+                }
+                _ => HashMap::new(),
+            };
+            let request: R = self.request(index, fields)?;
+            let item = read(request, &keys).map_err(|e| self.refused(index, &e))?;
+            let key = self.key_or(index, key, identity, default_key(&item))?;
+            Ok(Declared { key, adopt, item })
+        })
+    }
+}
+
 /// An id as the document named it: by key, when it is a stand-in for one.
 pub(super) fn named<I: Copy + Into<i64>>(keys: &HashMap<i64, ItemKey>, id: I) -> Ref<I> {
     keys.get(&id.into()).map_or(Ref::Id(id), |key| Ref::Key(key.clone()))

@@ -20,21 +20,12 @@ pub(super) fn declared(
         list: "maintenance",
         shape: "a maintenance window is a mapping of its fields (name, websites, starts_at, …)",
     };
-    reader.all(items, |index, mut fields| {
-        let (key, adopt) = reader.key_and_adopt(index, &mut fields)?;
-        let keys = match fields.get_mut("websites") {
-            Some(Value::Array(list)) => reader.stand_ins(index, vec![("websites".into(), list)])?,
-            _ => Default::default(),
-        };
-        let request: MaintenanceRequest = reader.request(index, fields)?;
-        let spec = request
-            .into_draft()
-            .and_then(|draft| draft.parse().map_err(|e| ApiError::validation(e.field, e.message)))
-            .map_err(|e| reader.refused(index, &e))?;
-        let item = spec
-            .try_map_sites(|id| Ok::<_, std::convert::Infallible>(named(&keys, *id)))
-            .unwrap_or_else(|never| match never {});
-        let key = reader.key_or(index, key, "name", &item.name)?;
-        Ok(Declared { key, adopt, item })
-    })
+    let read = |request: MaintenanceRequest, keys: &_| {
+        let draft = request.into_draft()?;
+        let spec = draft.parse().map_err(|e| ApiError::validation(e.field, e.message))?;
+        Ok(spec
+            .try_map_sites(|id| Ok::<_, std::convert::Infallible>(named(keys, *id)))
+            .unwrap_or_else(|never| match never {}))
+    };
+    reader.naming_sites(items, "name", read, |item: &DeclaredMaintenance| &item.name)
 }

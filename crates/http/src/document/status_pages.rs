@@ -20,21 +20,11 @@ pub(super) fn declared(
         list: "status_pages",
         shape: "a status page is a mapping of its fields (slug, title, websites, …)",
     };
-    reader.all(items, |index, mut fields| {
-        let (key, adopt) = reader.key_and_adopt(index, &mut fields)?;
-        let keys = match fields.get_mut("websites") {
-            Some(Value::Array(list)) => reader.stand_ins(index, vec![("websites".into(), list)])?,
-            _ => Default::default(),
-        };
-        let request: StatusPageRequest = reader.request(index, fields)?;
-        let spec = request
-            .into_draft()
-            .and_then(|draft| draft.into_spec().map_err(ApiError::from))
-            .map_err(|e| reader.refused(index, &e))?;
-        let item = spec
-            .try_map_sites(|id| Ok::<_, std::convert::Infallible>(named(&keys, *id)))
-            .unwrap_or_else(|never| match never {});
-        let key = reader.key_or(index, key, "slug", item.slug.as_str())?;
-        Ok(Declared { key, adopt, item })
-    })
+    let read = |request: StatusPageRequest, keys: &_| {
+        let spec = request.into_draft()?.into_spec().map_err(ApiError::from)?;
+        Ok(spec
+            .try_map_sites(|id| Ok::<_, std::convert::Infallible>(named(keys, *id)))
+            .unwrap_or_else(|never| match never {}))
+    };
+    reader.naming_sites(items, "slug", read, |item: &DeclaredStatusPage| item.slug.as_str())
 }

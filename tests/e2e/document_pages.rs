@@ -138,6 +138,17 @@ with_both_databases!(a_documents_window_and_page_name_its_sites_by_key, |db| {
         refused.stderr
     );
 
+    // So is a site id no site has (not a conflict to retry: a mistake in the file).
+    let missing_id = text.replace("websites: [shop]", "websites: [shop, 999999]");
+    std::fs::write(dir.path().join("sites.yaml"), missing_id).unwrap();
+    let refused = cli(&app, dir.path(), &["apply", "-f", "sites.yaml"], &[]).await;
+    assert!(!refused.ok, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("maintenance[0].websites: no website with id 999999"),
+        "{}",
+        refused.stderr
+    );
+
     // Out of the file and pruned: both go, the sites stay.
     let sites_only = text.split("maintenance:").next().unwrap();
     std::fs::write(dir.path().join("sites.yaml"), sites_only).unwrap();

@@ -75,7 +75,7 @@ pub fn plan_document(
     let websites = plan_items::<Sites>(&websites, &stored.websites, owner, prune)
         .map_err(|mut e| errors.append(&mut e))
         .ok();
-    let sites = SiteNames::new(document, websites.as_deref());
+    let sites = SiteNames::new(document, websites.as_deref(), &stored.websites);
     let maintenance =
         sites.resolve(&document.maintenance, "maintenance", &mut errors, |item, name| {
             item.try_map_sites(name)
@@ -105,10 +105,16 @@ pub fn plan_document(
 struct SiteNames<'a> {
     declared: HashSet<&'a ItemKey>,
     stored: HashMap<&'a ItemKey, WebsiteId>,
+    /// Every stored site's id: an item may name only those by id.
+    ids: HashSet<WebsiteId>,
 }
 
 impl<'a> SiteNames<'a> {
-    fn new(document: &'a Document, steps: Option<&'a [SiteStep]>) -> Self {
+    fn new(
+        document: &'a Document,
+        steps: Option<&'a [SiteStep]>,
+        stored_sites: &[crate::Website],
+    ) -> Self {
         let declared = document.websites.iter().map(|site| &site.key).collect();
         let stored = steps
             .unwrap_or_default()
@@ -118,7 +124,8 @@ impl<'a> SiteNames<'a> {
                 Some((step.key(), id))
             })
             .collect();
-        Self { declared, stored }
+        let ids = stored_sites.iter().map(|site| site.id).collect();
+        Self { declared, stored, ids }
     }
 
     /// The items of `list` with every site named by key that is stored named by its id
@@ -146,6 +153,9 @@ impl<'a> SiteNames<'a> {
                         .stored
                         .get(key)
                         .map_or_else(|| Ref::Key(key.clone()), |id| Ref::Id(*id))),
+                    Ref::Id(id) if !self.ids.contains(id) => {
+                        Err(PlanProblem::UnknownWebsite { id: *id })
+                    }
                     Ref::Id(id) => Ok(Ref::Id(*id)),
                 };
                 let item = map(&declared.item, &mut name).unwrap_or_else(|problem| {

@@ -303,3 +303,17 @@ fn a_status_page_naming_an_undeclared_site_key_is_placed_on_its_websites() {
     );
     assert_eq!(errors[0].to_string(), "no item of `websites` in this document has key \"shop\"");
 }
+
+#[test]
+fn a_window_naming_a_site_id_that_does_not_exist_is_placed_on_its_websites() {
+    let document = Document {
+        maintenance: vec![window("nightly", vec![Ref::Id(WebsiteId::new(999).unwrap())])],
+        ..Document::default()
+    };
+    let errors = plan(&document, &StoredItems::default()).unwrap_err();
+    assert_eq!(
+        (errors[0].list, errors[0].index, errors[0].field),
+        ("maintenance", Some(0), "websites")
+    );
+    assert_eq!(errors[0].to_string(), "no website with id 999");
+}

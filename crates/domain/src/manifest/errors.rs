@@ -53,6 +53,10 @@ pub enum PlanProblem {
     UnknownChannels {
         ids: Vec<ChannelId>,
     },
+    /// A site named by an id no site has.
+    UnknownWebsite {
+        id: WebsiteId,
+    },
     /// A key that names no item of that list in the document.
     UnknownKey {
         key: ItemKey,
@@ -131,6 +135,7 @@ impl fmt::Display for PlanError {
                  or probe.allowed_cidrs"
             ),
             PlanProblem::UnknownChannels { ids } => write!(f, "no channel with id {}", joined(ids)),
+            PlanProblem::UnknownWebsite { id } => write!(f, "no website with id {id}"),
             PlanProblem::UnknownKey { key, list } => {
                 write!(f, "no item of `{list}` in this document has key {:?}", key.as_str())
             }

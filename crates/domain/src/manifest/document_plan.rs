@@ -4,10 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::plan::{Step, counts, plan_items};
+use super::plan::{ItemKind, Step, counts, plan_items};
 use super::{
-    ChannelRef, Channels, Declared, DeclaredSite, Document, ItemKey, MaintenanceWindows, Owner,
-    Pages, PlanError, PlanProblem, Ref, SiteRef, Sites, StoredItems,
+    Channels, Declared, Document, ItemKey, MaintenanceWindows, Owner, Pages, PlanError,
+    PlanProblem, Ref, Sites, StoredItems,
 };
 use crate::WebsiteId;
 use crate::alerting::ChannelId;
@@ -70,23 +70,38 @@ pub fn plan_document(
     let channels = plan_items::<Channels>(&document.channels, &stored.channels, owner, prune)
         .map_err(|mut e| errors.append(&mut e))
         .ok();
-    let (websites, mut unknown) = named_channels(document, channels.as_deref());
-    errors.append(&mut unknown);
+    // Channel ids are checked where the sites are written (a channel may go meanwhile).
+    let channel_names = Names::new("channels", &document.channels, channels.as_deref(), None);
+    let websites = channel_names.resolve(
+        &document.websites,
+        "websites",
+        "alerts.channels",
+        &mut errors,
+        |site, name| site.try_map_channels(name),
+    );
     let websites = plan_items::<Sites>(&websites, &stored.websites, owner, prune)
         .map_err(|mut e| errors.append(&mut e))
         .ok();
-    let sites = SiteNames::new(document, websites.as_deref(), &stored.websites);
-    let maintenance =
-        sites.resolve(&document.maintenance, "maintenance", &mut errors, |item, name| {
-            item.try_map_sites(name)
-        });
+    let ids = stored.websites.iter().map(|site| site.id).collect();
+    let site_names = Names::new("websites", &document.websites, websites.as_deref(), Some(ids));
+    let maintenance = site_names.resolve(
+        &document.maintenance,
+        "maintenance",
+        "websites",
+        &mut errors,
+        |item, name| item.try_map_sites(name),
+    );
     let maintenance =
         plan_items::<MaintenanceWindows>(&maintenance, &stored.maintenance, owner, prune)
             .map_err(|mut e| errors.append(&mut e))
             .ok();
-    let pages = sites.resolve(&document.status_pages, "status_pages", &mut errors, |item, name| {
-        item.try_map_sites(name)
-    });
+    let pages = site_names.resolve(
+        &document.status_pages,
+        "status_pages",
+        "websites",
+        &mut errors,
+        |item, name| item.try_map_sites(name),
+    );
     let status_pages = plan_items::<Pages>(&pages, &stored.status_pages, owner, prune)
         .map_err(|mut e| errors.append(&mut e))
         .ok();
@@ -100,114 +115,101 @@ pub fn plan_document(
     }
 }
 
-/// The sites a document's other items may name by key: those it declares, by the id of the
-/// stored site each is planned on (none for one it makes).
-struct SiteNames<'a> {
+/// The items of one list (channels, sites) that the document's other items may name by key:
+/// those it declares, by the id of the stored item each is planned on (none for one it makes).
+struct Names<'a, I> {
+    list: &'static str,
     declared: HashSet<&'a ItemKey>,
-    stored: HashMap<&'a ItemKey, WebsiteId>,
-    /// Every stored site's id: an item may name only those by id.
-    ids: HashSet<WebsiteId>,
+    stored: HashMap<&'a ItemKey, I>,
+    /// When given, the only ids an item may name.
+    ids: Option<HashSet<I>>,
 }
 
-impl<'a> SiteNames<'a> {
-    fn new(
-        document: &'a Document,
-        steps: Option<&'a [SiteStep]>,
-        stored_sites: &[crate::Website],
+/// An id of the kind a [`Names`] resolves.
+trait NamedId: Copy + Eq + std::hash::Hash + Sized {
+    fn from_stored(raw: i64) -> Option<Self>;
+    fn unknown(self) -> PlanProblem;
+}
+
+impl NamedId for WebsiteId {
+    fn from_stored(raw: i64) -> Option<Self> {
+        WebsiteId::new(raw).ok()
+    }
+
+    fn unknown(self) -> PlanProblem {
+        PlanProblem::UnknownWebsite { id: self }
+    }
+}
+
+impl NamedId for ChannelId {
+    fn from_stored(raw: i64) -> Option<Self> {
+        ChannelId::new(raw).ok()
+    }
+
+    fn unknown(self) -> PlanProblem {
+        PlanProblem::UnknownChannels { ids: vec![self] }
+    }
+}
+
+impl<'a, I: NamedId> Names<'a, I> {
+    fn new<K: ItemKind>(
+        list: &'static str,
+        declared: &'a [Declared<K::Item>],
+        steps: Option<&'a [Step<K>]>,
+        ids: Option<HashSet<I>>,
     ) -> Self {
-        let declared = document.websites.iter().map(|site| &site.key).collect();
         let stored = steps
             .unwrap_or_default()
             .iter()
-            .filter_map(|step| {
-                let id = step.stored_id().and_then(|id| WebsiteId::new(id).ok())?;
-                Some((step.key(), id))
-            })
+            .filter_map(|step| Some((step.key(), I::from_stored(step.stored_id()?)?)))
             .collect();
-        let ids = stored_sites.iter().map(|site| site.id).collect();
-        Self { declared, stored, ids }
+        Self { list, declared: declared.iter().map(|item| &item.key).collect(), stored, ids }
     }
 
-    /// The items of `list` with every site named by key that is stored named by its id
-    /// instead (those made by this apply keep their key); every key the document does not
-    /// declare is a problem.
+    /// How an item of the document names one of this list: a stored one by id (those made by
+    /// this apply keep their key); a key the document does not declare, or an id no stored
+    /// item has, is a problem.
+    fn name(&self, named: &Ref<I>) -> Result<Ref<I>, PlanProblem> {
+        match named {
+            Ref::Key(key) if !self.declared.contains(key) => {
+                Err(PlanProblem::UnknownKey { key: key.clone(), list: self.list })
+            }
+            Ref::Key(key) => {
+                Ok(self.stored.get(key).map_or_else(|| Ref::Key(key.clone()), |id| Ref::Id(*id)))
+            }
+            Ref::Id(id) if self.ids.as_ref().is_some_and(|ids| !ids.contains(id)) => {
+                Err(id.unknown())
+            }
+            Ref::Id(id) => Ok(Ref::Id(*id)),
+        }
+    }
+
+    /// The items of `list` with everything they name of this list named by [`Self::name`];
+    /// each item's first problem is placed on its `field`.
     fn resolve<T: Clone>(
         &self,
         items: &[Declared<T>],
         list: &'static str,
+        field: &'static str,
         errors: &mut Vec<PlanError>,
         map: impl Fn(
             &T,
-            &mut dyn FnMut(&SiteRef) -> Result<SiteRef, PlanProblem>,
+            &mut dyn FnMut(&Ref<I>) -> Result<Ref<I>, PlanProblem>,
         ) -> Result<T, PlanProblem>,
     ) -> Vec<Declared<T>> {
         items
             .iter()
             .enumerate()
             .map(|(index, declared)| {
-                let mut name = |named: &SiteRef| match named {
-                    Ref::Key(key) if !self.declared.contains(key) => {
-                        Err(PlanProblem::UnknownKey { key: key.clone(), list: "websites" })
-                    }
-                    Ref::Key(key) => Ok(self
-                        .stored
-                        .get(key)
-                        .map_or_else(|| Ref::Key(key.clone()), |id| Ref::Id(*id))),
-                    Ref::Id(id) if !self.ids.contains(id) => {
-                        Err(PlanProblem::UnknownWebsite { id: *id })
-                    }
-                    Ref::Id(id) => Ok(Ref::Id(*id)),
-                };
-                let item = map(&declared.item, &mut name).unwrap_or_else(|problem| {
-                    errors.push(PlanError::at(list, index, "websites", problem));
-                    declared.item.clone()
-                });
+                let item =
+                    map(&declared.item, &mut |named| self.name(named)).unwrap_or_else(|problem| {
+                        errors.push(PlanError::at(list, index, field, problem));
+                        declared.item.clone()
+                    });
                 Declared { key: declared.key.clone(), adopt: declared.adopt, item }
             })
             .collect()
     }
-}
-
-/// The declared sites with every channel named by key that is already stored named by its id
-/// instead (those made by this apply keep their key), and every key the document does not
-/// declare as a problem.
-fn named_channels(
-    document: &Document,
-    steps: Option<&[ChannelStep]>,
-) -> (Vec<Declared<DeclaredSite>>, Vec<PlanError>) {
-    let declared: HashSet<&ItemKey> = document.channels.iter().map(|c| &c.key).collect();
-    let stored: HashMap<&ItemKey, ChannelId> = steps
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|step| {
-            let id = step.stored_id().and_then(|id| ChannelId::new(id).ok())?;
-            Some((step.key(), id))
-        })
-        .collect();
-    let mut errors = Vec::new();
-    let sites = document
-        .websites
-        .iter()
-        .enumerate()
-        .map(|(index, site)| {
-            let item = site.item.try_map_channels(|named| match named {
-                ChannelRef::Key(key) if !declared.contains(key) => {
-                    let problem = PlanProblem::UnknownKey { key: key.clone(), list: "channels" };
-                    Err(PlanError::at("websites", index, "alerts.channels", problem))
-                }
-                ChannelRef::Key(key) => Ok(stored
-                    .get(key)
-                    .map_or_else(|| ChannelRef::Key(key.clone()), |id| ChannelRef::Id(*id))),
-                ChannelRef::Id(id) => Ok(ChannelRef::Id(*id)),
-            });
-            let item = item.unwrap_or_else(|error| {
-                errors.push(error);
-                site.item.clone()
-            });
-            Declared { key: site.key.clone(), adopt: site.adopt, item }
-        })
-        .collect();
-    (sites, errors)
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use crate::alerting::{
     AlertPolicy, Channel, ChannelConfig, ChannelName, Escalation, NewChannel, Secret,
 };
 use crate::manifest::{
-    ChannelField, DeclaredMaintenance, DeclaredStatusPage, Managed, PlanProblem, Ref, SiteRef, Step,
+    ChannelField, ChannelRef, DeclaredMaintenance, DeclaredSite, DeclaredStatusPage, Managed,
+    PlanProblem, Ref, SiteRef, Step,
 };
 use crate::mock_store::website;
 use crate::{NewWebsite, WebsiteId, WebsiteUrl};

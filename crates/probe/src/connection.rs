@@ -23,6 +23,7 @@ use tokio::time::Instant;
 use tokio_rustls::TlsConnector;
 use url::Url;
 
+use crate::closed_by_drop::ClosedByDrop;
 use crate::dial::{Dialer, Target};
 use crate::{certificate, failure};
 
@@ -124,8 +125,14 @@ impl Client {
             let name = ServerName::try_from(target.host.clone()).map_err(|_| {
                 ProbeFailure::Tls(TlsFailure::InvalidServerName(target.host.clone()))
             })?;
-            let tls =
-                self.tls.of(ask.version).connect(name, tcp).await.map_err(|e| failure::tls(&e))?;
+            // The handshake writes more than once: no write may wait for the previous one's ACK.
+            let _ = tcp.set_nodelay(true);
+            let tls = self
+                .tls
+                .of(ask.version)
+                .connect(name, ClosedByDrop(tcp))
+                .await
+                .map_err(|e| failure::tls(&e))?;
             secured = Some(Instant::now());
             let session = tls.get_ref().1;
             certificate = session
@@ -140,8 +147,14 @@ impl Client {
             }
             Sender::handshake(TokioIo::new(tls), h2).await?
         } else {
-            // HTTP/2 over plain TCP only when asked for (prior knowledge).
-            Sender::handshake(TokioIo::new(tcp), ask.version == HttpVersion::Http2).await?
+            // HTTP/2 over plain TCP only when asked for (prior knowledge). HTTP/2 writes frames
+            // one after another; HTTP/1.1 writes its request in one go, which Nagle's algorithm
+            // never holds back.
+            let h2 = ask.version == HttpVersion::Http2;
+            if h2 {
+                let _ = tcp.set_nodelay(true);
+            }
+            Sender::handshake(TokioIo::new(ClosedByDrop(tcp)), h2).await?
         };
         let request = self.request(url, &target, sender.is_h2(), &ask)?;
         // The connection is driven in this task, beside the request: no task to spawn, no

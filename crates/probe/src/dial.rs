@@ -80,10 +80,7 @@ impl Dialer {
         let mut last = ProbeFailure::Connect(ConnectFailure::NoAddress);
         for address in reachable {
             match self.connect(address).await {
-                Ok(stream) => {
-                    let _ = stream.set_nodelay(true);
-                    return Ok(stream);
-                }
+                Ok(stream) => return Ok(stream),
                 // The same source fails to bind for every address.
                 Err(bind @ ProbeFailure::Connect(ConnectFailure::SourceAddress { .. })) => {
                     return Err(bind);

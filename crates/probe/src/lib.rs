@@ -8,6 +8,7 @@
 //! one timeout.
 
 mod certificate;
+mod closed_by_drop;
 mod connection;
 mod dial;
 mod failure;

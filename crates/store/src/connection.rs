@@ -75,22 +75,8 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; \
      PRAGMA foreign_keys = ON; \
      PRAGMA synchronous = NORMAL;";
 
-/// The one writer connection's page cache (KiB; SQLite's default is 2 MiB). Every check adds an
-/// entry to its site's page of the `(website_id, timestamp)` index and reads its site's rows, so
-/// a batch touches a page per site: with thousands of busy sites, a small cache reads each page
-/// back from the file before changing it. The cache grows only as pages are used.
-const WRITER_CACHE_KIB: u32 = 64 * 1024;
-
-/// Which connection a pool holds: the writer gets the larger page cache.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum SqliteRole {
-    Writer,
-    Reader,
-}
-
 pub(crate) fn sqlite_pool(
     path: &std::path::Path,
-    role: SqliteRole,
     size: usize,
     wait: Duration,
 ) -> Result<SqlitePool, StoreError> {
@@ -99,16 +85,10 @@ pub(crate) fn sqlite_pool(
             .map_err(|source| StoreError::CreateDirectory { path: parent.to_path_buf(), source })?;
     }
     let mut config = ManagerConfig::<SqliteConnectionAsync>::default();
-    config.custom_setup = Box::new(move |url| {
+    config.custom_setup = Box::new(|url| {
         async move {
             let mut conn = SqliteConnectionAsync::establish(url).await?;
-            let setup = match role {
-                SqliteRole::Writer => {
-                    format!("{SQLITE_PRAGMAS} PRAGMA cache_size = -{WRITER_CACHE_KIB};")
-                }
-                SqliteRole::Reader => SQLITE_PRAGMAS.to_owned(),
-            };
-            conn.batch_execute(&setup)
+            conn.batch_execute(SQLITE_PRAGMAS)
                 .await
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
             Ok(conn)
@@ -173,31 +153,5 @@ mod tests {
         assert_eq!(url.redacted(), "postgres://lookout:***@db:5432/lookout");
         let url = DatabaseUrl::parse("postgres://postgres@127.0.0.1/test").unwrap();
         assert_eq!(url.redacted(), "postgres://postgres@127.0.0.1/test");
-    }
-
-    #[derive(diesel::QueryableByName)]
-    struct CacheSize {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        cache_size: i64,
-    }
-
-    async fn cache_size(pool: &SqlitePool) -> i64 {
-        use diesel_async::RunQueryDsl;
-        let mut conn = pool.get().await.unwrap();
-        let row: CacheSize =
-            diesel::sql_query("PRAGMA cache_size").get_result(&mut conn).await.unwrap();
-        row.cache_size
-    }
-
-    #[tokio::test(flavor = "multi_thread")]
-    async fn the_writer_has_the_larger_page_cache() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cache.db");
-        let wait = Duration::from_secs(5);
-        let writer = sqlite_pool(&path, SqliteRole::Writer, 1, wait).unwrap();
-        let reader = sqlite_pool(&path, SqliteRole::Reader, 1, wait).unwrap();
-        assert_eq!(cache_size(&writer).await, -i64::from(WRITER_CACHE_KIB));
-        // Readers keep SQLite's default (2 MiB each).
-        assert_eq!(cache_size(&reader).await, -2000);
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::connection::{PgPool, SqlitePool, SqliteRole, pg_pool, sqlite_pool};
+use crate::connection::{PgPool, SqlitePool, pg_pool, sqlite_pool};
 use crate::shared_schedule::{PgSharedSchedule, SCHEDULE_POOL_SIZE};
 use crate::{DatabaseUrl, StoreError};
 
@@ -59,9 +59,8 @@ impl Store {
         let wait = options.connect_timeout;
         let (pools, schedule) = match url {
             DatabaseUrl::Sqlite(path) => {
-                let writer = sqlite_pool(path, SqliteRole::Writer, 1, wait)?;
-                let readers =
-                    sqlite_pool(path, SqliteRole::Reader, options.pool_size.max(1), wait)?;
+                let writer = sqlite_pool(path, 1, wait)?;
+                let readers = sqlite_pool(path, options.pool_size.max(1), wait)?;
                 (Pools::Sqlite { writer, readers }, None)
             }
             DatabaseUrl::Postgres(url) => {

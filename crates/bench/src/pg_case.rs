@@ -38,6 +38,11 @@ pub(crate) struct Workload {
     /// Seconds measured (after one interval and `warmup` s).
     pub(crate) duration: u64,
     pub(crate) warmup: u64,
+    /// `scheduler.lease_secs` of every node: the shared schedule's check timeout is 2 s less,
+    /// and a slot is claimed without a lease when the site's interval is longer than that.
+    pub(crate) lease_secs: u64,
+    /// `probe.timeout_secs` of every node (the lease must be at least this plus 5 s).
+    pub(crate) probe_timeout_secs: f64,
 }
 
 /// One case: the schedule mode, each node's region, and the regions every site chooses.
@@ -158,9 +163,9 @@ pub(crate) async fn run_case(load: &Workload, case: &Case) -> anyhow::Result<Fig
         let mut env = vec![
             ("DATABASE_URL", url.clone()),
             ("LOOKOUT__SCHEDULER__MODE", case.mode.to_owned()),
-            ("LOOKOUT__SCHEDULER__LEASE_SECS", "30".to_owned()),
+            ("LOOKOUT__SCHEDULER__LEASE_SECS", load.lease_secs.to_string()),
             ("LOOKOUT__NODE__ID", format!("bench-{node}")),
-            ("LOOKOUT__PROBE__TIMEOUT_SECS", "10".to_owned()),
+            ("LOOKOUT__PROBE__TIMEOUT_SECS", load.probe_timeout_secs.to_string()),
             ("LOOKOUT__PROBE__RETRIES", "0".to_owned()),
             ("LOOKOUT__RETENTION__ENABLED", "false".to_owned()),
         ];

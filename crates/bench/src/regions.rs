@@ -42,6 +42,8 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         interval: args.interval,
         duration: args.duration,
         warmup: args.warmup,
+        lease_secs: 30,
+        probe_timeout_secs: 10.0,
     };
     let cases = [
         Case {

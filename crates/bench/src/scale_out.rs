@@ -27,6 +27,14 @@ pub(crate) struct Args {
     /// Nodes of the last case.
     #[arg(long, default_value_t = 3)]
     nodes: usize,
+    /// `scheduler.lease_secs` of every node. A site whose interval is longer than the lease
+    /// less 2 s is claimed without a lease (one row write per check); e.g. `--lease-secs 6
+    /// --probe-timeout-secs 1 --interval 5`.
+    #[arg(long, default_value_t = 30)]
+    lease_secs: u64,
+    /// `probe.timeout_secs` of every node.
+    #[arg(long, default_value_t = 10.0)]
+    probe_timeout_secs: f64,
     /// Farm listeners (ports).
     #[arg(long, default_value_t = 4)]
     listeners: usize,
@@ -46,6 +54,8 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
         interval: args.interval,
         duration: args.duration,
         warmup: args.warmup,
+        lease_secs: args.lease_secs,
+        probe_timeout_secs: args.probe_timeout_secs,
     };
     let cases = [("local", 1), ("shared", 1), ("shared", args.nodes.max(1))];
     let mut results = Vec::new();

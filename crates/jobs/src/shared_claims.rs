@@ -82,7 +82,9 @@ pub(crate) async fn claim_loop<S: SharedScheduleStore>(
             continue;
         }
         let at = Instant::now();
-        let pause = match leases.claim(&node, options.horizon, options.lease, room).await {
+        let claim =
+            leases.claim(&node, options.horizon, options.lease, options.check_timeout, room);
+        let pause = match claim.await {
             Ok(claimed) => {
                 if !reachable {
                     reachable = true;
@@ -134,7 +136,7 @@ fn hold(claimed: Claimed) -> Vec<HeldSlot> {
                 interval: slot.interval,
                 breaker: slot.breaker,
             };
-            let ticket = SharedTicket::Leased { slot: slot.due_at, clock_offset };
+            let ticket = SharedTicket::Claimed { slot: slot.due_at, hold: slot.hold, clock_offset };
             HeldSlot { at, job: CheckJob { due, ticket } }
         })
         .collect()

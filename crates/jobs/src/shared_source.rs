@@ -26,6 +26,10 @@ use crate::shared_returns::{HeldCounts, SharedReturns, SharedTicket};
 pub struct SharedScheduleOptions {
     /// A claimed slot not returned within this long goes to another node.
     pub lease: Duration,
+    /// The worker's bound on one check: a site whose interval is longer is claimed elided (no
+    /// lease, no release unless the check changes its breaker), as its check surely ends before
+    /// its next slot.
+    pub check_timeout: Duration,
     /// Claims take sites due up to this far ahead (bounds how long after an API change a
     /// slot claimed before it can still run).
     pub horizon: Duration,
@@ -41,11 +45,12 @@ pub struct SharedScheduleOptions {
 }
 
 impl SharedScheduleOptions {
-    /// The defaults for a lease bound and a worker concurrency.
-    pub fn new(lease: Duration, concurrency: usize) -> Self {
+    /// The defaults for a lease bound, the worker's check timeout and its concurrency.
+    pub fn new(lease: Duration, check_timeout: Duration, concurrency: usize) -> Self {
         let concurrency = concurrency.max(1);
         Self {
             lease,
+            check_timeout,
             horizon: Duration::from_millis(500),
             poll: Duration::from_millis(200),
             max_held: concurrency.saturating_mul(8),

@@ -32,7 +32,8 @@ fn node_env(id: &'static str) -> Vec<(&'static str, &'static str)> {
 
 use crate::helpers::sql_timestamp as at;
 
-async fn migrated_postgres() -> Option<TestDatabase> {
+/// A migrated PostgreSQL database of the test's own (None without one).
+pub(crate) async fn migrated_postgres() -> Option<TestDatabase> {
     let db = TestDatabase::postgres().await?;
     drop(TestApp::start(&db, &[("SCHEDULER_ENABLED", "false")]).await);
     Some(db)

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 use crate::ScheduleTable;
 use crate::due_check::{CheckJob, CheckSource, sleep_until};
-use crate::shared_claims::{ClaimNews, HeldSlot, claim_loop, release_loop};
+use crate::shared_claims::{ClaimNews, HeldSlot, claim_loop, release_loop, unchecked_release};
 use crate::shared_returns::{HeldCounts, SharedReturns, SharedTicket};
 
 /// How the node claims from the shared schedule.
@@ -254,6 +254,27 @@ impl SharedScheduleSource {
     }
 }
 
+impl Drop for SharedScheduleSource {
+    /// Hands back the elided slots claimed and never started (the node stopping): their rows
+    /// moved on at the claim, so they would be skipped. Claims not yet taken count too: the
+    /// channel closes first, so a claim still under way finds it closed and the claimer hands
+    /// its slots back instead. Leased slots go back with the node's other leases.
+    fn drop(&mut self) {
+        self.news.close();
+        let mut unchecked: Vec<HeldSlot> = self.waiting.drain().map(|w| w.slot).collect();
+        while let Ok(news) = self.news.try_recv() {
+            if let ClaimNews::Claimed { slots, .. } = news {
+                unchecked.extend(slots);
+            }
+        }
+        for release in unchecked.iter().filter_map(unchecked_release) {
+            if self.returns.releases.send(release).is_err() {
+                tracing::debug!(website = %release.id, "Slot not handed back: the releaser has stopped");
+            }
+        }
+    }
+}
+
 impl CheckSource for SharedScheduleSource {
     type Returns = SharedReturns;
 
@@ -265,3 +286,7 @@ impl CheckSource for SharedScheduleSource {
         self.returns.clone()
     }
 }
+
+#[cfg(test)]
+#[path = "shared_source_tests.rs"]
+mod tests;

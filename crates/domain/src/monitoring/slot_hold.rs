@@ -59,6 +59,26 @@ impl SlotRelease {
     }
 }
 
+impl SlotRelease {
+    /// The release that hands back a slot claimed and never checked (its node stopping): due at
+    /// its slot again, so that another node checks it. Only an elided slot needs one (its row
+    /// moved on at the claim); a leased slot goes back with the rest of its node's leases.
+    pub fn unchecked(
+        id: WebsiteId,
+        slot: OffsetDateTime,
+        hold: SlotHold,
+        breaker: CircuitBreaker,
+        interval: Duration,
+    ) -> Option<Self> {
+        match hold {
+            SlotHold::Leased => None,
+            SlotHold::Elided { .. } => {
+                Some(Self { id, slot, hold, breaker, next_due: slot, interval })
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -111,6 +131,16 @@ mod tests {
         // The check overran the slot the claim moved the row to: the one after.
         let overran = release(elided(), CircuitBreaker::default(), after(600));
         assert!(overran.is_needed());
+    }
+
+    #[test]
+    fn an_elided_slot_never_checked_is_handed_back_due_at_its_slot() {
+        let id = WebsiteId::new(7).unwrap();
+        let breaker = CircuitBreaker::default();
+        let back = SlotRelease::unchecked(id, SLOT, elided(), breaker, INTERVAL).unwrap();
+        assert_eq!(back, release(elided(), breaker, SLOT), "due at its slot again");
+        assert!(back.is_needed());
+        assert_eq!(SlotRelease::unchecked(id, SLOT, SlotHold::Leased, breaker, INTERVAL), None);
     }
 
     #[test]

@@ -175,6 +175,14 @@ impl PgSharedSchedule {
         ))
         .execute(&mut conn)
         .await?;
+        if added > 0 {
+            // The claim reads `(region, next_due_at)` in order, and finds each claimed site by
+            // its key, only when PostgreSQL knows how many rows the tables hold; tables never
+            // analysed look tiny to the planner, which then sorts every due row and scans every
+            // website at each claim. Autovacuum analyses them later; a node that has just
+            // scheduled new sites should not wait for that.
+            sql_query("ANALYZE check_schedule, websites").execute(&mut conn).await?;
+        }
         Ok((added, removed))
     }
 

@@ -16,6 +16,12 @@ use crate::StoreError;
 use crate::shared_schedule::{NOW, PgSharedSchedule, breaker, website_id};
 use crate::time_conv::{from_column, to_column};
 
+/// Whether a picked row (`due`, of site `w`) is claimed elided: the site's interval is longer
+/// than the check timeout (`$6`), the slot is its own (not a lease taken over), and its breaker
+/// is closed with no failures.
+const ELIDED: &str = "(w.check_interval > $6 AND due.claimed_due IS NULL \
+     AND due.breaker_open_until IS NULL AND due.breaker_failures = 0)";
+
 #[derive(QueryableByName)]
 struct ClaimRow {
     #[diesel(sql_type = BigInt)]
@@ -74,31 +80,40 @@ impl PgSharedSchedule {
         limit: usize,
     ) -> Result<Claimed, StoreError> {
         let mut conn = self.pool.get().await?;
-        // `due` locks the rows, so what it reads of them (the slot, whether to elide) is what
-        // the update changes; RETURNING reads it from there (it sees only the new row).
+        // `anywhere` (sites checked from any region) and `here` (this node's region) lock the
+        // rows, so what `due` reads of them (the slot, whether to elide) is what the update
+        // changes; RETURNING reads the slot from there (it sees only the new row, where an
+        // elided claim left `claimed_due` NULL). Each is its own
+        // ordered range of `(region, next_due_at)`, so the first `limit` rows are read in index
+        // order however many are due. (One range over `region IN ('', $5)` made PostgreSQL
+        // read and sort every due row at each claim: with 90,000 due, 170 ms a claim.) With a
+        // region, up to `limit` rows of the other range are locked for the statement and left
+        // as they were. (A UNION may not lock rows, hence two locking CTEs.)
         let rows: Vec<ClaimRow> = sql_query(format!(
-            "WITH due AS ( \
-                 SELECT s.website_id, s.region, s.next_due_at AS slot, \
-                     w.check_interval > $6 AND s.claimed_due IS NULL \
-                         AND s.breaker_open_until IS NULL AND s.breaker_failures = 0 AS elided \
-                 FROM check_schedule s JOIN websites w ON w.id = s.website_id \
-                 WHERE s.region IN ('', $5) \
-                     AND s.next_due_at <= {NOW} + $2 * interval '1 second' AND w.enabled \
-                 ORDER BY s.next_due_at LIMIT $3 FOR UPDATE OF s SKIP LOCKED) \
+            "WITH anywhere AS (SELECT * FROM check_schedule WHERE region = '' \
+                 AND next_due_at <= {NOW} + $2 * interval '1 second' \
+                 ORDER BY next_due_at LIMIT $3 FOR UPDATE SKIP LOCKED), \
+             here AS (SELECT * FROM check_schedule WHERE region = $5 AND $5 <> '' \
+                 AND next_due_at <= {NOW} + $2 * interval '1 second' \
+                 ORDER BY next_due_at LIMIT $3 FOR UPDATE SKIP LOCKED), \
+             picked AS (SELECT * FROM anywhere UNION ALL SELECT * FROM here), \
+             due AS (SELECT * FROM picked ORDER BY next_due_at LIMIT $3) \
              UPDATE check_schedule s SET \
-                 claimed_due = CASE WHEN due.elided THEN NULL \
-                     ELSE COALESCE(s.claimed_due, s.next_due_at) END, \
-                 next_due_at = CASE WHEN due.elided THEN \
-                     due.slot + w.check_interval * interval '1 second' * GREATEST(1, \
-                         floor(extract(epoch FROM {NOW} - due.slot) / w.check_interval) + 1) \
+                 claimed_due = CASE WHEN {ELIDED} THEN NULL \
+                     ELSE COALESCE(due.claimed_due, due.next_due_at) END, \
+                 next_due_at = CASE WHEN {ELIDED} THEN \
+                     due.next_due_at + w.check_interval * interval '1 second' * GREATEST(1, \
+                         floor(extract(epoch FROM {NOW} - due.next_due_at) / w.check_interval) \
+                         + 1) \
                      ELSE {NOW} + $4 * interval '1 second' END, \
-                 lease_owner = CASE WHEN due.elided THEN NULL ELSE $1 END, \
+                 lease_owner = CASE WHEN {ELIDED} THEN NULL ELSE $1 END, \
                  changed_at = {NOW} \
              FROM due, websites w \
              WHERE s.website_id = due.website_id AND s.region = due.region \
-                 AND w.id = s.website_id \
-             RETURNING s.website_id, w.url, w.name, COALESCE(s.claimed_due, due.slot) AS claimed_due, \
-                 due.elided, s.next_due_at AS next_due, w.check_interval, s.breaker_failures, \
+                 AND w.id = s.website_id AND w.enabled \
+             RETURNING s.website_id, w.url, w.name, \
+                 COALESCE(s.claimed_due, due.next_due_at) AS claimed_due, \
+                 s.claimed_due IS NULL AS elided, s.next_due_at AS next_due, w.check_interval, s.breaker_failures, \
                  s.breaker_open_until, {NOW} AS db_now, w.request, w.assertions, \
                  w.degraded_above_ms"
         ))

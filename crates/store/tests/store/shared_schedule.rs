@@ -193,3 +193,43 @@ async fn disabled_sites_are_never_claimed_and_changes_apply_to_free_rows() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_regional_node_claims_the_earliest_slots_of_its_region_and_of_any_region() {
+    let Some((db, leases)) = schedule(6).await else { return };
+    // Sites 1–3 are checked from any region, 4–6 from "eu"; their slots alternate.
+    db.execute(r#"UPDATE websites SET regions = '["eu"]' WHERE id > 3"#).await.unwrap();
+    assert_eq!(leases.sync().await.unwrap(), (3, 3));
+    db.execute(
+        "UPDATE check_schedule SET next_due_at = (now() AT TIME ZONE 'UTC') \
+             - (7 - (CASE WHEN website_id > 3 THEN 2 * (website_id - 3) ELSE 2 * website_id - 1 END)) \
+             * interval '1 second'",
+    )
+    .await
+    .unwrap();
+    let eu = lookout_domain::regions::RegionName::parse("eu").unwrap();
+    let regional = leases.clone().for_region(Some(&eu));
+    let claim = |limit| {
+        let regional = regional.clone();
+        async move {
+            let claimed = regional
+                .claim(&node("eu-1"), NOW, LEASE, TIMEOUT_ABOVE_INTERVALS, limit)
+                .await
+                .unwrap();
+            let mut slots: Vec<_> =
+                claimed.slots.iter().map(|s| (s.due_at, s.target.id.get())).collect();
+            slots.sort();
+            slots.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
+        }
+    };
+    // Slots in order: 1 (−6 s), 4 (−5 s), 2 (−4 s), 5 (−3 s), 3 (−2 s), 6 (−1 s).
+    assert_eq!(claim(3).await, [1, 4, 2], "the earliest three of both ranges");
+    assert_eq!(claim(10).await, [5, 3, 6], "then the rest, and no row twice");
+    assert!(claim(10).await.is_empty());
+    // A node with no region never claims the "eu" rows.
+    assert_eq!(leases.return_all(&node("eu-1")).await.unwrap(), 6);
+    let plain = leases.claim(&node("plain"), NOW, LEASE, TIMEOUT_ABOVE_INTERVALS, 10).await;
+    let mut ids: Vec<i64> = plain.unwrap().slots.iter().map(|s| s.target.id.get()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, [1, 2, 3]);
+}

@@ -34,6 +34,7 @@ mod outage;
 mod region_stats;
 mod regions;
 mod regions_api;
+mod release_elision;
 mod retention;
 mod scale_out;
 mod sites_cli;

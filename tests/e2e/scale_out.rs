@@ -13,6 +13,10 @@ use crate::helpers::{TestApp, TestDatabase, insert_sites, run_to_exit};
 const SITES: u64 = 3_000;
 const INTERVAL: u64 = 5;
 const LEASE: u64 = 8;
+// Every slot here is claimed under a lease (the interval is within the check timeout, lease −
+// 2 s), so that a killed node's slots are taken over; `release_elision.rs` covers the sites
+// whose slots are claimed elided (and skipped when their node dies).
+const _: () = assert!(INTERVAL <= LEASE - 2, "the take-over test needs leased slots");
 /// One site in this many answers 503 (and keeps one downtime window open).
 const FAILING_EVERY: u64 = 100;
 /// Intervals the three nodes run together before one is killed (2.5 minutes).
@@ -32,7 +36,8 @@ fn node_env(id: &'static str) -> Vec<(&'static str, &'static str)> {
 
 use crate::helpers::sql_timestamp as at;
 
-async fn migrated_postgres() -> Option<TestDatabase> {
+/// A migrated PostgreSQL database of the test's own (None without one).
+pub(crate) async fn migrated_postgres() -> Option<TestDatabase> {
     let db = TestDatabase::postgres().await?;
     drop(TestApp::start(&db, &[("SCHEDULER_ENABLED", "false")]).await);
     Some(db)

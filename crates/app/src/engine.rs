@@ -119,7 +119,8 @@ pub(crate) async fn start(
             );
             let view = SharedScheduleView::default();
             let upkeep = spawn_schedule_upkeep(leases.clone(), view.clone());
-            let shared = SharedScheduleOptions::new(lease, options.concurrency);
+            let shared =
+                SharedScheduleOptions::new(lease, options.check_timeout, options.concurrency);
             let (source, releaser) = SharedScheduleSource::start(leases.clone(), node, shared);
             let worker = spawn_check_worker(source, monitoring, options, stop);
             Ok(Engine {

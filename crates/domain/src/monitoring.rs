@@ -13,6 +13,7 @@ mod prober;
 mod recorder;
 mod service;
 mod shared_schedule;
+mod slot_hold;
 mod status;
 mod target;
 mod write_health;
@@ -37,8 +38,9 @@ pub use service::{CheckLogPolicy, CheckRun, MonitoringService};
 #[cfg(any(test, feature = "mocks"))]
 pub use shared_schedule::MockSharedScheduleStore;
 pub use shared_schedule::{
-    Claimed, LeasedSlot, ScheduleEntry, SharedScheduleError, SharedScheduleStore, SlotRelease,
+    Claimed, LeasedSlot, ScheduleEntry, SharedScheduleError, SharedScheduleStore,
 };
+pub use slot_hold::{SlotHold, SlotRelease};
 #[cfg(any(test, feature = "mocks"))]
 pub use status::MockEngineState;
 pub use status::{EngineState, SiteState, SiteStatus};

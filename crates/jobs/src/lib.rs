@@ -11,7 +11,8 @@
 //!   hands out each site when due and takes its result back into the table;
 //! - shared (many nodes, PostgreSQL through the domain's `SharedScheduleStore` port):
 //!   [`SharedSchedule`] is the `Schedule` port, [`SharedScheduleSource`] claims due slots under a
-//!   lease and hands them out when due, results go back as releases written in batches, and
+//!   lease (or elided: no lease, the row moved on at once) and hands them out when due, results
+//!   go back as releases written in batches (none for an elided slot left as claimed), and
 //!   [`spawn_schedule_upkeep`] keeps the rows in step with the websites and the read view fresh.
 //!
 //! [`spawn_rollup_worker`] runs the roll-up and retention job on a cron schedule (apalis-cron);

@@ -82,7 +82,9 @@ pub(crate) async fn claim_loop<S: SharedScheduleStore>(
             continue;
         }
         let at = Instant::now();
-        let pause = match leases.claim(&node, options.horizon, options.lease, room).await {
+        let claim =
+            leases.claim(&node, options.horizon, options.lease, options.check_timeout, room);
+        let pause = match claim.await {
             Ok(claimed) => {
                 if !reachable {
                     reachable = true;
@@ -97,8 +99,14 @@ pub(crate) async fn claim_loop<S: SharedScheduleStore>(
                     tracing::debug!(claimed = count, "Claimed due sites");
                 }
                 let slots = hold(claimed);
-                if news.send(ClaimNews::Claimed { at, slots }).await.is_err() {
-                    // The source has gone; the slots went back as they were dropped.
+                if let Err(mpsc::error::SendError(unsent)) =
+                    news.send(ClaimNews::Claimed { at, slots }).await
+                {
+                    // The source has gone: the node is stopping, and hands back its leased
+                    // slots once this loop ends; the elided ones go back here.
+                    if let ClaimNews::Claimed { slots, .. } = unsent {
+                        hand_back(&leases, &node, &slots).await;
+                    }
                     return;
                 }
                 if full { Duration::ZERO } else { jittered(options.poll, &mut jitter) }
@@ -134,10 +142,33 @@ fn hold(claimed: Claimed) -> Vec<HeldSlot> {
                 interval: slot.interval,
                 breaker: slot.breaker,
             };
-            let ticket = SharedTicket::Leased { slot: slot.due_at, clock_offset };
+            let ticket = SharedTicket::Claimed { slot: slot.due_at, hold: slot.hold, clock_offset };
             HeldSlot { at, job: CheckJob { due, ticket } }
         })
         .collect()
+}
+
+/// The release that hands back a slot claimed and never started, if it needs one: an elided
+/// slot (its row moved on at the claim); a leased one goes back with the node's other leases.
+pub(crate) fn unchecked_release(held: &HeldSlot) -> Option<SlotRelease> {
+    let CheckJob { due, ticket } = &held.job;
+    match *ticket {
+        SharedTicket::Claimed { slot, hold, .. } => {
+            SlotRelease::unchecked(due.target.id, slot, hold, due.breaker, due.interval)
+        }
+        SharedTicket::Alone => None,
+    }
+}
+
+/// Hands back the elided slots of a claim the source never took (it had gone).
+async fn hand_back<S: SharedScheduleStore>(leases: &S, node: &NodeId, slots: &[HeldSlot]) {
+    let unchecked: Vec<SlotRelease> = slots.iter().filter_map(unchecked_release).collect();
+    if unchecked.is_empty() {
+        return;
+    }
+    if let Err(error) = leases.release(node, &unchecked).await {
+        tracing::warn!(error = %ErrorChain(&error), slots = unchecked.len(), "Unchecked slots not handed back: skipped");
+    }
 }
 
 /// How long returned slots gather before one write.

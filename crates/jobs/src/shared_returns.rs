@@ -1,12 +1,14 @@
 //! How results go back to the shared schedule: a [`SharedTicket`] travels with each claimed
 //! slot; the worker hands it back with the check's result, and the slot's release (the breaker
-//! and next due time, in the database's clock) joins the queue the releaser writes in batches.
+//! and next due time, in the database's clock) joins the queue the releaser writes in batches —
+//! unless the slot was claimed elided and the check left its row as the claim wrote it (the
+//! domain's `SlotRelease::is_needed`): then there is nothing to write.
 //! A check made alone while the database was out of reach goes back to the node's own table.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use lookout_domain::monitoring::SlotRelease;
+use lookout_domain::monitoring::{SlotHold, SlotRelease};
 use lookout_domain::{CheckResult, CircuitBreaker, DueCheck, WebsiteId};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
@@ -17,9 +19,11 @@ use crate::due_check::SlotReturns;
 #[derive(Debug)]
 pub enum SharedTicket {
     /// A slot claimed from the database.
-    Leased {
+    Claimed {
         /// The slot as the database knows it (its clock), to match the release to the claim.
         slot: OffsetDateTime,
+        /// Under a lease, or elided (with the next due time the claim wrote).
+        hold: SlotHold,
         /// The database's clock minus this node's: turns the next due time into the former.
         clock_offset: time::Duration,
     },
@@ -66,15 +70,19 @@ impl SlotReturns for SharedReturns {
     fn complete(&self, ticket: SharedTicket, due: &DueCheck, result: &CheckResult) {
         let id = due.target.id;
         match ticket {
-            SharedTicket::Leased { slot, clock_offset } => {
+            SharedTicket::Claimed { slot, hold, clock_offset } => {
                 self.counts.finished();
                 let release = SlotRelease {
                     id,
                     slot,
+                    hold,
                     breaker: result.breaker,
                     next_due: result.next_due + clock_offset,
                     interval: due.interval,
                 };
+                if !release.is_needed() {
+                    return;
+                }
                 if self.releases.send(release).is_err() {
                     tracing::debug!(website = %id, "Slot not returned: the releaser has stopped; its lease runs out");
                 }

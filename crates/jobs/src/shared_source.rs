@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 use crate::ScheduleTable;
 use crate::due_check::{CheckJob, CheckSource, sleep_until};
-use crate::shared_claims::{ClaimNews, HeldSlot, claim_loop, release_loop};
+use crate::shared_claims::{ClaimNews, HeldSlot, claim_loop, release_loop, unchecked_release};
 use crate::shared_returns::{HeldCounts, SharedReturns, SharedTicket};
 
 /// How the node claims from the shared schedule.
@@ -26,6 +26,10 @@ use crate::shared_returns::{HeldCounts, SharedReturns, SharedTicket};
 pub struct SharedScheduleOptions {
     /// A claimed slot not returned within this long goes to another node.
     pub lease: Duration,
+    /// The worker's bound on one check: a site whose interval is longer is claimed elided (no
+    /// lease, no release unless the check changes its breaker), as its check surely ends before
+    /// its next slot.
+    pub check_timeout: Duration,
     /// Claims take sites due up to this far ahead (bounds how long after an API change a
     /// slot claimed before it can still run).
     pub horizon: Duration,
@@ -41,11 +45,12 @@ pub struct SharedScheduleOptions {
 }
 
 impl SharedScheduleOptions {
-    /// The defaults for a lease bound and a worker concurrency.
-    pub fn new(lease: Duration, concurrency: usize) -> Self {
+    /// The defaults for a lease bound, the worker's check timeout and its concurrency.
+    pub fn new(lease: Duration, check_timeout: Duration, concurrency: usize) -> Self {
         let concurrency = concurrency.max(1);
         Self {
             lease,
+            check_timeout,
             horizon: Duration::from_millis(500),
             poll: Duration::from_millis(200),
             max_held: concurrency.saturating_mul(8),
@@ -249,6 +254,27 @@ impl SharedScheduleSource {
     }
 }
 
+impl Drop for SharedScheduleSource {
+    /// Hands back the elided slots claimed and never started (the node stopping): their rows
+    /// moved on at the claim, so they would be skipped. Claims not yet taken count too: the
+    /// channel closes first, so a claim still under way finds it closed and the claimer hands
+    /// its slots back instead. Leased slots go back with the node's other leases.
+    fn drop(&mut self) {
+        self.news.close();
+        let mut unchecked: Vec<HeldSlot> = self.waiting.drain().map(|w| w.slot).collect();
+        while let Ok(news) = self.news.try_recv() {
+            if let ClaimNews::Claimed { slots, .. } = news {
+                unchecked.extend(slots);
+            }
+        }
+        for release in unchecked.iter().filter_map(unchecked_release) {
+            if self.returns.releases.send(release).is_err() {
+                tracing::debug!(website = %release.id, "Slot not handed back: the releaser has stopped");
+            }
+        }
+    }
+}
+
 impl CheckSource for SharedScheduleSource {
     type Returns = SharedReturns;
 
@@ -260,3 +286,7 @@ impl CheckSource for SharedScheduleSource {
         self.returns.clone()
     }
 }
+
+#[cfg(test)]
+#[path = "shared_source_tests.rs"]
+mod tests;

@@ -39,6 +39,7 @@ mod schema;
 mod secrets;
 mod server_settings;
 mod shared_schedule;
+mod shared_slots;
 mod site_counts;
 mod site_listing;
 mod site_patch;

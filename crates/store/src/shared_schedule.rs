@@ -1,29 +1,29 @@
 //! The shared schedule's SQL (PostgreSQL, table `check_schedule`), behind the domain's
-//! `SharedScheduleStore` port: claim due sites under a lease, release them with the result of
-//! their check, keep the rows in step with the enabled websites. Every time it works out comes
-//! from the database's clock, so nodes need not agree on theirs. It runs on a small pool of its
-//! own, so that claims never queue behind the check writer or the API.
+//! `SharedScheduleStore` port: claim due sites and release them with the result of their check
+//! (`shared_slots.rs`), keep the rows in step with the enabled websites. Every time it works
+//! out comes from the database's clock, so nodes need not agree on theirs. It runs on a small
+//! pool of its own, so that claims never queue behind the check writer or the API.
 
 use std::time::Duration;
 
-use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text, Timestamp};
 use diesel::{QueryableByName, sql_query};
 use diesel_async::RunQueryDsl;
 use lookout_domain::monitoring::{
-    Claimed, LeasedSlot, ScheduleEntry, SharedScheduleError, SharedScheduleStore, SlotRelease,
+    Claimed, ScheduleEntry, SharedScheduleError, SharedScheduleStore, SlotRelease,
 };
 use lookout_domain::node::NodeId;
 use lookout_domain::regions::RegionName;
-use lookout_domain::{CheckTarget, CircuitBreaker, WebsiteId, WebsiteName, WebsiteUrl};
-use time::{OffsetDateTime, PrimitiveDateTime};
+use lookout_domain::{CircuitBreaker, WebsiteId};
+use time::PrimitiveDateTime;
 
 use crate::StoreError;
 use crate::check_settings::CheckSpecCache;
 use crate::connection::PgPool;
-use crate::time_conv::{from_column, to_column};
+use crate::time_conv::from_column;
 
 /// The database's UTC wall clock as a `timestamp`.
-const NOW: &str = "(now() AT TIME ZONE 'UTC')";
+pub(crate) const NOW: &str = "(now() AT TIME ZONE 'UTC')";
 
 /// Connections of the shared schedule's own pool (claims, releases, upkeep, API changes).
 pub(crate) const SCHEDULE_POOL_SIZE: usize = 4;
@@ -59,32 +59,6 @@ impl From<StoreError> for SharedScheduleError {
 }
 
 #[derive(QueryableByName)]
-struct ClaimRow {
-    #[diesel(sql_type = BigInt)]
-    website_id: i64,
-    #[diesel(sql_type = Text)]
-    url: String,
-    #[diesel(sql_type = Text)]
-    name: String,
-    #[diesel(sql_type = Timestamp)]
-    claimed_due: PrimitiveDateTime,
-    #[diesel(sql_type = Integer)]
-    check_interval: i32,
-    #[diesel(sql_type = Integer)]
-    breaker_failures: i32,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    breaker_open_until: Option<PrimitiveDateTime>,
-    #[diesel(sql_type = Timestamp)]
-    db_now: PrimitiveDateTime,
-    #[diesel(sql_type = Nullable<Text>)]
-    request: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    assertions: Option<String>,
-    #[diesel(sql_type = Nullable<Integer>)]
-    degraded_above_ms: Option<i32>,
-}
-
-#[derive(QueryableByName)]
 struct EntryRow {
     #[diesel(sql_type = BigInt)]
     website_id: i64,
@@ -102,25 +76,15 @@ struct Count {
     n: i64,
 }
 
-fn website_id(raw: i64) -> Result<WebsiteId, StoreError> {
+pub(crate) fn website_id(raw: i64) -> Result<WebsiteId, StoreError> {
     WebsiteId::new(raw).map_err(|e| StoreError::CorruptRow(format!("website id {raw}: {e}")))
 }
 
 /// The breaker as stored: open until a time, or a count of consecutive failures.
-fn breaker(failures: i32, open_until: Option<PrimitiveDateTime>) -> CircuitBreaker {
+pub(crate) fn breaker(failures: i32, open_until: Option<PrimitiveDateTime>) -> CircuitBreaker {
     match open_until {
         Some(until) => CircuitBreaker::Open { until: from_column(until) },
         None => CircuitBreaker::Closed { failures: u32::try_from(failures).unwrap_or(0) },
-    }
-}
-
-/// The stored form of a breaker. A trial still out (half-open) is stored as open until now,
-/// so that the next holder runs the trial again.
-fn breaker_columns(breaker: CircuitBreaker) -> (i32, Option<PrimitiveDateTime>) {
-    match breaker {
-        CircuitBreaker::Closed { failures } => (i32::try_from(failures).unwrap_or(i32::MAX), None),
-        CircuitBreaker::Open { until } => (0, Some(to_column(until))),
-        CircuitBreaker::HalfOpen => (0, Some(to_column(OffsetDateTime::now_utc()))),
     }
 }
 
@@ -132,117 +96,9 @@ impl PgSharedSchedule {
         self
     }
 
-    /// Claims up to `limit` enabled sites due within `horizon`, for `lease`: each is due again
-    /// when the lease runs out unless released first. A site whose lease ran out is claimed for
-    /// the slot its last holder never finished.
-    async fn claim_rows(
-        &self,
-        node: &NodeId,
-        horizon: Duration,
-        lease: Duration,
-        limit: usize,
-    ) -> Result<Claimed, StoreError> {
-        let mut conn = self.pool.get().await?;
-        let rows: Vec<ClaimRow> = sql_query(format!(
-            "WITH due AS ( \
-                 SELECT s.website_id, s.region FROM check_schedule s \
-                     JOIN websites w ON w.id = s.website_id \
-                 WHERE s.region IN ('', $5) \
-                     AND s.next_due_at <= {NOW} + $2 * interval '1 second' AND w.enabled \
-                 ORDER BY s.next_due_at LIMIT $3 FOR UPDATE OF s SKIP LOCKED) \
-             UPDATE check_schedule s SET \
-                 claimed_due = COALESCE(s.claimed_due, s.next_due_at), \
-                 next_due_at = {NOW} + $4 * interval '1 second', \
-                 lease_owner = $1, changed_at = {NOW} \
-             FROM due, websites w \
-             WHERE s.website_id = due.website_id AND s.region = due.region \
-                 AND w.id = s.website_id \
-             RETURNING s.website_id, w.url, w.name, s.claimed_due, w.check_interval, s.breaker_failures, \
-                 s.breaker_open_until, {NOW} AS db_now, w.request, w.assertions, \
-                 w.degraded_above_ms"
-        ))
-        .bind::<Text, _>(node.as_str())
-        .bind::<Double, _>(horizon.as_secs_f64())
-        .bind::<BigInt, _>(i64::try_from(limit).unwrap_or(i64::MAX))
-        .bind::<Double, _>(lease.as_secs_f64())
-        .bind::<Text, _>(&self.region)
-        .load(&mut conn)
-        .await?;
-        let db_now = <[ClaimRow]>::first(&rows).map(|r| from_column(r.db_now));
-        let slots = rows
-            .into_iter()
-            .map(|row| {
-                let id = website_id(row.website_id)?;
-                let url = WebsiteUrl::parse(&row.url)
-                    .map_err(|e| StoreError::CorruptRow(format!("url of {id}: {e}")))?;
-                let name = WebsiteName::parse(&row.name)
-                    .map_err(|e| StoreError::CorruptRow(format!("name of {id}: {e}")))?;
-                let check = self
-                    .checks
-                    .get(row.website_id, (row.request, row.assertions, row.degraded_above_ms))
-                    .map_err(|e| StoreError::CorruptRow(format!("check settings of {id}: {e}")))?;
-                Ok(LeasedSlot {
-                    target: CheckTarget { id, url, name, check },
-                    due_at: from_column(row.claimed_due),
-                    breaker: breaker(row.breaker_failures, row.breaker_open_until),
-                    interval: Duration::from_secs(u64::try_from(row.check_interval).unwrap_or(1)),
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
-        Ok(Claimed { slots, db_now })
-    }
-
-    /// Hands checked slots back: each is due next as its release says, unless the site's
-    /// interval changed while it was checked: then at its slot plus the new interval (the first
-    /// such slot still ahead), or when its breaker closes, if later.
-    async fn release_rows(
-        &self,
-        node: &NodeId,
-        released: &[SlotRelease],
-    ) -> Result<usize, StoreError> {
-        if released.is_empty() {
-            return Ok(0);
-        }
-        let ids: Vec<i64> = released.iter().map(|r| r.id.get()).collect();
-        let slots: Vec<PrimitiveDateTime> = released.iter().map(|r| to_column(r.slot)).collect();
-        let (failures, open_until): (Vec<i32>, Vec<Option<PrimitiveDateTime>>) =
-            released.iter().map(|r| breaker_columns(r.breaker)).unzip();
-        let next_due: Vec<PrimitiveDateTime> =
-            released.iter().map(|r| to_column(r.next_due)).collect();
-        let intervals: Vec<i32> = released
-            .iter()
-            .map(|r| i32::try_from(r.interval.as_secs()).unwrap_or(i32::MAX))
-            .collect();
-        let mut conn = self.pool.get().await?;
-        let updated = sql_query(format!(
-            "UPDATE check_schedule s SET \
-                 next_due_at = CASE WHEN w.check_interval = d.interval THEN d.next_due \
-                     ELSE GREATEST( \
-                         s.claimed_due + w.check_interval * interval '1 second' * GREATEST(1, \
-                             floor(extract(epoch FROM {NOW} - s.claimed_due) / w.check_interval) + 1), \
-                         d.open_until) END, \
-                 claimed_due = NULL, lease_owner = NULL, \
-                 breaker_failures = d.failures, breaker_open_until = d.open_until, \
-                 changed_at = {NOW} \
-             FROM unnest($2, $3, $4, $5, $6, $7) \
-                 AS d(id, slot, failures, open_until, next_due, interval), websites w \
-             WHERE s.website_id = d.id AND w.id = s.website_id \
-                 AND s.lease_owner = $1 AND s.claimed_due = d.slot"
-        ))
-        .bind::<Text, _>(node.as_str())
-        .bind::<Array<BigInt>, _>(ids)
-        .bind::<Array<Timestamp>, _>(slots)
-        .bind::<Array<Integer>, _>(failures)
-        .bind::<Array<Nullable<Timestamp>>, _>(open_until)
-        .bind::<Array<Timestamp>, _>(next_due)
-        .bind::<Array<Integer>, _>(intervals)
-        .execute(&mut conn)
-        .await?;
-        Ok(updated)
-    }
-
-    /// Hands back every slot `node` holds, due at once: a node restarting under the same id
-    /// does not wait for its old leases to run out. Returns how many.
+    /// Hands back every slot `node` holds under a lease, due at once: a node restarting under
+    /// the same id does not wait for its old leases to run out. Elided slots are not held (their
+    /// rows moved on at the claim). Returns how many.
     async fn return_all_rows(&self, node: &NodeId) -> Result<usize, StoreError> {
         let mut conn = self.pool.get().await?;
         let returned = sql_query(format!(
@@ -319,6 +175,14 @@ impl PgSharedSchedule {
         ))
         .execute(&mut conn)
         .await?;
+        if added > 0 {
+            // The claim reads `(region, next_due_at)` in order, and finds each claimed site by
+            // its key, only when PostgreSQL knows how many rows the tables hold; tables never
+            // analysed look tiny to the planner, which then sorts every due row and scans every
+            // website at each claim. Autovacuum analyses them later; a node that has just
+            // scheduled new sites should not wait for that.
+            sql_query("ANALYZE check_schedule, websites").execute(&mut conn).await?;
+        }
         Ok((added, removed))
     }
 
@@ -360,9 +224,10 @@ impl SharedScheduleStore for PgSharedSchedule {
         node: &NodeId,
         horizon: Duration,
         lease: Duration,
+        check_timeout: Duration,
         limit: usize,
     ) -> Result<Claimed, SharedScheduleError> {
-        Ok(self.claim_rows(node, horizon, lease, limit).await?)
+        Ok(self.claim_rows(node, horizon, lease, check_timeout, limit).await?)
     }
 
     async fn release(

@@ -2,7 +2,8 @@
 //!
 //! [`TargetServer`] answers every path according to its query string
 //! (`?status=503&delay_ms=200&body_bytes=10&body_end=ok&body_delay_ms=300&redirect=3&loop=1&endless=1&trickle=1&reset=1`), or to
-//! a status set per path at run time ([`TargetServer::set_status`]), answers a path with the
+//! a status or a delay set per path at run time ([`TargetServer::set_status`],
+//! [`TargetServer::set_delay`]), answers a path with the
 //! headers and body a test sets ([`TargetServer::set_answer`]), counts hits per path (and per
 //! path and peer IP address, [`TargetServer::hits_from`]) and keeps the latest request
 //! ([`TargetServer::last_request`]). Its `/by-source` path fails (503 `failing for <peer ip>`)

@@ -47,6 +47,8 @@ struct State {
     canned: Mutex<HashMap<String, Canned>>,
     last_request: Mutex<Option<SeenRequest>>,
     statuses: Mutex<HashMap<String, u16>>,
+    /// Delays set per path at run time.
+    delays: Mutex<HashMap<String, Duration>>,
     hits: Mutex<HashMap<String, u64>>,
     /// Hits per path and peer IP address.
     hits_by_source: Mutex<HashMap<(String, IpAddr), u64>>,
@@ -102,6 +104,13 @@ impl TargetServer {
     /// Makes `path` answer `status` from now on (overrides its query string).
     pub fn set_status(&self, path: &str, status: u16) {
         lock(&self.state.statuses).insert(path.to_owned(), status);
+    }
+
+    /// Makes requests for `path` that arrive from now on wait `delay` before they are answered
+    /// (overrides its `delay_ms`; a request is counted as it arrives, before it waits). A long
+    /// delay makes a target that takes requests and never answers them.
+    pub fn set_delay(&self, path: &str, delay: Duration) {
+        lock(&self.state.delays).insert(path.to_owned(), delay);
     }
 
     /// Makes `path` answer with `headers` and `body` from now on.
@@ -195,9 +204,13 @@ async fn respond(request: Request<Incoming>, state: Arc<State>) -> Answered {
     *lock(&state.last_request) =
         Some(SeenRequest { method: parts.method.to_string(), headers, body });
 
+    let delay = lock(&state.delays)
+        .get(&path)
+        .copied()
+        .or_else(|| number("delay_ms").map(Duration::from_millis));
     // No timer at all for a zero delay: tokio rounds every sleep up to its 1 ms tick.
-    if let Some(ms) = number("delay_ms").filter(|ms| *ms > 0) {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
+    if let Some(delay) = delay.filter(|delay| !delay.is_zero()) {
+        tokio::time::sleep(delay).await;
     }
     if path == BY_SOURCE {
         return Ok(by_source(&state, peer));

@@ -52,3 +52,16 @@ async fn hits_are_counted_per_path_and_source() {
     assert_eq!(target.hits_from("/by-source", IpAddr::from([127, 0, 0, 1])), 0);
     assert_eq!(target.hits("/by-source"), 3);
 }
+
+#[tokio::test]
+async fn a_delay_set_at_run_time_holds_new_requests_until_changed() {
+    let target = TargetServer::start().await;
+    let url = target.url("/held");
+    target.set_delay("/held", std::time::Duration::from_secs(3600));
+    let client = reqwest::Client::new();
+    let held = client.get(&url).timeout(std::time::Duration::from_millis(500)).send().await;
+    assert!(held.unwrap_err().is_timeout(), "taken, never answered");
+    assert_eq!(target.hits("/held"), 1, "counted as it arrived");
+    target.set_delay("/held", std::time::Duration::ZERO);
+    assert_eq!(get_from(SECOND, &url).await, (200, "oo".to_owned()));
+}

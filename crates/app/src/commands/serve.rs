@@ -42,8 +42,8 @@ pub(crate) async fn serve(settings: Settings) -> anyhow::Result<()> {
     let mode = settings.scheduler_mode()?;
     if matches!(mode, SchedulerMode::Shared) && store.autovacuum_is_off().await.unwrap_or(false) {
         tracing::warn!(
-            "PostgreSQL's autovacuum is off: the shared schedule's table (check_schedule) gains two \
-             dead rows per check, so claims slow down and checks fall behind within minutes; \
+            "PostgreSQL's autovacuum is off: the shared schedule's table (check_schedule) gains one \
+             or two dead rows per check, so claims slow down and checks fall behind within minutes; \
              turn autovacuum on, or VACUUM check_schedule every minute"
         );
     }

@@ -16,6 +16,7 @@ mod region_stats;
 mod regions;
 mod regions_pg;
 mod shared_schedule;
+mod shared_schedule_elision;
 mod status_pages;
 mod websites;
 

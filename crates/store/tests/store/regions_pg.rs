@@ -16,6 +16,8 @@ use crate::regions::{check_at, chosen, node_writer, now, region, site_in, sites_
 use crate::*;
 
 const LEASE: Duration = Duration::from_secs(30);
+/// A check timeout above every site's interval: every claim here is leased.
+const TIMEOUT_ABOVE_INTERVALS: Duration = Duration::from_secs(3600);
 
 /// The regions of the rows of `site` that `node` holds, in order.
 async fn held(db: &TestDatabase, site: WebsiteId, node: &str) -> Vec<&'static str> {
@@ -35,7 +37,8 @@ async fn held(db: &TestDatabase, site: WebsiteId, node: &str) -> Vec<&'static st
 /// What a node of `region` claims now: the ids of the sites, in id order.
 async fn claim(schedule: &PgSharedSchedule, node: &str) -> Vec<WebsiteId> {
     let node = NodeId::parse(node).unwrap();
-    let claimed = schedule.claim(&node, Duration::ZERO, LEASE, 10).await.unwrap();
+    let claimed =
+        schedule.claim(&node, Duration::ZERO, LEASE, TIMEOUT_ABOVE_INTERVALS, 10).await.unwrap();
     let mut ids: Vec<WebsiteId> = claimed.slots.iter().map(|s| s.target.id).collect();
     ids.sort_unstable();
     ids

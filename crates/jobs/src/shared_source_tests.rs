@@ -1,0 +1,124 @@
+//! The shared source against an in-memory schedule: a node stopping hands back the elided
+//! slots it claimed and never started, due at their slots again, and leaves its leased ones to
+//! `return_all`.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lookout_domain::monitoring::{
+    Claimed, LeasedSlot, ScheduleEntry, SharedScheduleError, SharedScheduleStore, SlotHold,
+    SlotRelease,
+};
+use lookout_domain::node::NodeId;
+use lookout_domain::{CheckTarget, CircuitBreaker, WebsiteId, WebsiteName, WebsiteUrl};
+use time::OffsetDateTime;
+
+use super::{SharedScheduleOptions, SharedScheduleSource};
+
+/// Hands out the claims queued in it, one per call (then nothing), and keeps what is released.
+#[derive(Clone, Default)]
+struct QueuedClaims {
+    claims: Arc<Mutex<VecDeque<Claimed>>>,
+    released: Arc<Mutex<Vec<SlotRelease>>>,
+}
+
+impl SharedScheduleStore for QueuedClaims {
+    async fn claim(
+        &self,
+        _: &NodeId,
+        _: Duration,
+        _: Duration,
+        _: Duration,
+        _: usize,
+    ) -> Result<Claimed, SharedScheduleError> {
+        Ok(self.claims.lock().unwrap().pop_front().unwrap_or_default())
+    }
+
+    async fn release(
+        &self,
+        _: &NodeId,
+        released: &[SlotRelease],
+    ) -> Result<usize, SharedScheduleError> {
+        self.released.lock().unwrap().extend_from_slice(released);
+        Ok(released.len())
+    }
+
+    async fn return_all(&self, _: &NodeId) -> Result<usize, SharedScheduleError> {
+        Ok(0)
+    }
+
+    async fn add(&self, _: WebsiteId, _: Duration) -> Result<(), SharedScheduleError> {
+        Ok(())
+    }
+
+    async fn remove(&self, _: WebsiteId) -> Result<(), SharedScheduleError> {
+        Ok(())
+    }
+
+    async fn sync(&self) -> Result<(usize, usize), SharedScheduleError> {
+        Ok((0, 0))
+    }
+
+    async fn entries(&self) -> Result<Vec<ScheduleEntry>, SharedScheduleError> {
+        Ok(Vec::new())
+    }
+
+    async fn scheduled(&self) -> Result<usize, SharedScheduleError> {
+        Ok(0)
+    }
+}
+
+const INTERVAL: Duration = Duration::from_secs(300);
+
+fn slot(id: i64, due_at: OffsetDateTime, hold: SlotHold) -> LeasedSlot {
+    LeasedSlot {
+        target: CheckTarget {
+            id: WebsiteId::new(id).unwrap(),
+            url: WebsiteUrl::parse(&format!("https://s{id}.example")).unwrap(),
+            name: WebsiteName::parse("Site").unwrap(),
+            check: Default::default(),
+        },
+        due_at,
+        hold,
+        breaker: CircuitBreaker::default(),
+        interval: INTERVAL,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopping_node_hands_back_the_elided_slots_it_never_started() {
+    let db_now = OffsetDateTime::now_utc();
+    // Claimed an hour ahead: still waiting when the node stops.
+    let due_at = db_now + time::Duration::hours(1);
+    let elided = SlotHold::Elided { next_due: due_at + INTERVAL };
+    let schedule = QueuedClaims::default();
+    schedule.claims.lock().unwrap().push_back(Claimed {
+        slots: vec![slot(1, due_at, elided), slot(2, due_at, SlotHold::Leased)],
+        db_now: Some(db_now),
+    });
+    let node = NodeId::parse("node-a").unwrap();
+    let mut options = SharedScheduleOptions::new(INTERVAL, Duration::from_secs(8), 4);
+    options.poll = Duration::from_millis(10);
+    let (mut source, releaser) = SharedScheduleSource::start(schedule.clone(), &node, options);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !schedule.claims.lock().unwrap().is_empty() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(schedule.claims.lock().unwrap().is_empty(), "claimed");
+    // Nothing is due yet (the slots are an hour ahead); the source may take the claim in.
+    let waited = tokio::time::timeout(Duration::from_millis(100), source.next_due()).await;
+    assert!(waited.is_err(), "nothing due: {waited:?}");
+    drop(source);
+    tokio::time::timeout(Duration::from_secs(10), releaser).await.unwrap().unwrap();
+    let released = schedule.released.lock().unwrap().clone();
+    let back = SlotRelease {
+        id: WebsiteId::new(1).unwrap(),
+        slot: due_at,
+        hold: elided,
+        breaker: CircuitBreaker::default(),
+        next_due: due_at,
+        interval: INTERVAL,
+    };
+    assert_eq!(released, [back], "the elided slot, due at its slot again; not the leased one");
+}

@@ -13,17 +13,19 @@ use time::OffsetDateTime;
 use crate::helpers::{TestApp, eventually, metric};
 use crate::scale_out::migrated_postgres;
 
-/// Above the check timeout (lease − 2 s = 8 s): the site's slots are claimed elided.
-const INTERVAL: u64 = 9;
+/// Above the check timeout (lease − 2 s = 18 s): the site's slots are claimed elided. Long
+/// enough that a busy machine has time to kill node A inside the hanging check (15 s) and to
+/// start node B before the next slot.
+const INTERVAL: u64 = 19;
 
 fn node_env(id: &'static str) -> Vec<(&'static str, &'static str)> {
     vec![
         ("LOOKOUT__NODE__ID", id),
         ("LOOKOUT__SCHEDULER__MODE", "shared"),
-        ("LOOKOUT__SCHEDULER__LEASE_SECS", "10"),
-        // The hanging check ends (and would be released as a failure) 5 s after it began:
+        ("LOOKOUT__SCHEDULER__LEASE_SECS", "20"),
+        // The hanging check ends (and would be released as a failure) 15 s after it began:
         // the test kills its node long before that.
-        ("LOOKOUT__PROBE__TIMEOUT_SECS", "5"),
+        ("LOOKOUT__PROBE__TIMEOUT_SECS", "15"),
         ("LOOKOUT__PROBE__RETRIES", "0"),
         ("LOOKOUT__MONITOR__MIN_INTERVAL_SECS", "1"),
     ]

@@ -22,6 +22,15 @@ use crate::time_conv::{from_column, to_column};
 const ELIDED: &str = "(w.check_interval > $6 AND due.claimed_due IS NULL \
      AND due.breaker_open_until IS NULL AND due.breaker_failures = 0)";
 
+/// SQL: the first slot of site `w` after now, counting whole intervals from `slot` (at least
+/// one: a slot claimed ahead of now is followed by the next).
+fn next_slot_after_now(slot: &str) -> String {
+    format!(
+        "{slot} + w.check_interval * interval '1 second' * GREATEST(1, \
+         floor(extract(epoch FROM {NOW} - {slot}) / w.check_interval) + 1)"
+    )
+}
+
 #[derive(QueryableByName)]
 struct ClaimRow {
     #[diesel(sql_type = BigInt)]
@@ -89,6 +98,7 @@ impl PgSharedSchedule {
         // read and sort every due row at each claim: with 90,000 due, 170 ms a claim.) With a
         // region, up to `limit` rows of the other range are locked for the statement and left
         // as they were. (A UNION may not lock rows, hence two locking CTEs.)
+        let claim_next = next_slot_after_now("due.next_due_at");
         let rows: Vec<ClaimRow> = sql_query(format!(
             "WITH anywhere AS (SELECT * FROM check_schedule WHERE region = '' \
                  AND next_due_at <= {NOW} + $2 * interval '1 second' \
@@ -102,9 +112,7 @@ impl PgSharedSchedule {
                  claimed_due = CASE WHEN {ELIDED} THEN NULL \
                      ELSE COALESCE(due.claimed_due, due.next_due_at) END, \
                  next_due_at = CASE WHEN {ELIDED} THEN \
-                     due.next_due_at + w.check_interval * interval '1 second' * GREATEST(1, \
-                         floor(extract(epoch FROM {NOW} - due.next_due_at) / w.check_interval) \
-                         + 1) \
+                     {claim_next} \
                      ELSE {NOW} + $4 * interval '1 second' END, \
                  lease_owner = CASE WHEN {ELIDED} THEN NULL ELSE $1 END, \
                  changed_at = {NOW} \
@@ -186,13 +194,13 @@ impl PgSharedSchedule {
                 SlotHold::Elided { next_due } => Some(to_column(next_due)),
             })
             .collect();
+        let release_next = next_slot_after_now("d.slot");
         let mut conn = self.pool.get().await?;
         let updated = sql_query(format!(
             "UPDATE check_schedule s SET \
                  next_due_at = CASE WHEN w.check_interval = d.interval THEN d.next_due \
                      ELSE GREATEST( \
-                         d.slot + w.check_interval * interval '1 second' * GREATEST(1, \
-                             floor(extract(epoch FROM {NOW} - d.slot) / w.check_interval) + 1), \
+                         {release_next}, \
                          d.open_until) END, \
                  claimed_due = NULL, lease_owner = NULL, \
                  breaker_failures = d.failures, breaker_open_until = d.open_until, \

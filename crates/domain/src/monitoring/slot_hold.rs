@@ -57,9 +57,7 @@ impl SlotRelease {
             }
         }
     }
-}
 
-impl SlotRelease {
     /// The release that hands back a slot claimed and never checked (its node stopping): due at
     /// its slot again, so that another node checks it. Only an elided slot needs one (its row
     /// moved on at the claim); a leased slot goes back with the rest of its node's leases.

@@ -30,6 +30,7 @@
 
 mod alerts;
 mod apply;
+mod bare_client;
 mod history;
 mod idle;
 mod lookout_process;

@@ -66,6 +66,11 @@ impl Nginx {
         Ok(nginx)
     }
 
+    /// Where it listens.
+    pub(crate) fn address(&self) -> std::net::SocketAddr {
+        std::net::SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
     /// `http://127.0.0.1:<port>`.
     pub(crate) fn base(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)

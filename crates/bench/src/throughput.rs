@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use lookout_target_farm::{TargetServer, TestCa, Tls};
 
+use crate::bare_client;
 use crate::lookout_process::{LookoutProcess, log_number, lookout_binary};
 use crate::nginx::Nginx;
 use crate::sites::{self, SiteSpec};
@@ -175,6 +176,19 @@ async fn run_case(args: &Args, case: &Case) -> anyhow::Result<Figures> {
     } else {
         None
     };
+    // The bare hyper client against nginx, with wrk's connections: the stack's own ceiling.
+    let bare_rate = match (&nginx, args.wrk_connections) {
+        (Some(server), connections) if connections > 0 => {
+            let address = server.address();
+            Some(
+                tokio::task::spawn_blocking(move || {
+                    bare_client::new_connection_rate(address, connections, 10)
+                })
+                .await??,
+            )
+        }
+        _ => None,
+    };
 
     let db_path = workdir.join("bench.db");
     let spec = SiteSpec {
@@ -281,6 +295,14 @@ async fn run_case(args: &Args, case: &Case) -> anyhow::Result<Figures> {
             achieved / rate
         ),
         None => println!("  wrk                   not run (not installed or --wrk-connections 0)"),
+    }
+    if let Some(rate) = bare_rate {
+        let of_wrk =
+            wrk_rate.map_or(String::new(), |wrk| format!(", bare/wrk = {:.2}", rate / wrk));
+        println!(
+            "  bare hyper client     {rate:>9.0} req/s (lookout/bare = {:.2}{of_wrk})",
+            achieved / rate
+        );
     }
     drop(nginx);
     std::fs::remove_dir_all(&workdir).ok();

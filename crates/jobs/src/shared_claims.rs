@@ -59,6 +59,30 @@ fn jittered(poll: Duration, state: &mut u64) -> Duration {
     poll.mul_f64(0.75 + (*state % 1000) as f64 / 2000.0)
 }
 
+/// How often a node with no room looks again (counters only).
+const FULL_RECHECK: Duration = Duration::from_millis(10);
+
+/// How many slots the claimer may take now, with `held` slots held (waiting or running) and
+/// `running` of them running: the room under `max_held`, at most a batch. Claimed slots wait
+/// up to the horizon before they run, so a node holds more than it runs. A node whose worker
+/// is full, once fewer than a worker's worth of slots wait, tops them up to two workers' worth
+/// and no further: it never runs dry between two claims (at saturation a full worker that
+/// claimed nothing idled until its next poll), its claims stay large (each claim walks the
+/// schedule's index from its earliest slot and commits), and a slow node still leaves the
+/// other due sites to the others.
+fn claim_room(options: &SharedScheduleOptions, held: usize, running: usize) -> usize {
+    let room = options.max_held.saturating_sub(held).min(options.batch);
+    if running < options.max_running {
+        return room;
+    }
+    let waiting = held.saturating_sub(running);
+    if waiting >= options.max_running {
+        0
+    } else {
+        room.min(options.max_running.saturating_mul(2) - waiting)
+    }
+}
+
 /// Claims while the source listens: as much as there is room for, again at once after a full
 /// batch, otherwise after a jittered poll pause; every second while claims fail.
 pub(crate) async fn claim_loop<S: SharedScheduleStore>(
@@ -71,14 +95,14 @@ pub(crate) async fn claim_loop<S: SharedScheduleStore>(
     let mut jitter = seed(&node);
     let mut reachable = true;
     while !news.is_closed() {
-        // Claimed slots wait up to the horizon before they run, so a node holds more than it
-        // runs; but a node whose worker is full claims nothing more, so that a slow node
-        // leaves the sites to the others.
-        let held = counts.held.load(Ordering::Relaxed);
-        let running = counts.running.load(Ordering::Relaxed);
-        let room = options.max_held.saturating_sub(held).min(options.batch);
-        if room == 0 || running >= options.max_running {
-            tokio::time::sleep(jittered(options.poll, &mut jitter)).await;
+        let room = claim_room(
+            &options,
+            counts.held.load(Ordering::Relaxed),
+            counts.running.load(Ordering::Relaxed),
+        );
+        if room == 0 {
+            // Only counters are read until there is room: no database round trip.
+            tokio::time::sleep(FULL_RECHECK).await;
             continue;
         }
         let at = Instant::now();
@@ -213,5 +237,35 @@ pub(crate) async fn release_loop<S: SharedScheduleStore>(
             }
         }
         batch.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A worker of 100 checks: at most 800 held, 250 a claim.
+    fn options() -> SharedScheduleOptions {
+        SharedScheduleOptions {
+            max_held: 800,
+            max_running: 100,
+            batch: 250,
+            ..SharedScheduleOptions::new(Duration::from_secs(60), Duration::from_secs(58), 100)
+        }
+    }
+
+    #[test]
+    fn a_node_with_a_free_worker_claims_a_batch_up_to_its_hold_limit() {
+        assert_eq!(claim_room(&options(), 0, 0), 250);
+        assert_eq!(claim_room(&options(), 700, 40), 100, "800 held at most");
+        assert_eq!(claim_room(&options(), 800, 40), 0);
+    }
+
+    #[test]
+    fn a_full_worker_keeps_one_workers_worth_waiting_and_no_more() {
+        assert_eq!(claim_room(&options(), 100, 100), 200, "nothing waits: two workers' worth");
+        assert_eq!(claim_room(&options(), 199, 100), 101, "99 wait: topped up to 200");
+        assert_eq!(claim_room(&options(), 200, 100), 0, "a worker's worth waits: no claim");
+        assert_eq!(claim_room(&options(), 500, 100), 0, "a slow node leaves the rest to others");
     }
 }

@@ -38,7 +38,8 @@ pub struct SharedScheduleOptions {
     /// Most slots held at once, waiting or running (8 × the worker's concurrency: at 10,000
     /// checks/s a node holds about 5,000 slots claimed ahead).
     pub max_held: usize,
-    /// No claims while this many checks run (the worker's concurrency: it is full).
+    /// The worker's concurrency. While this many checks run (it is full), the node claims only
+    /// when fewer than as many slots wait.
     pub max_running: usize,
     /// Most sites per claim.
     pub batch: usize,

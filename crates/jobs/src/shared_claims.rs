@@ -262,7 +262,7 @@ mod tests {
     }
 
     #[test]
-    fn a_full_worker_keeps_one_workers_worth_waiting_and_no_more() {
+    fn a_full_worker_claims_once_less_than_a_workers_worth_waits_up_to_two_workers_worth() {
         assert_eq!(claim_room(&options(), 100, 100), 200, "nothing waits: two workers' worth");
         assert_eq!(claim_room(&options(), 199, 100), 101, "99 wait: topped up to 200");
         assert_eq!(claim_room(&options(), 200, 100), 0, "a worker's worth waits: no claim");

@@ -1,6 +1,6 @@
 //! The shared source against an in-memory schedule: a node stopping hands back the elided
 //! slots it claimed and never started, due at their slots again, and leaves its leased ones to
-//! `return_all`.
+//! `return_all`; a node whose worker is full claims again before it runs dry, and not beyond.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -16,11 +16,13 @@ use time::OffsetDateTime;
 
 use super::{SharedScheduleOptions, SharedScheduleSource};
 
-/// Hands out the claims queued in it, one per call (then nothing), and keeps what is released.
+/// Hands out the claims queued in it, one per call (then nothing), and keeps what is released
+/// and the limit of every claim.
 #[derive(Clone, Default)]
 struct QueuedClaims {
     claims: Arc<Mutex<VecDeque<Claimed>>>,
     released: Arc<Mutex<Vec<SlotRelease>>>,
+    limits: Arc<Mutex<Vec<usize>>>,
 }
 
 impl SharedScheduleStore for QueuedClaims {
@@ -30,8 +32,9 @@ impl SharedScheduleStore for QueuedClaims {
         _: Duration,
         _: Duration,
         _: Duration,
-        _: usize,
+        limit: usize,
     ) -> Result<Claimed, SharedScheduleError> {
+        self.limits.lock().unwrap().push(limit);
         Ok(self.claims.lock().unwrap().pop_front().unwrap_or_default())
     }
 
@@ -121,4 +124,59 @@ async fn a_stopping_node_hands_back_the_elided_slots_it_never_started() {
         interval: INTERVAL,
     };
     assert_eq!(released, [back], "the elided slot, due at its slot again; not the leased one");
+}
+
+/// Waits (10 s at most) until the schedule has been asked for a claim of `limit`.
+async fn claimed_with(schedule: &QueuedClaims, limit: usize) -> bool {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while tokio::time::Instant::now() < deadline {
+        if schedule.limits.lock().unwrap().contains(&limit) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_worker_claims_again_before_it_runs_dry_and_no_further() {
+    let db_now = OffsetDateTime::now_utc();
+    let due = |id| slot(id, db_now, SlotHold::Leased);
+    let schedule = QueuedClaims::default();
+    schedule
+        .claims
+        .lock()
+        .unwrap()
+        .push_back(Claimed { slots: vec![due(1), due(2)], db_now: Some(db_now) });
+    let node = NodeId::parse("node-a").unwrap();
+    // A worker of two checks; claims of at most 10, 16 slots held at most.
+    let mut options = SharedScheduleOptions::new(INTERVAL, Duration::from_secs(8), 2);
+    options.poll = Duration::from_millis(10);
+    options.batch = 10;
+    let (mut source, _releaser) = SharedScheduleSource::start(schedule.clone(), &node, options);
+    let started =
+        async { (source.next_due().await.due.target.id, source.next_due().await.due.target.id) };
+    let (first, second) = tokio::time::timeout(Duration::from_secs(10), started).await.unwrap();
+    assert_eq!((first.get(), second.get()), (1, 2));
+
+    // Both run (never finished here): the worker is full and nothing waits. The node claims
+    // up to two workers' worth (it used to claim nothing until a check ended).
+    assert!(claimed_with(&schedule, 4).await, "claims: {:?}", schedule.limits.lock().unwrap());
+
+    // Two more come back: a worker's worth waits, and the node claims no more while the
+    // worker stays full.
+    schedule
+        .claims
+        .lock()
+        .unwrap()
+        .push_back(Claimed { slots: vec![due(3), due(4)], db_now: Some(db_now) });
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !schedule.claims.lock().unwrap().is_empty() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(schedule.claims.lock().unwrap().is_empty(), "3 and 4 claimed");
+    let asked = schedule.limits.lock().unwrap().len();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let limits = schedule.limits.lock().unwrap().clone();
+    assert_eq!(limits.len(), asked, "no claim while a worker's worth waits: {limits:?}");
 }

@@ -74,6 +74,18 @@ impl SharedScheduleStore for QueuedClaims {
 
 const INTERVAL: Duration = Duration::from_secs(300);
 
+/// Whether `condition` holds within 10 s.
+async fn eventually(condition: impl Fn() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !condition() {
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    true
+}
+
 fn slot(id: i64, due_at: OffsetDateTime, hold: SlotHold) -> LeasedSlot {
     LeasedSlot {
         target: CheckTarget {
@@ -104,11 +116,7 @@ async fn a_stopping_node_hands_back_the_elided_slots_it_never_started() {
     let mut options = SharedScheduleOptions::new(INTERVAL, Duration::from_secs(8), 4);
     options.poll = Duration::from_millis(10);
     let (mut source, releaser) = SharedScheduleSource::start(schedule.clone(), &node, options);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !schedule.claims.lock().unwrap().is_empty() && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert!(schedule.claims.lock().unwrap().is_empty(), "claimed");
+    assert!(eventually(|| schedule.claims.lock().unwrap().is_empty()).await, "claimed");
     // Nothing is due yet (the slots are an hour ahead); the source may take the claim in.
     let waited = tokio::time::timeout(Duration::from_millis(100), source.next_due()).await;
     assert!(waited.is_err(), "nothing due: {waited:?}");
@@ -124,18 +132,6 @@ async fn a_stopping_node_hands_back_the_elided_slots_it_never_started() {
         interval: INTERVAL,
     };
     assert_eq!(released, [back], "the elided slot, due at its slot again; not the leased one");
-}
-
-/// Waits (10 s at most) until the schedule has been asked for a claim of `limit`.
-async fn claimed_with(schedule: &QueuedClaims, limit: usize) -> bool {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while tokio::time::Instant::now() < deadline {
-        if schedule.limits.lock().unwrap().contains(&limit) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    false
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -161,7 +157,8 @@ async fn a_full_worker_claims_again_before_it_runs_dry_and_no_further() {
 
     // Both run (never finished here): the worker is full and nothing waits. The node claims
     // up to two workers' worth (it used to claim nothing until a check ended).
-    assert!(claimed_with(&schedule, 4).await, "claims: {:?}", schedule.limits.lock().unwrap());
+    let asked_for_4 = || schedule.limits.lock().unwrap().contains(&4);
+    assert!(eventually(asked_for_4).await, "claims: {:?}", schedule.limits.lock().unwrap());
 
     // Two more come back: a worker's worth waits, and the node claims no more while the
     // worker stays full.
@@ -170,11 +167,7 @@ async fn a_full_worker_claims_again_before_it_runs_dry_and_no_further() {
         .lock()
         .unwrap()
         .push_back(Claimed { slots: vec![due(3), due(4)], db_now: Some(db_now) });
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !schedule.claims.lock().unwrap().is_empty() && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    assert!(schedule.claims.lock().unwrap().is_empty(), "3 and 4 claimed");
+    assert!(eventually(|| schedule.claims.lock().unwrap().is_empty()).await, "3 and 4 claimed");
     let asked = schedule.limits.lock().unwrap().len();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let limits = schedule.limits.lock().unwrap().clone();
